@@ -1,0 +1,64 @@
+"""Where job images live on disk: one folder per job id, inputs and results apart."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from bot.core.jobs import JobFiles
+
+RESULT_NAMES = ("pass1", "pass2", "final", "original", "compare")  # <name>.png from the engine
+
+
+class FileStore:
+    """Job files under `root`: <root>/<job id>/input/{painting,object}.<ext>, .../output/*.png."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def prepare(self) -> None:
+        """Create the root folder."""
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    def job_dir(self, job_id: str) -> Path:
+        """The folder of one job."""
+        if not job_id.isalnum():
+            raise ValueError(f"job id {job_id!r} must be alphanumeric")
+        return self.root / job_id
+
+    def write_inputs(
+        self, job_id: str, painting: bytes, painting_ext: str, object_image: bytes, object_ext: str
+    ) -> tuple[Path, Path]:
+        """Store the two uploaded images; return (painting path, object path)."""
+        folder = self.job_dir(job_id) / "input"
+        folder.mkdir(parents=True, exist_ok=False)
+        painting_path = folder / f"painting.{painting_ext}"
+        object_path = folder / f"object.{object_ext}"
+        painting_path.write_bytes(painting)
+        object_path.write_bytes(object_image)
+        return painting_path, object_path
+
+    def fresh_output_dir(self, job_id: str) -> Path:
+        """An empty output folder for a job (a retried job's partial files are removed)."""
+        folder = self.job_dir(job_id) / "output"
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        return folder
+
+    def result_files(self, job_id: str) -> JobFiles:
+        """The paths of a finished job's PNGs."""
+        folder = self.job_dir(job_id) / "output"
+        return JobFiles(**{name: folder / f"{name}.png" for name in RESULT_NAMES})
+
+    def missing_results(self, job_id: str) -> list[str]:
+        """Names of result PNGs the engine did not write."""
+        folder = self.job_dir(job_id) / "output"
+        return [name for name in RESULT_NAMES if not (folder / f"{name}.png").is_file()]
+
+    def delete_inputs(self, job_id: str) -> None:
+        """Delete a job's uploaded images (done as soon as the job ends, for privacy)."""
+        shutil.rmtree(self.job_dir(job_id) / "input", ignore_errors=True)
+
+    def delete_job(self, job_id: str) -> None:
+        """Delete everything of one job."""
+        shutil.rmtree(self.job_dir(job_id), ignore_errors=True)

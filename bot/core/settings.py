@@ -1,0 +1,106 @@
+"""The bot's one typed settings object, read from the environment and `.env` (prefix PAINTERLY_)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.core.limits import Limits
+
+
+class Preset(BaseModel):
+    """One quality preset: working size (longest side, px), L-BFGS evaluations, post-processing."""
+
+    size: int = Field(gt=0)
+    iters1: int = Field(gt=0)
+    iters2: int = Field(gt=0)
+    post: bool = True
+
+
+DEFAULT_PRESETS = {
+    "draft": Preset(size=256, iters1=100, iters2=100),
+    "standard": Preset(size=512, iters1=300, iters2=300),
+    "best": Preset(size=700, iters1=1000, iters2=1000),  # the authors' settings (ALGORITHM.md §1)
+}
+
+
+class BotSettings(BaseSettings):
+    """Everything the bot reads from its environment; see `.env.example` for each key."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="PAINTERLY_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+    discord_token: SecretStr | None = None
+    telegram_token: SecretStr | None = None
+    remove_bg_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("REMOVE_BG_API_KEY", "PAINTERLY_REMOVE_BG_API_KEY"),
+    )
+    owners: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
+    database_path: Path = Path("painterly-bot.sqlite3")
+    storage_dir: Path = Path("painterly-bot-data")
+    result_retention_hours: float = Field(default=24.0, gt=0)
+    cleanup_interval_s: float = Field(default=300.0, gt=0)
+
+    max_image_bytes: int = Field(default=10_000_000, gt=0)
+    max_image_pixels: int = Field(default=25_000_000, gt=0)
+
+    user_jobs_per_hour: int = Field(default=5, ge=0)
+    user_jobs_per_day: int = Field(default=20, ge=0)
+    user_concurrent_jobs: int = Field(default=2, ge=0)
+    chat_jobs_per_hour: int = Field(default=30, ge=0)
+    chat_jobs_per_day: int = Field(default=100, ge=0)
+    chat_concurrent_jobs: int = Field(default=5, ge=0)
+    queue_cap: int = Field(default=50, ge=0)
+
+    engine: str = "bot.core.engine_job:run_engine"
+    device: str = "auto"
+    workers: int = Field(default=1, ge=1)
+    job_timeout_s: float = Field(default=3600.0, gt=0)
+    max_attempts: int = Field(default=2, ge=1)
+    progress_interval_s: float = Field(default=3.0, ge=0)
+    presets: dict[str, Preset] = Field(default_factory=lambda: dict(DEFAULT_PRESETS))
+    default_preset: str = "standard"
+
+    @field_validator("owners", mode="before")
+    @classmethod
+    def _split_owners(cls, value: object) -> object:
+        """Accept "discord:1,telegram:2" as well as a list."""
+        if isinstance(value, str):
+            return [item.strip() for item in value.split(",") if item.strip()]
+        return value
+
+    @field_validator("owners")
+    @classmethod
+    def _check_owners(cls, value: list[str]) -> list[str]:
+        """Every owner must read PLATFORM:USER_ID."""
+        for item in value:
+            if ":" not in item:
+                raise ValueError(f"owner {item!r} must read PLATFORM:USER_ID, e.g. discord:1234")
+        return value
+
+    @field_validator("engine")
+    @classmethod
+    def _check_engine(cls, value: str) -> str:
+        """The engine is a dotted path MODULE:FUNCTION."""
+        if value.count(":") != 1:
+            raise ValueError(f"engine {value!r} must read MODULE:FUNCTION")
+        return value
+
+    @model_validator(mode="after")
+    def _check_default_preset(self) -> "BotSettings":
+        """The default preset must be one of the presets."""
+        if self.default_preset not in self.presets:
+            raise ValueError(
+                f"default_preset {self.default_preset!r} is not one of {sorted(self.presets)}"
+            )
+        return self
+
+    def default_limits(self) -> Limits:
+        """The limits from settings, before any change an admin stored in the database."""
+        return Limits(**{name: getattr(self, name) for name in Limits.names()})

@@ -1,0 +1,82 @@
+"""`painterly-bot`: run the core and every front end (Discord, Telegram) that has a token.
+
+A front end is a package `bot.<name>` with
+`create_front_end(service: HarmonizeService, settings: BotSettings) -> FrontEnd`, called before
+the core starts (so its `service.add_listener(...)` also gets the events of jobs resumed at
+start-up), where `FrontEnd.run()` connects and serves until cancelled.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import logging
+import signal
+from typing import Protocol
+
+from bot.core.service import HarmonizeService
+from bot.core.settings import BotSettings
+
+log = logging.getLogger("painterly.bot")
+
+FRONT_ENDS = {"discord": "discord_token", "telegram": "telegram_token"}  # name -> token setting
+
+
+class FrontEnd(Protocol):
+    """A chat platform adapter: `run()` serves until cancelled."""
+
+    async def run(self) -> None:
+        """Connect to the platform and handle users until cancelled."""
+
+
+def create_front_ends(service: HarmonizeService, settings: BotSettings) -> list[FrontEnd]:
+    """Build the front ends whose token is set; a token without its package is an error."""
+    front_ends: list[FrontEnd] = []
+    for name, token_field in FRONT_ENDS.items():
+        if getattr(settings, token_field) is None:
+            log.info("%s: no PAINTERLY_%s, not started", name, token_field.upper())
+            continue
+        try:
+            module = importlib.import_module(f"bot.{name}")
+            factory = module.create_front_end
+        except (ImportError, AttributeError) as error:
+            raise SystemExit(
+                f"PAINTERLY_{token_field.upper()} is set but the {name} front end is missing "
+                f"(bot.{name}.create_front_end: {error}); unset the token or install it."
+            ) from error
+        front_ends.append(factory(service, settings))
+    return front_ends
+
+
+async def serve(settings: BotSettings) -> None:
+    """Start the core and the front ends; stop cleanly on SIGINT or SIGTERM."""
+    service = HarmonizeService(settings)
+    front_ends = create_front_ends(service, settings)
+    if not front_ends:
+        log.warning("no front end configured: only the queue runs. Set PAINTERLY_DISCORD_TOKEN "
+                    "or PAINTERLY_TELEGRAM_TOKEN (see .env.example).")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    async with service:
+        tasks = [asyncio.create_task(front.run()) for front in front_ends]
+        waiter = asyncio.create_task(stop.wait())
+        await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
+        for task in [waiter, *tasks]:
+            task.cancel()
+        results = await asyncio.gather(waiter, *tasks, return_exceptions=True)
+        for result in results:
+            if isinstance(result, Exception):
+                log.error("a front end stopped with an error", exc_info=result)
+    log.info("bye")
+
+
+def main() -> None:
+    """Console-script entry point: read settings from the environment / .env and serve."""
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    asyncio.run(serve(BotSettings()))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,180 @@
+"""The one entry point: `harmonize()` runs pass 1, pass 2 and the post-processing."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import time
+
+import numpy as np
+import torch
+
+from harmonize.imageio import jpeg_roundtrip
+from harmonize.masks import blurred_tight_mask, dilate_mask, mask_pyramid, validate_mask
+from harmonize.pass1 import run_pass1
+from harmonize.pass2 import REFERENCE_LAYER, hit_masks, run_pass2
+from harmonize.pass2_weights import pass2_weights
+from harmonize.resize import fit_longest_side, resize_bilinear
+from harmonize.types import HarmonizeOptions, HarmonizeResult, Placement, Progress, ProgressCallback
+from harmonize.vgg import VGGFeatures, from_caffe, to_caffe
+from harmonize.weights import load_network
+
+log = logging.getLogger(__name__)
+
+
+def pick_device(name: str) -> torch.device:
+    """"auto" -> CUDA when available, else CPU; "cuda" without a GPU is an error."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if name == "cuda" and not torch.cuda.is_available():
+        raise ValueError("--device cuda was asked for, but no CUDA GPU is available: use --device cpu or auto.")
+    if name not in ("cpu", "cuda"):
+        raise ValueError(f"Unknown device {name!r}: use auto, cpu or cuda.")
+    return torch.device(name)
+
+
+@functools.lru_cache(maxsize=2)
+def cached_network(weights: str | None, device: str) -> VGGFeatures:
+    """The feature network, loaded once per process and weights file."""
+    return load_network(weights).to(device).eval()
+
+
+def _as_float_image(image: np.ndarray, what: str) -> np.ndarray:
+    data = np.asarray(image)
+    if data.ndim != 3 or data.shape[2] < 3:
+        raise ValueError(f"The {what} must be an (H, W, 3) colour image, got shape {data.shape}.")
+    data = data[..., :3]
+    return data.astype(np.float32) / 255.0 if data.dtype == np.uint8 else data.astype(np.float32)
+
+
+def _as_float_mask(mask: np.ndarray, what: str) -> np.ndarray:
+    data = np.asarray(mask)
+    data = data[..., 0] if data.ndim == 3 else data
+    return data.astype(np.float32) / 255.0 if data.dtype == np.uint8 else data.astype(np.float32)
+
+
+def _blend(x: torch.Tensor, painting: torch.Tensor, soft: torch.Tensor) -> np.ndarray:
+    """O = T~ X + (1 - T~) S, deprocessed and clamped (ALGORITHM.md §3.5)."""
+    return np.clip(from_caffe(soft * x + (1 - soft) * painting), 0.0, 1.0)
+
+
+def harmonize(
+    painting: np.ndarray,
+    naive: np.ndarray,
+    tight_mask: np.ndarray,
+    dilated_mask: np.ndarray | None = None,
+    options: HarmonizeOptions = HarmonizeOptions(),
+    progress: ProgressCallback | None = None,
+) -> HarmonizeResult:
+    """Harmonize the object pasted into `naive` with `painting`.
+
+    painting, naive: (H, W, 3) uint8 or float in [0, 1], same size; tight_mask (H, W) marks the
+    object (soft, [0, 1] or uint8); dilated_mask is made from it as the paper does when None.
+    Everything is resized so the longest side is `options.size`.
+    """
+    started = time.perf_counter()
+    seconds: dict[str, float] = {}
+    report = progress or (lambda event: None)
+    naive_f, painting_f = _as_float_image(naive, "composite"), _as_float_image(painting, "painting")
+    tight = _as_float_mask(tight_mask, "mask")
+    if naive_f.shape[:2] != tight.shape or naive_f.shape != painting_f.shape:
+        raise ValueError(
+            f"Sizes disagree: painting {painting_f.shape[1]}x{painting_f.shape[0]}, composite "
+            f"{naive_f.shape[1]}x{naive_f.shape[0]}, mask {tight.shape[1]}x{tight.shape[0]}: they must match."
+        )
+    h, w = fit_longest_side(*tight.shape, options.size)
+    naive_f, painting_f = resize_bilinear(naive_f, h, w), resize_bilinear(painting_f, h, w)
+    tight = resize_bilinear(tight, h, w)
+    validate_mask(tight, "mask")
+    loose = dilate_mask(tight) if dilated_mask is None else (resize_bilinear(_as_float_mask(dilated_mask, "loose mask"), h, w) > 0.5).astype(np.float32)
+    validate_mask(loose, "loose mask")
+    tau = _resolve_tau(options.tau, painting_f)
+
+    device = pick_device(options.device)
+    torch.manual_seed(options.seed)
+    if device.type == "cpu":
+        torch.set_num_threads(os.cpu_count() or 1)
+    net = cached_network(options.weights, str(device))
+    seconds["load"] = time.perf_counter() - started
+
+    def t(array: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32)).to(device)
+
+    composite_c, painting_c = to_caffe(naive_f, device), to_caffe(painting_f, device)
+    soft = t(blurred_tight_mask(tight))[None, None]
+    layer_masks = {k: t(v) for k, v in mask_pyramid(loose, net.mask_plan()).items()}
+    losses: dict[str, list[dict[str, float]]] = {}
+
+    stage = time.perf_counter()
+    x1, history1 = run_pass1(
+        net, composite_c, painting_c, layer_masks, t(loose),
+        options.iters1, on_step=lambda i, loss: report(Progress("pass1", i, options.iters1, loss)),
+    )
+    pass1 = _blend(x1, painting_c, soft)
+    seconds["pass1"] = time.perf_counter() - stage
+    losses["pass1"] = _final_terms(history1)
+
+    stage = time.perf_counter()
+    with torch.inference_mode():
+        a4 = net.run(to_caffe(jpeg_roundtrip(pass1), device), stop_at=REFERENCE_LAYER)[REFERENCE_LAYER][0]
+        b4 = net.run(painting_c, stop_at=REFERENCE_LAYER)[REFERENCE_LAYER][0]
+    hits = hit_masks(a4, b4, painting_f, tight, net.layer_sizes(h, w))
+    weights = pass2_weights(painting_f, tau)
+    x2, history2 = run_pass2(
+        net, composite_c, painting_c, {k: t(v) for k, v in hits.items()}, layer_masks, t(loose), weights,
+        options.iters2, on_step=lambda i, loss: report(Progress("pass2", i, options.iters2, loss)),
+    )
+    pass2 = _blend(x2, painting_c, soft)
+    seconds["pass2"] = time.perf_counter() - stage
+    losses["pass2"] = _final_terms(history2)
+
+    final = None
+    if options.post:
+        from harmonize.postprocess import postprocess
+
+        stage = time.perf_counter()
+        report(Progress("post", 0, 1))
+        final = postprocess(pass2, naive_f, painting_f, tight, seed=options.seed)
+        report(Progress("post", 1, 1))
+        seconds["post"] = time.perf_counter() - stage
+    seconds["total"] = time.perf_counter() - started
+    log.info("harmonized %dx%d in %.1f s (tau %.2f, t %.2f)", w, h, seconds["total"], tau, weights.t)
+    return HarmonizeResult(
+        painting=painting_f, naive=naive_f, tight_mask=tight, dilated_mask=loose, pass1=pass1, pass2=pass2,
+        final=final, tau=tau, seconds=seconds, losses=losses,
+    )
+
+
+def harmonize_object(
+    painting: np.ndarray,
+    object_rgba: np.ndarray,
+    placement: Placement = Placement(),
+    options: HarmonizeOptions = HarmonizeOptions(),
+    progress: ProgressCallback | None = None,
+) -> HarmonizeResult:
+    """Place a cut-out object (h, w, 4) uint8 RGBA in the painting, then `harmonize()` it."""
+    from harmonize.placement import compose
+
+    painting_f = _as_float_image(painting, "painting")
+    h, w = fit_longest_side(*painting_f.shape[:2], options.size)
+    painting_f = resize_bilinear(painting_f, h, w)
+    naive, tight = compose(painting_f, object_rgba, placement)
+    return harmonize(painting_f, naive, tight, None, options, progress)
+
+
+def _resolve_tau(tau: float | str, painting: np.ndarray) -> float:
+    if tau == "auto":
+        from harmonize.tau_estimator import estimate_tau
+
+        return float(estimate_tau(painting))
+    value = float(tau)
+    if not 0 < value <= 100:
+        raise ValueError(f"tau must be a positive number (the paper's range is 1-10), got {value}.")
+    return value
+
+
+def _final_terms(history: dict[str, list[float]]) -> list[dict[str, float]]:
+    """Per evaluation, every loss term's weighted value."""
+    steps = max((len(v) for v in history.values()), default=0)
+    return [{name: values[i] for name, values in history.items() if i < len(values)} for i in range(steps)]

@@ -1,0 +1,113 @@
+"""Pass 2: refinement with a spatially consistent mapping (ALGORITHM.md §4, neural_paint.lua).
+
+One mapping at relu4_1 from the pass-1 result to the painting, made consistent with its
+neighbours and spread to a hit set; the painting's features over that hit set give the Gram
+and histogram targets at every layer. Every node L2-normalises its gradient and weighs it by
+tau and the painting's noise level.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from harmonize.consistent_mapping import flat_to_yx, refine_mapping, ring_hits
+from harmonize.losses.content_loss import pass2_content
+from harmonize.losses.gradient_node import LossNode, chain_nodes
+from harmonize.losses.gram import masked_gram
+from harmonize.losses.histogram_loss import MASK_THRESHOLD, build_target, histogram_gradient
+from harmonize.losses.style_loss import pass2_style
+from harmonize.losses.total_variation import tv_gradient, tv_value
+from harmonize.nearest_patches import match_summed_cosine
+from harmonize.optimize import run_lbfgs
+from harmonize.pass2_weights import Pass2Weights
+from harmonize.resize import resize_bilinear, resize_simple
+from harmonize.vgg import VGGFeatures
+
+REFERENCE_LAYER = "relu4_1"  # matching and content layer (ALGORITHM.md §2 table, §7)
+STYLE_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")  # §2 table, pass 2
+HISTOGRAM_LAYERS = ("relu1_1", "relu4_1")  # §2 table, pass 2
+TIGHT_THRESHOLD = 0.1  # T4 = simple downsample of [M_t > 0.1] (§4.2 step 3)
+LEARNING_RATE = 0.1  # neural_paint.lua (§4.4)
+NO_EARLY_STOP = -1.0  # tolX = tolFun = -1 (§4.4)
+
+
+def hit_masks(
+    pass1_feats: torch.Tensor, painting_feats: torch.Tensor, painting_rgb: np.ndarray, tight_mask: np.ndarray,
+    layer_sizes: dict[str, tuple[int, int]],
+) -> dict[str, np.ndarray]:
+    """U_l for every style layer: the consistent mapping's hit set, upsampled "simple" (§4.2)."""
+    _, h4, w4 = pass1_feats.shape
+    nearest = match_summed_cosine(pass1_feats, painting_feats).cpu().numpy()
+    mapping = flat_to_yx(nearest, (h4, w4), painting_feats.shape[2])
+    guide = resize_bilinear(painting_rgb, h4, w4)
+    active = resize_simple((tight_mask > TIGHT_THRESHOLD).astype(np.float32), h4, w4) > 0.5
+    if not active.any():  # an object smaller than one relu4_1 cell: use the cell that holds it
+        small = resize_bilinear(tight_mask, h4, w4)
+        active = small >= small.max()
+    refined = refine_mapping(mapping, guide, active)
+    hits = ring_hits(refined, active, (h4, w4))
+    return {layer: resize_simple(hits, *layer_sizes[layer]) for layer in STYLE_LAYERS}
+
+
+def build_pass2_nodes(
+    net: VGGFeatures,
+    composite: torch.Tensor,
+    painting: torch.Tensor,
+    hits: dict[str, torch.Tensor],
+    masks: dict[str, torch.Tensor],
+    weights: Pass2Weights,
+) -> dict[str, list[LossNode]]:
+    """Loss nodes per layer in forward order: content, style, histogram (§4.3)."""
+    with torch.inference_mode():
+        content_target = net.run(composite, stop_at=REFERENCE_LAYER)[REFERENCE_LAYER][0] * masks[REFERENCE_LAYER]
+        style_feats = net.run(painting, stop_at=REFERENCE_LAYER)
+    nodes: dict[str, list[LossNode]] = {layer: [] for layer in STYLE_LAYERS}
+    m4 = masks[REFERENCE_LAYER]
+    nodes[REFERENCE_LAYER].append(LossNode(
+        "content", lambda f, t=content_target.clone(), m=m4: pass2_content(f, t, m), m4[None, None],
+        weight=weights.content, normalise=True,
+    ))
+    for layer in STYLE_LAYERS:
+        mask, used, feats = masks[layer], hits[layer], style_feats[layer][0]
+        gram = masked_gram(feats, used).clone()
+        nodes[layer].append(LossNode(
+            f"style_{layer}", lambda f, m=mask, t=gram: pass2_style(f, m, t), mask[None, None],
+            weight=weights.style, normalise=True,
+        ))
+        if layer in HISTOGRAM_LAYERS:
+            target = build_target(feats, used, int((mask > MASK_THRESHOLD).sum()))
+            nodes[layer].append(LossNode(
+                f"hist_{layer}", lambda f, m=mask, t=target: histogram_gradient(f, m, t), mask[None, None],
+                weight=weights.histogram, normalise=True,
+            ))
+    return nodes
+
+
+def run_pass2(
+    net: VGGFeatures,
+    composite: torch.Tensor,
+    painting: torch.Tensor,
+    hits: dict[str, torch.Tensor],
+    masks: dict[str, torch.Tensor],
+    loose_mask: torch.Tensor,
+    weights: Pass2Weights,
+    iterations: int,
+    on_step=None,
+) -> tuple[torch.Tensor, dict[str, list[float]]]:
+    """Optimise from the composite (init = I, §4.4); returns the image X and loss history."""
+    nodes = build_pass2_nodes(net, composite, painting, hits, masks, weights)
+    m_d = loose_mask[None, None]
+    tv = LossNode("tv", lambda x: (tv_value(x), m_d * tv_gradient(x)), m_d, weight=weights.tv, normalise=True)
+    hooks = {layer: chain_nodes(layer_nodes) for layer, layer_nodes in nodes.items()}
+    all_nodes = [n for layer_nodes in nodes.values() for n in layer_nodes]
+
+    def evaluate(x: torch.Tensor) -> float:
+        feats = net.run(tv(x), hooks=hooks, stop_at=REFERENCE_LAYER)
+        (feats[REFERENCE_LAYER] * 0).sum().backward()
+        x.grad.mul_(m_d)  # the image gradient is masked once more at the end (§4.3)
+        return sum(n.last_value for n in all_nodes) + tv.last_value
+
+    result = run_lbfgs(composite, evaluate, iterations, LEARNING_RATE, NO_EARLY_STOP, NO_EARLY_STOP, on_step)
+    history = {n.name: [n.weight * v for v in n.values] for n in all_nodes + [tv]}
+    return result, history

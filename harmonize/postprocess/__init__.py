@@ -1,0 +1,5 @@
+"""Post-processing of the pass-2 result (ALGORITHM.md §5): chroma denoising, PatchMatch, blend."""
+
+from harmonize.postprocess.pipeline import postprocess
+
+__all__ = ["postprocess"]

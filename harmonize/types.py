@@ -1,0 +1,75 @@
+"""Plain data types shared by the engine, its CLI and its callers (the bot included)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Literal
+
+import numpy as np
+
+Stage = Literal["cutout", "pass1", "pass2", "post"]
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where an object goes in the painting, as fractions of the painting's size.
+
+    x, y: the object's centre (0 = left/top, 1 = right/bottom).
+    height: the object's height as a fraction of the painting's height.
+    """
+
+    x: float = 0.5
+    y: float = 0.62
+    height: float = 1.0 / 3.0
+
+
+@dataclass(frozen=True)
+class HarmonizeOptions:
+    """Every knob of one harmonization; the defaults are the authors' (ALGORITHM.md)."""
+
+    size: int = 700  # longest side, gen_all.py `-image_size 700` (ALGORITHM.md §1)
+    tau: float | Literal["auto"] = 5.0  # pass-2 style weight (ALGORITHM.md §4.1)
+    iters1: int = 1000  # pass-1 L-BFGS evaluations (ALGORITHM.md §3.4)
+    iters2: int = 1000  # pass-2 L-BFGS evaluations (ALGORITHM.md §4.4)
+    device: str = "auto"  # "auto" | "cpu" | "cuda"
+    seed: int = 316  # neural_gram.lua (ALGORITHM.md §3.4)
+    post: bool = True  # run the post-processing of ALGORITHM.md §5
+    weights: str | None = None  # optional VGG-19 file (Keras .h5 or torchvision .pth)
+
+
+@dataclass(frozen=True)
+class Progress:
+    """One progress event: `step` of `total` done in `stage`; `loss` when known."""
+
+    stage: Stage
+    step: int
+    total: int
+    loss: float | None = None
+
+    @property
+    def fraction(self) -> float:
+        """Completed fraction of this stage, in [0, 1]."""
+        return 0.0 if self.total <= 0 else min(1.0, self.step / self.total)
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass
+class HarmonizeResult:
+    """Everything one harmonization produced.
+
+    Images are (H, W, 3) float32 arrays in [0, 1] at the working size; masks are (H, W)
+    float32 in [0, 1]. `final` is None when post-processing was skipped.
+    """
+
+    painting: np.ndarray
+    naive: np.ndarray
+    tight_mask: np.ndarray
+    dilated_mask: np.ndarray
+    pass1: np.ndarray
+    pass2: np.ndarray
+    final: np.ndarray | None
+    tau: float
+    seconds: dict[str, float] = field(default_factory=dict)
+    losses: dict[str, list[dict[str, float]]] = field(default_factory=dict)

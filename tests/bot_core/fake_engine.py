@@ -1,0 +1,69 @@
+"""Fast stand-ins for the real engine, run inside the bot's worker processes.
+
+`sleepy`: steps through iters1 + iters2 steps of STEP_S seconds (so a preset sets the job's
+length), reporting progress, and writes its pid to <output>/pid.txt first so tests can kill it.
+`busy`: the same but burning CPU instead of sleeping. `refuse`: fails with a user message.
+`lazy`: returns without writing anything.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+from PIL import Image
+
+from bot.core.engine_job import EngineRequest, EngineUserError
+from harmonize.types import Progress, ProgressCallback
+
+STEP_S = 0.01
+RESULT_NAMES = ("pass1", "pass2", "final", "original", "compare")
+
+
+def _start(request: EngineRequest) -> Path:
+    folder = Path(request.output_dir)
+    (folder / "pid.txt").write_text(str(os.getpid()))
+    return folder
+
+
+def _finish(folder: Path) -> None:
+    pixels = np.zeros((4, 4, 3), dtype=np.uint8)
+    for name in RESULT_NAMES:
+        Image.fromarray(pixels).save(folder / f"{name}.png")
+
+
+def _steps(request: EngineRequest, progress: ProgressCallback, busy: bool) -> None:
+    for stage, total in (("pass1", request.iters1), ("pass2", request.iters2)):
+        for step in range(total):
+            if busy:
+                end = time.perf_counter() + STEP_S
+                while time.perf_counter() < end:
+                    pass
+            else:
+                time.sleep(STEP_S)
+            progress(Progress(stage, step + 1, total))
+
+
+def sleepy(request: EngineRequest, progress: ProgressCallback) -> None:
+    """Sleep through the preset's steps, then write five tiny PNGs."""
+    folder = _start(request)
+    _steps(request, progress, busy=False)
+    _finish(folder)
+
+
+def busy(request: EngineRequest, progress: ProgressCallback) -> None:
+    """Burn CPU through the preset's steps, then write five tiny PNGs."""
+    folder = _start(request)
+    _steps(request, progress, busy=True)
+    _finish(folder)
+
+
+def refuse(request: EngineRequest, progress: ProgressCallback) -> None:
+    """Fail as an engine does when the input is unusable."""
+    raise EngineUserError("No object found in the photo.")
+
+
+def lazy(request: EngineRequest, progress: ProgressCallback) -> None:
+    """Claim success without writing any picture."""

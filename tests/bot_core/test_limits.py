@@ -1,0 +1,142 @@
+"""Limits: exact enforcement under 200 concurrent submissions, retry-after, admin changes."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections import Counter
+
+import pytest
+
+from bot.core import (
+    BotError,
+    InvalidOptions,
+    JobOptions,
+    NotAllowed,
+    QueueFull,
+    QuotaExceeded,
+    RateLimited,
+    Requester,
+)
+from bot.core.limits import Limits, Usage, check_submission
+
+from .conftest import image_bytes
+
+PNG = image_bytes("PNG")
+LOOSE = Limits(1000, 1000, 1000, 1000, 1000, 1000, 1000)
+
+
+def usage(**kw: object) -> Usage:
+    base = dict(user_active=0, chat_active=0, total_active=0, user_times=(), chat_times=())
+    base.update(kw)
+    return Usage(**base)  # type: ignore[arg-type]
+
+
+def test_hourly_limit_says_when_to_retry() -> None:
+    limits = LOOSE.with_values({"user_jobs_per_hour": 2})
+    now = 10_000.0
+    check_submission(limits, usage(user_times=(now - 100,)), now)
+    with pytest.raises(RateLimited) as caught:
+        check_submission(limits, usage(user_times=(now - 100, now - 3000)), now)
+    assert caught.value.retry_after_s == pytest.approx(600.0)  # the older one leaves in 10 min
+    assert "2 job(s) per hour" in caught.value.message
+    check_submission(limits, usage(user_times=(now - 100, now - 3700)), now)  # one is > 1 h old
+
+
+def test_daily_and_concurrent_quotas_and_queue_cap() -> None:
+    now = 100_000.0
+    with pytest.raises(QuotaExceeded) as daily:
+        check_submission(LOOSE.with_values({"chat_jobs_per_day": 1}),
+                         usage(chat_times=(now - 80_000,)), now)
+    assert daily.value.retry_after_s == pytest.approx(6400.0)
+    with pytest.raises(QuotaExceeded) as concurrent:
+        check_submission(LOOSE.with_values({"user_concurrent_jobs": 1}), usage(user_active=1), now)
+    assert concurrent.value.retry_after_s is None
+    with pytest.raises(QueueFull):
+        check_submission(LOOSE.with_values({"queue_cap": 3}), usage(total_active=3), now)
+    with pytest.raises(RateLimited):
+        check_submission(LOOSE.with_values({"user_jobs_per_hour": 0}), usage(), now)
+
+
+SCENARIOS = {
+    # name: (settings, how many of the 200 submissions must be accepted, expected refusal)
+    "per-user hourly": (dict(user_jobs_per_hour=3), 20 * 3, RateLimited),
+    "per-chat hourly": (dict(chat_jobs_per_hour=7), 2 * 7, RateLimited),
+    "per-user concurrent": (dict(user_concurrent_jobs=2), 20 * 2, QuotaExceeded),
+    "global queue cap": (dict(queue_cap=37), 37, QueueFull),
+}
+
+
+@pytest.mark.parametrize("name", list(SCENARIOS))
+async def test_200_concurrent_submissions_respect_limits_exactly(start_service, tmp_path,
+                                                                 name: str) -> None:
+    overrides, expected, refusal = SCENARIOS[name]
+    service, _ = await start_service(default_preset="long", **overrides)
+    requesters = [Requester("discord", f"user{i % 20}", f"guild{i % 2}") for i in range(200)]
+
+    async def submit(requester: Requester) -> object:
+        try:
+            return await service.submit(requester, PNG, PNG)
+        except BotError as error:
+            return error
+
+    outcomes = await asyncio.gather(*(submit(r) for r in requesters))
+    kinds = Counter(type(o).__name__ for o in outcomes)
+    assert kinds == {"Submission": expected, refusal.__name__: 200 - expected}, kinds
+    with sqlite3.connect(tmp_path / "bot.sqlite3") as db:
+        stored = db.execute("SELECT COUNT(*) FROM jobs").fetchone()[0]
+    assert stored == expected
+    job_dirs = [p for p in (tmp_path / "files").iterdir()]
+    assert len(job_dirs) == expected  # refused uploads leave no files behind
+
+
+async def test_admins_change_limits_at_run_time(start_service) -> None:
+    service, _ = await start_service(owners=["telegram:1"], user_jobs_per_hour=5)
+    owner = Requester("telegram", "1", "100")
+    chat_admin = Requester("telegram", "2", "200", is_platform_admin=True)
+    user = Requester("telegram", "3", "200")
+
+    with pytest.raises(NotAllowed):
+        await service.set_limit(chat_admin, "user_jobs_per_hour", 1, scope="global")
+    with pytest.raises(NotAllowed):
+        await service.set_limit(user, "user_jobs_per_hour", 1, scope="chat")
+    with pytest.raises(NotAllowed):  # chat admins may only lower limits
+        await service.set_limit(chat_admin, "user_jobs_per_hour", 9, scope="chat")
+    with pytest.raises(InvalidOptions):
+        await service.set_limit(chat_admin, "queue_cap", 1, scope="chat")
+    with pytest.raises(InvalidOptions):
+        await service.set_limit(owner, "jobs_per_fortnight", 1)  # type: ignore[arg-type]
+
+    chat_limits = await service.set_limit(chat_admin, "user_jobs_per_hour", 1, scope="chat")
+    assert chat_limits.user_jobs_per_hour == 1
+    assert (await service.get_limits()).user_jobs_per_hour == 5
+    await service.submit(user, PNG, PNG)
+    with pytest.raises(RateLimited):
+        await service.submit(user, PNG, PNG)
+    await service.submit(Requester("telegram", "3", "300"), PNG, PNG)  # another chat: global 5
+
+    assert (await service.set_limit(owner, "queue_cap", 2)).queue_cap == 2
+    with pytest.raises(QueueFull):
+        await service.submit(Requester("telegram", "4", "400"), PNG, PNG)
+    assert (await service.set_limit(owner, "queue_cap", None)).queue_cap == 1000  # back to settings
+
+
+async def test_limits_survive_a_restart(start_service) -> None:
+    service, _ = await start_service(owners=["discord:7"])
+    await service.set_limit(Requester("discord", "7", "1"), "user_jobs_per_day", 3)
+    await service.stop()
+    again, _ = await start_service(owners=["discord:7"])
+    assert (await again.get_limits()).user_jobs_per_day == 3
+
+
+@pytest.mark.parametrize("options, word", [
+    (JobOptions(x=1.5), "x and y"),
+    (JobOptions(height=0.0), "height"),
+    (JobOptions(tau=-1.0), "tau"),
+    (JobOptions(preset="ultra"), "Unknown quality"),
+])
+async def test_bad_options_are_refused_before_queueing(start_service, options, word) -> None:
+    service, _ = await start_service()
+    with pytest.raises(InvalidOptions, match=word):
+        await service.submit(Requester("discord", "1", "1"), PNG, PNG, options)
+    assert (await service.queue_status()).queued == 0
