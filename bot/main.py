@@ -1,6 +1,6 @@
 """`painterly-bot`: run the core and every front end (Discord, Telegram) that has a token.
 
-A front end is a package `bot.<name>` with
+A front end is a package (`bot.discord`, `bot.telegram`) with
 `create_front_end(service: HarmonizeService, settings: BotSettings) -> FrontEnd`, called before
 the core starts (so its `service.add_listener(...)` also gets the events of jobs resumed at
 start-up), where `FrontEnd.run()` connects and serves until cancelled.
@@ -19,7 +19,7 @@ from bot.core.settings import BotSettings
 
 log = logging.getLogger("painterly.bot")
 
-FRONT_ENDS = {"discord": "discord_token", "telegram": "telegram_token"}  # name -> token setting
+FRONT_ENDS = {"discord_token": "bot.discord", "telegram_token": "bot.telegram"}  # token -> package
 
 
 class FrontEnd(Protocol):
@@ -32,33 +32,28 @@ class FrontEnd(Protocol):
 def create_front_ends(service: HarmonizeService, settings: BotSettings) -> list[FrontEnd]:
     """Build the front ends whose token is set; a token without its package is an error."""
     front_ends: list[FrontEnd] = []
-    for name, token_field in FRONT_ENDS.items():
+    for token_field, package in FRONT_ENDS.items():
         if getattr(settings, token_field) is None:
-            log.info("%s: no PAINTERLY_%s, not started", name, token_field.upper())
+            log.info("%s: no PAINTERLY_%s, not started", package, token_field.upper())
             continue
         try:
-            module = importlib.import_module(f"bot.{name}")
-            factory = module.create_front_end
+            factory = importlib.import_module(package).create_front_end
         except (ImportError, AttributeError) as error:
             raise SystemExit(
-                f"PAINTERLY_{token_field.upper()} is set but the {name} front end is missing "
-                f"(bot.{name}.create_front_end: {error}); unset the token or install it."
+                f"PAINTERLY_{token_field.upper()} is set but its front end is missing "
+                f"({package}.create_front_end: {error}); unset the token or install it."
             ) from error
         front_ends.append(factory(service, settings))
     return front_ends
 
 
-async def serve(settings: BotSettings) -> None:
-    """Start the core and the front ends; stop cleanly on SIGINT or SIGTERM."""
+async def serve(settings: BotSettings, stop: asyncio.Event) -> None:
+    """Run the core and the front ends until `stop` is set or a front end ends."""
     service = HarmonizeService(settings)
     front_ends = create_front_ends(service, settings)
     if not front_ends:
         log.warning("no front end configured: only the queue runs. Set PAINTERLY_DISCORD_TOKEN "
                     "or PAINTERLY_TELEGRAM_TOKEN (see .env.example).")
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
     async with service:
         tasks = [asyncio.create_task(front.run()) for front in front_ends]
         waiter = asyncio.create_task(stop.wait())
@@ -72,10 +67,20 @@ async def serve(settings: BotSettings) -> None:
     log.info("bye")
 
 
+async def serve_until_signal(settings: BotSettings) -> None:
+    """`serve` until SIGINT or SIGTERM."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await serve(settings, stop)
+
+
 def main() -> None:
     """Console-script entry point: read settings from the environment / .env and serve."""
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(serve(BotSettings()))
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    asyncio.run(serve_until_signal(BotSettings()))
 
 
 if __name__ == "__main__":

@@ -10,14 +10,15 @@ import time
 import numpy as np
 import torch
 
+from harmonize.crop import PASS1_MARGIN, PASS2_MARGIN, Window, window_around
 from harmonize.imageio import jpeg_roundtrip
 from harmonize.masks import blurred_tight_mask, dilate_mask, mask_pyramid, validate_mask
 from harmonize.pass1 import run_pass1
-from harmonize.pass2 import REFERENCE_LAYER, hit_masks, run_pass2
+from harmonize.pass2 import REFERENCE_LAYER, hit_masks, reference_active, run_pass2
 from harmonize.pass2_weights import pass2_weights
 from harmonize.resize import fit_longest_side, resize_bilinear
 from harmonize.types import HarmonizeOptions, HarmonizeResult, Placement, Progress, ProgressCallback
-from harmonize.vgg import VGGFeatures, from_caffe, to_caffe
+from harmonize.vgg import VGGFeatures, from_caffe, layer_scale, to_caffe
 from harmonize.weights import load_network
 
 log = logging.getLogger(__name__)
@@ -54,9 +55,20 @@ def _as_float_mask(mask: np.ndarray, what: str) -> np.ndarray:
     return data.astype(np.float32) / 255.0 if data.dtype == np.uint8 else data.astype(np.float32)
 
 
-def _blend(x: torch.Tensor, painting: torch.Tensor, soft: torch.Tensor) -> np.ndarray:
-    """O = T~ X + (1 - T~) S, deprocessed and clamped (ALGORITHM.md §3.5)."""
-    return np.clip(from_caffe(soft * x + (1 - soft) * painting), 0.0, 1.0)
+def _window_image(window: Window, image: torch.Tensor) -> torch.Tensor:
+    return image[..., window.top:window.top + window.height, window.left:window.left + window.width].contiguous()
+
+
+def _window_masks(window: Window, masks: dict[str, np.ndarray], net: VGGFeatures, to_tensor) -> dict[str, torch.Tensor]:
+    """The per-layer masks cut to the window (the pyramid itself is made on the whole image)."""
+    sizes = net.layer_sizes(window.height, window.width)
+    return {name: to_tensor(window.of_layer(m, layer_scale(name), sizes[name])) for name, m in masks.items()}
+
+
+def _blend(x: torch.Tensor, painting: np.ndarray, soft: np.ndarray) -> np.ndarray:
+    """O = T~ X + (1 - T~) S in RGB, clamped (ALGORITHM.md §3.5); exact S where T~ = 0."""
+    blended = soft[..., None] * from_caffe(x) + (1 - soft[..., None]) * painting
+    return np.clip(blended, 0.0, 1.0).astype(np.float32)
 
 
 def harmonize(
@@ -102,30 +114,39 @@ def harmonize(
         return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32)).to(device)
 
     composite_c, painting_c = to_caffe(naive_f, device), to_caffe(painting_f, device)
-    soft = t(blurred_tight_mask(tight))[None, None]
-    layer_masks = {k: t(v) for k, v in mask_pyramid(loose, net.mask_plan()).items()}
+    # T~ is cut to the loose mask: the noisy JPEG masks of the paper otherwise leak faint
+    # composite pixels everywhere (a deviation of at most the mask's noise level).
+    soft = blurred_tight_mask(tight) * loose
+    full_masks = mask_pyramid(loose, net.mask_plan())
     losses: dict[str, list[dict[str, float]]] = {}
 
     stage = time.perf_counter()
+    win1 = window_around(loose, PASS1_MARGIN)
     x1, history1 = run_pass1(
-        net, composite_c, painting_c, layer_masks, t(loose),
-        options.iters1, on_step=lambda i, loss: report(Progress("pass1", i, options.iters1, loss)),
+        net, _window_image(win1, composite_c), painting_c, _window_masks(win1, full_masks, net, t),
+        t(win1.of(loose)), options.iters1,
+        on_step=lambda i, loss: report(Progress("pass1", i, options.iters1, loss)),
     )
-    pass1 = _blend(x1, painting_c, soft)
+    pass1 = _blend(win1.paste(composite_c, x1), painting_f, soft)
     seconds["pass1"] = time.perf_counter() - stage
     losses["pass1"] = _final_terms(history1)
 
     stage = time.perf_counter()
+    win2 = window_around(loose, PASS2_MARGIN)
     with torch.inference_mode():
-        a4 = net.run(to_caffe(jpeg_roundtrip(pass1), device), stop_at=REFERENCE_LAYER)[REFERENCE_LAYER][0]
+        a4 = net.run(_window_image(win2, to_caffe(jpeg_roundtrip(pass1), device)), stop_at=REFERENCE_LAYER)
         b4 = net.run(painting_c, stop_at=REFERENCE_LAYER)[REFERENCE_LAYER][0]
-    hits = hit_masks(a4, b4, painting_f, tight, net.layer_sizes(h, w))
+    full_sizes = net.layer_sizes(h, w)
+    active = reference_active(tight, full_sizes[REFERENCE_LAYER])
+    win_active = win2.of_layer(active, layer_scale(REFERENCE_LAYER), a4[REFERENCE_LAYER].shape[2:])
+    hits = hit_masks(a4[REFERENCE_LAYER][0], b4, painting_f, win_active, full_sizes)
     weights = pass2_weights(painting_f, tau)
     x2, history2 = run_pass2(
-        net, composite_c, painting_c, {k: t(v) for k, v in hits.items()}, layer_masks, t(loose), weights,
-        options.iters2, on_step=lambda i, loss: report(Progress("pass2", i, options.iters2, loss)),
+        net, _window_image(win2, composite_c), painting_c, {k: t(v) for k, v in hits.items()},
+        _window_masks(win2, full_masks, net, t), t(win2.of(loose)), weights, options.iters2,
+        on_step=lambda i, loss: report(Progress("pass2", i, options.iters2, loss)),
     )
-    pass2 = _blend(x2, painting_c, soft)
+    pass2 = _blend(win2.paste(composite_c, x2), painting_f, soft)
     seconds["pass2"] = time.perf_counter() - stage
     losses["pass2"] = _final_terms(history2)
 

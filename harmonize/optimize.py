@@ -40,5 +40,7 @@ def run_lbfgs(
             on_step(count, loss)
         return loss
 
-    optimiser.step(closure)
+    final_loss = optimiser.step(closure)
+    if on_step is not None and count < iterations:  # the last image is never evaluated here
+        on_step(iterations, float(final_loss))
     return x.detach()

@@ -32,21 +32,30 @@ LEARNING_RATE = 0.1  # neural_paint.lua (§4.4)
 NO_EARLY_STOP = -1.0  # tolX = tolFun = -1 (§4.4)
 
 
+def reference_active(tight_mask: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    """T_4: "simple" downsample of [M_t > 0.1] to the reference layer's (H_4, W_4) (§4.2 step 3)."""
+    active = resize_simple((tight_mask > TIGHT_THRESHOLD).astype(np.float32), *size) > 0.5
+    if not active.any():  # an object smaller than one relu4_1 cell: use the cell that holds it
+        small = resize_bilinear(tight_mask, *size)
+        active = small >= small.max()
+    return active
+
+
 def hit_masks(
-    pass1_feats: torch.Tensor, painting_feats: torch.Tensor, painting_rgb: np.ndarray, tight_mask: np.ndarray,
+    pass1_feats: torch.Tensor, painting_feats: torch.Tensor, painting_rgb: np.ndarray, active: np.ndarray,
     layer_sizes: dict[str, tuple[int, int]],
 ) -> dict[str, np.ndarray]:
-    """U_l for every style layer: the consistent mapping's hit set, upsampled "simple" (§4.2)."""
+    """U_l for every style layer: the consistent mapping's hit set, upsampled "simple" (§4.2).
+
+    pass1_feats (C, H4, W4) at the positions `active` (H4, W4) describes; painting_feats
+    (C, H4', W4') of the whole painting, whose layer sizes `layer_sizes` gives.
+    """
     _, h4, w4 = pass1_feats.shape
     nearest = match_summed_cosine(pass1_feats, painting_feats).cpu().numpy()
     mapping = flat_to_yx(nearest, (h4, w4), painting_feats.shape[2])
-    guide = resize_bilinear(painting_rgb, h4, w4)
-    active = resize_simple((tight_mask > TIGHT_THRESHOLD).astype(np.float32), h4, w4) > 0.5
-    if not active.any():  # an object smaller than one relu4_1 cell: use the cell that holds it
-        small = resize_bilinear(tight_mask, h4, w4)
-        active = small >= small.max()
+    guide = resize_bilinear(painting_rgb, *painting_feats.shape[1:])
     refined = refine_mapping(mapping, guide, active)
-    hits = ring_hits(refined, active, (h4, w4))
+    hits = ring_hits(refined, active, tuple(painting_feats.shape[1:]))
     return {layer: resize_simple(hits, *layer_sizes[layer]) for layer in STYLE_LAYERS}
 
 

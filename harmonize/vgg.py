@@ -31,6 +31,11 @@ BLOCKS = {"vgg16": (2, 2, 3, 3, 3), "vgg19": (2, 2, 4, 4, 4)}
 BLOCK_WIDTHS = (64, 128, 256, 512, 512)
 
 
+def layer_scale(name: str) -> int:
+    """Downsampling factor of a layer such as relu3_1: 2^(block - 1)."""
+    return 2 ** (int(name[4]) - 1)
+
+
 def conv_names(arch: str) -> list[str]:
     """Names conv1_1 ... conv5_N of `arch`, in network order."""
     return [f"conv{b + 1}_{i + 1}" for b, n in enumerate(BLOCKS[arch]) for i in range(n)]

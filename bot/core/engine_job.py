@@ -17,15 +17,16 @@ import time
 import traceback
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Literal
-
-from harmonize.types import Progress, ProgressCallback
+from typing import TYPE_CHECKING, Any, Callable, Literal
 
 from bot.core.workers import watch_parent
 
+if TYPE_CHECKING:  # importing harmonize pulls in torch; workers of fake engines skip it
+    from harmonize.types import Progress, ProgressCallback
+
 log = logging.getLogger(__name__)
 
-GENERIC_FAILURE = "Something went wrong inside the engine; the bot's operator can see why in the log."
+GENERIC_FAILURE = "Something went wrong inside the engine; the bot's log says why."
 OUT_OF_MEMORY = "The engine ran out of memory; try a faster quality preset or smaller images."
 
 
@@ -61,7 +62,7 @@ class EngineUserError(Exception):
     """Raise from an engine to fail the job with this message shown to the user."""
 
 
-EngineFunction = Callable[[EngineRequest, ProgressCallback], None]
+EngineFunction = Callable[[EngineRequest, "ProgressCallback"], None]
 _engine: EngineFunction | None = None  # this worker process's engine, set by init_worker
 
 
@@ -118,7 +119,7 @@ def run_job(request: EngineRequest, channel: Any, interval_s: float) -> WorkerOu
         return WorkerOutcome(False, str(error))
     except MemoryError:
         return WorkerOutcome(False, OUT_OF_MEMORY, traceback.format_exc())
-    except Exception as error:  # noqa: BLE001 - the core logs it and tells the user
+    except Exception as error:
         if "OutOfMemory" in type(error).__name__:  # torch.cuda.OutOfMemoryError
             return WorkerOutcome(False, OUT_OF_MEMORY, traceback.format_exc())
         return WorkerOutcome(False, GENERIC_FAILURE, traceback.format_exc())
@@ -135,16 +136,15 @@ def warm_up(device: str) -> None:
 def run_engine(request: EngineRequest, progress: ProgressCallback) -> None:
     """The real engine: cut the object out, harmonize it into the painting, write the PNGs."""
     import harmonize
+    from harmonize.types import Progress
     from harmonize.compare import compare_panel
-    from harmonize.cutout import CutoutError, cut_out
+    from harmonize.cutout import cut_out
+    from harmonize.imageio import save_png
 
     painting = _read_painting(Path(request.painting_path))
     photo = _read_object(Path(request.object_path))
     progress(Progress("cutout", 0, 1))
-    try:
-        rgba = cut_out(photo, method="auto")
-    except CutoutError as error:
-        raise EngineUserError(str(error)) from error
+    rgba = cut_out(photo, method="auto")  # CutoutError is a ValueError: its message is for users
     progress(Progress("cutout", 1, 1))
     knobs: dict[str, Any] = dict(size=request.size, iters1=request.iters1, iters2=request.iters2,
                                  device=request.device, post=request.post)
@@ -159,7 +159,7 @@ def run_engine(request: EngineRequest, progress: ProgressCallback) -> None:
     images = {"pass1": result.pass1, "pass2": result.pass2, "final": final,
               "original": result.naive, "compare": compare_panel(result)}
     for name, image in images.items():
-        save_png(image, folder / f"{name}.png")
+        save_png(folder / f"{name}.png", image)
 
 
 def _read_painting(path: Path) -> Any:
@@ -181,12 +181,3 @@ def _read_object(path: Path) -> Any:
         upright = ImageOps.exif_transpose(image)
         has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
         return np.asarray(upright.convert("RGBA" if has_alpha else "RGB"), dtype=np.uint8)
-
-
-def save_png(image: Any, path: Path) -> None:
-    """Write an (H, W, 3) float image in [0, 1] as an 8-bit PNG."""
-    import numpy as np
-    from PIL import Image
-
-    pixels = (np.clip(np.asarray(image, dtype=np.float32), 0.0, 1.0) * 255.0 + 0.5)
-    Image.fromarray(pixels.astype(np.uint8)).save(path)

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections import deque
 from dataclasses import dataclass
-from typing import AsyncIterator, Awaitable, Callable, Union
+from typing import AsyncIterator, Awaitable, Callable
 
 from bot.core.jobs import JobFiles, JobRef
 
@@ -32,7 +32,7 @@ class JobStarted:
 
 @dataclass(frozen=True)
 class JobProgress:
-    """Progress inside one engine stage ("cutout" | "pass1" | "pass2" | "post"), percent in [0, 100].
+    """Progress inside one engine stage ("cutout" | "pass1" | "pass2" | "post"), in [0, 100] %.
 
     Sent at most once per progress interval (settings) per job.
     """
@@ -67,7 +67,7 @@ class JobCancelled:
     by_user_id: str
 
 
-JobEvent = Union[JobQueued, JobStarted, JobProgress, JobDone, JobFailed, JobCancelled]
+JobEvent = JobQueued | JobStarted | JobProgress | JobDone | JobFailed | JobCancelled
 FINAL_EVENTS = (JobDone, JobFailed, JobCancelled)
 EventCallback = Callable[[JobEvent], Awaitable[None]]
 
@@ -93,14 +93,14 @@ class _CallbackChannel:
             event = self.pending.popleft()
             try:
                 await self.callback(event)
-            except Exception:  # noqa: BLE001 - one front end's bug must not stop the core
+            except Exception:
                 log.exception("event listener %r failed on %r", self.callback, event)
 
 
 class EventStream:
     """One job's events as an async iterator that ends after the final event."""
 
-    def __init__(self, hub: "EventHub", job_id: str) -> None:
+    def __init__(self, hub: EventHub, job_id: str) -> None:
         self._hub = hub
         self.job_id = job_id
         self.queue: asyncio.Queue[JobEvent] = asyncio.Queue()

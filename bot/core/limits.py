@@ -50,7 +50,7 @@ class Limits:
         """Every limit's name, in declaration order."""
         return tuple(f.name for f in fields(Limits))
 
-    def with_values(self, values: dict[str, int]) -> "Limits":
+    def with_values(self, values: dict[str, int]) -> Limits:
         """A copy with `values` (name -> count) applied."""
         return replace(self, **values)
 

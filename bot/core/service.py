@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from multiprocessing.managers import SyncManager
 from typing import Any, AsyncIterator, Callable, Literal
 
-from bot.core.engine_job import EngineRequest, WorkerOutcome, init_worker, run_job, watch_parent
+from bot.core.engine_job import EngineRequest, WorkerOutcome, init_worker, run_job
 from bot.core.errors import (
     InvalidOptions,
     JobNotFound,
@@ -43,7 +43,14 @@ from bot.core.limits import CHAT_SCOPED, DAY_S, Limits, LimitName, check_submiss
 from bot.core.settings import BotSettings, Preset
 from bot.core.store import JobRow, JobStore
 from bot.core.validation import validate_image
-from bot.core.workers import WorkerCrashed, WorkerKilled, WorkerPool, WorkerTimedOut
+from bot.core.workers import (
+    WorkerCrashed,
+    WorkerKilled,
+    WorkerPool,
+    WorkerSlot,
+    WorkerTimedOut,
+    watch_parent,
+)
 
 log = logging.getLogger(__name__)
 
@@ -97,8 +104,6 @@ class HarmonizeService:
         await asyncio.to_thread(self._files.prepare)
         await self._store.open()
         context = multiprocessing.get_context("spawn")
-        self._manager = await asyncio.to_thread(_start_manager, context)
-        self._progress = self._manager.Queue()
         key = self.settings.remove_bg_api_key
         self._pool = WorkerPool(
             size=self.settings.workers,
@@ -107,11 +112,15 @@ class HarmonizeService:
             initargs=(self.settings.engine, self.settings.device,
                       key.get_secret_value() if key else None),
         )
+        manager = asyncio.create_task(asyncio.to_thread(_start_manager, context))
         try:
             await self._pool.start()
         except BaseException:
+            self._manager = await manager
             await self._close_resources()
             raise
+        self._manager = await manager
+        self._progress = self._manager.Queue()
         self._running = True
         await self._recover()
         self._tasks = [
@@ -140,7 +149,7 @@ class HarmonizeService:
         await self._hub.close()
         log.info("painterly core stopped")
 
-    async def __aenter__(self) -> "HarmonizeService":
+    async def __aenter__(self) -> HarmonizeService:
         await self.start()
         return self
 
@@ -252,13 +261,15 @@ class HarmonizeService:
 
     async def get_job(self, job_id: str) -> JobInfo:
         """A snapshot of one job; raises JobNotFound."""
+        self._require_running()
         row = await self._store.get(job_id)
         if row is None:
             raise JobNotFound(f"There is no job {job_id} (it may have expired or been deleted).")
         return await self._info(row)
 
     async def list_jobs(self, requester: Requester) -> list[JobInfo]:
-        """The requester's jobs on their platform (all chats), oldest first, with queue positions."""
+        """The requester's jobs on their platform (all chats), oldest first, with positions."""
+        self._require_running()
         rows = await self._store.list_user(requester.platform, requester.user_id)
         return [await self._info(row) for row in rows]
 
@@ -268,6 +279,7 @@ class HarmonizeService:
         Allowed to the job's owner, an admin of the job's chat, and bot owners; raises NotAllowed
         or JobNotFound.
         """
+        self._require_running()
         row = await self._store.get(job_id)
         if row is None:
             raise JobNotFound(f"There is no job {job_id} (it may have expired or been deleted).")
@@ -277,15 +289,17 @@ class HarmonizeService:
         return await self._cancel_row(row, requester.user_id)
 
     async def delete_user_data(self, requester: Requester) -> int:
-        """Cancel and delete all of the requester's jobs and files; return how many jobs.
+        """Cancel (JobCancelled is sent) and delete all the requester's jobs and files; return
+        how many jobs.
 
         Only submission times (no images, no job data) are kept, for at most a day, so that
         deleting one's data does not reset rate limits.
         """
+        self._require_running()
         rows = await self._store.list_user(requester.platform, requester.user_id)
         for row in rows:
             if not row.status.is_final:
-                await self._cancel_row(row, requester.user_id, publish=False)
+                await self._cancel_row(row, requester.user_id)
         async with self._store.transaction():
             ids = await self._store.delete_user(requester.platform, requester.user_id)
         for job_id in ids:
@@ -296,7 +310,8 @@ class HarmonizeService:
         return len(ids)
 
     async def get_limits(self, platform: str | None = None, chat_id: str | None = None) -> Limits:
-        """The limits in force: global ones, or those of one chat when platform and chat_id given."""
+        """The limits in force: global, or one chat's when platform and chat_id are given."""
+        self._require_running()
         defaults = self.settings.default_limits()
         if platform is None or chat_id is None:
             return await self._store.effective_limits(defaults, None, None)
@@ -316,8 +331,10 @@ class HarmonizeService:
         value None removes the change (back to settings, or to the global value for a chat).
         Raises NotAllowed or InvalidOptions.
         """
+        self._require_running()
         if name not in Limits.names():
-            raise InvalidOptions(f"Unknown limit {name!r}; limits are: {', '.join(Limits.names())}.")
+            names = ", ".join(Limits.names())
+            raise InvalidOptions(f"Unknown limit {name!r}; limits are: {names}.")
         if value is not None and value < 0:
             raise InvalidOptions("A limit must be 0 or more.")
         owner = self.is_owner(requester)
@@ -349,6 +366,7 @@ class HarmonizeService:
 
     async def queue_status(self) -> QueueStatus:
         """How many jobs wait and run, and how many worker slots there are."""
+        self._require_running()
         queued, running = await self._store.counts()
         return QueueStatus(queued=queued, running=running, workers=self.settings.workers)
 
@@ -357,6 +375,7 @@ class HarmonizeService:
 
         Runs on its own every `cleanup_interval_s`; `now` (Unix seconds) is for tests.
         """
+        self._require_running()
         now = time.time() if now is None else now
         cutoff = now - self.settings.result_retention_hours * 3600.0
         async with self._store.transaction():
@@ -395,9 +414,9 @@ class HarmonizeService:
                 f"height is a fraction of the painting's height: use {MIN_HEIGHT} to 1."
             )
         tau = options.tau
-        if tau is not None and tau != "auto":
-            if isinstance(tau, bool) or not isinstance(tau, (int, float)) or not 0 < tau <= MAX_TAU:
-                raise InvalidOptions(f"tau (style strength) must be 'auto' or from 0 to {MAX_TAU:g}.")
+        number = isinstance(tau, (int, float)) and not isinstance(tau, bool)
+        if tau is not None and tau != "auto" and not (number and 0 < tau <= MAX_TAU):
+            raise InvalidOptions(f"tau (style strength) must be 'auto' or from 0 to {MAX_TAU:g}.")
         name = options.preset if options.preset is not None else self.settings.default_preset
         if name not in self.settings.presets:
             raise InvalidOptions(
@@ -407,7 +426,8 @@ class HarmonizeService:
 
     async def _info(self, row: JobRow) -> JobInfo:
         """JobInfo for a row, with its queue position and result files."""
-        position = await self._store.position(row.ref.job_id) if row.status == JobStatus.QUEUED else None
+        queued = row.status == JobStatus.QUEUED
+        position = await self._store.position(row.ref.job_id) if queued else None
         files = self._files.result_files(row.ref.job_id) if row.status == JobStatus.DONE else None
         return JobInfo(
             ref=row.ref, status=row.status, position=position, preset=row.options["preset"],
@@ -430,7 +450,7 @@ class HarmonizeService:
             return JobCancelled(info.ref, info.cancelled_by or "")
         return None
 
-    async def _cancel_row(self, row: JobRow, by_user_id: str, publish: bool = True) -> bool:
+    async def _cancel_row(self, row: JobRow, by_user_id: str) -> bool:
         """Mark a job cancelled, kill its worker if it runs, delete its files."""
         async with self._store.transaction():
             was = await self._store.finish(row.ref.job_id, JobStatus.CANCELLED, time.time(),
@@ -441,8 +461,7 @@ class HarmonizeService:
             self._pool.kill(row.ref.job_id)
         await asyncio.to_thread(self._files.delete_job, row.ref.job_id)
         log.info("job %s cancelled by %s (was %s)", row.ref.job_id, by_user_id, was.value)
-        if publish:
-            self._hub.publish(JobCancelled(row.ref, by_user_id))
+        self._hub.publish(JobCancelled(row.ref, by_user_id))
         await self._publish_positions()
         return True
 
@@ -462,7 +481,7 @@ class HarmonizeService:
             failed = await self._store.recover_running(self.settings.max_attempts, time.time(),
                                                        RESTART_REASON)
         for row in failed:
-            await asyncio.to_thread(self._files.delete_inputs, row.ref.job_id)
+            await asyncio.to_thread(self._files.delete_job, row.ref.job_id)
             self._hub.publish(JobFailed(row.ref, RESTART_REASON))
         if failed:
             log.warning("%d interrupted job(s) failed after retry", len(failed))
@@ -485,12 +504,12 @@ class HarmonizeService:
             )
             await self._publish_positions()
 
-    async def _run(self, slot: Any, row: JobRow) -> None:
+    async def _run(self, slot: WorkerSlot, row: JobRow) -> None:
         """Run one claimed job on `slot` and record how it ended."""
         assert self._pool is not None
         ref, started = row.ref, time.time()
-        self._hub.publish(JobStarted(ref, row.attempts))
         output_dir = await asyncio.to_thread(self._files.fresh_output_dir, ref.job_id)
+        self._hub.publish(JobStarted(ref, row.attempts))
         request = _engine_request(row, str(output_dir), self.settings.device)
         try:
             outcome: WorkerOutcome = await self._pool.run(
@@ -535,7 +554,7 @@ class HarmonizeService:
         """Record a failed job and tell its listeners why."""
         async with self._store.transaction():
             was = await self._store.finish(ref.job_id, JobStatus.FAILED, time.time(), error=reason)
-        await asyncio.to_thread(self._files.delete_inputs, ref.job_id)
+        await asyncio.to_thread(self._files.delete_job, ref.job_id)
         if was is not None:
             log.info("job %s failed: %s", ref.job_id, reason)
             self._hub.publish(JobFailed(ref, reason))
@@ -573,7 +592,7 @@ class HarmonizeService:
         while True:
             try:
                 await self.purge_expired()
-            except Exception:  # noqa: BLE001 - keep the janitor alive; the error is logged
+            except Exception:
                 log.exception("expiring old jobs failed")
             await asyncio.sleep(self.settings.cleanup_interval_s)
 

@@ -93,7 +93,7 @@ class BotSettings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _check_default_preset(self) -> "BotSettings":
+    def _check_default_preset(self) -> BotSettings:
         """The default preset must be one of the presets."""
         if self.default_preset not in self.presets:
             raise ValueError(

@@ -7,7 +7,9 @@ check and the insert it allows are atomic even under hundreds of concurrent subm
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
+import sqlite3
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,11 +136,13 @@ class JobStore:
     async def transaction(self) -> AsyncIterator[None]:
         """One write transaction at a time: commit on success, roll back on any error."""
         async with self._lock:
-            await self.db.execute("BEGIN IMMEDIATE")
             try:
+                await self.db.execute("BEGIN IMMEDIATE")
                 yield
             except BaseException:
-                await self.db.execute("ROLLBACK")
+                # Also when cancelled while BEGIN was under way: it still ran on the db thread.
+                with contextlib.suppress(sqlite3.OperationalError):
+                    await self.db.execute("ROLLBACK")
                 raise
             await self.db.execute("COMMIT")
 
@@ -226,7 +230,8 @@ class JobStore:
     async def requeue(self, job_id: str) -> bool:
         """Put a running job back in the queue at its old place; False if it is not running."""
         cursor = await self.db.execute(
-            "UPDATE jobs SET status = 'queued', started_at = NULL WHERE id = ? AND status = 'running'",
+            "UPDATE jobs SET status = 'queued', started_at = NULL "
+            "WHERE id = ? AND status = 'running'",
             (job_id,),
         )
         return cursor.rowcount > 0

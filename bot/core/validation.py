@@ -29,9 +29,8 @@ def validate_image(data: bytes, what: str, max_bytes: int, max_pixels: int) -> s
     if not data:
         raise InvalidImage(f"The {what} is an empty file.")
     if len(data) > max_bytes:
-        raise InvalidImage(
-            f"The {what} is too big ({_megabytes(len(data))}); the limit is {_megabytes(max_bytes)}."
-        )
+        size, limit = _megabytes(len(data)), _megabytes(max_bytes)
+        raise InvalidImage(f"The {what} is too big ({size}); the limit is {limit}.")
     with _WARNINGS_LOCK, warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:

@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
 from typing import Any, Callable
+import contextlib
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ class WorkerPool:
 
         Raises WorkerKilled (cancelled through `kill`), WorkerTimedOut or WorkerCrashed.
         """
-        broken = True
+        broken, stopping = True, False
         try:
             if slot.kill_requested:
                 raise WorkerKilled()
@@ -124,12 +125,15 @@ class WorkerPool:
                 raise WorkerKilled() from error
             log.warning("worker %d (pid %d) died under job %s", slot.index, slot.pid, slot.job_id)
             raise WorkerCrashed() from error
-        except BaseException:
+        except asyncio.CancelledError:  # the core is stopping: no replacement
+            stopping = True
             self._terminate(slot)
             raise
         finally:
             slot.job_id = None
-            if broken:
+            if stopping:
+                slot.executor.shutdown(wait=False, cancel_futures=True)
+            elif broken:
                 self._replace(slot)
             else:
                 self._free.put_nowait(slot)
@@ -176,10 +180,8 @@ class WorkerPool:
 
     def _terminate(self, slot: WorkerSlot) -> None:
         """Kill the slot's process (no error if it is already gone)."""
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(slot.pid, KILL_SIGNAL)
-        except ProcessLookupError:
-            pass
 
     def _replace(self, old: WorkerSlot) -> None:
         """Start a fresh worker for a broken slot in the background."""

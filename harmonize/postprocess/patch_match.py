@@ -18,6 +18,8 @@ from typing import NamedTuple
 import numba
 import numpy as np
 
+from harmonize.imageio import to_uint8
+
 PATCH_SIZE = 7  # filt_cnn_artifact.m: patch_w = 7
 ITERATIONS = 5  # PatchMatch 2.0 Params::nn_iters default (nn.h)
 SEARCH_RATIO = 0.5  # PatchMatch 2.0 Params::rs_ratio default: each search window halves
@@ -28,11 +30,6 @@ class PatchField(NamedTuple):
 
     field: np.ndarray  # (H - P + 1, W - P + 1, 2) int32: (row, column) of the matched target patch
     distance: np.ndarray  # (H - P + 1, W - P + 1) int64: SSD of the 8-bit RGB patches
-
-
-def to_8bit(image: np.ndarray) -> np.ndarray:
-    """(H, W, 3) float in [0, 1] to uint8 in [0, 255], rounding; values outside are clipped."""
-    return np.round(np.clip(image, 0.0, 1.0) * 255.0).astype(np.uint8)
 
 
 @numba.njit(cache=True, nogil=True)
@@ -125,8 +122,8 @@ def nearest_neighbour_field(
         raise ValueError(
             f"source and target must have the same channels; got {source.shape} and {target.shape}"
         )
-    a = source if source.dtype == np.uint8 else to_8bit(source)
-    b = target if target.dtype == np.uint8 else to_8bit(target)
+    a = source if source.dtype == np.uint8 else to_uint8(source)
+    b = target if target.dtype == np.uint8 else to_uint8(target)
     field, dist = _patch_match(
         np.ascontiguousarray(a), np.ascontiguousarray(b), patch_size, iterations, SEARCH_RATIO, seed
     )
@@ -156,6 +153,11 @@ def vote(target: np.ndarray, field: np.ndarray, patch_size: int = PATCH_SIZE) ->
     target: (H2, W2, C) float; field: (h, w, 2) int top-left corners into it. Returns
     (h + P - 1, w + P - 1, C) float32; every pixel is covered by at least one patch.
     """
+    rows, cols = target.shape[0] - patch_size, target.shape[1] - patch_size
+    if field.size and (field.min() < 0 or field[..., 0].max() > rows or field[..., 1].max() > cols):
+        raise ValueError(
+            f"The field points outside the {target.shape[:2]} target's {patch_size}-px patches."
+        )
     values = np.ascontiguousarray(target, dtype=np.float64)
     total, count = _vote(values, np.ascontiguousarray(field, dtype=np.int32), patch_size)
     return (total / count[..., None]).astype(np.float32)

@@ -26,7 +26,7 @@ DETAIL_SIGMA = 1.0  # filt_cnn_artifact.m: sigma = r/3
 
 
 def soft_mask(tight_mask: np.ndarray) -> np.ndarray:
-    """sM: blur (7x7, sigma 3), set > 0.01 to 1 and the rest to 0, blur again; (H, W) float32 [0, 1]."""
+    """sM: blur (7x7, sigma 3), > 0.01 to 1 else 0, blur again; (H, W) float32 in [0, 1]."""
     blurred = gaussian_blur_zero_padded(tight_mask, SOFT_MASK_SIZE, SOFT_MASK_SIGMA)
     grown = (blurred > SOFT_MASK_THRESHOLD).astype(np.float32)
     return gaussian_blur_zero_padded(grown, SOFT_MASK_SIZE, SOFT_MASK_SIGMA)
@@ -49,7 +49,9 @@ def postprocess(
         raise ValueError(f"The painting must be an (H, W, 3) RGB image; got shape {shape}.")
     for name, image in (("pass-2 result", result), ("naive composite", naive)):
         if image.shape != shape:
-            raise ValueError(f"The {name} is {image.shape} but the painting is {shape}; resize it first.")
+            raise ValueError(
+                f"The {name} is {image.shape} but the painting is {shape}; resize it first."
+            )
     if tight_mask.shape != shape[:2]:
         raise ValueError(f"The tight mask is {tight_mask.shape} but the painting is {shape[:2]}.")
 

@@ -14,6 +14,7 @@ from PIL import Image
 from bot.core import BotSettings, HarmonizeService, JobEvent, Preset
 
 from . import fake_engine
+import contextlib
 
 ENGINE = fake_engine.__name__  # importable the same way in spawned worker processes
 
@@ -21,6 +22,7 @@ ENGINE = fake_engine.__name__  # importable the same way in spawned worker proce
 TEST_PRESETS = {
     "instant": Preset(size=16, iters1=1, iters2=1, post=False),
     "short": Preset(size=16, iters1=30, iters2=30, post=False),
+    "medium": Preset(size=16, iters1=100, iters2=100, post=False),
     "long": Preset(size=16, iters1=3000, iters2=3000, post=False),
 }
 
@@ -81,10 +83,8 @@ class EventLog:
             if remaining <= 0:
                 raise AssertionError(f"no matching event in {timeout} s; got {self.events}")
             self._changed.clear()
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), remaining)
-            except TimeoutError:
-                pass
 
     async def final(self, job_id: str, timeout: float = 20.0) -> JobEvent:
         """The job's done, failed or cancelled event."""

@@ -4,22 +4,37 @@
 length), reporting progress, and writes its pid to <output>/pid.txt first so tests can kill it.
 `busy`: the same but burning CPU instead of sleeping. `refuse`: fails with a user message.
 `lazy`: returns without writing anything.
+
+They report progress with `Step`, which has what the core reads from `harmonize.Progress`
+(`stage`, `fraction`), so that worker processes need not import torch (seconds per worker).
 """
 
 from __future__ import annotations
 
 import os
 import time
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 from PIL import Image
 
 from bot.core.engine_job import EngineRequest, EngineUserError
-from harmonize.types import Progress, ProgressCallback
 
 STEP_S = 0.01
 RESULT_NAMES = ("pass1", "pass2", "final", "original", "compare")
+
+
+@dataclass(frozen=True)
+class Step:
+    """The part of harmonize.Progress the core uses."""
+
+    stage: str
+    fraction: float
+
+
+ProgressCallback = Callable[[Step], None]
 
 
 def _start(request: EngineRequest) -> Path:
@@ -43,7 +58,7 @@ def _steps(request: EngineRequest, progress: ProgressCallback, busy: bool) -> No
                     pass
             else:
                 time.sleep(STEP_S)
-            progress(Progress(stage, step + 1, total))
+            progress(Step(stage, (step + 1) / total))
 
 
 def sleepy(request: EngineRequest, progress: ProgressCallback) -> None:

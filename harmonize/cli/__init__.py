@@ -1,0 +1,1 @@
+"""The `harmonize` command line: one module per sub-command."""

@@ -1,0 +1,68 @@
+"""`harmonize cutout`: cut the object out of a photo into an RGBA PNG."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import typer
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from harmonize.cli.errors import user_errors
+from harmonize.cutout import METHODS, Box, CutoutError, cut_out
+
+
+def cutout(
+    object: Path = typer.Option(..., "--object", help="Photo of the object: PNG, JPEG or WebP."),
+    out: Path = typer.Option(..., "--out", help="Where to write the cut-out, a PNG with transparency."),
+    method: str = typer.Option(
+        "auto", "--method",
+        help="auto | alpha | grabcut | removebg | rembg. auto: the photo's own transparency if it has "
+        "some, else remove.bg if REMOVE_BG_API_KEY is set, else GrabCut.",
+    ),
+    box: Optional[str] = typer.Option(
+        None, "--box", help="x0,y0,x1,y1: a pixel rectangle around the object (GrabCut starts from it)."
+    ),
+) -> None:
+    """Cut the object out of a photo and save it as a cropped RGBA PNG."""
+    with user_errors():
+        if method not in METHODS:
+            raise CutoutError(f"Unknown --method {method!r}: use one of {', '.join(METHODS)}.")
+        if out.suffix.lower() != ".png":
+            raise CutoutError(f"--out {out} must end in .png: the cut-out needs transparency.")
+        if not out.parent.is_dir():
+            raise CutoutError(f"--out {out}: the folder {out.parent} does not exist.")
+        rgba = cut_out(read_photo(object), method=method, box=parse_box(box))
+        try:
+            Image.fromarray(rgba, "RGBA").save(out, format="PNG")
+        except OSError as error:
+            raise CutoutError(f"Cannot write {out}: {error.strerror or error}.") from error
+    typer.echo(f"Wrote {out} ({rgba.shape[1]}x{rgba.shape[0]}).")
+
+
+def read_photo(path: Path) -> np.ndarray:
+    """(h, w, 3) or, when it has transparency, (h, w, 4) uint8, upright per its EXIF orientation."""
+    if not path.is_file():
+        raise CutoutError(f"{path}: file not found.")
+    try:
+        with Image.open(path) as image:
+            upright = ImageOps.exif_transpose(image)
+            has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+            return np.asarray(upright.convert("RGBA" if has_alpha else "RGB"), dtype=np.uint8)
+    except (UnidentifiedImageError, Image.DecompressionBombError) as error:
+        raise CutoutError(f"{path} is not a readable image (PNG, JPEG or WebP).") from error
+    except OSError as error:
+        raise CutoutError(f"{path} is damaged or truncated: {error}.") from error
+
+
+def parse_box(text: str | None) -> Box | None:
+    """"x0,y0,x1,y1" -> a tuple of four ints; None stays None."""
+    if text is None:
+        return None
+    parts = [part.strip() for part in text.split(",")]
+    try:
+        x0, y0, x1, y1 = (int(part) for part in parts)
+    except ValueError:
+        raise CutoutError(f"--box {text!r} must be four whole numbers x0,y0,x1,y1, e.g. 40,30,600,460.") from None
+    return x0, y0, x1, y1

