@@ -48,9 +48,10 @@ def build_pass1_nodes(
         style_feats = net.run(painting)
     nodes: dict[str, list[LossNode]] = {}
     content_target = content_feats[CONTENT_LAYER][0].clone()
-    nodes.setdefault(CONTENT_LAYER, []).append(
-        LossNode("content", lambda f, t=content_target: pass1_content(f, t), masks[CONTENT_LAYER][None, None])
-    )
+    nodes.setdefault(CONTENT_LAYER, []).append(LossNode(
+        "content", lambda f, t=content_target: pass1_content(f, t), masks[CONTENT_LAYER][None, None],
+        weight=net.weight_scales.pass1_content,
+    ))
     for layer in STYLE_LAYERS:
         mask = masks[layer]
         mapped = mapped_style_features(content_feats[layer][0], style_feats[layer][0], mask)
@@ -76,7 +77,8 @@ def run_pass1(
     """
     nodes = build_pass1_nodes(net, composite, painting, masks)
     tv = LossNode(
-        "tv", lambda x: (tv_value(x), tv_gradient(x)), loose_mask[None, None], weight=PASS1_TV_WEIGHT
+        "tv", lambda x: (tv_value(x), tv_gradient(x)), loose_mask[None, None],
+        weight=PASS1_TV_WEIGHT * net.weight_scales.pass1_tv,
     )
     hooks = {layer: chain_nodes(layer_nodes) for layer, layer_nodes in nodes.items()}
     last_layer = STYLE_LAYERS[-1]

@@ -75,7 +75,7 @@ def build_pass2_nodes(
     m4 = masks[REFERENCE_LAYER]
     nodes[REFERENCE_LAYER].append(LossNode(
         "content", lambda f, t=content_target.clone(), m=m4: pass2_content(f, t, m), m4[None, None],
-        weight=weights.content, normalise=True,
+        weight=weights.content * net.weight_scales.pass2_content, normalise=True,
     ))
     for layer in STYLE_LAYERS:
         mask, used, feats = masks[layer], hits[layer], style_feats[layer][0]
@@ -107,7 +107,8 @@ def run_pass2(
     """Optimise from the composite (init = I, §4.4); returns the image X and loss history."""
     nodes = build_pass2_nodes(net, composite, painting, hits, masks, weights)
     m_d = loose_mask[None, None]
-    tv = LossNode("tv", lambda x: (tv_value(x), m_d * tv_gradient(x)), m_d, weight=weights.tv, normalise=True)
+    tv = LossNode("tv", lambda x: (tv_value(x), m_d * tv_gradient(x)), m_d,
+                  weight=weights.tv * net.weight_scales.pass2_tv, normalise=True)
     hooks = {layer: chain_nodes(layer_nodes) for layer, layer_nodes in nodes.items()}
     all_nodes = [n for layer_nodes in nodes.values() for n in layer_nodes]
 

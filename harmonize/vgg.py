@@ -18,6 +18,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from harmonize.weight_scales import scales_for
+
 CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)  # ImageNet mean, Caffe/Keras "caffe" mode
 PIXEL_SCALE = 255.0  # Keras "caffe" mode; the authors' Torch code used 256 (ALGORITHM.md §1)
 
@@ -60,6 +62,7 @@ class VGGFeatures(nn.Module):
         self.arch = arch
         self.last = last
         self.input_space = input_space
+        self.weight_scales = scales_for(arch)
         self.modules_in_order: list[tuple[str, str | None]] = []  # ("conv"|"pool", relu name)
         self.convs = nn.ModuleDict()
         for block, count in enumerate(BLOCKS[arch]):

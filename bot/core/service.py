@@ -12,11 +12,9 @@ import asyncio
 import json
 import logging
 import multiprocessing
-import queue
 import secrets
 import time
 from dataclasses import dataclass
-from multiprocessing.managers import SyncManager
 from typing import Any, AsyncIterator, Callable, Literal
 
 from bot.core.engine_job import EngineRequest, WorkerOutcome, init_worker, run_job
@@ -44,12 +42,11 @@ from bot.core.settings import BotSettings, Preset
 from bot.core.store import JobRow, JobStore
 from bot.core.validation import validate_image
 from bot.core.workers import (
+    JobRunner,
+    LocalRunner,
     WorkerCrashed,
     WorkerKilled,
-    WorkerPool,
-    WorkerSlot,
     WorkerTimedOut,
-    watch_parent,
 )
 
 log = logging.getLogger(__name__)
@@ -76,9 +73,7 @@ class HarmonizeService:
         self._store = JobStore(self.settings.database_path)
         self._files = FileStore(self.settings.storage_dir)
         self._hub = EventHub()
-        self._pool: WorkerPool | None = None
-        self._manager: Any = None
-        self._progress: Any = None
+        self._runner: JobRunner[Any] | None = None
         self._work = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._runners: dict[str, asyncio.Task[None]] = {}
@@ -103,34 +98,21 @@ class HarmonizeService:
             return
         await asyncio.to_thread(self._files.prepare)
         await self._store.open()
-        context = multiprocessing.get_context("spawn")
-        key = self.settings.remove_bg_api_key
-        self._pool = WorkerPool(
-            size=self.settings.workers,
-            context=context,
-            initializer=init_worker,
-            initargs=(self.settings.engine, self.settings.device,
-                      key.get_secret_value() if key else None),
-        )
-        manager = asyncio.create_task(asyncio.to_thread(_start_manager, context))
+        self._runner = _make_runner(self.settings)
         try:
-            await self._pool.start()
+            await self._runner.start(self._on_progress)
         except BaseException:
-            self._manager = await manager
             await self._close_resources()
             raise
-        self._manager = await manager
-        self._progress = self._manager.Queue()
         self._running = True
         await self._recover()
         self._tasks = [
             asyncio.create_task(self._dispatch(), name="painterly-dispatch"),
-            asyncio.create_task(self._drain_progress(), name="painterly-progress"),
             asyncio.create_task(self._janitor(), name="painterly-janitor"),
         ]
         await self._publish_positions()
-        log.info("painterly core started: %d worker(s), engine %s", self.settings.workers,
-                 self.settings.engine)
+        log.info("painterly core started: %s queue, %d worker slot(s), engine %s",
+                 self.settings.queue_backend, self._runner.capacity, self.settings.engine)
 
     async def stop(self) -> None:
         """Stop the workers; running jobs go back to the queue (no attempt used) for next start."""
@@ -368,7 +350,8 @@ class HarmonizeService:
         """How many jobs wait and run, and how many worker slots there are."""
         self._require_running()
         queued, running = await self._store.counts()
-        return QueueStatus(queued=queued, running=running, workers=self.settings.workers)
+        workers = self._runner.capacity if self._runner is not None else 0
+        return QueueStatus(queued=queued, running=running, workers=workers)
 
     async def purge_expired(self, now: float | None = None) -> int:
         """Delete ended jobs (rows and files) older than the retention time; return how many.
@@ -457,8 +440,8 @@ class HarmonizeService:
                                            cancelled_by=by_user_id)
         if was is None:
             return False
-        if was == JobStatus.RUNNING and self._pool is not None:
-            self._pool.kill(row.ref.job_id)
+        if was == JobStatus.RUNNING and self._runner is not None:
+            self._runner.kill(row.ref.job_id)
         await asyncio.to_thread(self._files.delete_job, row.ref.job_id)
         log.info("job %s cancelled by %s (was %s)", row.ref.job_id, by_user_id, was.value)
         self._hub.publish(JobCancelled(row.ref, by_user_id))
@@ -488,9 +471,9 @@ class HarmonizeService:
 
     async def _dispatch(self) -> None:
         """Give queued jobs to free worker slots, oldest first."""
-        assert self._pool is not None
+        assert self._runner is not None
         while True:
-            slot = await self._pool.acquire()
+            slot = await self._runner.acquire()
             row: JobRow | None = None
             while row is None:
                 self._work.clear()
@@ -504,18 +487,15 @@ class HarmonizeService:
             )
             await self._publish_positions()
 
-    async def _run(self, slot: WorkerSlot, row: JobRow) -> None:
+    async def _run(self, slot: Any, row: JobRow) -> None:
         """Run one claimed job on `slot` and record how it ended."""
-        assert self._pool is not None
+        assert self._runner is not None
         ref, started = row.ref, time.time()
         output_dir = await asyncio.to_thread(self._files.fresh_output_dir, ref.job_id)
         self._hub.publish(JobStarted(ref, row.attempts))
         request = _engine_request(row, str(output_dir), self.settings.device)
         try:
-            outcome: WorkerOutcome = await self._pool.run(
-                slot, run_job, request, self._progress, self.settings.progress_interval_s,
-                timeout_s=self.settings.job_timeout_s,
-            )
+            outcome: WorkerOutcome = await self._runner.run(slot, request)
         except WorkerKilled:
             return
         except WorkerTimedOut:
@@ -571,21 +551,12 @@ class HarmonizeService:
             return
         await self._fail(row.ref, CRASH_REASON)
 
-    async def _drain_progress(self) -> None:
-        """Forward workers' progress messages to listeners (workers already throttle them)."""
-        while True:
-            try:
-                message = await asyncio.to_thread(self._progress.get, True, 0.5)
-            except queue.Empty:
-                continue
-            except (EOFError, OSError, BrokenPipeError):
-                log.error("the progress channel closed; progress updates stop")
-                return
-            job_id, stage, fraction = message
-            task = self._runners.get(job_id)
-            row = await self._store.get(job_id) if task is not None else None
-            if row is not None and row.status == JobStatus.RUNNING:
-                self._hub.publish(JobProgress(row.ref, stage, round(100.0 * fraction, 1)))
+    async def _on_progress(self, job_id: str, stage: str, fraction: float) -> None:
+        """Forward a worker's progress message to listeners (workers already throttle them)."""
+        task = self._runners.get(job_id)
+        row = await self._store.get(job_id) if task is not None else None
+        if row is not None and row.status == JobStatus.RUNNING:
+            self._hub.publish(JobProgress(row.ref, stage, round(100.0 * fraction, 1)))
 
     async def _janitor(self) -> None:
         """Expire old results every `cleanup_interval_s`."""
@@ -597,13 +568,10 @@ class HarmonizeService:
             await asyncio.sleep(self.settings.cleanup_interval_s)
 
     async def _close_resources(self) -> None:
-        """Stop workers, the progress manager and the database."""
-        if self._pool is not None:
-            await self._pool.stop()
-            self._pool = None
-        if self._manager is not None:
-            await asyncio.to_thread(self._manager.shutdown)
-            self._manager = None
+        """Stop the workers (or the connection to them) and the database."""
+        if self._runner is not None:
+            await self._runner.stop()
+            self._runner = None
         await self._store.close()
 
 
@@ -623,8 +591,24 @@ def _engine_request(row: JobRow, output_dir: str, device: str) -> EngineRequest:
     )
 
 
-def _start_manager(context: Any) -> SyncManager:
-    """Start the multiprocessing Manager that carries progress messages from the workers."""
-    manager = SyncManager(ctx=context)
-    manager.start(initializer=watch_parent)
-    return manager
+def _make_runner(settings: BotSettings) -> JobRunner[Any]:
+    """The worker pool of this machine, or Redis-fed workers anywhere (queue_backend "redis")."""
+    if settings.queue_backend == "redis":
+        try:
+            from bot.scale.runner import RedisRunner
+        except ImportError as error:
+            raise RuntimeError(
+                f"PAINTERLY_QUEUE_BACKEND=redis needs the scale extra ({error}); "
+                "run pip install -e '.[scale]' or set PAINTERLY_QUEUE_BACKEND=local."
+            ) from error
+        return RedisRunner(settings)
+    key = settings.remove_bg_api_key
+    return LocalRunner(
+        size=settings.workers,
+        context=multiprocessing.get_context("spawn"),
+        initializer=init_worker,
+        initargs=(settings.engine, settings.device, key.get_secret_value() if key else None),
+        job=run_job,
+        progress_interval_s=settings.progress_interval_s,
+        timeout_s=settings.job_timeout_s,
+    )

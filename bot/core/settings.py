@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -66,6 +66,13 @@ class BotSettings(BaseSettings):
     progress_interval_s: float = Field(default=3.0, ge=0)
     presets: dict[str, Preset] = Field(default_factory=lambda: dict(DEFAULT_PRESETS))
     default_preset: str = "standard"
+
+    # Scale-out (docs/scale-out.md): "local" runs jobs in this process's worker pool; "redis"
+    # sends them through Redis to `python -m bot.scale.worker` processes on any machine.
+    queue_backend: Literal["local", "redis"] = "local"
+    redis_url: SecretStr = SecretStr("redis://localhost:6379/0")  # may hold a password
+    redis_queue: str = Field(default="painterly", pattern=r"^[A-Za-z0-9_.-]+$")
+    redis_lease_s: float = Field(default=15.0, gt=0)
 
     @field_validator("owners", mode="before")
     @classmethod

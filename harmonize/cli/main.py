@@ -6,6 +6,7 @@ import logging
 
 import typer
 
+from harmonize.cli.bench_command import bench
 from harmonize.cli.cutout_command import cutout
 from harmonize.cli.run_command import run
 
@@ -13,6 +14,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Paste an object into a painting so that it looks painted in.")
 app.command("run")(run)
 app.command("cutout")(cutout)
+app.command("bench")(bench)
 
 
 @app.callback()

@@ -1,0 +1,141 @@
+"""Follows the core's Discord jobs: edits each status message, posts results and failures."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import io
+import logging
+from typing import Hashable
+
+import discord
+
+from bot.core import JobCancelled, JobDone, JobEvent, JobFailed
+from bot.discord.context import JobContext
+from bot.discord.texts import (
+    RESULT_LABELS,
+    failed_notice,
+    mention,
+    results_text,
+    status_text,
+    too_large_text,
+)
+from bot.discord.throttle import ThrottledEditor
+from bot.discord.uploads import DoesNotFit, Upload, fit_uploads, per_file_budget
+
+log = logging.getLogger(__name__)
+
+TOKEN_MARGIN = datetime.timedelta(seconds=60)  # stop using an interaction this long before expiry
+TOO_LARGE_RETRIES = 3  # Discord's real limit can be below the one it reports (BOTS.md §1)
+HTTP_TOO_LARGE = 413
+NO_PINGS = discord.AllowedMentions.none()
+
+
+class JobDelivery:
+    """The core's listener for Discord jobs; everything it needs is in each job's JobContext."""
+
+    def __init__(self, client: discord.Client, edit_interval_s: float) -> None:
+        self._client = client
+        self._editor = ThrottledEditor(self._edit_status, edit_interval_s)
+        self._interactions: dict[str, discord.Interaction] = {}
+        self.logged_in = asyncio.Event()  # set by the client once its HTTP session works
+
+    def track(self, job_id: str, interaction: discord.Interaction) -> None:
+        """Remember the interaction that submitted a job, to tell a failure to its user alone."""
+        self._interactions[job_id] = interaction
+
+    async def on_event(self, event: JobEvent) -> None:
+        """Show the event in the job's status message; post results or failures when final."""
+        context = JobContext.from_json(event.job.context)
+        if context is None:
+            return
+        await self.logged_in.wait()
+        final = isinstance(event, (JobDone, JobFailed, JobCancelled))
+        key = (context.channel_id, context.message_id)
+        await self._editor.show(key, status_text(event, context.user_id), final=final)
+        if isinstance(event, JobDone):
+            await self._post_results(event, context)
+        elif isinstance(event, JobFailed):
+            await self._tell_failure(event, context)
+        if final:
+            self._interactions.pop(event.job.job_id, None)
+
+    async def close(self) -> None:
+        """Drop waiting status edits."""
+        await self._editor.close()
+
+    def _channel(self, context: JobContext) -> discord.PartialMessageable:
+        """The job's channel, without needing the gateway's cache."""
+        return self._client.get_partial_messageable(context.channel_id)
+
+    async def _edit_status(self, key: Hashable, text: str) -> None:
+        """Edit one status message through the channel (works after the interaction expired)."""
+        channel_id, message_id = key  # type: ignore[misc]
+        message = self._client.get_partial_messageable(channel_id).get_partial_message(message_id)
+        try:
+            await message.edit(content=text, allowed_mentions=NO_PINGS)
+        except discord.NotFound:
+            log.info("status message %s was deleted; its job goes on", message_id)
+            self._editor.forget(key)
+
+    async def _post_results(self, event: JobDone, context: JobContext) -> None:
+        """Post the pictures in one message that mentions the user, fitted to the upload limit."""
+        job_id = event.job.job_id
+        channel = self._channel(context)
+        try:
+            named = await asyncio.to_thread(_read_results, event)
+        except FileNotFoundError:
+            log.warning("job %s: its pictures were deleted before they could be posted", job_id)
+            return
+        names, images = list(named), list(named.values())
+        budget = per_file_budget(context.upload_limit, len(images))
+        reference = discord.MessageReference(message_id=context.message_id,
+                                             channel_id=context.channel_id,
+                                             fail_if_not_exists=False)
+        pings = discord.AllowedMentions(everyone=False, roles=False,
+                                        users=[discord.Object(context.user_id)])
+        for attempt in range(TOO_LARGE_RETRIES + 1):
+            try:
+                fitted = await asyncio.to_thread(fit_uploads, images, budget)
+            except DoesNotFit:
+                await channel.send(too_large_text(job_id, context.user_id, budget),
+                                   allowed_mentions=pings)
+                return
+            shrunk = any(a.filename != b.filename for a, b in zip(fitted, images))
+            files = [discord.File(io.BytesIO(upload.data), filename=upload.filename)
+                     for upload in fitted]
+            try:
+                await channel.send(results_text(job_id, context.user_id, names, shrunk),
+                                   files=files, allowed_mentions=pings, reference=reference)
+                return
+            except discord.HTTPException as error:
+                if error.status != HTTP_TOO_LARGE or attempt == TOO_LARGE_RETRIES:
+                    raise
+                budget = max(len(upload.data) for upload in fitted) // 2
+                log.warning("job %s: Discord refused the pictures as too large; retrying with "
+                            "%d bytes per file", job_id, budget)
+
+    async def _tell_failure(self, event: JobFailed, context: JobContext) -> None:
+        """Tell the user privately while their interaction lasts, else with a mention."""
+        notice = failed_notice(event.job.job_id, event.reason)
+        interaction = self._interactions.get(event.job.job_id)
+        alive = interaction is not None and (
+            discord.utils.utcnow() < interaction.expires_at - TOKEN_MARGIN
+        )
+        if interaction is not None and alive:
+            await interaction.followup.send(notice, ephemeral=True)
+            return
+        await self._channel(context).send(
+            f"{mention(context.user_id)} {notice}",
+            allowed_mentions=discord.AllowedMentions(users=[discord.Object(context.user_id)]),
+        )
+
+
+def _read_results(event: JobDone) -> dict[str, Upload]:
+    """The job's result PNGs by name, as '<job>-<name>.png' (no final when it equals pass 2)."""
+    images = {name: Upload(f"{event.job.job_id}-{name}.png",
+                           getattr(event.files, name).read_bytes())
+              for name in RESULT_LABELS}
+    if images["final"].data == images["pass2"].data:  # no post-processing: the result is pass 2
+        del images["final"]
+    return images

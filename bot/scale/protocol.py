@@ -1,0 +1,173 @@
+"""What the core and its remote workers exchange through Redis: key names, the job order, the
+report, and the JSON coding arq uses for both.
+
+Every key of one bot starts with its queue name (PAINTERLY_REDIS_QUEUE), so several bots can
+share a Redis server. Images travel as keys of their own with a time to live, never inside a
+queue message (BOTS.md §5).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from arq.connections import RedisSettings
+
+from bot.core.engine_job import EngineRequest
+from bot.core.settings import BotSettings
+
+JOB_FUNCTION = "harmonize"  # the arq function every worker registers
+BLOB_TTL_S = 86_400  # as long as arq keeps an unstarted job (arq.constants.expires_extra_ms)
+RESULT_TTL_S = 3_600  # arq's default keep_result; the core deletes a report once it has read it
+LOCAL_FIELDS = ("painting_path", "object_path", "output_dir", "device")  # set by the worker
+
+
+@dataclass(frozen=True)
+class RunKeys:
+    """The Redis keys of one run (one try of one job)."""
+
+    base: str
+
+    @property
+    def lease(self) -> str:
+        """Set by the worker that runs it, renewed while it lives; its expiry means death."""
+        return f"{self.base}:lease"
+
+    @property
+    def cancel(self) -> str:
+        """Set by the core to stop the run."""
+        return f"{self.base}:cancel"
+
+    def input(self, name: str) -> str:
+        """An uploaded image ("painting" or "object")."""
+        return f"{self.base}:in:{name}"
+
+    def output(self, name: str) -> str:
+        """A result PNG ("final", "pass1", ...)."""
+        return f"{self.base}:out:{name}"
+
+
+@dataclass(frozen=True)
+class QueueKeys:
+    """The Redis names of one bot's queue, workers and progress channel, under `prefix`."""
+
+    prefix: str
+
+    @property
+    def queue(self) -> str:
+        """arq's sorted set of waiting and running job ids."""
+        return f"{self.prefix}:queue"
+
+    @property
+    def progress(self) -> str:
+        """The pub/sub channel of progress messages."""
+        return f"{self.prefix}:progress"
+
+    @property
+    def runs_pattern(self) -> str:
+        """Matches every run key."""
+        return f"{self.prefix}:run:*"
+
+    @property
+    def workers_pattern(self) -> str:
+        """Matches every live worker's key."""
+        return f"{self.prefix}:worker:*"
+
+    def worker(self, name: str) -> str:
+        """A worker's key: its engine-process count, expiring unless renewed."""
+        return f"{self.prefix}:worker:{name}"
+
+    def run(self, run_id: str) -> RunKeys:
+        """The keys of one run."""
+        return RunKeys(f"{self.prefix}:run:{run_id}")
+
+
+class RunStatus(str, Enum):
+    """How a run ended in its worker."""
+
+    OK = "ok"
+    FAILED = "failed"  # the engine refused or failed: `message` is for the user
+    KILLED = "killed"  # the core cancelled it
+    TIMED_OUT = "timed_out"
+    CRASHED = "crashed"  # the engine process died under it
+
+
+@dataclass(frozen=True)
+class RunOrder:
+    """One run as queued for a worker: the engine request without local paths, the input file
+    names, and the limits the core wants."""
+
+    run_id: str
+    request: dict[str, Any]  # EngineRequest fields except LOCAL_FIELDS
+    inputs: dict[str, str]  # "painting" / "object" -> file name with its extension
+    timeout_s: float
+    progress_interval_s: float
+
+    @classmethod
+    def for_request(cls, run_id: str, request: EngineRequest, timeout_s: float,
+                    progress_interval_s: float) -> RunOrder:
+        """The order for a core-side request (its paths stay on the core's machine)."""
+        fields = {k: v for k, v in asdict(request).items() if k not in LOCAL_FIELDS}
+        inputs = {"painting": Path(request.painting_path).name,
+                  "object": Path(request.object_path).name}
+        return cls(run_id, fields, inputs, timeout_s, progress_interval_s)
+
+    def engine_request(self, folder: Path, device: str) -> EngineRequest:
+        """The request for this worker: inputs in `folder`, results to `folder`/output."""
+        return EngineRequest(
+            **self.request, painting_path=str(folder / self.inputs["painting"]),
+            object_path=str(folder / self.inputs["object"]), output_dir=str(folder / "output"),
+            device=device,
+        )
+
+    def to_wire(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> RunOrder:
+        """Back from `to_wire`'s dict."""
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What a worker returns for a run: its status, and for FAILED a user message and detail."""
+
+    status: RunStatus
+    message: str = ""
+    detail: str | None = field(default=None, repr=False)
+
+    def to_wire(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {"status": self.status.value, "message": self.message, "detail": self.detail}
+
+    @classmethod
+    def from_wire(cls, data: dict[str, Any]) -> RunReport:
+        """Back from `to_wire`'s dict; raises ValueError for an unknown status."""
+        return cls(RunStatus(data["status"]), data.get("message", ""), data.get("detail"))
+
+
+def dumps(value: Any) -> bytes:
+    """arq's job and result serializer: JSON, so no worker unpickles what is in Redis."""
+    return json.dumps(value).encode()
+
+
+def loads(data: bytes) -> Any:
+    """arq's job and result deserializer."""
+    return json.loads(data)
+
+
+def redis_settings(settings: BotSettings) -> RedisSettings:
+    """arq's connection settings from PAINTERLY_REDIS_URL."""
+    return RedisSettings.from_dsn(settings.redis_url.get_secret_value())
+
+
+def redis_address(settings: BotSettings) -> str:
+    """host:port/db of PAINTERLY_REDIS_URL, without its password, for messages and logs."""
+    parts = urlsplit(settings.redis_url.get_secret_value())
+    return f"{parts.hostname}:{parts.port or 6379}{parts.path or '/0'}"

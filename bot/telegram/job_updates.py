@@ -1,0 +1,119 @@
+"""The core's events for Telegram jobs, turned into status-message edits and posted results."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Awaitable
+
+from telegram import Bot
+from telegram.error import TelegramError
+
+from bot.core import (
+    JobCancelled,
+    JobDone,
+    JobEvent,
+    JobFailed,
+    JobProgress,
+    JobQueued,
+    JobStarted,
+)
+from bot.telegram import texts
+from bot.telegram.chat_context import ChatContext
+from bot.telegram.keyboard import cancel_job_keyboard
+from bot.telegram.results import send_results
+from bot.telegram.status import STATUS_EDIT_INTERVAL_S, StatusMessage
+
+log = logging.getLogger(__name__)
+
+SHUTDOWN_GRACE_S = 10.0  # how long stopping waits for results being posted
+
+
+class JobUpdates:
+    """An event listener (`service.add_listener(updates, "telegram")`) that keeps users informed.
+
+    Events that arrive before `attach` (jobs resumed at start-up) wait for the bot; each job has
+    one StatusMessage, found again after a restart from the job's ChatContext.
+    """
+
+    def __init__(self, status_interval_s: float = STATUS_EDIT_INTERVAL_S) -> None:
+        self.status_interval_s = status_interval_s
+        self._bot: Bot | None = None
+        self._ready = asyncio.Event()
+        self._closed = False
+        self._statuses: dict[str, StatusMessage] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+
+    def attach(self, bot: Bot) -> None:
+        """Start handling events with this (initialized) bot."""
+        self._bot = bot
+        self._ready.set()
+
+    async def detach(self) -> None:
+        """Stop: let posting results and last edits finish (briefly), drop the rest; idempotent."""
+        self._closed = True
+        self._ready.set()
+        if self._tasks:
+            await asyncio.wait(list(self._tasks), timeout=SHUTDOWN_GRACE_S)
+        for status in list(self._statuses.values()):
+            await status.close()
+        self._statuses.clear()
+        self._bot = None
+
+    async def __call__(self, event: JobEvent) -> None:
+        """Handle one event (the core calls this in order, one event at a time)."""
+        await self._ready.wait()
+        if self._closed or self._bot is None:
+            log.info("telegram front end stopped; event %s of job %s dropped",
+                     type(event).__name__, event.job.job_id)
+            return
+        where = ChatContext.from_json(event.job.context)
+        if where is None:
+            log.warning("job %s has no Telegram context (%r); event dropped", event.job.job_id,
+                        event.job.context)
+            return
+        job_id = event.job.job_id
+        status = self._statuses.get(job_id)
+        if status is None:
+            status = StatusMessage(self._bot, where.chat_id, where.status_id,
+                                   self.status_interval_s)
+            self._statuses[job_id] = status
+        if isinstance(event, JobQueued):
+            status.show(texts.queued_text(job_id, event.position), cancel_job_keyboard(job_id))
+        elif isinstance(event, JobStarted):
+            status.show(texts.started_text(job_id, event.attempt), cancel_job_keyboard(job_id))
+        elif isinstance(event, JobProgress):
+            status.show(texts.progress_text(job_id, event.stage, event.percent),
+                        cancel_job_keyboard(job_id))
+        else:
+            del self._statuses[job_id]
+            if isinstance(event, JobDone):
+                self._track(self._deliver(self._bot, status, where, event))
+            elif isinstance(event, JobFailed):
+                self._track(status.finish(texts.failed_text(job_id, event.reason)))
+            elif isinstance(event, JobCancelled):
+                by_owner = event.by_user_id == event.job.user_id
+                self._track(status.finish(texts.cancelled_text(job_id, by_owner)))
+
+    def _track(self, work: Awaitable[None]) -> None:
+        """Run a coroutine, or keep a task, until it ends, so that `detach` can wait for it."""
+        task = asyncio.ensure_future(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def _deliver(self, bot: Bot, status: StatusMessage, where: ChatContext,
+                       event: JobDone) -> None:
+        """Post the pictures, then mark the status done (or say why they could not be posted)."""
+        job_id = event.job.job_id
+        try:
+            await send_results(bot, where, job_id, event.files)
+        except OSError as error:
+            log.error("job %s: result files unreadable: %s", job_id, error)
+            await status.finish(texts.failed_text(
+                job_id, "its pictures were deleted before they could be posted. Run it again."))
+        except TelegramError as error:
+            log.error("job %s: posting the results failed: %s", job_id, error)
+            await status.finish(texts.failed_text(
+                job_id, f"Telegram refused the pictures ({error.message})."))
+        else:
+            await status.finish(texts.done_text(job_id, event.seconds))

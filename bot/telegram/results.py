@@ -1,0 +1,42 @@
+"""Posting a finished job: a media group (pass 1, pass 2, naive paste) and the side-by-side."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+from telegram import Bot, InputMediaDocument, InputMediaPhoto, ReplyParameters
+
+from bot.core import JobFiles
+from bot.telegram.chat_context import ChatContext
+from bot.telegram.images import fits_as_photo
+
+
+def _load(paths: list[Path]) -> tuple[list[bytes], bool]:
+    """The files' bytes, and whether every one of them is accepted by sendPhoto."""
+    return [path.read_bytes() for path in paths], all(fits_as_photo(path) for path in paths)
+
+
+async def send_results(bot: Bot, where: ChatContext, job_id: str, files: JobFiles) -> None:
+    """Reply to the user's message with the three pictures as an album, then the side-by-side.
+
+    `files.final` is pass 2 after the post-processing (pass 2 itself when the preset skips it).
+    Images sendPhoto refuses (over 10 MB, width + height over 10000, ratio over 20) go as files;
+    an album cannot mix photos and files, so then the whole album goes as files.
+    Raises OSError if the files are gone, TelegramError if Telegram refuses.
+    """
+    captions = [f"Pass 1 (job {job_id})", "Pass 2: the result", "Before: the naive paste"]
+    group, group_as_photos = await asyncio.to_thread(
+        _load, [files.pass1, files.final, files.original])
+    (compare,), compare_as_photo = await asyncio.to_thread(_load, [files.compare])
+    reply = ReplyParameters(where.reply_to_id, allow_sending_without_reply=True)
+    media_type = InputMediaPhoto if group_as_photos else InputMediaDocument
+    names = [f"{job_id}-pass1.png", f"{job_id}-pass2.png", f"{job_id}-original.png"]
+    media = [media_type(data, caption=caption, filename=name)
+             for data, caption, name in zip(group, captions, names, strict=True)]
+    await bot.send_media_group(where.chat_id, media, reply_parameters=reply,
+                               message_thread_id=where.thread_id)
+    caption = "Side by side: painting, naive paste, pass 1, pass 2 (and final)"
+    send = bot.send_photo if compare_as_photo else bot.send_document
+    await send(where.chat_id, compare, caption=caption, filename=f"{job_id}-compare.png",
+               reply_parameters=reply, message_thread_id=where.thread_id)

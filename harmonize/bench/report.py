@@ -1,0 +1,52 @@
+"""bench.json, bench.md and one panel per example."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from harmonize.bench.runner import RunRecord, paper_images
+from harmonize.compare import labelled_row
+from harmonize.imageio import load_rgb, save_png
+from harmonize.resize import resize_bilinear
+
+
+def write_report(records: list[RunRecord], data: Path, out: Path) -> None:
+    """Write bench.json, bench.md (with ratios to the reference when it ran) and panels."""
+    (out / "bench.json").write_text(json.dumps([dataclasses.asdict(r) for r in records], indent=2))
+    lines = ["| example | preset | total s | pass 1 s | pass 2 s | post s | peak RSS MiB | Gram naive | Gram result | "
+             "SSIM to naive | SSIM to paper pass 2 |", "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in records:
+        s, q = r.seconds, r.quality
+        lines.append(f"| {r.example} | {r.preset} | {s.get('total', 0):.0f} | {s.get('pass1', 0):.0f} | "
+                     f"{s.get('pass2', 0):.0f} | {s.get('post', 0):.1f} | {r.peak_rss_mib:.0f} | {q['gram_naive']:.3f} | "
+                     f"{q['gram_result']:.3f} | {q['ssim_naive']:.3f} | {q.get('ssim_paper_pass2', float('nan')):.3f} |")
+    ratios = _ratios(records)
+    if ratios:
+        lines += ["", "| example | speed-up (reference / fast) | Gram change | SSIM-to-naive change |", "|---|---|---|---|"]
+        lines += [f"| {e} | {x:.1f}x | {g:+.1%} | {c:+.1%} |" for e, (x, g, c) in ratios.items()]
+    (out / "bench.md").write_text("\n".join(lines) + "\n")
+    for example in sorted({r.example for r in records}):
+        runs = [r for r in records if r.example == example]
+        naive = resize_bilinear(load_rgb(data / f"{example}_naive.jpg"), *load_rgb(runs[0].images["pass2"]).shape[:2])
+        columns = [("naive", naive)]
+        for r in runs:
+            columns += [(f"{r.preset} {name}", load_rgb(path)) for name, path in r.images.items()]
+        columns += paper_images(data, example, naive.shape[:2])
+        save_png(out / f"panel_{example}.png", labelled_row(columns))
+
+
+def _ratios(records: list[RunRecord]) -> dict[str, tuple[float, float, float]]:
+    by_key = {(r.example, r.preset): r for r in records}
+    ratios = {}
+    for (example, preset), fast in by_key.items():
+        reference = by_key.get((example, "reference"))
+        if preset != "fast" or reference is None:
+            continue
+        ratios[example] = (
+            reference.seconds["total"] / fast.seconds["total"],
+            fast.quality["gram_result"] / reference.quality["gram_result"] - 1,
+            fast.quality["ssim_naive"] / reference.quality["ssim_naive"] - 1,
+        )
+    return ratios

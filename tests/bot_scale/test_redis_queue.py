@@ -1,0 +1,166 @@
+"""The core with PAINTERLY_QUEUE_BACKEND=redis against a real redis-server and real worker
+processes: two workers share one queue, a worker killed with SIGKILL mid-job loses no job and
+runs none twice, cancels and timeouts reach the remote engine, and jobs wait while no worker
+is alive."""
+
+from __future__ import annotations
+
+import signal
+from pathlib import Path
+
+import pytest
+import redis
+
+from bot.core import (
+    JobCancelled,
+    JobDone,
+    JobFailed,
+    JobOptions,
+    JobProgress,
+    JobStatus,
+    Preset,
+    Requester,
+)
+from bot.scale.runner import RedisUnavailable
+from bot_core.conftest import TEST_PRESETS, image_bytes, pid_alive
+
+from .conftest import LEASE_S, eventually, free_port
+from .marker_engine import POISON_TAU, REFUSAL
+
+PNG = image_bytes("PNG")
+TIMEOUT_S = 2 * LEASE_S  # a job's time limit in the cancel test
+JPEG = image_bytes("JPEG")
+
+
+def user(number: int) -> Requester:
+    return Requester("telegram", f"user{number}", "chat")
+
+
+def started(markers: Path, job_id: str) -> list[tuple[int, int]]:
+    """(worker pid, engine pid) of every run of `job_id` that began."""
+    return [tuple(int(n) for n in p.name.split(".")[1:3])
+            for p in markers.glob(f"{job_id}.*.started")]
+
+
+def completions(markers: Path, job_id: str) -> list[str]:
+    """One "<worker pid>.<engine pid>" line per completed run of `job_id`."""
+    done = markers / f"{job_id}.done"
+    return done.read_text().splitlines() if done.is_file() else []
+
+
+async def test_two_workers_and_a_worker_killed_mid_job(start_worker, start_core, markers,
+                                                       redis_url, tmp_path) -> None:
+    first, second = start_worker(), start_worker()
+    service, log = await start_core()
+    await eventually(lambda: _capacity(service, 2), "both workers to announce themselves",
+                     tmp_path)
+    ids = [(await service.submit(user(n), PNG, JPEG, JobOptions(preset="medium"))).job_id
+           for n in range(6)]
+
+    def both_busy() -> dict[int, str] | None:
+        running = {pid: job for job in ids for pid, _ in started(markers, job)
+                   if not completions(markers, job)}
+        return running if set(running) == {first.pid, second.pid} else None
+
+    running = await eventually(both_busy, "both workers to run a job at once", tmp_path)
+    victim = running[first.pid]
+    [(_, engine_pid)] = started(markers, victim)
+    first.send_signal(signal.SIGKILL)
+    first.wait(10)
+
+    for job_id in ids:
+        assert isinstance(await log.final(job_id, timeout=60), JobDone), log.of(job_id)
+    for job_id in ids:  # exactly one completed run per job, whatever was killed
+        assert len(completions(markers, job_id)) == 1, (job_id, completions(markers, job_id))
+    assert [pid for pid, _ in started(markers, victim)].count(first.pid) == 1
+    assert completions(markers, victim)[0].startswith(f"{second.pid}.")
+    assert not pid_alive(engine_pid), "the killed worker's engine process outlived it"
+    attempts = {j: (await service.get_job(j)).attempts for j in ids}
+    assert attempts == {j: 2 if j == victim else 1 for j in ids}
+    assert log.of(victim, JobProgress), "no progress came back from the remote workers"
+    for path in vars((await service.get_job(victim)).files).values():
+        assert path.stat().st_size > 0
+
+    await eventually(lambda: _capacity(service, 1), "the dead worker to be forgotten", tmp_path)
+    client = redis.Redis.from_url(redis_url)
+    leftovers = [k for k in client.scan_iter("painterly:run:*") if not k.endswith(b":cancel")]
+    assert client.zcard("painterly:queue") == 0 and leftovers == []
+    client.close()
+
+
+async def test_jobs_wait_for_a_worker_then_cancel_fail_and_time_out(start_worker, start_core,
+                                                                    markers, tmp_path) -> None:
+    service, log = await start_core(job_timeout_s=TIMEOUT_S)
+    owner = user(1)
+    long_job = (await service.submit(owner, PNG, PNG, JobOptions(preset="long"))).job_id
+    poisoned = (await service.submit(owner, PNG, PNG, JobOptions(tau=POISON_TAU))).job_id
+    timed = (await service.submit(user(2), PNG, PNG, JobOptions(preset="long"))).job_id
+    assert (await service.queue_status()).workers == 0
+    assert (await service.get_job(long_job)).status == JobStatus.QUEUED  # no worker: no dispatch
+
+    start_worker()
+    [(_, engine_pid)] = await eventually(lambda: started(markers, long_job),
+                                         "the first job to start remotely", tmp_path)
+    assert await service.cancel(long_job, owner) is True
+    assert isinstance(await log.final(long_job), JobCancelled)
+    # Well before its time limit: the worker sees the cancel within a third of a lease.
+    await eventually(lambda: not pid_alive(engine_pid), "the cancelled engine to be killed",
+                     tmp_path, timeout=LEASE_S)
+
+    refused = await log.final(poisoned, timeout=30)
+    assert isinstance(refused, JobFailed) and refused.reason == REFUSAL
+    stopped = await log.final(timed, timeout=30)
+    assert isinstance(stopped, JobFailed) and "took longer than" in stopped.reason, stopped
+    [(_, timed_engine)] = started(markers, timed)
+    assert timed_engine != engine_pid  # the worker replaced its killed engine process
+    assert completions(markers, long_job) == [] and completions(markers, timed) == []
+
+
+async def test_an_unreachable_redis_is_reported_without_its_password(tmp_path) -> None:
+    from bot.core import HarmonizeService
+    from bot_core.conftest import make_settings
+
+    url = f"redis://:s3cret@127.0.0.1:{free_port()}/0"
+    service = HarmonizeService(make_settings(tmp_path, queue_backend="redis", redis_url=url))
+    with pytest.raises(RedisUnavailable) as raised:
+        await service.start()
+    assert "PAINTERLY_QUEUE_BACKEND=local" in str(raised.value)
+    assert "s3cret" not in str(raised.value)
+
+
+async def _capacity(service, expected: int) -> bool:
+    return (await service.queue_status()).workers == expected
+
+
+async def test_a_core_restart_stops_its_remote_run_and_runs_the_job_again_once(
+        start_worker, start_core, markers, tmp_path) -> None:
+    start_worker()
+    presets = {**TEST_PRESETS, "slow": Preset(size=16, iters1=200, iters2=200, post=False)}
+    service, _ = await start_core(presets=presets)
+    job_id = (await service.submit(user(1), PNG, PNG, JobOptions(preset="slow"))).job_id
+    [(_, engine_pid)] = await eventually(lambda: started(markers, job_id),
+                                         "the job to start remotely", tmp_path)
+    await service.stop()
+    await eventually(lambda: not pid_alive(engine_pid), "the orphaned run to be stopped",
+                     tmp_path, timeout=LEASE_S)
+
+    again, log = await start_core(presets=presets)
+    assert isinstance(await log.final(job_id, timeout=30), JobDone)
+    assert len(started(markers, job_id)) == 2 and len(completions(markers, job_id)) == 1
+    assert (await again.get_job(job_id)).attempts == 1  # a clean stop gives the attempt back
+
+
+async def test_a_starting_core_drops_what_a_crashed_core_left_in_redis(start_core,
+                                                                       redis_url) -> None:
+    client = redis.Redis.from_url(redis_url)
+    client.zadd("painterly:queue", {"oldjob-1": 1})
+    client.set("arq:job:oldjob-1", b"{}")
+    client.set("painterly:run:oldjob-1:in:painting", b"png")
+    client.set("painterly:run:oldjob-2:lease", b"host:1")
+    client.set("painterly:run:oldjob-2:out:final", b"png")
+    await start_core()
+    assert client.exists("painterly:queue", "arq:job:oldjob-1") == 0
+    assert client.exists("painterly:run:oldjob-1:in:painting",
+                         "painterly:run:oldjob-2:out:final") == 0
+    assert client.get("painterly:run:oldjob-2:cancel") == b"1"  # its worker will stop it
+    client.close()

@@ -1,0 +1,99 @@
+"""Fixtures: a fake Bot API server, the core with the fast fake engine, the Telegram front end."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import io
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, AsyncIterator
+
+import pytest
+from bot_core.conftest import EventLog, make_settings  # core tests: temp files, fake engine
+from PIL import Image
+from pydantic import SecretStr
+
+from bot.core import BotSettings, HarmonizeService
+from bot.telegram import TelegramFrontEnd
+
+from .fake_telegram import TOKEN, FakeTelegram
+
+STATUS_INTERVAL_S = 0.2  # fast status edits for tests (the bot's default is 3 s)
+ALBUM_WAIT_S = 0.3
+
+
+def picture(fmt: str = "PNG", size: tuple[int, int] = (24, 16), color=(200, 120, 40)) -> bytes:
+    """A tiny image file."""
+    buffer = io.BytesIO()
+    Image.new("RGB", size, color).save(buffer, fmt)
+    return buffer.getvalue()
+
+
+@dataclass
+class Bot:
+    """One running bot: the fake Telegram, the core and the front end serving them."""
+
+    fake: FakeTelegram
+    service: HarmonizeService
+    front_end: TelegramFrontEnd
+    task: asyncio.Task[None]
+    events: EventLog
+
+    async def stop(self) -> None:
+        """Stop the front end, then the core."""
+        self.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await self.task
+        await self.service.stop()
+
+
+@dataclass
+class Harness:
+    """Starts bots against one fake Telegram; everything is stopped at teardown."""
+
+    tmp_path: Path
+    fake: FakeTelegram
+    api_root: str
+    bots: list[Bot] = field(default_factory=list)
+    errors_expected: bool = False
+
+    def settings(self, **overrides: Any) -> BotSettings:
+        """Core test settings plus the fake's token."""
+        return make_settings(self.tmp_path, telegram_token=SecretStr(TOKEN), **overrides)
+
+    async def start(self, **overrides: Any) -> Bot:
+        """A core (fake engine) and a front end polling the fake Telegram."""
+        settings = self.settings(**overrides)
+        service = HarmonizeService(settings)
+        front_end = TelegramFrontEnd(service, settings, api_root=self.api_root,
+                                     status_interval_s=STATUS_INTERVAL_S,
+                                     album_wait_s=ALBUM_WAIT_S)
+        events = EventLog()
+        service.add_listener(events)
+        await service.start()
+        bot = Bot(self.fake, service, front_end, asyncio.create_task(front_end.run()), events)
+        self.bots.append(bot)
+        await self.fake.wait_for(lambda: self.fake.calls_to("setMyCommands"))
+        return bot
+
+
+@pytest.fixture
+async def harness(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> AsyncIterator[Harness]:
+    """A fake Telegram on 127.0.0.1; `await harness.start(**settings)` runs a bot against it.
+
+    Fails the test if the bot logged an error, unless the test set `harness.errors_expected`.
+    """
+    fake = FakeTelegram()
+    api_root = await fake.start()
+    harness = Harness(tmp_path, fake, api_root)
+    yield harness
+    for bot in harness.bots:
+        await bot.stop()
+    await fake.close()
+    records = caplog.get_records("call") + caplog.get_records("teardown")
+    errors = [r.getMessage() for r in records
+              if r.levelno >= logging.ERROR and r.name.startswith(("bot.telegram", "telegram"))]
+    assert harness.errors_expected or not errors, errors
+

@@ -1,0 +1,89 @@
+"""The `harmonize run` command: its outputs, and one clear line for every kind of bad input."""
+
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from harmonize.cli.main import app
+
+runner = CliRunner()
+
+
+@pytest.fixture()
+def paper_format(tmp_path):
+    """A tiny synthetic painting, composite and mask in the paper's file format."""
+    rng = np.random.default_rng(0)
+    painting = (rng.random((48, 64, 3)) * 255).astype(np.uint8)
+    composite = painting.copy()
+    composite[16:32, 24:40] = (200, 40, 40)
+    mask = np.zeros((48, 64), np.uint8)
+    mask[16:32, 24:40] = 255
+    paths = {}
+    for name, array in {"painting": painting, "composite": composite, "mask": mask}.items():
+        paths[name] = tmp_path / f"{name}.png"
+        Image.fromarray(array).save(paths[name])
+    return paths
+
+
+def run(*args):
+    return runner.invoke(app, ["run", *map(str, args)])
+
+
+def test_run_writes_every_output(paper_format, tmp_path):
+    out = tmp_path / "out"
+    result = run("--painting", paper_format["painting"], "--composite", paper_format["composite"],
+                 "--mask", paper_format["mask"], "--out", out, "--size", 64, "--iters1", 3, "--iters2", 3)
+    assert result.exit_code == 0, result.output
+    for name in ("naive", "mask", "pass1", "pass2", "final", "compare"):
+        assert (out / f"{name}.png").is_file(), name
+    meta = json.loads((out / "run.json").read_text())
+    assert meta["options"]["iters1"] == 3 and set(meta["seconds"]) >= {"pass1", "pass2", "post", "total"}
+    assert Image.open(out / "compare.png").width > 4 * 64  # five labelled columns
+
+
+def test_no_post_skips_the_final_image(paper_format, tmp_path):
+    out = tmp_path / "out"
+    result = run("--painting", paper_format["painting"], "--composite", paper_format["composite"],
+                 "--mask", paper_format["mask"], "--out", out, "--size", 64, "--iters1", 2, "--iters2", 2, "--no-post")
+    assert result.exit_code == 0, result.output
+    assert not (out / "final.png").exists() and "post" not in json.loads((out / "run.json").read_text())["seconds"]
+
+
+@pytest.mark.parametrize("case, message", [
+    ("missing", "file not found"),
+    ("not_image", "not a readable image"),
+    ("empty_mask", "mask is empty"),
+    ("full_mask", "covers the whole image"),
+    ("sizes", "Sizes disagree"),
+    ("no_mask", "--composite together with --mask"),
+])
+def test_bad_input_is_one_clear_line(paper_format, tmp_path, case, message):
+    p = dict(paper_format)
+    if case == "missing":
+        p["painting"] = tmp_path / "nope.png"
+    elif case == "not_image":
+        p["composite"] = tmp_path / "notes.png"
+        p["composite"].write_text("hello")
+    elif case in ("empty_mask", "full_mask"):
+        p["mask"] = tmp_path / "m.png"
+        Image.fromarray(np.full((48, 64), 0 if case == "empty_mask" else 255, np.uint8)).save(p["mask"])
+    elif case == "sizes":
+        p["mask"] = tmp_path / "m.png"
+        Image.fromarray(np.full((40, 64), 255, np.uint8)).save(p["mask"])
+    args = ["--painting", p["painting"], "--composite", p["composite"], "--out", tmp_path / "o", "--size", 64]
+    if case != "no_mask":
+        args += ["--mask", p["mask"]]
+    result = run(*args)
+    assert result.exit_code == 2
+    assert message in result.output and "Traceback" not in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+def test_help_lists_every_option():
+    result = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "200"})
+    for option in ("--painting", "--composite", "--mask", "--dilated-mask", "--object", "--x", "--y", "--height",
+                   "--size", "--tau", "--device", "--seed", "--iters1", "--iters2", "--no-post", "--weights"):
+        assert option in result.output, option
