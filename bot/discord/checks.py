@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Callable, TypeVar
+from typing import TYPE_CHECKING, Callable, TypeVar, cast
 
 import discord
 from discord import app_commands
 
-from bot.core import HarmonizeService
 from bot.discord.context import requester_of
+
+if TYPE_CHECKING:
+    from bot.discord.client import PainterlyBot
 
 T = TypeVar("T")
 
 
-def manager_or_owner(service: Callable[[discord.Interaction], HarmonizeService]
-                     ) -> Callable[[T], T]:
-    """Allow bot owners (settings, via the service) and members with Manage Server.
+def manager_or_owner() -> Callable[[T], T]:
+    """Allow bot owners (from settings, asked through the service) and members with Manage Server.
 
-    `service` finds the HarmonizeService from the interaction. Others get MissingPermissions,
-    as with `app_commands.checks.has_permissions(manage_guild=True)`.
+    Others get MissingPermissions, as with `app_commands.checks.has_permissions(manage_guild=True)`.
     """
     async def predicate(interaction: discord.Interaction) -> bool:
-        if service(interaction).is_owner(requester_of(interaction)):
+        bot = cast("PainterlyBot", interaction.client)
+        if bot.service.is_owner(requester_of(interaction)):
             return True
         if interaction.guild_id is not None and interaction.permissions.manage_guild:
             return True

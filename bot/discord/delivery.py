@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime
 import io
 import logging
+from dataclasses import dataclass, field
 from typing import Hashable
 
 import discord
@@ -26,9 +28,18 @@ from bot.discord.uploads import DoesNotFit, Upload, fit_uploads, per_file_budget
 log = logging.getLogger(__name__)
 
 TOKEN_MARGIN = datetime.timedelta(seconds=60)  # stop using an interaction this long before expiry
+ANSWER_WAIT_S = 10.0  # how long a failure notice waits for the command's own answer
 TOO_LARGE_RETRIES = 3  # Discord's real limit can be below the one it reports (BOTS.md §1)
 HTTP_TOO_LARGE = 413
 NO_PINGS = discord.AllowedMentions.none()
+
+
+@dataclass
+class _LiveInteraction:
+    """The interaction that submitted a job, and whether the command has answered it yet."""
+
+    interaction: discord.Interaction
+    answered: asyncio.Event = field(default_factory=asyncio.Event)
 
 
 class JobDelivery:
@@ -37,12 +48,23 @@ class JobDelivery:
     def __init__(self, client: discord.Client, edit_interval_s: float) -> None:
         self._client = client
         self._editor = ThrottledEditor(self._edit_status, edit_interval_s)
-        self._interactions: dict[str, discord.Interaction] = {}
+        self._interactions: dict[int, _LiveInteraction] = {}  # by status message id
         self.logged_in = asyncio.Event()  # set by the client once its HTTP session works
 
-    def track(self, job_id: str, interaction: discord.Interaction) -> None:
-        """Remember the interaction that submitted a job, to tell a failure to its user alone."""
-        self._interactions[job_id] = interaction
+    def track(self, context: JobContext, interaction: discord.Interaction) -> None:
+        """Remember the interaction behind a job (before it is submitted: jobs can fail fast),
+        to tell a failure to its user alone."""
+        self._interactions[context.message_id] = _LiveInteraction(interaction)
+
+    def answered(self, context: JobContext) -> None:
+        """The command has answered its interaction: follow-ups may come now."""
+        live = self._interactions.get(context.message_id)
+        if live is not None:
+            live.answered.set()
+
+    def untrack(self, context: JobContext) -> None:
+        """Forget the interaction of a job that was not queued after all."""
+        self._interactions.pop(context.message_id, None)
 
     async def on_event(self, event: JobEvent) -> None:
         """Show the event in the job's status message; post results or failures when final."""
@@ -58,7 +80,7 @@ class JobDelivery:
         elif isinstance(event, JobFailed):
             await self._tell_failure(event, context)
         if final:
-            self._interactions.pop(event.job.job_id, None)
+            self.untrack(context)
 
     async def close(self) -> None:
         """Drop waiting status edits."""
@@ -118,12 +140,11 @@ class JobDelivery:
     async def _tell_failure(self, event: JobFailed, context: JobContext) -> None:
         """Tell the user privately while their interaction lasts, else with a mention."""
         notice = failed_notice(event.job.job_id, event.reason)
-        interaction = self._interactions.get(event.job.job_id)
-        alive = interaction is not None and (
-            discord.utils.utcnow() < interaction.expires_at - TOKEN_MARGIN
-        )
-        if interaction is not None and alive:
-            await interaction.followup.send(notice, ephemeral=True)
+        live = self._interactions.get(context.message_id)
+        if live is not None and discord.utils.utcnow() < live.interaction.expires_at - TOKEN_MARGIN:
+            with contextlib.suppress(TimeoutError):  # else the answer would replace the notice
+                await asyncio.wait_for(live.answered.wait(), ANSWER_WAIT_S)
+            await live.interaction.followup.send(notice, ephemeral=True)
             return
         await self._channel(context).send(
             f"{mention(context.user_id)} {notice}",

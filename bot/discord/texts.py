@@ -7,9 +7,12 @@ from bot.core import (
     JobDone,
     JobEvent,
     JobFailed,
+    JobInfo,
     JobProgress,
     JobQueued,
     JobStarted,
+    JobStatus,
+    QueueStatus,
 )
 
 STAGES = {  # engine stage -> what the user reads (bot/core/events.py JobProgress)
@@ -97,3 +100,37 @@ def failed_notice(job_id: str, reason: str) -> str:
     """The failure told to the user alone (ephemeral) or with a mention."""
     return (f"Your job `{job_id}` failed: {reason}\nYou can send `/harmonize` again; "
             "`/help` explains the options.")
+
+
+def message_link(guild_id: int | None, channel_id: int, message_id: int) -> str:
+    """The https link that opens a message in Discord."""
+    return f"https://discord.com/channels/{guild_id or '@me'}/{channel_id}/{message_id}"
+
+
+def queued_reply(job_id: str, position: int, status_link: str) -> str:
+    """The private answer to /harmonize once the job is queued."""
+    return (f"🕒 Queued as job `{job_id}`, position {position}. [This message]({status_link}) "
+            "follows it, and the pictures will be posted in this channel with a mention. "
+            f"`/cancel job:{job_id}` stops it.")
+
+
+def job_line(job: JobInfo, now: float) -> str:
+    """One of the user's jobs in /queue, e.g. '• `ab12` waiting, position 2 (standard)'."""
+    if job.status == JobStatus.QUEUED:
+        state = f"waiting, position {job.position}"
+    elif job.status == JobStatus.RUNNING:
+        state = "running"
+    elif job.status == JobStatus.FAILED:
+        state = f"failed: {job.error}"
+    else:
+        state = f"{job.status.value} {duration(now - (job.finished_at or now))} ago"
+    return f"• `{job.job_id}` {state} ({job.preset})"
+
+
+def queue_text(jobs: list[JobInfo], load: QueueStatus, now: float) -> str:
+    """/queue: the whole bot's load, then the user's jobs."""
+    head = (f"The queue: {load.queued} waiting, {load.running} running on {load.workers} "
+            f"worker(s).")
+    if not jobs:
+        return f"{head}\nYou have no jobs. Start one with `/harmonize`."
+    return "\n".join([head, "Your jobs:", *(job_line(job, now) for job in jobs)])

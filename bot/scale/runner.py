@@ -171,28 +171,37 @@ class RedisRunner:
         return False
 
     async def _wait_for_result(self, slot: RemoteSlot, run_id: str, keys: RunKeys) -> JobResult:
-        """Poll the run's arq result; raise WorkerCrashed when its worker's lease lapses."""
+        """Poll the run's arq result; raise WorkerCrashed when its worker's lease lapses.
+
+        A run that a worker took (arq's in-progress key) but never leased counts as lost after
+        one lease; a run still waiting in arq's queue waits for a worker, however long.
+        """
         job = Job(run_id, self.redis, _queue_name=self._keys.queue, _deserializer=loads)
         leased = False
         picked_at: float | None = None
         while True:
             if slot.kill_requested:
                 raise WorkerKilled()
-            result = await job.result_info()
-            if result is not None:
-                return result
-            if await self.redis.exists(keys.lease):
+            try:
+                result = await job.result_info()
+                if result is not None:
+                    return result
+                lease = await self.redis.exists(keys.lease)
+                status = None if lease else await job.status()
+            except RedisError as error:  # judge the run only on what Redis answers
+                log.warning("run %s: Redis did not answer (%s); asking again", run_id, error)
+                await asyncio.sleep(RECONNECT_S)
+                continue
+            if lease:
                 leased = True
-            else:
-                status = await job.status()
-                if status == ArqStatus.not_found:
-                    log.warning("run %s vanished from Redis", run_id)
+            elif status == ArqStatus.not_found:
+                log.warning("run %s vanished from Redis", run_id)
+                raise WorkerCrashed()
+            elif status == ArqStatus.in_progress:
+                picked_at = picked_at or time.monotonic()
+                if leased or time.monotonic() - picked_at > self._settings.redis_lease_s:
+                    log.warning("run %s: its worker stopped renewing the lease", run_id)
                     raise WorkerCrashed()
-                if status == ArqStatus.in_progress:
-                    picked_at = picked_at or time.monotonic()
-                    if leased or time.monotonic() - picked_at > self._settings.redis_lease_s:
-                        log.warning("run %s: its worker stopped renewing the lease", run_id)
-                        raise WorkerCrashed()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(slot.wake.wait(), STATE_POLL_S)
 
@@ -264,13 +273,17 @@ class RedisRunner:
             self._changed.notify_all()
 
     async def _follow_workers(self) -> None:
-        """Recount live workers three times per lease."""
+        """Recount live workers three times per lease; none while Redis does not answer."""
         while True:
             await asyncio.sleep(self._settings.redis_lease_s / 3)
             try:
                 await self._count_workers()
             except RedisError as error:
-                log.warning("cannot count workers: %s", error)
+                if self._capacity:
+                    log.warning("cannot see the workers (%s); no job is sent until Redis "
+                                "answers again", error)
+                async with self._changed:
+                    self._capacity = 0
 
     async def _listen(self, on_progress: ProgressHandler) -> None:
         """Forward the workers' progress messages of runs in flight, resubscribing on errors."""

@@ -48,7 +48,6 @@ log = logging.getLogger(__name__)
 # arq's own limit sits this far above the job limit, so that the engine pool's timeout (which
 # reports) always fires first, even after waiting for a replaced engine process to load.
 ARQ_TIMEOUT_MARGIN_S = 600.0
-POLL_S = 0.5  # arq's default poll delay: how soon an idle worker sees a new job
 LOST_INPUTS = "The job's images were lost before a worker could start it; please submit it again."
 
 
@@ -190,7 +189,6 @@ def worker_options(settings: BotSettings) -> dict[str, Any]:
         max_jobs=settings.workers,
         retry_jobs=False,  # retries are the core's decision (it counts attempts in SQLite)
         keep_result=RESULT_TTL_S,
-        poll_delay=POLL_S,
         job_serializer=dumps,
         job_deserializer=loads,
         on_startup=startup,

@@ -12,6 +12,7 @@ import pytest
 import redis
 
 from bot.core import (
+    HarmonizeService,
     JobCancelled,
     JobDone,
     JobFailed,
@@ -22,14 +23,14 @@ from bot.core import (
     Requester,
 )
 from bot.scale.runner import RedisUnavailable
-from bot_core.conftest import TEST_PRESETS, image_bytes, pid_alive
+from bot_core.conftest import TEST_PRESETS, image_bytes, make_settings, pid_alive
 
 from .conftest import LEASE_S, eventually, free_port
 from .marker_engine import POISON_TAU, REFUSAL
 
 PNG = image_bytes("PNG")
-TIMEOUT_S = 2 * LEASE_S  # a job's time limit in the cancel test
 JPEG = image_bytes("JPEG")
+TIMEOUT_S = 2 * LEASE_S  # a job's time limit in the cancel test: longer than a cancel takes
 
 
 def user(number: int) -> Requester:
@@ -40,6 +41,10 @@ def started(markers: Path, job_id: str) -> list[tuple[int, int]]:
     """(worker pid, engine pid) of every run of `job_id` that began."""
     return [tuple(int(n) for n in p.name.split(".")[1:3])
             for p in markers.glob(f"{job_id}.*.started")]
+
+
+async def _capacity(service: HarmonizeService, expected: int) -> bool:
+    return (await service.queue_status()).workers == expected
 
 
 def completions(markers: Path, job_id: str) -> list[str]:
@@ -55,7 +60,7 @@ async def test_two_workers_and_a_worker_killed_mid_job(start_worker, start_core,
     await eventually(lambda: _capacity(service, 2), "both workers to announce themselves",
                      tmp_path)
     ids = [(await service.submit(user(n), PNG, JPEG, JobOptions(preset="medium"))).job_id
-           for n in range(6)]
+           for n in range(4)]
 
     def both_busy() -> dict[int, str] | None:
         running = {pid: job for job in ids for pid, _ in started(markers, job)
@@ -117,19 +122,12 @@ async def test_jobs_wait_for_a_worker_then_cancel_fail_and_time_out(start_worker
 
 
 async def test_an_unreachable_redis_is_reported_without_its_password(tmp_path) -> None:
-    from bot.core import HarmonizeService
-    from bot_core.conftest import make_settings
-
     url = f"redis://:s3cret@127.0.0.1:{free_port()}/0"
     service = HarmonizeService(make_settings(tmp_path, queue_backend="redis", redis_url=url))
     with pytest.raises(RedisUnavailable) as raised:
         await service.start()
     assert "PAINTERLY_QUEUE_BACKEND=local" in str(raised.value)
     assert "s3cret" not in str(raised.value)
-
-
-async def _capacity(service, expected: int) -> bool:
-    return (await service.queue_status()).workers == expected
 
 
 async def test_a_core_restart_stops_its_remote_run_and_runs_the_job_again_once(

@@ -154,3 +154,17 @@ async def test_results_reach_the_chat_after_a_restart_mid_job(harness):
     assert album.params["reply_parameters"]["message_id"] == sent["message_id"]
     statuses = [t for t in fake.texts(4001) if t.startswith("Job ")]
     assert len(statuses) == 1  # the same status message, edited by the new process
+
+
+async def test_pictures_telegram_refuses_as_photos_are_sent_as_files(harness):
+    bot = await harness.start(engine="bot_telegram.wide_engine:wide")
+    fake = bot.fake
+    ada = fake.user(9001)
+    fake.send_photo(9001, ada, picture("JPEG", (40, 30)), caption="/harmonize", media_group_id="w")
+    fake.send_photo(9001, ada, picture("JPEG", (20, 20)), media_group_id="w")
+    await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(9001)))
+    [album] = fake.calls_to("sendMediaGroup")
+    assert [m["type"] for m in album.params["media"]] == ["document"] * 3  # albums can't mix
+    [compare] = fake.calls_to("sendDocument")
+    assert Image.open(io.BytesIO(compare.files["document"].data)).size == (2100, 100)
+    assert not fake.calls_to("sendPhoto", ok=None)

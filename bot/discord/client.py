@@ -1,0 +1,48 @@
+"""The Discord client: minimal intents, one cog per concern, every error answered privately."""
+
+from __future__ import annotations
+
+import discord
+from discord.ext import commands
+
+from bot.core import BotSettings, HarmonizeService
+from bot.discord.cogs.harmonize import HarmonizeCog
+from bot.discord.cogs.help import HelpCog
+from bot.discord.cogs.jobs import JobsCog
+from bot.discord.cogs.limits import LimitsCog
+from bot.discord.delivery import JobDelivery
+from bot.discord.replies import ReplyingTree
+
+
+def minimal_intents() -> discord.Intents:
+    """Guild events only: slash commands need no message content and no member list."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    return intents
+
+
+class PainterlyBot(commands.Bot):
+    """The bot: the core's service and settings, the job delivery, and the cogs."""
+
+    def __init__(self, service: HarmonizeService, settings: BotSettings) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,  # no text commands; slash commands only
+            intents=minimal_intents(),
+            help_command=None,
+            tree_cls=ReplyingTree,
+            allowed_mentions=discord.AllowedMentions.none(),  # pings only where asked for
+        )
+        self.service = service
+        self.settings = settings
+        self.delivery = JobDelivery(self, settings.progress_interval_s)
+
+    async def setup_hook(self) -> None:
+        """Register the cogs (their commands join the tree; syncing is separate, on demand)."""
+        for cog in (HarmonizeCog(self), JobsCog(self), LimitsCog(self), HelpCog(self)):
+            await self.add_cog(cog)
+        self.delivery.logged_in.set()
+
+    async def close(self) -> None:
+        """Drop waiting status edits, then disconnect."""
+        await self.delivery.close()
+        await super().close()

@@ -1,0 +1,1 @@
+"""One cog per concern: /harmonize, the user's jobs, limits, help."""

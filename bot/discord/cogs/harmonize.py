@@ -1,0 +1,116 @@
+"""/harmonize: take the two pictures, queue the job, answer with its place in the queue."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.app_commands import Choice, Range
+from discord.ext import commands
+
+from bot.core import InvalidOptions, JobOptions
+from bot.core.service import MIN_HEIGHT
+from bot.discord.attachments import check_attachment, download
+from bot.discord.context import JobContext, requester_of
+from bot.discord.replies import DiscordActionFailed
+from bot.discord.texts import message_link, preparing_text, queued_reply
+
+if TYPE_CHECKING:
+    from bot.discord.client import PainterlyBot
+
+DEFAULTS = JobOptions()
+STRENGTHS: dict[str, float | str] = {  # choice -> tau, pass 2's style weight (ALGORITHM.md §4.1)
+    "auto": "auto",  # estimated from the painting (harmonize/tau_estimator.py)
+    "light": 2.0,
+    "medium": 5.0,  # the engine's default (harmonize/types.py HarmonizeOptions.tau)
+    "strong": 9.0,  # the authors' tau span 1.00-9.996 (ALGORITHM.md, wikiart_output.txt)
+}
+STRENGTH_CHOICES = [
+    Choice(name="auto: guessed from the painting", value="auto"),
+    Choice(name="light", value="light"),
+    Choice(name="medium (default)", value="medium"),
+    Choice(name="strong", value="strong"),
+]
+CANNOT_POST = ("I cannot post in this channel. Ask an admin to let me Send Messages, Attach Files, "
+               "Embed Links and Read Message History here, or use another channel.")
+
+
+class HarmonizeCog(commands.Cog):
+    """The /harmonize command."""
+
+    def __init__(self, bot: PainterlyBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="harmonize",
+                          description="Paint an object from a photo into a painting.")
+    @app_commands.rename(object_image="object")
+    @app_commands.describe(
+        painting="The painting (PNG, JPEG or WebP).",
+        object_image="A photo of the object; a PNG with transparency skips the automatic cut-out.",
+        x="Where the object's centre goes: 0 is the left edge, 1 the right (default 0.5).",
+        y="Where the object's centre goes: 0 is the top, 1 the bottom (default 0.62).",
+        height="The object's height as a part of the painting's height (default 0.33).",
+        strength="How strongly the painting's style is applied (default medium).",
+        quality="Faster or better; see /help (default: the bot's standard).",
+    )
+    @app_commands.choices(strength=STRENGTH_CHOICES)
+    async def harmonize(
+        self,
+        interaction: discord.Interaction,
+        painting: discord.Attachment,
+        object_image: discord.Attachment,
+        x: Range[float, 0.0, 1.0] = DEFAULTS.x,
+        y: Range[float, 0.0, 1.0] = DEFAULTS.y,
+        height: Range[float, MIN_HEIGHT, 1.0] = DEFAULTS.height,
+        strength: Choice[str] | None = None,
+        quality: str | None = None,
+    ) -> None:
+        """Check, download, post the status message, queue; errors reach the user privately."""
+        service, settings = self.bot.service, self.bot.settings
+        check_attachment(painting, "painting", settings.max_image_bytes)
+        check_attachment(object_image, "object image", settings.max_image_bytes)
+        if quality is not None and quality not in service.preset_names:
+            raise InvalidOptions(f"Unknown quality {quality!r}; choose one of: "
+                                 f"{', '.join(service.preset_names)}.")
+        options = JobOptions(x=x, y=y, height=height, preset=quality,
+                             tau=STRENGTHS[strength.value] if strength is not None else None)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        painting_bytes, object_bytes = await asyncio.gather(
+            download(painting, "painting"), download(object_image, "object image")
+        )
+        assert interaction.channel_id is not None  # application commands come from a channel
+        channel = self.bot.get_partial_messageable(interaction.channel_id,
+                                                   guild_id=interaction.guild_id)
+        try:
+            status = await channel.send(preparing_text(interaction.user.id),
+                                        allowed_mentions=discord.AllowedMentions.none())
+        except discord.Forbidden as error:
+            raise DiscordActionFailed(CANNOT_POST) from error
+        context = JobContext(channel.id, status.id, interaction.user.id,
+                             interaction.filesize_limit)
+        self.bot.delivery.track(context, interaction)
+        try:
+            submission = await service.submit(requester_of(interaction), painting_bytes,
+                                              object_bytes, options, context.to_json())
+        except BaseException:
+            self.bot.delivery.untrack(context)
+            with contextlib.suppress(discord.HTTPException):
+                await status.delete()
+            raise
+        link = message_link(interaction.guild_id, channel.id, status.id)
+        try:
+            await interaction.edit_original_response(
+                content=queued_reply(submission.job_id, submission.position, link)
+            )
+        finally:
+            self.bot.delivery.answered(context)
+
+    @harmonize.autocomplete("quality")
+    async def _quality_choices(self, interaction: discord.Interaction,
+                               current: str) -> list[Choice[str]]:
+        """The quality presets whose name contains what was typed."""
+        names = [name for name in self.bot.service.preset_names if current.lower() in name.lower()]
+        return [Choice(name=name, value=name) for name in names[:25]]

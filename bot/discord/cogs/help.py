@@ -1,0 +1,53 @@
+"""/help: what the bot does, its commands and options, and what it keeps."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot.discord.replies import reply_privately
+
+if TYPE_CHECKING:
+    from bot.discord.client import PainterlyBot
+
+
+def help_text(presets: list[str], default_preset: str, retention_hours: float) -> str:
+    """The /help answer for this bot's presets and retention time."""
+    qualities = ", ".join(f"**{name}**" + (" (default)" if name == default_preset else "")
+                          for name in presets)
+    return "\n".join([
+        "I paste an object from a photo into a painting and repaint it in the painting's style "
+        "(Deep Painterly Harmonization, Luan et al. 2018).",
+        "",
+        "`/harmonize painting:<image> object:<image>`: queue a job. Options: `x`, `y` (where the "
+        "object's centre goes, 0 to 1 from the left and from the top), `height` (its height as a "
+        "part of the painting's), `strength` (how much style), `quality` "
+        f"({qualities}; better is slower).",
+        "When it is done I post the result, both passes, the plain paste and a side-by-side "
+        "here, with a mention.",
+        "`/queue`: your jobs and places in the queue. `/cancel`: stop a job.",
+        "`/limits show`: how many jobs you may run. `/limits set`: for admins.",
+        "`/delete-my-data`: cancel your jobs and delete your pictures now.",
+        "",
+        f"Privacy: your uploads are deleted as soon as a job ends; results after "
+        f"{retention_hours:g} h.",
+    ])
+
+
+class HelpCog(commands.Cog):
+    """The /help command."""
+
+    def __init__(self, bot: PainterlyBot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="help", description="How to use the bot.")
+    async def help(self, interaction: discord.Interaction) -> None:
+        """Reply privately with the help text."""
+        service = self.bot.service
+        await reply_privately(interaction, help_text(
+            service.preset_names, service.default_preset,
+            self.bot.settings.result_retention_hours,
+        ))
