@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import time
 
 import numpy as np
@@ -105,8 +104,6 @@ def harmonize(
 
     device = pick_device(options.device)
     torch.manual_seed(options.seed)
-    if device.type == "cpu":
-        torch.set_num_threads(os.cpu_count() or 1)
     net = cached_network(options.weights, str(device))
     seconds["load"] = time.perf_counter() - started
 

@@ -8,7 +8,6 @@ import datetime
 import io
 import logging
 from dataclasses import dataclass, field
-from typing import Hashable
 
 import discord
 
@@ -47,7 +46,9 @@ class JobDelivery:
 
     def __init__(self, client: discord.Client, edit_interval_s: float) -> None:
         self._client = client
-        self._editor = ThrottledEditor(self._edit_status, edit_interval_s)
+        self._editor: ThrottledEditor[tuple[int, int]] = ThrottledEditor(
+            self._edit_status, edit_interval_s
+        )
         self._interactions: dict[int, _LiveInteraction] = {}  # by status message id
         self.logged_in = asyncio.Event()  # set by the client once its HTTP session works
 
@@ -90,9 +91,10 @@ class JobDelivery:
         """The job's channel, without needing the gateway's cache."""
         return self._client.get_partial_messageable(context.channel_id)
 
-    async def _edit_status(self, key: Hashable, text: str) -> None:
-        """Edit one status message through the channel (works after the interaction expired)."""
-        channel_id, message_id = key  # type: ignore[misc]
+    async def _edit_status(self, key: tuple[int, int], text: str) -> None:
+        """Edit a status message (channel id, message id) through its channel, which works
+        after the interaction expired."""
+        channel_id, message_id = key
         message = self._client.get_partial_messageable(channel_id).get_partial_message(message_id)
         try:
             await message.edit(content=text, allowed_mentions=NO_PINGS)
@@ -123,7 +125,7 @@ class JobDelivery:
                 await channel.send(too_large_text(job_id, context.user_id, budget),
                                    allowed_mentions=pings)
                 return
-            shrunk = any(a.filename != b.filename for a, b in zip(fitted, images))
+            shrunk = any(a.filename != b.filename for a, b in zip(fitted, images, strict=True))
             files = [discord.File(io.BytesIO(upload.data), filename=upload.filename)
                      for upload in fitted]
             try:
@@ -142,7 +144,7 @@ class JobDelivery:
         notice = failed_notice(event.job.job_id, event.reason)
         live = self._interactions.get(context.message_id)
         if live is not None and discord.utils.utcnow() < live.interaction.expires_at - TOKEN_MARGIN:
-            with contextlib.suppress(TimeoutError):  # else the answer would replace the notice
+            with contextlib.suppress(asyncio.TimeoutError):  # else the answer would replace it
                 await asyncio.wait_for(live.answered.wait(), ANSWER_WAIT_S)
             await live.interaction.followup.send(notice, ephemeral=True)
             return

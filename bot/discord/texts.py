@@ -85,7 +85,7 @@ def results_text(job_id: str, user_id: int, names: list[str], shrunk: bool) -> s
     """The results message: a mention, then what each attached picture is."""
     captions = ", ".join(f"{index}. {RESULT_LABELS[name]}"
                          for index, name in enumerate(names, start=1))
-    note = "\n(Some pictures were saved as JPEG to fit this server's upload limit.)" if shrunk else ""
+    note = "\n(Some pictures are JPEGs, to fit this server's upload limit.)" if shrunk else ""
     return f"{mention(user_id)}, your painting is ready (job `{job_id}`): {captions}.{note}"
 
 

@@ -7,11 +7,11 @@ import logging
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable, Hashable
+from typing import Awaitable, Callable, Generic, Hashable, TypeVar
 
 log = logging.getLogger(__name__)
 
-EditFunction = Callable[[Hashable, str], Awaitable[None]]
+K = TypeVar("K", bound=Hashable)  # what names a message
 
 
 @dataclass
@@ -24,21 +24,19 @@ class _Message:
     flush: asyncio.Task[None] | None = field(default=None, repr=False)
 
 
-class ThrottledEditor:
+class ThrottledEditor(Generic[K]):
     """Shows texts in messages through `edit(key, text)`, coalescing bursts.
 
     A text equal to the one shown is dropped; a text within `interval_s` of the last edit
     waits, and is replaced by any newer one; a final text is shown at once and ends the key.
     """
 
-    def __init__(self, edit: EditFunction, interval_s: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, edit: Callable[[K, str], Awaitable[None]], interval_s: float) -> None:
         self._edit = edit
         self.interval_s = interval_s
-        self._clock = clock
-        self._messages: dict[Hashable, _Message] = {}
+        self._messages: dict[K, _Message] = {}
 
-    async def show(self, key: Hashable, text: str, final: bool = False) -> None:
+    async def show(self, key: K, text: str, final: bool = False) -> None:
         """Show `text` in message `key` now or after the interval (at once when `final`)."""
         message = self._messages.setdefault(key, _Message())
         if final:
@@ -50,7 +48,7 @@ class ThrottledEditor:
         if text == message.shown:
             message.pending = None
             return
-        wait = message.shown_at + self.interval_s - self._clock()
+        wait = message.shown_at + self.interval_s - time.monotonic()
         if wait <= 0 and message.flush is None:
             await self._send(key, message, text)
             return
@@ -58,7 +56,7 @@ class ThrottledEditor:
         if message.flush is None:
             message.flush = asyncio.create_task(self._flush_later(key, message, wait))
 
-    def forget(self, key: Hashable) -> None:
+    def forget(self, key: K) -> None:
         """Drop a message's state and its waiting edit (e.g. when it was deleted)."""
         message = self._messages.pop(key, None)
         if message is not None and message.flush is not None:
@@ -70,7 +68,7 @@ class ThrottledEditor:
             await self._cancel_flush(message)
         self._messages.clear()
 
-    async def _flush_later(self, key: Hashable, message: _Message, wait: float) -> None:
+    async def _flush_later(self, key: K, message: _Message, wait: float) -> None:
         """Show the pending text once the interval has passed."""
         await asyncio.sleep(max(0.0, wait))
         message.flush = None
@@ -78,9 +76,9 @@ class ThrottledEditor:
         if text is not None and text != message.shown:
             await self._send(key, message, text)
 
-    async def _send(self, key: Hashable, message: _Message, text: str) -> None:
+    async def _send(self, key: K, message: _Message, text: str) -> None:
         """Edit now and remember what is shown; failures are logged, not raised."""
-        message.shown, message.shown_at = text, self._clock()
+        message.shown, message.shown_at = text, time.monotonic()
         try:
             await self._edit(key, text)
         except Exception:

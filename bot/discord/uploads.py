@@ -11,7 +11,7 @@ from PIL import Image
 
 MIB = 2**20
 DEFAULT_FILE_LIMIT = 10 * MIB  # default per-file upload limit since 2025-01-16 (BOTS.md §1)
-MESSAGE_LIMIT = 25 * MIB  # one message request carries at most 25 MiB (BOTS.md §1, DAD channel.mdx)
+MESSAGE_LIMIT = 25 * MIB  # bytes in one message request (BOTS.md §1, DAD channel.mdx)
 MAX_FILES = 10  # files per message (BOTS.md §1, dpy webhook/async_.py)
 MULTIPART_MARGIN = 64 * 1024  # room left in a message for its JSON part and multipart headers
 JPEG_QUALITIES = (90, 80, 70, 60, 50)  # tried in turn at full size before shrinking

@@ -21,7 +21,7 @@ SIDE = 96
 def paint_noise(request: EngineRequest, progress: ProgressCallback) -> None:
     """Refuse a blank object photo; otherwise sleep through the steps and write noise PNGs."""
     with Image.open(request.object_path) as photo:
-        low, high = zip(*photo.convert("RGB").getextrema())
+        low, high = zip(*photo.convert("RGB").getextrema(), strict=True)
     if low == high:
         raise EngineUserError("No object found in the photo.")
     sleepy(request, progress)

@@ -88,6 +88,7 @@ class Guild:
     owner_id: int
     upload_limit: int = 10 * 2**20
     enforced_limit: int | None = None  # None: the reported one
+    bot_may_post: bool = True  # False: the bot lacks Send Messages in the channel
 
     @property
     def effective_limit(self) -> int:
@@ -130,7 +131,7 @@ class FakeDiscord:
         self.synced: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> commands
         self.identify: dict[str, Any] | None = None
         self.heartbeats = 0
-        self.refused: list[tuple[int, str]] = []  # (status, reason) of refused requests
+        self.refused: list[tuple[int, int]] = []  # (HTTP status, channel id) of refused posts
         self.ready = asyncio.Event()
         self._socket: web.WebSocketResponse | None = None
         self._sequence = 0
@@ -142,7 +143,7 @@ class FakeDiscord:
 
     async def start(self) -> None:
         """Listen on a free local port."""
-        app = web.Application(client_max_size=64 * 2**20)
+        app = web.Application(client_max_size=64 * 2**20, middlewares=[self._require_token])
         app.add_routes([
             web.get(f"{API}/users/@me", self._me),
             web.get(f"{API}/oauth2/applications/@me", self._application),
@@ -151,8 +152,6 @@ class FakeDiscord:
             web.get("/cdn/{name}", self._cdn),
             web.post(f"{API}/interactions/{{iid}}/{{token}}/callback", self._callback),
             web.patch(f"{API}/webhooks/{{app}}/{{token}}/messages/@original", self._edit_original),
-            web.delete(f"{API}/webhooks/{{app}}/{{token}}/messages/@original",
-                       self._delete_original),
             web.post(f"{API}/webhooks/{{app}}/{{token}}", self._followup),
             web.post(f"{API}/channels/{{cid}}/messages", self._post_message),
             web.patch(f"{API}/channels/{{cid}}/messages/{{mid}}", self._edit_message),
@@ -251,7 +250,7 @@ class FakeDiscord:
             self._changed.clear()
             try:
                 await asyncio.wait_for(self._changed.wait(), min(remaining, 0.2))
-            except TimeoutError:
+            except asyncio.TimeoutError:
                 pass
 
     def post_as_bot(self, channel_id: int, content: str) -> Message:
@@ -266,20 +265,23 @@ class FakeDiscord:
 
     # ------------------------------------------------------------------ REST
 
-    def _authorized(self, request: web.Request) -> None:
-        if request.headers.get("Authorization") != f"Bot {TOKEN}":
-            raise web.HTTPUnauthorized(body=json.dumps({"code": 0, "message": "401: Unauthorized"}),
-                                       headers={"Content-Type": "application/json"})
+    @web.middleware
+    async def _require_token(self, request: web.Request, handler: Any) -> web.StreamResponse:
+        """401 for bot-authenticated routes without the bot's token (webhook-style routes,
+        which authenticate by their interaction token, and the gateway and CDN are exempt)."""
+        open_route = any(part in request.path for part in ("/webhooks/", "/interactions/"))
+        if request.path.startswith(API) and not open_route:
+            if request.headers.get("Authorization") != f"Bot {TOKEN}":
+                return _json({"code": 0, "message": "401: Unauthorized"}, status=401)
+        return await handler(request)
 
     def _touch(self) -> None:
         self._changed.set()
 
     async def _me(self, request: web.Request) -> web.Response:
-        self._authorized(request)
         return _json(user_json(BOT_ID, "painterly", bot=True))
 
     async def _application(self, request: web.Request) -> web.Response:
-        self._authorized(request)
         return _json({
             "id": str(APP_ID), "name": "painterly", "description": "", "icon": None,
             "bot_public": True, "bot_require_code_grant": False, "verify_key": "00",
@@ -333,11 +335,12 @@ class FakeDiscord:
         self._touch()
         return message
 
-    def _too_large(self, files: list[StoredFile], per_file: int) -> web.Response | None:
+    def _too_large(self, channel_id: int, files: list[StoredFile],
+                   per_file: int) -> web.Response | None:
         """Discord's 413 when a file or the message is over the limits."""
-        too_big = [f.filename for f in files if len(f.data) > per_file]
+        too_big = any(len(f.data) > per_file for f in files)
         if too_big or sum(len(f.data) for f in files) > MESSAGE_LIMIT or len(files) > MAX_FILES:
-            self.refused.append((413, f"too large: {too_big}"))
+            self.refused.append((413, channel_id))
             self._touch()
             return _json({"code": 40005, "message": "Request entity too large"},
                                      status=413)
@@ -374,13 +377,6 @@ class FakeDiscord:
         self._apply_edit(interaction.original, payload, files)
         return _json(self._message_json(interaction.original))
 
-    async def _delete_original(self, request: web.Request) -> web.Response:
-        interaction = self._interaction(request.match_info["token"])
-        assert interaction.original is not None
-        interaction.original.deleted = True
-        self._touch()
-        return web.Response(status=204)
-
     async def _followup(self, request: web.Request) -> web.Response:
         interaction = self._interaction(request.match_info["token"])
         payload, files = await self._body(request)
@@ -404,11 +400,13 @@ class FakeDiscord:
         self._touch()
 
     async def _post_message(self, request: web.Request) -> web.Response:
-        self._authorized(request)
         channel_id = int(request.match_info["cid"])
         guild = next(g for g in self.guilds.values() if g.channel_id == channel_id)
+        if not guild.bot_may_post:
+            self.refused.append((403, channel_id))
+            return _json({"code": 50013, "message": "Missing Permissions"}, status=403)
         payload, files = await self._body(request)
-        refusal = self._too_large(files, guild.effective_limit)
+        refusal = self._too_large(channel_id, files, guild.effective_limit)
         if refusal is not None:
             return refusal
         return _json(self._message_json(self._new_message(channel_id, payload, files)))
@@ -421,7 +419,6 @@ class FakeDiscord:
         return message
 
     async def _edit_message(self, request: web.Request) -> web.Response:
-        self._authorized(request)
         message = self._stored(request)
         if message is None:
             return _json({"code": 10008, "message": "Unknown Message"}, status=404)
@@ -430,7 +427,6 @@ class FakeDiscord:
         return _json(self._message_json(message))
 
     async def _delete_message(self, request: web.Request) -> web.Response:
-        self._authorized(request)
         message = self._stored(request)
         if message is None:
             return _json({"code": 10008, "message": "Unknown Message"}, status=404)
@@ -439,7 +435,6 @@ class FakeDiscord:
         return web.Response(status=204)
 
     async def _sync(self, request: web.Request) -> web.Response:
-        self._authorized(request)
         commands = await request.json()
         where = request.match_info.get("gid", "global")
         self.synced[where] = commands

@@ -20,7 +20,7 @@ PART_NAMES = ("pass1", "pass2", "original", "compare")
 
 @pytest_asyncio.fixture(loop_scope="module", scope="module")
 async def world(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[World]:
-    async with running_world(tmp_path_factory.mktemp("discord"), guilds=7) as running:
+    async with running_world(tmp_path_factory.mktemp("discord"), guilds=8) as running:
         yield running
 
 
@@ -62,6 +62,15 @@ async def test_a_damaged_image_is_refused_privately_after_download(world: World)
     await fake.wait_for(lambda: all(m.deleted for m in fake.channel_messages(guild.channel_id)))
 
 
+async def test_a_channel_the_bot_cannot_post_in_is_refused_before_queueing(world: World) -> None:
+    guild = world.guilds[7]
+    guild.bot_may_post = False
+    interaction = await world.harmonize(guild, USER + 7, png(), png())
+    answer = await world.answer(interaction)
+    assert answer.ephemeral and "I cannot post in this channel" in answer.content
+    assert await world.service.list_jobs(Requester("discord", str(USER + 7), str(guild.id))) == []
+
+
 async def test_a_rate_limited_user_is_told_how_long_to_wait(world: World) -> None:
     guild, user = world.guilds[2], USER + 2  # limits count a user's jobs in every server
     owner = Requester("discord", str(OWNER_ID), str(guild.id))
@@ -85,12 +94,13 @@ async def test_a_failed_job_is_told_privately_and_shown_in_its_status(world: Wor
 
 async def test_pictures_are_shrunk_to_the_upload_limit_the_interaction_reports(
         world: World) -> None:
-    guild = world.guilds[4]
+    fake, guild = world.fake, world.guilds[4]
     guild.upload_limit = 12_000
     await world.harmonize(guild, USER, png(), png())
     posted = (await world.results(guild))[0]
     assert all(len(f.data) <= 12_000 and f.filename.endswith(".jpg") for f in posted.files)
     assert "JPEG" in posted.content
+    assert (413, guild.channel_id) not in fake.refused  # fitted at the first try
 
 
 async def test_a_lower_real_limit_than_reported_is_met_by_retrying(world: World) -> None:
@@ -98,7 +108,7 @@ async def test_a_lower_real_limit_than_reported_is_met_by_retrying(world: World)
     guild.upload_limit, guild.enforced_limit = 200_000, 9_000  # as in Sept 2026 (BOTS.md §1)
     await world.harmonize(guild, USER, png(), png())
     posted = (await world.results(guild))[0]
-    assert fake.refused and fake.refused[0][0] == 413
+    assert (413, guild.channel_id) in fake.refused
     assert len(posted.files) == 5 and all(len(f.data) <= 9_000 for f in posted.files)
 
 
