@@ -15,19 +15,19 @@ import numpy as np
 
 TABLE_TOP = 0.72  # the table's far edge, as a fraction of the height (example.py stands the cup on it)
 HORIZON = 0.52  # the lake's far shore
-SUN = (0.76, 0.27, 0.075)  # centre x, centre y, radius: fractions of width, height, height
+SUN = (0.74, 0.33, 0.085)  # centre x, centre y, radius: fractions of width, height, height
 STARS = ((0.09, 0.09), (0.30, 0.07), (0.46, 0.21), (0.93, 0.09), (0.58, 0.06))  # x, y fractions
 SWIRLS = ((0.30, 0.22, 0.13, 1.0), (0.55, 0.13, 0.09, -0.9), (0.10, 0.30, 0.08, 0.8))  # x, y, radius, spin
 CYPRESS = (0.13, 0.10, 0.055)  # centre x, top y, half width at its widest: fractions of width/height
 
-SKY_TOP, SKY_MID, SKY_LOW = (0.06, 0.14, 0.40), (0.16, 0.36, 0.66), (0.50, 0.68, 0.74)
+SKY_TOP, SKY_MID, SKY_LOW = (0.10, 0.20, 0.50), (0.30, 0.50, 0.68), (0.96, 0.74, 0.36)
 SUN_CORE, SUN_RIM, SUN_GLOW = (1.00, 0.94, 0.62), (0.98, 0.72, 0.16), (0.96, 0.80, 0.40)
 STAR_COLOUR = (0.98, 0.95, 0.70)
-HILLS_HIGH, HILLS_LOW = (0.34, 0.28, 0.56), (0.18, 0.17, 0.40)
-LAKE_FAR, LAKE_NEAR = (0.34, 0.52, 0.70), (0.10, 0.26, 0.52)
+HILLS_HIGH, HILLS_LOW = (0.56, 0.32, 0.46), (0.32, 0.16, 0.30)
+LAKE_FAR, LAKE_NEAR = (0.90, 0.66, 0.36), (0.28, 0.30, 0.52)
 SHORE_LIGHT, SHORE_DARK = (0.62, 0.64, 0.24), (0.22, 0.42, 0.18)
-CYPRESS_COLOUR = (0.07, 0.20, 0.15)
-TABLE_LIGHT, TABLE_DARK = (0.86, 0.58, 0.26), (0.52, 0.27, 0.10)
+CYPRESS_COLOUR = (0.12, 0.16, 0.08)
+TABLE_LIGHT, TABLE_DARK = (0.80, 0.44, 0.20), (0.34, 0.12, 0.06)
 NOISE_AMOUNT = 0.03  # smooth colour variation added everywhere
 NOISE_SCALE = 0.04  # its blur, fraction of the longer side
 FLOW_SMOOTHING = 0.012  # blur of the direction field, fraction of the longer side
@@ -157,7 +157,7 @@ def _cypress(u: np.ndarray, v: np.ndarray, aspect: float) -> tuple[np.ndarray, n
     sway = 0.012 * np.sin(2 * np.pi * 2.5 * along)
     region = (v >= top) & (np.abs(u - cx - sway) <= flame)
     shade = np.clip(0.5 + (u - cx - sway) / np.maximum(flame, 1e-3), 0.0, 1.0)
-    colours = _mix((0.16, 0.36, 0.22), CYPRESS_COLOUR, shade)
+    colours = _mix((0.30, 0.34, 0.14), CYPRESS_COLOUR, shade)
     wiggle = 0.6 * np.sin(2 * np.pi * 9 * along + 3 * (u - cx) / half)
     return region, colours, _unit(wiggle, np.ones_like(u))
 
