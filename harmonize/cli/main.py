@@ -8,6 +8,7 @@ import typer
 
 from harmonize.cli.bench_command import bench
 from harmonize.cli.cutout_command import cutout
+from harmonize.cli.demo_command import demo
 from harmonize.cli.run_command import run
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
@@ -15,6 +16,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
 app.command("run")(run)
 app.command("cutout")(cutout)
 app.command("bench")(bench)
+app.command("demo")(demo)
 
 
 @app.callback()

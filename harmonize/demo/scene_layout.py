@@ -25,8 +25,8 @@ SUN_CORE, SUN_RIM, SUN_GLOW = (1.00, 0.94, 0.62), (0.98, 0.72, 0.16), (0.96, 0.8
 STAR_COLOUR = (0.98, 0.95, 0.70)
 HILLS_HIGH, HILLS_LOW = (0.56, 0.32, 0.46), (0.32, 0.16, 0.30)
 LAKE_FAR, LAKE_NEAR = (0.90, 0.66, 0.36), (0.28, 0.30, 0.52)
-SHORE_LIGHT, SHORE_DARK = (0.62, 0.64, 0.24), (0.22, 0.42, 0.18)
-CYPRESS_COLOUR = (0.12, 0.16, 0.08)
+SHORE_LIGHT, SHORE_DARK = (0.94, 0.76, 0.30), (0.58, 0.44, 0.14)
+CYPRESS_COLOUR = (0.10, 0.11, 0.06)
 TABLE_LIGHT, TABLE_DARK = (0.80, 0.44, 0.20), (0.34, 0.12, 0.06)
 NOISE_AMOUNT = 0.03  # smooth colour variation added everywhere
 NOISE_SCALE = 0.04  # its blur, fraction of the longer side
@@ -157,7 +157,7 @@ def _cypress(u: np.ndarray, v: np.ndarray, aspect: float) -> tuple[np.ndarray, n
     sway = 0.012 * np.sin(2 * np.pi * 2.5 * along)
     region = (v >= top) & (np.abs(u - cx - sway) <= flame)
     shade = np.clip(0.5 + (u - cx - sway) / np.maximum(flame, 1e-3), 0.0, 1.0)
-    colours = _mix((0.30, 0.34, 0.14), CYPRESS_COLOUR, shade)
+    colours = _mix((0.26, 0.28, 0.12), CYPRESS_COLOUR, shade)
     wiggle = 0.6 * np.sin(2 * np.pi * 9 * along + 3 * (u - cx) / half)
     return region, colours, _unit(wiggle, np.ones_like(u))
 
