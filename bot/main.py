@@ -1,5 +1,7 @@
 """`painterly-bot`: run the core and every front end (Discord, Telegram) that has a token.
 
+With no token set it runs the offline demo instead (`--serve` serves the queue anyway).
+
 A front end is a package (`bot.discord`, `bot.telegram`) with
 `create_front_end(service: HarmonizeService, settings: BotSettings) -> FrontEnd`, called before
 the core starts (so its `service.add_listener(...)` also gets the events of jobs resumed at
@@ -8,10 +10,13 @@ start-up), where `FrontEnd.run()` connects and serves until cancelled.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import importlib
 import logging
 import signal
+import sys
+from pathlib import Path
 from typing import Protocol
 
 from bot.core.service import HarmonizeService
@@ -76,12 +81,35 @@ async def serve_until_signal(settings: BotSettings) -> None:
     await serve(settings, stop)
 
 
-def main() -> None:
-    """Console-script entry point: read settings from the environment / .env and serve."""
+def run_offline_demo(out: Path) -> None:
+    """No token: harmonize the bundled demo into `out`, so a first run still does something real."""
+    from harmonize.cli.progress_bars import StageBars
+    from harmonize.demo.runner import run_demo
+
+    log.warning("No bot token set (PAINTERLY_DISCORD_TOKEN / PAINTERLY_TELEGRAM_TOKEN, see .env.example): "
+                "running the offline demo into %s/ instead.", out)
+    bars = StageBars()
+    run_demo(out, progress=bars)
+    bars.close()
+    log.info("demo written: %s/compare.png shows painting, naive paste, pass 1, pass 2 and final", out)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: serve the bot, or run the offline demo when no token is set."""
+    parser = argparse.ArgumentParser(prog="painterly-bot", description=__doc__.splitlines()[0])
+    parser.add_argument("--serve", action="store_true",
+                        help="serve the queue even when no token is set (e.g. for Redis workers only)")
+    parser.add_argument("--demo-out", type=Path, default=Path("demo-output"),
+                        help="where the offline demo writes its pictures (default: demo-output)")
+    args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    asyncio.run(serve_until_signal(BotSettings()))
+    settings = BotSettings()
+    if not args.serve and settings.discord_token is None and settings.telegram_token is None:
+        run_offline_demo(args.demo_out)
+        return
+    asyncio.run(serve_until_signal(settings))
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

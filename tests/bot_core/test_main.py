@@ -50,7 +50,7 @@ def test_painterly_bot_stops_cleanly_on_sigterm(tmp_path) -> None:
         PAINTERLY_STORAGE_DIR=str(tmp_path / "files"),
         PAINTERLY_ENGINE=f"{ENGINE}:sleepy",
     )
-    proc = subprocess.Popen([sys.executable, "-m", "bot.main"], env=env, cwd=tmp_path,
+    proc = subprocess.Popen([sys.executable, "-m", "bot.main", "--serve"], env=env, cwd=tmp_path,
                             stderr=subprocess.PIPE, text=True)
     try:
         lines = []
@@ -67,3 +67,13 @@ def test_painterly_bot_stops_cleanly_on_sigterm(tmp_path) -> None:
         proc.kill()
     assert proc.returncode == 0, rest
     assert "no front end configured" in "".join(lines) and "bye" in rest
+
+
+def test_no_token_runs_the_offline_demo(tmp_path, monkeypatch) -> None:
+    calls = []
+    monkeypatch.setattr(bot.main, "run_offline_demo", calls.append)
+    for key in ("PAINTERLY_DISCORD_TOKEN", "PAINTERLY_TELEGRAM_TOKEN"):
+        monkeypatch.delenv(key, raising=False)
+    monkeypatch.chdir(tmp_path)  # no .env here
+    bot.main.main(["--demo-out", str(tmp_path / "demo")])
+    assert calls == [tmp_path / "demo"]
