@@ -1,8 +1,8 @@
 """The demo painting's underdrawing: a smooth colour layout and the direction of its strokes.
 
-An evening view from a café table, in the manner of Van Gogh: a swirling sky with a low sun
-and stars, violet hills, a lake with the sun's reflection, a cypress, and a wooden table
-top in the foreground for the demo's coffee cup to stand on. Every number below is an
+A still life with a view, in the manner of Van Gogh: a swirling sunset sky with stars, violet
+hills, a golden lake, a wheat field and a cypress behind a wooden table that holds a terracotta
+jug and two oranges, with room for the demo's coffee cup. Every number below is an
 artistic choice (fractions of the image, RGB in [0, 1]), not a measurement.
 """
 
@@ -27,6 +27,12 @@ HILLS_HIGH, HILLS_LOW = (0.56, 0.32, 0.46), (0.32, 0.16, 0.30)
 LAKE_FAR, LAKE_NEAR = (0.90, 0.66, 0.36), (0.28, 0.30, 0.52)
 SHORE_LIGHT, SHORE_DARK = (0.94, 0.76, 0.30), (0.58, 0.44, 0.14)
 CYPRESS_COLOUR = (0.10, 0.11, 0.06)
+JUG = (0.84, 0.52, 0.94, 0.14)  # centre x, lip y, base y, belly half width (of the height)
+ORANGES = ((0.08, 0.87, 0.075), (0.17, 0.93, 0.065))  # centre x, y, radius (of the height)
+JUG_LIGHT, JUG_MID, JUG_DARK = (0.98, 0.66, 0.46), (0.74, 0.28, 0.13), (0.30, 0.08, 0.05)
+ORANGE_LIGHT, ORANGE_MID, ORANGE_DARK = (1.00, 0.84, 0.36), (0.94, 0.52, 0.12), (0.52, 0.20, 0.05)
+OUTLINE = (0.16, 0.10, 0.16)  # the dark contour Van Gogh drew round objects
+OBJECT_LIGHT = (-0.45, -0.55, 0.70)  # light direction for the round objects: from the top left, towards the viewer
 TABLE_LIGHT, TABLE_DARK = (0.80, 0.44, 0.20), (0.34, 0.12, 0.06)
 NOISE_AMOUNT = 0.03  # smooth colour variation added everywhere
 NOISE_SCALE = 0.04  # its blur, fraction of the longer side
@@ -50,7 +56,7 @@ def landscape_layout(height: int, width: int, seed: int) -> SceneLayout:
     u, v = (u + 0.5) / width, (v + 0.5) / height
     aspect = width / height
     colours, flow = _sky(u, v, aspect)
-    for paint in (_hills, _lake, _shore, _cypress, _table):
+    for paint in (_hills, _lake, _shore, _cypress, _table, _still_life):
         region, region_colours, region_flow = paint(u, v, aspect)
         colours = np.where(region[..., None], region_colours, colours)
         flow = np.where(region[..., None], region_flow, flow)
@@ -170,6 +176,44 @@ def _table(u: np.ndarray, v: np.ndarray, aspect: float) -> tuple[np.ndarray, np.
     edge = np.exp(-(((v - TABLE_TOP) / 0.012) ** 2))[..., None]
     colours = edge * np.asarray((0.95, 0.70, 0.35), np.float32) + (1 - edge) * colours
     return region, colours, _unit(np.ones_like(u), 0.12 * np.sin(2 * np.pi * (u * 1.7 + depth)))
+
+
+def _still_life(u: np.ndarray, v: np.ndarray, aspect: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The jug and the oranges: shaded round forms with a dark contour, strokes wrapping round them."""
+    cx, top, bottom, belly = JUG
+    along = (v - top) / (bottom - top)
+    half_width = belly * _jug_profile(np.clip(along, 0.0, 1.0))
+    across = (u - cx) * aspect / np.maximum(half_width, 1e-3)
+    region = (along >= 0) & (along <= 1) & (np.abs(across) <= 1)
+    colours = _shaded(across, np.zeros_like(across), np.abs(across), (JUG_LIGHT, JUG_MID, JUG_DARK))
+    flow = _unit(np.ones_like(u), -0.7 * across)
+    for ox, oy, radius in ORANGES:
+        ex, ey = (u - ox) * aspect / radius, (v - oy) / radius
+        distance = np.hypot(ex, ey)
+        inside = distance <= 1.0
+        colours = np.where(inside[..., None], _shaded(ex, ey, distance, (ORANGE_LIGHT, ORANGE_MID, ORANGE_DARK)), colours)
+        flow = np.where(inside[..., None], _unit(-ey, ex), flow)
+        region |= inside
+    return region, colours, flow
+
+
+def _jug_profile(along: np.ndarray) -> np.ndarray:
+    """The jug's half width along its height (0 = lip, 1 = base), as a fraction of its belly."""
+    belly = np.sqrt(np.clip(1 - ((along - 0.62) / 0.40) ** 2, 0.0, 1.0))
+    neck = 0.42 + 0.25 * np.clip((0.14 - along) / 0.14, 0.0, 1.0)  # a flared lip above a narrow neck
+    return np.maximum(belly, np.where(along < 0.45, neck, 0.0))
+
+
+def _shaded(ex: np.ndarray, ey: np.ndarray, radius: np.ndarray,
+            palette: tuple[tuple[float, float, float], ...]) -> np.ndarray:
+    """Lambert shading of a round form in normalised coordinates, with a dark contour near radius 1."""
+    nz = np.sqrt(np.clip(1 - ex**2 - ey**2, 0.0, 1.0))
+    light = np.asarray(OBJECT_LIGHT, np.float32) / np.linalg.norm(OBJECT_LIGHT)
+    lit = np.clip(ex * light[0] + ey * light[1] + nz * light[2], 0.0, 1.0)
+    light_colour, mid, dark = palette
+    colours = np.where((lit < 0.5)[..., None], _mix(dark, mid, 2 * lit), _mix(mid, light_colour, 2 * lit - 1))
+    contour = np.clip((radius - 0.80) / 0.08, 0.0, 1.0)[..., None]
+    return contour * np.asarray(OUTLINE, np.float32) + (1 - contour) * colours
 
 
 def _smooth_noise(rng: np.random.Generator, height: int, width: int, channels: int) -> np.ndarray:
