@@ -86,7 +86,7 @@ def test_demo_command_writes_every_stage(tmp_path):
     assert Image.open(out / "object.png").mode == "RGBA"
     assert Image.open(out / "pass2.png").size == (64, 48)
     run = json.loads((out / "run.json").read_text())
-    assert run["options"]["size"] == 64 and run["evaluations"] == {"pass1": 3, "pass2": 3}
+    assert run["options"]["size"] == 64 and run["options"]["iters1"] == run["options"]["iters2"] == 3
     assert "skimage.data.coffee()" in run["inputs"]["object"]
     assert "pass 1" in result.output and "pass 2" in result.output  # the progress bars
 

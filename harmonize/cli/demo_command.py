@@ -14,22 +14,27 @@ from harmonize.types import HarmonizeOptions
 
 
 def demo(
-    out: Path = typer.Option(Path("demo-output"), help="Output folder: painting, object, naive, pass1, pass2, final, compare PNGs and run.json."),
+    out: Path = typer.Option(
+        Path("demo-output"), help="Output folder: painting, object, naive, pass1, pass2, final, compare PNGs and run.json."
+    ),
     size: int = typer.Option(DEMO_OPTIONS.size, help="Longest side of the painting and of the working size, px."),
     iters1: int = typer.Option(DEMO_OPTIONS.iters1, help="Pass-1 L-BFGS iterations (paper: 1000)."),
     iters2: int = typer.Option(DEMO_OPTIONS.iters2, help="Pass-2 L-BFGS iterations (paper: 1000)."),
     tau: str = typer.Option(str(DEMO_OPTIONS.tau), help="Pass-2 style weight tau (paper: 1-10), or 'auto'."),
     device: str = typer.Option(DEMO_OPTIONS.device, help="auto, cpu or cuda."),
-    post: bool = typer.Option(DEMO_OPTIONS.post, "--post/--no-post", help="Run the post-processing that removes high-frequency artefacts."),
+    post: bool = typer.Option(
+        DEMO_OPTIONS.post, "--post/--no-post", help="Run the post-processing that removes high-frequency artefacts."
+    ),
 ) -> None:
-    """Paint a coffee cup into a generated Van-Gogh-like landscape: no downloads, no token."""
+    """Paint a coffee cup into a Van-Gogh-like still life made by our own code: no download, no token."""
     with user_errors():
         if size < 32 or iters1 < 1 or iters2 < 1:
             raise ValueError("--size must be at least 32 and --iters1/--iters2 at least 1.")
         options = HarmonizeOptions(
-            size=size, tau=parse_tau(tau), iters1=iters1, iters2=iters2, device=device, seed=DEMO_OPTIONS.seed, post=post,
+            size=size, tau=parse_tau(tau), iters1=iters1, iters2=iters2, device=device, seed=DEMO_OPTIONS.seed,
+            post=post,
         )
         bars = StageBars()
         run_demo(out, options, bars)
         bars.close()
-    typer.echo(f"wrote {out}/: open {out / 'compare.png'} to see painting, naive paste, pass 1, pass 2 and final side by side")
+    typer.echo(f"wrote {out}/: {out / 'compare.png'} shows painting, naive paste, pass 1, pass 2 and final side by side")

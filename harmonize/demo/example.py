@@ -13,9 +13,9 @@ from harmonize.types import Placement
 # skimage.data.coffee() (600x400, CC0 by Rachel Michetti, courtesy of Pikolo Espresso Bar): the
 # box around cup and saucer is chosen by eye, so GrabCut keeps the white rim and drops the shadow.
 COFFEE_BOX = (76, 14, 480, 384)  # x0, y0, x1, y1 px
-CUP_HEIGHT = 0.46  # of the painting's height: a cup on the table in front of the viewer
-CUP_X = 0.44  # centre, of the width: between the cypress and the sun's reflection
-CUP_BOTTOM = 0.98  # of the height: the saucer stands on the table (scene_layout.TABLE_TOP = 0.72)
+CUP_HEIGHT = 0.42  # of the painting's height: a cup on the table in front of the viewer
+CUP_X = 0.43  # centre, of the width: between the oranges and the vase
+CUP_BOTTOM = 0.97  # of the height: the saucer stands on the table (scene_layout.TABLE_TOP = 0.72)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 A still life with a view, in the manner of Van Gogh: a swirling sunset sky with stars, violet
 hills, a golden lake, a wheat field and a cypress behind a wooden table that holds a terracotta
-jug and two oranges, with room for the demo's coffee cup. Every number below is an
+vase and two oranges, with room for the demo's coffee cup. Every number below is an
 artistic choice (fractions of the image, RGB in [0, 1]), not a measurement.
 """
 
@@ -26,14 +26,14 @@ STAR_COLOUR = (0.98, 0.95, 0.70)
 HILLS_HIGH, HILLS_LOW = (0.56, 0.32, 0.46), (0.32, 0.16, 0.30)
 LAKE_FAR, LAKE_NEAR = (0.90, 0.66, 0.36), (0.28, 0.30, 0.52)
 SHORE_LIGHT, SHORE_DARK = (0.94, 0.76, 0.30), (0.58, 0.44, 0.14)
-CYPRESS_COLOUR = (0.10, 0.11, 0.06)
-JUG = (0.84, 0.52, 0.94, 0.14)  # centre x, lip y, base y, belly half width (of the height)
+CYPRESS_LIGHT, CYPRESS_DARK = (0.26, 0.28, 0.12), (0.10, 0.11, 0.06)
+VASE = (0.86, 0.52, 0.94, 0.14)  # centre x, lip y, base y, belly half width (of the height)
 ORANGES = ((0.08, 0.87, 0.075), (0.17, 0.93, 0.065))  # centre x, y, radius (of the height)
-JUG_LIGHT, JUG_MID, JUG_DARK = (0.98, 0.66, 0.46), (0.74, 0.28, 0.13), (0.30, 0.08, 0.05)
+VASE_LIGHT, VASE_MID, VASE_DARK = (0.98, 0.66, 0.46), (0.74, 0.28, 0.13), (0.30, 0.08, 0.05)
 ORANGE_LIGHT, ORANGE_MID, ORANGE_DARK = (1.00, 0.84, 0.36), (0.94, 0.52, 0.12), (0.52, 0.20, 0.05)
 OUTLINE = (0.16, 0.10, 0.16)  # the dark contour Van Gogh drew round objects
 OBJECT_LIGHT = (-0.45, -0.55, 0.70)  # light direction for the round objects: from the top left, towards the viewer
-TABLE_LIGHT, TABLE_DARK = (0.80, 0.44, 0.20), (0.34, 0.12, 0.06)
+TABLE_LIGHT, TABLE_DARK, TABLE_EDGE = (0.80, 0.44, 0.20), (0.34, 0.12, 0.06), (0.95, 0.70, 0.35)
 NOISE_AMOUNT = 0.03  # smooth colour variation added everywhere
 NOISE_SCALE = 0.04  # its blur, fraction of the longer side
 FLOW_SMOOTHING = 0.012  # blur of the direction field, fraction of the longer side
@@ -163,7 +163,7 @@ def _cypress(u: np.ndarray, v: np.ndarray, aspect: float) -> tuple[np.ndarray, n
     sway = 0.012 * np.sin(2 * np.pi * 2.5 * along)
     region = (v >= top) & (np.abs(u - cx - sway) <= flame)
     shade = np.clip(0.5 + (u - cx - sway) / np.maximum(flame, 1e-3), 0.0, 1.0)
-    colours = _mix((0.26, 0.28, 0.12), CYPRESS_COLOUR, shade)
+    colours = _mix(CYPRESS_LIGHT, CYPRESS_DARK, shade)
     wiggle = 0.6 * np.sin(2 * np.pi * 9 * along + 3 * (u - cx) / half)
     return region, colours, _unit(wiggle, np.ones_like(u))
 
@@ -172,33 +172,34 @@ def _table(u: np.ndarray, v: np.ndarray, aspect: float) -> tuple[np.ndarray, np.
     region = v >= TABLE_TOP
     depth = (v - TABLE_TOP) / (1 - TABLE_TOP)
     grain = 0.5 + 0.5 * np.sin(2 * np.pi * (depth * 6 + 0.25 * np.sin(2 * np.pi * (u * 1.7 + depth))))
-    colours = _mix(TABLE_LIGHT, TABLE_DARK, 0.25 + 0.45 * grain + 0.3 * depth)
+    colours = _mix(TABLE_LIGHT, TABLE_DARK, 0.35 + 0.25 * grain + 0.35 * depth)
     edge = np.exp(-(((v - TABLE_TOP) / 0.012) ** 2))[..., None]
-    colours = edge * np.asarray((0.95, 0.70, 0.35), np.float32) + (1 - edge) * colours
+    colours = edge * np.asarray(TABLE_EDGE, np.float32) + (1 - edge) * colours
     return region, colours, _unit(np.ones_like(u), 0.12 * np.sin(2 * np.pi * (u * 1.7 + depth)))
 
 
 def _still_life(u: np.ndarray, v: np.ndarray, aspect: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The jug and the oranges: shaded round forms with a dark contour, strokes wrapping round them."""
-    cx, top, bottom, belly = JUG
+    """The vase and the oranges: shaded round forms with a dark contour, strokes wrapping round them."""
+    cx, top, bottom, belly = VASE
     along = (v - top) / (bottom - top)
-    half_width = belly * _jug_profile(np.clip(along, 0.0, 1.0))
+    half_width = belly * _vase_profile(np.clip(along, 0.0, 1.0))
     across = (u - cx) * aspect / np.maximum(half_width, 1e-3)
     region = (along >= 0) & (along <= 1) & (np.abs(across) <= 1)
-    colours = _shaded(across, np.zeros_like(across), np.abs(across), (JUG_LIGHT, JUG_MID, JUG_DARK))
+    colours = _shaded(across, np.zeros_like(across), np.abs(across), (VASE_LIGHT, VASE_MID, VASE_DARK))
     flow = _unit(np.ones_like(u), -0.7 * across)
     for ox, oy, radius in ORANGES:
         ex, ey = (u - ox) * aspect / radius, (v - oy) / radius
         distance = np.hypot(ex, ey)
         inside = distance <= 1.0
-        colours = np.where(inside[..., None], _shaded(ex, ey, distance, (ORANGE_LIGHT, ORANGE_MID, ORANGE_DARK)), colours)
+        orange = _shaded(ex, ey, distance, (ORANGE_LIGHT, ORANGE_MID, ORANGE_DARK))
+        colours = np.where(inside[..., None], orange, colours)
         flow = np.where(inside[..., None], _unit(-ey, ex), flow)
         region |= inside
     return region, colours, flow
 
 
-def _jug_profile(along: np.ndarray) -> np.ndarray:
-    """The jug's half width along its height (0 = lip, 1 = base), as a fraction of its belly."""
+def _vase_profile(along: np.ndarray) -> np.ndarray:
+    """The vase's half width along its height (0 = lip, 1 = base), as a fraction of its belly."""
     belly = np.sqrt(np.clip(1 - ((along - 0.62) / 0.40) ** 2, 0.0, 1.0))
     neck = 0.42 + 0.25 * np.clip((0.14 - along) / 0.14, 0.0, 1.0)  # a flared lip above a narrow neck
     return np.maximum(belly, np.where(along < 0.45, neck, 0.0))
