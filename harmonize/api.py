@@ -48,7 +48,7 @@ def _as_float_image(image: np.ndarray, what: str) -> np.ndarray:
     return data.astype(np.float32) / 255.0 if data.dtype == np.uint8 else data.astype(np.float32)
 
 
-def _as_float_mask(mask: np.ndarray, what: str) -> np.ndarray:
+def _as_float_mask(mask: np.ndarray) -> np.ndarray:
     data = np.asarray(mask)
     data = data[..., 0] if data.ndim == 3 else data
     return data.astype(np.float32) / 255.0 if data.dtype == np.uint8 else data.astype(np.float32)
@@ -88,7 +88,7 @@ def harmonize(
     seconds: dict[str, float] = {}
     report = progress or (lambda event: None)
     naive_f, painting_f = _as_float_image(naive, "composite"), _as_float_image(painting, "painting")
-    tight = _as_float_mask(tight_mask, "mask")
+    tight = _as_float_mask(tight_mask)
     if naive_f.shape[:2] != tight.shape or naive_f.shape != painting_f.shape:
         raise ValueError(
             f"Sizes disagree: painting {painting_f.shape[1]}x{painting_f.shape[0]}, composite "
@@ -98,7 +98,10 @@ def harmonize(
     naive_f, painting_f = resize_bilinear(naive_f, h, w), resize_bilinear(painting_f, h, w)
     tight = resize_bilinear(tight, h, w)
     validate_mask(tight, "mask")
-    loose = dilate_mask(tight) if dilated_mask is None else (resize_bilinear(_as_float_mask(dilated_mask, "loose mask"), h, w) > 0.5).astype(np.float32)
+    if dilated_mask is None:
+        loose = dilate_mask(tight)
+    else:
+        loose = (resize_bilinear(_as_float_mask(dilated_mask), h, w) > 0.5).astype(np.float32)
     validate_mask(loose, "loose mask")
     tau = _resolve_tau(options.tau, painting_f)
 
