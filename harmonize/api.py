@@ -12,6 +12,7 @@ import torch
 from harmonize.crop import PASS1_MARGIN, PASS2_MARGIN, Window, window_around
 from harmonize.imageio import jpeg_roundtrip
 from harmonize.masks import blurred_tight_mask, dilate_mask, mask_pyramid, validate_mask
+from harmonize.painting_features import painting_features
 from harmonize.pass1 import run_pass1
 from harmonize.pass2 import REFERENCE_LAYER, hit_masks, reference_active, run_pass2
 from harmonize.pass2_weights import pass2_weights
@@ -21,6 +22,8 @@ from harmonize.vgg import VGGFeatures, from_caffe, layer_scale, to_caffe
 from harmonize.weights import load_network
 
 log = logging.getLogger(__name__)
+
+MIN_PASS1_SIZE = 32  # px: below this a coarse pass 1 has too few relu5_1 cells to match
 
 
 def pick_device(name: str) -> torch.device:
@@ -58,16 +61,37 @@ def _window_image(window: Window, image: torch.Tensor) -> torch.Tensor:
     return image[..., window.top:window.top + window.height, window.left:window.left + window.width].contiguous()
 
 
-def _window_masks(window: Window, masks: dict[str, np.ndarray], net: VGGFeatures, to_tensor) -> dict[str, torch.Tensor]:
+def _tensor(array: np.ndarray, device: torch.device) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32)).to(device)
+
+
+def _window_masks(window: Window, masks: dict[str, np.ndarray], net: VGGFeatures,
+                  device: torch.device) -> dict[str, torch.Tensor]:
     """The per-layer masks cut to the window (the pyramid itself is made on the whole image)."""
     sizes = net.layer_sizes(window.height, window.width)
-    return {name: to_tensor(window.of_layer(m, layer_scale(name), sizes[name])) for name, m in masks.items()}
+    return {name: _tensor(window.of_layer(m, layer_scale(name), sizes[name]), device) for name, m in masks.items()}
 
 
-def _blend(x: torch.Tensor, painting: np.ndarray, soft: np.ndarray) -> np.ndarray:
+def _blend(x: np.ndarray, painting: np.ndarray, soft: np.ndarray) -> np.ndarray:
     """O = T~ X + (1 - T~) S in RGB, clamped (ALGORITHM.md §3.5); exact S where T~ = 0."""
-    blended = soft[..., None] * from_caffe(x) + (1 - soft[..., None]) * painting
+    blended = soft[..., None] * x + (1 - soft[..., None]) * painting
     return np.clip(blended, 0.0, 1.0).astype(np.float32)
+
+
+def _pass1_rgb(
+    net: VGGFeatures, naive: np.ndarray, painting: np.ndarray, loose: np.ndarray, options: HarmonizeOptions,
+    on_step, device: torch.device,
+) -> tuple[np.ndarray, dict[str, list[float]]]:
+    """Pass 1's image X (RGB, the size of `naive`, not yet blended) and its loss history."""
+    composite_c = to_caffe(naive, device)
+    window = window_around(loose, PASS1_MARGIN)
+    x1, history = run_pass1(
+        net, _window_image(window, composite_c), painting_features(net, to_caffe(painting, device)),
+        _window_masks(window, mask_pyramid(loose, net.mask_plan()), net, device), _tensor(window.of(loose), device),
+        options.iters1,
+        on_step=on_step,
+    )
+    return from_caffe(window.paste(composite_c, x1)), history
 
 
 def harmonize(
@@ -104,49 +128,50 @@ def harmonize(
         loose = (resize_bilinear(_as_float_mask(dilated_mask), h, w) > 0.5).astype(np.float32)
     validate_mask(loose, "loose mask")
     tau = _resolve_tau(options.tau, painting_f)
+    if not 0 < options.pass1_scale <= 1:
+        raise ValueError(f"pass1_scale must be in (0, 1], got {options.pass1_scale}.")
 
     device = pick_device(options.device)
     torch.manual_seed(options.seed)
     net = cached_network(options.weights, str(device))
     seconds["load"] = time.perf_counter() - started
 
-    def t(array: np.ndarray) -> torch.Tensor:
-        return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32)).to(device)
-
     composite_c, painting_c = to_caffe(naive_f, device), to_caffe(painting_f, device)
     # T~ is cut to the loose mask: the noisy JPEG masks of the paper otherwise leak faint
     # composite pixels everywhere (a deviation of at most the mask's noise level).
     soft = blurred_tight_mask(tight) * loose
-    full_masks = mask_pyramid(loose, net.mask_plan())
     losses: dict[str, list[dict[str, float]]] = {}
 
     stage = time.perf_counter()
-    win1 = window_around(loose, PASS1_MARGIN)
-    x1, history1 = run_pass1(
-        net, _window_image(win1, composite_c), painting_c, _window_masks(win1, full_masks, net, t),
-        t(win1.of(loose)), options.iters1,
-        on_step=lambda i, loss: report(Progress("pass1", i, options.iters1, loss)),
-    )
-    pass1 = _blend(win1.paste(composite_c, x1), painting_f, soft)
+    on_step1 = lambda i, loss: report(Progress("pass1", i, options.iters1, loss))  # noqa: E731
+    hs, ws = fit_longest_side(h, w, min(max(h, w), max(MIN_PASS1_SIZE, round(max(h, w) * options.pass1_scale))))
+    loose_s = (resize_bilinear(loose, hs, ws) > 0.5).astype(np.float32)
+    if (hs, ws) != (h, w) and loose_s.any():  # coarse-to-fine (ours, not the authors': README, performance)
+        x1_rgb, history1 = _pass1_rgb(net, resize_bilinear(naive_f, hs, ws), resize_bilinear(painting_f, hs, ws),
+                                      loose_s, options, on_step1, device)
+        x1_rgb = resize_bilinear(x1_rgb, h, w)
+    else:
+        x1_rgb, history1 = _pass1_rgb(net, naive_f, painting_f, loose, options, on_step1, device)
+    pass1 = _blend(x1_rgb, painting_f, soft)
     seconds["pass1"] = time.perf_counter() - stage
     losses["pass1"] = _final_terms(history1)
 
     stage = time.perf_counter()
     win2 = window_around(loose, PASS2_MARGIN)
+    style_feats = painting_features(net, painting_c)
     with torch.inference_mode():
         a4 = net.run(_window_image(win2, to_caffe(jpeg_roundtrip(pass1), device)), stop_at=REFERENCE_LAYER)
-        b4 = net.run(painting_c, stop_at=REFERENCE_LAYER)[REFERENCE_LAYER][0]
     full_sizes = net.layer_sizes(h, w)
     active = reference_active(tight, full_sizes[REFERENCE_LAYER])
     win_active = win2.of_layer(active, layer_scale(REFERENCE_LAYER), a4[REFERENCE_LAYER].shape[2:])
-    hits = hit_masks(a4[REFERENCE_LAYER][0], b4, painting_f, win_active, full_sizes)
+    hits = hit_masks(a4[REFERENCE_LAYER][0], style_feats[REFERENCE_LAYER][0], painting_f, win_active, full_sizes)
     weights = pass2_weights(painting_f, tau)
     x2, history2 = run_pass2(
-        net, _window_image(win2, composite_c), painting_c, {k: t(v) for k, v in hits.items()},
-        _window_masks(win2, full_masks, net, t), t(win2.of(loose)), weights, options.iters2,
-        on_step=lambda i, loss: report(Progress("pass2", i, options.iters2, loss)),
+        net, _window_image(win2, composite_c), style_feats, {k: _tensor(v, device) for k, v in hits.items()},
+        _window_masks(win2, mask_pyramid(loose, net.mask_plan()), net, device), _tensor(win2.of(loose), device), weights,
+        options.iters2, on_step=lambda i, loss: report(Progress("pass2", i, options.iters2, loss)),
     )
-    pass2 = _blend(win2.paste(composite_c, x2), painting_f, soft)
+    pass2 = _blend(from_caffe(win2.paste(composite_c, x2)), painting_f, soft)
     seconds["pass2"] = time.perf_counter() - stage
     losses["pass2"] = _final_terms(history2)
 

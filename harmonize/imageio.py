@@ -6,7 +6,7 @@ import io
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 MAX_PIXELS = 50_000_000  # refuse larger inputs before decoding them (decompression bombs)
 PASS1_JPEG_QUALITY = 75  # torch7 image.save default; pass 2 reads this JPEG (ALGORITHM.md §3.5)
@@ -25,6 +25,7 @@ def _open(source: str | Path | bytes) -> Image.Image:
         if image.width * image.height > MAX_PIXELS:
             raise ImageError(f"{name} is {image.width}x{image.height}: too large (max {MAX_PIXELS // 1_000_000} megapixels).")
         image.load()
+        image = ImageOps.exif_transpose(image)  # phone photos: pixels as the camera held them
     except (UnidentifiedImageError, Image.DecompressionBombError) as error:
         raise ImageError(f"{name} is not a readable image (PNG, JPEG or WebP).") from error
     except OSError as error:

@@ -40,12 +40,14 @@ def mapped_style_features(content: torch.Tensor, style: torch.Tensor, mask: torc
 
 
 def build_pass1_nodes(
-    net: VGGFeatures, composite: torch.Tensor, painting: torch.Tensor, masks: dict[str, torch.Tensor]
+    net: VGGFeatures, composite: torch.Tensor, style_feats: dict[str, torch.Tensor], masks: dict[str, torch.Tensor]
 ) -> dict[str, list[LossNode]]:
-    """The loss nodes per layer, in forward order (content before style at relu4_1)."""
+    """The loss nodes per layer, in forward order (content before style at relu4_1).
+
+    style_feats: the whole painting's features (painting_features.painting_features).
+    """
     with torch.inference_mode():
         content_feats = net.run(composite)
-        style_feats = net.run(painting)
     nodes: dict[str, list[LossNode]] = {}
     content_target = content_feats[CONTENT_LAYER][0].clone()
     nodes.setdefault(CONTENT_LAYER, []).append(LossNode(
@@ -65,7 +67,7 @@ def build_pass1_nodes(
 def run_pass1(
     net: VGGFeatures,
     composite: torch.Tensor,
-    painting: torch.Tensor,
+    style_feats: dict[str, torch.Tensor],
     masks: dict[str, torch.Tensor],
     loose_mask: torch.Tensor,
     iterations: int,
@@ -75,7 +77,7 @@ def run_pass1(
 
     masks: the soft mask per layer (H_l, W_l); loose_mask: M_d (H, W) at full resolution.
     """
-    nodes = build_pass1_nodes(net, composite, painting, masks)
+    nodes = build_pass1_nodes(net, composite, style_feats, masks)
     tv = LossNode(
         "tv", lambda x: (tv_value(x), tv_gradient(x)), loose_mask[None, None],
         weight=PASS1_TV_WEIGHT * net.weight_scales.pass1_tv,

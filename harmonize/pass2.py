@@ -62,15 +62,17 @@ def hit_masks(
 def build_pass2_nodes(
     net: VGGFeatures,
     composite: torch.Tensor,
-    painting: torch.Tensor,
+    style_feats: dict[str, torch.Tensor],
     hits: dict[str, torch.Tensor],
     masks: dict[str, torch.Tensor],
     weights: Pass2Weights,
 ) -> dict[str, list[LossNode]]:
-    """Loss nodes per layer in forward order: content, style, histogram (§4.3)."""
+    """Loss nodes per layer in forward order: content, style, histogram (§4.3).
+
+    style_feats: the whole painting's features (painting_features.painting_features).
+    """
     with torch.inference_mode():
         content_target = net.run(composite, stop_at=REFERENCE_LAYER)[REFERENCE_LAYER][0] * masks[REFERENCE_LAYER]
-        style_feats = net.run(painting, stop_at=REFERENCE_LAYER)
     nodes: dict[str, list[LossNode]] = {layer: [] for layer in STYLE_LAYERS}
     m4 = masks[REFERENCE_LAYER]
     nodes[REFERENCE_LAYER].append(LossNode(
@@ -96,7 +98,7 @@ def build_pass2_nodes(
 def run_pass2(
     net: VGGFeatures,
     composite: torch.Tensor,
-    painting: torch.Tensor,
+    style_feats: dict[str, torch.Tensor],
     hits: dict[str, torch.Tensor],
     masks: dict[str, torch.Tensor],
     loose_mask: torch.Tensor,
@@ -105,7 +107,7 @@ def run_pass2(
     on_step=None,
 ) -> tuple[torch.Tensor, dict[str, list[float]]]:
     """Optimise from the composite (init = I, §4.4); returns the image X and loss history."""
-    nodes = build_pass2_nodes(net, composite, painting, hits, masks, weights)
+    nodes = build_pass2_nodes(net, composite, style_feats, hits, masks, weights)
     m_d = loose_mask[None, None]
     tv = LossNode("tv", lambda x: (tv_value(x), m_d * tv_gradient(x)), m_d,
                   weight=weights.tv * net.weight_scales.pass2_tv, normalise=True)

@@ -47,6 +47,7 @@ class EngineRequest:
     iters2: int
     post: bool
     device: str
+    pass1_scale: float = 1.0  # harmonize.types.HarmonizeOptions.pass1_scale
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,7 @@ def run_engine(request: EngineRequest, progress: ProgressCallback) -> None:
     rgba = cut_out(photo, method="auto")  # CutoutError is a ValueError: its message is for users
     progress(Progress("cutout", 1, 1))
     knobs: dict[str, Any] = dict(size=request.size, iters1=request.iters1, iters2=request.iters2,
-                                 device=request.device, post=request.post)
+                                 device=request.device, post=request.post, pass1_scale=request.pass1_scale)
     if request.tau is not None:
         knobs["tau"] = request.tau
     result = harmonize.harmonize_object(

@@ -9,20 +9,23 @@ from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator,
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.limits import Limits
+from harmonize.presets import PRESETS as ENGINE_PRESETS
 
 
 class Preset(BaseModel):
-    """One quality preset: working size (longest side, px), L-BFGS evaluations, post-processing."""
+    """One quality preset: working size (longest side, px), L-BFGS evaluations, post-processing,
+    and the fraction of the size pass 1 runs at (harmonize.types.HarmonizeOptions)."""
 
     size: int = Field(gt=0)
     iters1: int = Field(gt=0)
     iters2: int = Field(gt=0)
     post: bool = True
+    pass1_scale: float = Field(default=1.0, gt=0, le=1)
 
 
 DEFAULT_PRESETS = {
-    "draft": Preset(size=256, iters1=100, iters2=100),
-    "standard": Preset(size=512, iters1=300, iters2=300),
+    "draft": Preset(size=350, **ENGINE_PRESETS["fast"]),  # the fast settings at half the size
+    "standard": Preset(size=700, **ENGINE_PRESETS["fast"]),  # minutes on 2 CPU cores (README, performance)
     "best": Preset(size=700, iters1=1000, iters2=1000),  # the authors' settings (ALGORITHM.md §1)
 }
 

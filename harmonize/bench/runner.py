@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 import resource
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from harmonize.imageio import load_mask, load_rgb
 from harmonize.resize import resize_bilinear
 
 DEFAULT_TAU = 5.0  # used when the data folder has no tau.tsv row for an example
+ENGINE_PRESET = {"fast": "fast", "reference": "paper"}  # bench preset -> harmonize.presets name
 
 
 @dataclass
@@ -27,6 +29,9 @@ class RunRecord:
     peak_rss_mib: float
     quality: dict[str, float]
     images: dict[str, str] = field(default_factory=dict)
+    threads: int = 0  # torch's CPU threads during the run
+    size: int = 0  # working size, px
+    source: str = ""  # "" when measured in this bench run, else the bench.json it came from
 
 
 def example_tau(data: Path, example: str) -> float:
@@ -42,12 +47,14 @@ def example_tau(data: Path, example: str) -> float:
 
 def _run_in_child(data: str, example: str, preset: str, size: int, out: str) -> RunRecord:
     from harmonize.api import cached_network, harmonize
-    from harmonize.bench.presets import preset_options
+    import torch
+
+    from harmonize.presets import preset_options
     from harmonize.imageio import save_png
     from harmonize.quality import gram_distance, luminance_ssim
 
     folder = Path(data)
-    options = preset_options(preset, size, example_tau(folder, example))
+    options = preset_options(ENGINE_PRESET[preset], size=size, tau=example_tau(folder, example))
     painting = load_rgb(folder / f"{example}_target.jpg")
     naive = load_rgb(folder / f"{example}_naive.jpg")
     mask = load_mask(folder / f"{example}_c_mask.jpg")
@@ -73,13 +80,29 @@ def _run_in_child(data: str, example: str, preset: str, size: int, out: str) -> 
             save_png(images[name], image)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
     return RunRecord(example, preset, {k: round(v, 2) for k, v in result.seconds.items()}, round(peak, 1),
-                     {k: round(v, 4) for k, v in quality.items()}, images)
+                     {k: round(v, 4) for k, v in quality.items()}, images, torch.get_num_threads(), size)
 
 
 def run_example(data: Path, example: str, preset: str, size: int, out: Path) -> RunRecord:
     """One run in a fresh process, so its peak RSS is its own."""
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
         return pool.submit(_run_in_child, str(data), example, preset, size, str(out)).result()
+
+
+def load_records(path: Path, preset: str, size: int) -> dict[str, RunRecord]:
+    """The `preset` runs at `size` px of an earlier bench.json, by example, marked with their source."""
+    try:
+        rows = json.loads(path.read_text())
+    except (OSError, ValueError) as error:
+        raise ValueError(f"Cannot read earlier bench results from {path}: {error}") from None
+    found = {}
+    for row in rows:
+        if row.get("preset") == preset and row.get("size") == size:
+            row["source"] = str(path)
+            found[row["example"]] = RunRecord(**row)
+    if not found:
+        raise ValueError(f"{path} has no {preset!r} runs at {size} px.")
+    return found
 
 
 def paper_images(data: Path, example: str, shape: tuple[int, int]) -> list[tuple[str, np.ndarray]]:

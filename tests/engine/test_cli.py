@@ -52,6 +52,22 @@ def test_no_post_skips_the_final_image(paper_format, tmp_path):
     assert not (out / "final.png").exists() and "post" not in json.loads((out / "run.json").read_text())["seconds"]
 
 
+def test_fast_preset_with_overrides(paper_format, tmp_path):
+    out = tmp_path / "out"
+    result = run("--painting", paper_format["painting"], "--composite", paper_format["composite"],
+                 "--mask", paper_format["mask"], "--out", out, "--size", 64, "--preset", "fast", "--iters2", 2,
+                 "--iters1", 2, "--no-post")
+    assert result.exit_code == 0, result.output
+    options = json.loads((out / "run.json").read_text())["options"]
+    assert options["pass1_scale"] == 0.5 and options["iters2"] == 2
+
+
+def test_unknown_preset_is_one_clear_line(paper_format, tmp_path):
+    result = run("--painting", paper_format["painting"], "--composite", paper_format["composite"],
+                 "--mask", paper_format["mask"], "--out", tmp_path / "o", "--preset", "turbo")
+    assert result.exit_code == 2 and "Unknown preset 'turbo'" in result.output
+
+
 @pytest.mark.parametrize("case, message", [
     ("missing", "file not found"),
     ("not_image", "not a readable image"),
@@ -85,5 +101,6 @@ def test_bad_input_is_one_clear_line(paper_format, tmp_path, case, message):
 def test_help_lists_every_option():
     result = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "200"})
     for option in ("--painting", "--composite", "--mask", "--dilated-mask", "--object", "--x", "--y", "--height",
-                   "--size", "--tau", "--device", "--seed", "--iters1", "--iters2", "--no-post", "--weights"):
+                   "--size", "--tau", "--device", "--seed", "--iters1", "--iters2", "--no-post", "--weights",
+                   "--preset", "--pass1-scale"):
         assert option in result.output, option

@@ -1,0 +1,28 @@
+"""Named settings: the authors' ("paper") and the one a chat bot can afford ("fast").
+
+"fast" was chosen with `harmonize bench --reference` on the paper's examples: README,
+performance section, has the measured table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from harmonize.types import HarmonizeOptions
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "paper": {},  # HarmonizeOptions' defaults are the authors' (ALGORITHM.md)
+    "fast": {
+        "pass1_scale": 0.5,  # pass 1 at half size, then upsampled: it only feeds pass 2 (README)
+        "iters1": 100,
+        "iters2": 100,
+    },
+}
+
+
+def preset_options(name: str, **overrides: Any) -> HarmonizeOptions:
+    """HarmonizeOptions of preset `name` ("paper" or "fast"), with `overrides` on top."""
+    if name not in PRESETS:
+        raise ValueError(f"Unknown preset {name!r}: use one of {', '.join(PRESETS)}.")
+    return dataclasses.replace(HarmonizeOptions(**PRESETS[name]), **overrides)

@@ -1,0 +1,68 @@
+"""The speed levers of issue 5 that paid: the painting-feature cache and a coarse pass 1."""
+
+import numpy as np
+import pytest
+import torch
+
+from harmonize import HarmonizeOptions, harmonize_object
+from harmonize.demo.example import demo_inputs
+from harmonize.painting_features import KEPT_LAYERS, clear, painting_features
+from harmonize.quality import gram_distance
+from harmonize.vgg import to_caffe
+
+
+def test_painting_features_are_computed_once_and_equal_a_fresh_run(vgg16):
+    clear()
+    painting = to_caffe(np.random.default_rng(0).random((48, 64, 3), dtype=np.float32))
+    first = painting_features(vgg16, painting)
+    assert painting_features(vgg16, painting.clone()) is first  # same pixels: a cache hit
+    with torch.inference_mode():
+        fresh = vgg16.run(painting)
+    assert set(first) == set(KEPT_LAYERS)
+    for name in KEPT_LAYERS:
+        torch.testing.assert_close(first[name], fresh[name])
+    other = painting_features(vgg16, painting.flip(-1))
+    assert other is not first
+
+
+@pytest.fixture(scope="module")
+def fast_run():
+    inputs = demo_inputs(128)
+    options = HarmonizeOptions(size=128, tau=2.0, iters1=20, iters2=20, post=False, pass1_scale=0.5)
+    events = []
+    return harmonize_object(inputs.painting, inputs.object_rgba, inputs.placement, options, events.append), events
+
+
+def test_coarse_pass1_result_has_the_working_size_and_keeps_the_painting_outside(fast_run):
+    result, events = fast_run
+    assert result.pass1.shape == result.pass2.shape == result.painting.shape
+    outside = result.dilated_mask == 0
+    for image in (result.pass1, result.pass2):
+        np.testing.assert_array_equal(image[outside], np.clip(result.painting[outside], 0, 1))
+    assert events[-1].stage == "pass2" and events[-1].step == events[-1].total
+
+
+def test_coarse_pass1_optimises_the_smaller_image(monkeypatch):
+    import harmonize.api as api
+
+    seen = []
+
+    def spy(net, composite, *args, **kwargs):
+        seen.append(tuple(composite.shape[2:]))
+        return run_pass1(net, composite, *args, **kwargs)
+
+    run_pass1 = api.run_pass1
+    monkeypatch.setattr(api, "run_pass1", spy)
+    inputs = demo_inputs(128)
+    for scale in (0.5, 1.0):
+        options = HarmonizeOptions(size=128, iters1=2, iters2=2, post=False, pass1_scale=scale)
+        result = harmonize_object(inputs.painting, inputs.object_rgba, inputs.placement, options)
+        assert result.pass1.shape == result.painting.shape
+    assert max(seen[0]) <= 64 < max(seen[1]) <= 128, seen
+
+
+def test_fast_levers_still_move_the_object_towards_the_painting(fast_run, vgg16):
+    result, _ = fast_run
+    naive = gram_distance(vgg16, result.naive, result.painting, result.tight_mask)
+    second = gram_distance(vgg16, result.pass2, result.painting, result.tight_mask)
+    assert second < naive, (naive, second)
