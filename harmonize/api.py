@@ -57,10 +57,6 @@ def _as_float_mask(mask: np.ndarray) -> np.ndarray:
     return data.astype(np.float32) / 255.0 if data.dtype == np.uint8 else data.astype(np.float32)
 
 
-def _window_image(window: Window, image: torch.Tensor) -> torch.Tensor:
-    return image[..., window.top:window.top + window.height, window.left:window.left + window.width].contiguous()
-
-
 def _tensor(array: np.ndarray, device: torch.device) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32)).to(device)
 
@@ -86,7 +82,7 @@ def _pass1_rgb(
     composite_c = to_caffe(naive, device)
     window = window_around(loose, PASS1_MARGIN)
     x1, history = run_pass1(
-        net, _window_image(window, composite_c), painting_features(net, to_caffe(painting, device)),
+        net, window.of_image(composite_c), painting_features(net, to_caffe(painting, device)),
         _window_masks(window, mask_pyramid(loose, net.mask_plan()), net, device), _tensor(window.of(loose), device),
         options.iters1,
         on_step=on_step,
@@ -160,14 +156,14 @@ def harmonize(
     win2 = window_around(loose, PASS2_MARGIN)
     style_feats = painting_features(net, painting_c)
     with torch.inference_mode():
-        a4 = net.run(_window_image(win2, to_caffe(jpeg_roundtrip(pass1), device)), stop_at=REFERENCE_LAYER)
+        a4 = net.run(win2.of_image(to_caffe(jpeg_roundtrip(pass1), device)), stop_at=REFERENCE_LAYER)
     full_sizes = net.layer_sizes(h, w)
     active = reference_active(tight, full_sizes[REFERENCE_LAYER])
     win_active = win2.of_layer(active, layer_scale(REFERENCE_LAYER), a4[REFERENCE_LAYER].shape[2:])
     hits = hit_masks(a4[REFERENCE_LAYER][0], style_feats[REFERENCE_LAYER][0], painting_f, win_active, full_sizes)
     weights = pass2_weights(painting_f, tau)
     x2, history2 = run_pass2(
-        net, _window_image(win2, composite_c), style_feats, {k: _tensor(v, device) for k, v in hits.items()},
+        net, win2.of_image(composite_c), style_feats, {k: _tensor(v, device) for k, v in hits.items()},
         _window_masks(win2, mask_pyramid(loose, net.mask_plan()), net, device), _tensor(win2.of(loose), device), weights,
         options.iters2, on_step=lambda i, loss: report(Progress("pass2", i, options.iters2, loss)),
     )

@@ -33,6 +33,10 @@ class Window:
         """The window of an (H, W, ...) array."""
         return array[self.top:self.top + self.height, self.left:self.left + self.width]
 
+    def of_image(self, image: torch.Tensor) -> torch.Tensor:
+        """The window of a (1, C, H, W) image, contiguous (the network's input)."""
+        return image[..., self.top:self.top + self.height, self.left:self.left + self.width].contiguous()
+
     def of_layer(self, layer: np.ndarray | torch.Tensor, scale: int, size: tuple[int, int]):
         """The window of a (H_l, W_l) layer map at 1/scale resolution, `size` = its window size."""
         top, left = self.top // scale, self.left // scale

@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
+from bot.core.jobs import JobRef, JobStatus
+from bot.core.service import _engine_request
 from bot.core.settings import BotSettings
+from bot.core.store import JobRow
 
 ENV_EXAMPLE = Path(__file__).parents[2] / ".env.example"
 
@@ -67,3 +70,17 @@ def test_bad_settings_say_what_is_wrong(monkeypatch, key: str, value: str, word:
     monkeypatch.setenv(key, value)
     with pytest.raises(ValidationError, match=word):
         BotSettings(_env_file=None)
+
+
+def job_row(options: dict) -> JobRow:
+    base = {"x": 0.5, "y": 0.5, "height": 0.3, "tau": None, "size": 700, "iters1": 100, "iters2": 100, "post": True}
+    return JobRow(JobRef("j1", "test", "u", "c"), JobStatus.QUEUED, {**base, **options}, "p.png", "o.png",
+                  0, None, None, 0.0, None, None)
+
+
+def test_the_default_standard_preset_runs_pass1_coarse_and_reaches_the_engine() -> None:
+    standard = BotSettings(_env_file=None).presets["standard"]
+    assert standard.size == 700 and standard.pass1_scale < 1
+    assert _engine_request(job_row(standard.model_dump()), "out", "cpu").pass1_scale == standard.pass1_scale
+    # a job queued before the option existed runs with the authors' full-size pass 1
+    assert _engine_request(job_row({}), "out", "cpu").pass1_scale == 1.0
