@@ -75,17 +75,17 @@ def _blend(x: np.ndarray, painting: np.ndarray, soft: np.ndarray) -> np.ndarray:
 
 
 def _pass1_rgb(
-    net: VGGFeatures, naive: np.ndarray, painting: np.ndarray, loose: np.ndarray, options: HarmonizeOptions,
-    on_step, device: torch.device,
+    net: VGGFeatures, composite_c: torch.Tensor, painting_c: torch.Tensor, loose: np.ndarray,
+    masks: dict[str, np.ndarray], iterations: int, on_step, device: torch.device,
 ) -> tuple[np.ndarray, dict[str, list[float]]]:
-    """Pass 1's image X (RGB, the size of `naive`, not yet blended) and its loss history."""
-    composite_c = to_caffe(naive, device)
+    """Pass 1's image X (RGB, the size of `composite_c`, not yet blended) and its loss history.
+
+    masks: mask_pyramid of `loose`, the loose mask at this size.
+    """
     window = window_around(loose, PASS1_MARGIN)
     x1, history = run_pass1(
-        net, window.of_image(composite_c), painting_features(net, to_caffe(painting, device)),
-        _window_masks(window, mask_pyramid(loose, net.mask_plan()), net, device), _tensor(window.of(loose), device),
-        options.iters1,
-        on_step=on_step,
+        net, window.of_image(composite_c), painting_features(net, painting_c),
+        _window_masks(window, masks, net, device), _tensor(window.of(loose), device), iterations, on_step=on_step,
     )
     return from_caffe(window.paste(composite_c, x1)), history
 
@@ -136,18 +136,24 @@ def harmonize(
     # T~ is cut to the loose mask: the noisy JPEG masks of the paper otherwise leak faint
     # composite pixels everywhere (a deviation of at most the mask's noise level).
     soft = blurred_tight_mask(tight) * loose
+    full_masks = mask_pyramid(loose, net.mask_plan())
     losses: dict[str, list[dict[str, float]]] = {}
 
     stage = time.perf_counter()
     on_step1 = lambda i, loss: report(Progress("pass1", i, options.iters1, loss))  # noqa: E731
     hs, ws = fit_longest_side(h, w, min(max(h, w), max(MIN_PASS1_SIZE, round(max(h, w) * options.pass1_scale))))
-    loose_s = (resize_bilinear(loose, hs, ws) > 0.5).astype(np.float32)
-    if (hs, ws) != (h, w) and loose_s.any():  # coarse-to-fine (ours, not the authors': README, performance)
-        x1_rgb, history1 = _pass1_rgb(net, resize_bilinear(naive_f, hs, ws), resize_bilinear(painting_f, hs, ws),
-                                      loose_s, options, on_step1, device)
+    coarse = (hs, ws) != (h, w)
+    loose_s = (resize_bilinear(loose, hs, ws) > 0.5).astype(np.float32) if coarse else loose
+    if coarse and loose_s.any():  # coarse-to-fine (ours, not the authors': README, performance)
+        small_composite = to_caffe(resize_bilinear(naive_f, hs, ws), device)
+        small_painting = to_caffe(resize_bilinear(painting_f, hs, ws), device)
+        x1_rgb, history1 = _pass1_rgb(
+            net, small_composite, small_painting, loose_s, mask_pyramid(loose_s, net.mask_plan()), options.iters1,
+            on_step1, device,
+        )
         x1_rgb = resize_bilinear(x1_rgb, h, w)
     else:
-        x1_rgb, history1 = _pass1_rgb(net, naive_f, painting_f, loose, options, on_step1, device)
+        x1_rgb, history1 = _pass1_rgb(net, composite_c, painting_c, loose, full_masks, options.iters1, on_step1, device)
     pass1 = _blend(x1_rgb, painting_f, soft)
     seconds["pass1"] = time.perf_counter() - stage
     losses["pass1"] = _final_terms(history1)
@@ -164,7 +170,7 @@ def harmonize(
     weights = pass2_weights(painting_f, tau)
     x2, history2 = run_pass2(
         net, win2.of_image(composite_c), style_feats, {k: _tensor(v, device) for k, v in hits.items()},
-        _window_masks(win2, mask_pyramid(loose, net.mask_plan()), net, device), _tensor(win2.of(loose), device), weights,
+        _window_masks(win2, full_masks, net, device), _tensor(win2.of(loose), device), weights,
         options.iters2, on_step=lambda i, loss: report(Progress("pass2", i, options.iters2, loss)),
     )
     pass2 = _blend(from_caffe(win2.paste(composite_c, x2)), painting_f, soft)

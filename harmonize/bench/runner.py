@@ -46,11 +46,11 @@ def example_tau(data: Path, example: str) -> float:
 
 
 def _run_in_child(data: str, example: str, preset: str, size: int, out: str) -> RunRecord:
-    from harmonize.api import cached_network, harmonize
     import torch
 
-    from harmonize.presets import preset_options
+    from harmonize.api import cached_network, harmonize
     from harmonize.imageio import save_png
+    from harmonize.presets import preset_options
     from harmonize.quality import gram_distance, luminance_ssim
 
     folder = Path(data)

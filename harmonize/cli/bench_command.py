@@ -35,7 +35,7 @@ def bench(
         records = []
         for example in names:
             for preset in ("fast", "reference") if reference or reference_from else ("fast",):
-                record = earlier.get(example) if preset == "reference" and reference_from else None
+                record = earlier.get(example) if preset == "reference" else None
                 if record is None:
                     record = run_example(data, example, preset, size, out)
                 typer.echo(f"example {example} {preset}: {record.seconds['total']:.0f} s, {record.quality}")
