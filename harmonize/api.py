@@ -11,19 +11,20 @@ import torch
 
 from harmonize.crop import PASS1_MARGIN, PASS2_MARGIN, Window, window_around
 from harmonize.imageio import jpeg_roundtrip
-from harmonize.masks import blurred_tight_mask, dilate_mask, mask_pyramid, validate_mask
+from harmonize.level import Level, make_level
+from harmonize.masks import dilate_mask, validate_mask
 from harmonize.painting_features import painting_features
 from harmonize.pass1 import run_pass1
 from harmonize.pass2 import REFERENCE_LAYER, hit_masks, reference_active, run_pass2
-from harmonize.pass2_weights import pass2_weights
-from harmonize.resize import fit_longest_side, resize_bilinear
+from harmonize.pass2_weights import Pass2Weights, pass2_weights
+from harmonize.resize import fit_longest_side, resize_bilinear, upsample_change
 from harmonize.types import HarmonizeOptions, HarmonizeResult, Placement, Progress, ProgressCallback
 from harmonize.vgg import VGGFeatures, from_caffe, layer_scale, to_caffe
 from harmonize.weights import load_network
 
 log = logging.getLogger(__name__)
 
-MIN_PASS1_SIZE = 32  # px: below this a coarse pass 1 has too few relu5_1 cells to match
+MIN_COARSE_SIZE = 32  # px: below this the coarse passes have too few relu5_1 cells to match
 
 
 def pick_device(name: str) -> torch.device:
@@ -75,19 +76,42 @@ def _blend(x: np.ndarray, painting: np.ndarray, soft: np.ndarray) -> np.ndarray:
 
 
 def _pass1_rgb(
-    net: VGGFeatures, composite_c: torch.Tensor, painting_c: torch.Tensor, loose: np.ndarray,
-    masks: dict[str, np.ndarray], iterations: int, on_step, device: torch.device,
+    net: VGGFeatures, level: Level, iterations: int, on_step, device: torch.device,
 ) -> tuple[np.ndarray, dict[str, list[float]]]:
-    """Pass 1's image X (RGB, the size of `composite_c`, not yet blended) and its loss history.
-
-    masks: mask_pyramid of `loose`, the loose mask at this size.
-    """
-    window = window_around(loose, PASS1_MARGIN)
+    """Pass 1's image X at the level's size (RGB, not yet blended) and its loss history."""
+    window = window_around(level.loose, PASS1_MARGIN)
     x1, history = run_pass1(
-        net, window.of_image(composite_c), painting_features(net, painting_c),
-        _window_masks(window, masks, net, device), _tensor(window.of(loose), device), iterations, on_step=on_step,
+        net, window.of_image(level.composite_c), painting_features(net, level.painting_c),
+        _window_masks(window, level.masks, net, device), _tensor(window.of(level.loose), device), iterations,
+        on_step=on_step,
     )
-    return from_caffe(window.paste(composite_c, x1)), history
+    return from_caffe(window.paste(level.composite_c, x1)), history
+
+
+def _pass2_rgb(
+    net: VGGFeatures, level: Level, pass1: np.ndarray, weights: Pass2Weights, iterations: int, on_step,
+    device: torch.device, start: np.ndarray | None = None,
+) -> tuple[np.ndarray, dict[str, list[float]]]:
+    """Pass 2's image X at the level's size (RGB, not yet blended) and its loss history.
+
+    pass1: the blended pass-1 result, matched to the painting; start: the image to optimise
+    from (RGB), the composite when None (the authors', ALGORITHM.md §4.4).
+    """
+    win2 = window_around(level.loose, PASS2_MARGIN)
+    style_feats = painting_features(net, level.painting_c)
+    with torch.inference_mode():
+        a4 = net.run(win2.of_image(to_caffe(jpeg_roundtrip(pass1), device)), stop_at=REFERENCE_LAYER)
+    full_sizes = net.layer_sizes(*level.shape)
+    active = reference_active(level.tight, full_sizes[REFERENCE_LAYER])
+    win_active = win2.of_layer(active, layer_scale(REFERENCE_LAYER), a4[REFERENCE_LAYER].shape[2:])
+    hits = hit_masks(a4[REFERENCE_LAYER][0], style_feats[REFERENCE_LAYER][0], level.painting, win_active, full_sizes)
+    init = None if start is None else win2.of_image(to_caffe(start, device))
+    x2, history = run_pass2(
+        net, win2.of_image(level.composite_c), style_feats, {k: _tensor(v, device) for k, v in hits.items()},
+        _window_masks(win2, level.masks, net, device), _tensor(win2.of(level.loose), device), weights,
+        iterations, on_step=on_step, start=init,
+    )
+    return from_caffe(win2.paste(level.composite_c, x2)), history
 
 
 def harmonize(
@@ -124,56 +148,53 @@ def harmonize(
         loose = (resize_bilinear(_as_float_mask(dilated_mask), h, w) > 0.5).astype(np.float32)
     validate_mask(loose, "loose mask")
     tau = _resolve_tau(options.tau, painting_f)
-    if not 0 < options.pass1_scale <= 1:
-        raise ValueError(f"pass1_scale must be in (0, 1], got {options.pass1_scale}.")
+    if not 0 < options.coarse_scale <= 1:
+        raise ValueError(f"coarse_scale must be in (0, 1], got {options.coarse_scale}.")
+    if options.coarse_iters2 < 0 or (options.coarse_iters2 and options.coarse_scale == 1):
+        raise ValueError(
+            f"coarse_iters2 ({options.coarse_iters2}) must be 0, or more with a coarse_scale below 1 "
+            "(it runs at that scale)."
+        )
 
     device = pick_device(options.device)
     torch.manual_seed(options.seed)
     net = cached_network(options.weights, str(device))
     seconds["load"] = time.perf_counter() - started
 
-    composite_c, painting_c = to_caffe(naive_f, device), to_caffe(painting_f, device)
-    # T~ is cut to the loose mask: the noisy JPEG masks of the paper otherwise leak faint
-    # composite pixels everywhere (a deviation of at most the mask's noise level).
-    soft = blurred_tight_mask(tight) * loose
-    full_masks = mask_pyramid(loose, net.mask_plan())
+    full = make_level(naive_f, painting_f, tight, loose, net, device)
+    # Coarse-to-fine (ours, not the authors': README, performance): pass 1, and optionally a
+    # first pass 2, at coarse_scale; only their change is upsampled, so the photo's detail stays.
+    hs, ws = fit_longest_side(h, w, min(max(h, w), max(MIN_COARSE_SIZE, round(max(h, w) * options.coarse_scale))))
+    coarse = full.resized(hs, ws, net) if (hs, ws) != (h, w) else None
+    if coarse is not None and not coarse.loose.any():
+        coarse = None
     losses: dict[str, list[dict[str, float]]] = {}
 
     stage = time.perf_counter()
     on_step1 = lambda i, loss: report(Progress("pass1", i, options.iters1, loss))  # noqa: E731
-    hs, ws = fit_longest_side(h, w, min(max(h, w), max(MIN_PASS1_SIZE, round(max(h, w) * options.pass1_scale))))
-    coarse = (hs, ws) != (h, w)
-    loose_s = (resize_bilinear(loose, hs, ws) > 0.5).astype(np.float32) if coarse else loose
-    if coarse and loose_s.any():  # coarse-to-fine (ours, not the authors': README, performance)
-        small_composite = to_caffe(resize_bilinear(naive_f, hs, ws), device)
-        small_painting = to_caffe(resize_bilinear(painting_f, hs, ws), device)
-        x1_rgb, history1 = _pass1_rgb(
-            net, small_composite, small_painting, loose_s, mask_pyramid(loose_s, net.mask_plan()), options.iters1,
-            on_step1, device,
-        )
-        x1_rgb = resize_bilinear(x1_rgb, h, w)
-    else:
-        x1_rgb, history1 = _pass1_rgb(net, composite_c, painting_c, loose, full_masks, options.iters1, on_step1, device)
-    pass1 = _blend(x1_rgb, painting_f, soft)
+    first = coarse if coarse is not None else full
+    x1_first, history1 = _pass1_rgb(net, first, options.iters1, on_step1, device)
+    x1_rgb = x1_first if coarse is None else upsample_change(x1_first, coarse.naive, naive_f)
+    pass1 = _blend(x1_rgb, painting_f, full.soft)
     seconds["pass1"] = time.perf_counter() - stage
     losses["pass1"] = _final_terms(history1)
 
     stage = time.perf_counter()
-    win2 = window_around(loose, PASS2_MARGIN)
-    style_feats = painting_features(net, painting_c)
-    with torch.inference_mode():
-        a4 = net.run(win2.of_image(to_caffe(jpeg_roundtrip(pass1), device)), stop_at=REFERENCE_LAYER)
-    full_sizes = net.layer_sizes(h, w)
-    active = reference_active(tight, full_sizes[REFERENCE_LAYER])
-    win_active = win2.of_layer(active, layer_scale(REFERENCE_LAYER), a4[REFERENCE_LAYER].shape[2:])
-    hits = hit_masks(a4[REFERENCE_LAYER][0], style_feats[REFERENCE_LAYER][0], painting_f, win_active, full_sizes)
     weights = pass2_weights(painting_f, tau)
-    x2, history2 = run_pass2(
-        net, win2.of_image(composite_c), style_feats, {k: _tensor(v, device) for k, v in hits.items()},
-        _window_masks(win2, full_masks, net, device), _tensor(win2.of(loose), device), weights,
-        options.iters2, on_step=lambda i, loss: report(Progress("pass2", i, options.iters2, loss)),
+    coarse_iters2 = options.coarse_iters2 if coarse is not None else 0
+    total2 = coarse_iters2 + options.iters2
+    start2 = None
+    if coarse_iters2:
+        x2_coarse, _ = _pass2_rgb(
+            net, coarse, _blend(x1_first, coarse.painting, coarse.soft), pass2_weights(coarse.painting, tau),
+            coarse_iters2, lambda i, loss: report(Progress("pass2", i, total2, loss)), device,
+        )
+        start2 = upsample_change(x2_coarse, coarse.naive, naive_f)
+    x2_rgb, history2 = _pass2_rgb(
+        net, full, pass1, weights, options.iters2,
+        lambda i, loss: report(Progress("pass2", coarse_iters2 + i, total2, loss)), device, start=start2,
     )
-    pass2 = _blend(from_caffe(win2.paste(composite_c, x2)), painting_f, soft)
+    pass2 = _blend(x2_rgb, painting_f, full.soft)
     seconds["pass2"] = time.perf_counter() - stage
     losses["pass2"] = _final_terms(history2)
 

@@ -105,8 +105,9 @@ def run_pass2(
     weights: Pass2Weights,
     iterations: int,
     on_step=None,
+    start: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, dict[str, list[float]]]:
-    """Optimise from the composite (init = I, §4.4); returns the image X and loss history."""
+    """Optimise from `start`, the composite when None (init = I, §4.4); returns X and the loss history."""
     nodes = build_pass2_nodes(net, composite, style_feats, hits, masks, weights)
     m_d = loose_mask[None, None]
     tv = LossNode("tv", lambda x: (tv_value(x), m_d * tv_gradient(x)), m_d,
@@ -120,6 +121,6 @@ def run_pass2(
         x.grad.mul_(m_d)  # the image gradient is masked once more at the end (§4.3)
         return sum(n.last_value for n in all_nodes) + tv.last_value
 
-    result = run_lbfgs(composite, evaluate, iterations, LEARNING_RATE, NO_EARLY_STOP, NO_EARLY_STOP, on_step)
+    result = run_lbfgs(composite if start is None else start, evaluate, iterations, LEARNING_RATE, NO_EARLY_STOP, NO_EARLY_STOP, on_step)
     history = {n.name: [n.weight * v for v in n.values] for n in all_nodes + [tv]}
     return result, history

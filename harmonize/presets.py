@@ -14,9 +14,10 @@ from harmonize.types import HarmonizeOptions
 PRESETS: dict[str, dict[str, Any]] = {
     "paper": {},  # HarmonizeOptions' defaults are the authors' (ALGORITHM.md)
     "fast": {
-        "pass1_scale": 0.5,  # pass 1 at half size, then upsampled: it only feeds pass 2 (README)
+        "coarse_scale": 0.5,  # pass 1 and a first pass 2 at half size (README, performance)
         "iters1": 60,  # pass 1's loss barely moves after that (README, performance)
-        "iters2": 100,
+        "coarse_iters2": 100,  # sets the colours cheaply: example 3 needs it (README, performance)
+        "iters2": 60,  # the full-size pass 2, from the coarse one's upsampled change
     },
 }
 

@@ -52,6 +52,16 @@ def resize_bilinear(image: np.ndarray, height: int, width: int) -> np.ndarray:
     return out.astype(np.float32)
 
 
+def upsample_change(coarse_result: np.ndarray, coarse_start: np.ndarray, fine_start: np.ndarray) -> np.ndarray:
+    """fine_start plus the bilinearly upsampled change coarse_result - coarse_start.
+
+    Upsampling the change rather than the result keeps fine_start's detail (coarse-to-fine
+    optimisation; README, performance).
+    """
+    change = resize_bilinear(coarse_result - coarse_start, *fine_start.shape[:2])
+    return (fine_start + change).astype(np.float32)
+
+
 def resize_simple(image: np.ndarray, height: int, width: int) -> np.ndarray:
     """Torch "simple" resize: dst(i) = src(floor(i * src / dst)) on both axes."""
     rows = (np.arange(height) * image.shape[0] // height).astype(int)

@@ -47,7 +47,8 @@ class EngineRequest:
     iters2: int
     post: bool
     device: str
-    pass1_scale: float = 1.0  # harmonize.types.HarmonizeOptions.pass1_scale
+    coarse_scale: float = 1.0  # harmonize.types.HarmonizeOptions.coarse_scale
+    coarse_iters2: int = 0  # harmonize.types.HarmonizeOptions.coarse_iters2
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,8 @@ def run_engine(request: EngineRequest, progress: ProgressCallback) -> None:
     rgba = cut_out(photo, method="auto")  # CutoutError is a ValueError: its message is for users
     progress(Progress("cutout", 1, 1))
     knobs: dict[str, Any] = dict(size=request.size, iters1=request.iters1, iters2=request.iters2,
-                                 device=request.device, post=request.post, pass1_scale=request.pass1_scale)
+                                 device=request.device, post=request.post, coarse_scale=request.coarse_scale,
+                                 coarse_iters2=request.coarse_iters2)
     if request.tau is not None:
         knobs["tau"] = request.tau
     result = harmonize.harmonize_object(

@@ -588,7 +588,8 @@ def _engine_request(row: JobRow, output_dir: str, device: str) -> EngineRequest:
         job_id=row.ref.job_id, painting_path=row.painting_path, object_path=row.object_path,
         output_dir=output_dir, x=o["x"], y=o["y"], height=o["height"], tau=o["tau"],
         size=o["size"], iters1=o["iters1"], iters2=o["iters2"], post=o["post"], device=device,
-        pass1_scale=o.get("pass1_scale", 1.0),  # jobs queued before the option existed: the authors'
+        # jobs queued before these options existed run as the authors' (full size throughout)
+        coarse_scale=o.get("coarse_scale", 1.0), coarse_iters2=o.get("coarse_iters2", 0),
     )
 
 

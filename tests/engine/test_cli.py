@@ -56,10 +56,10 @@ def test_fast_preset_with_overrides(paper_format, tmp_path):
     out = tmp_path / "out"
     result = run("--painting", paper_format["painting"], "--composite", paper_format["composite"],
                  "--mask", paper_format["mask"], "--out", out, "--size", 64, "--preset", "fast", "--iters2", 2,
-                 "--iters1", 2, "--no-post")
+                 "--iters1", 2, "--coarse-iters2", 3, "--no-post")
     assert result.exit_code == 0, result.output
     options = json.loads((out / "run.json").read_text())["options"]
-    assert options["pass1_scale"] == 0.5 and options["iters2"] == 2
+    assert options["coarse_scale"] == 0.5 and options["iters2"] == 2 and options["coarse_iters2"] == 3
 
 
 def test_unknown_preset_is_one_clear_line(paper_format, tmp_path):
@@ -102,5 +102,5 @@ def test_help_lists_every_option():
     result = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "200"})
     for option in ("--painting", "--composite", "--mask", "--dilated-mask", "--object", "--x", "--y", "--height",
                    "--size", "--tau", "--device", "--seed", "--iters1", "--iters2", "--no-post", "--weights",
-                   "--preset", "--pass1-scale"):
+                   "--preset", "--coarse-scale", "--coarse-iters2"):
         assert option in result.output, option

@@ -5,7 +5,7 @@ import pytest
 
 from harmonize.crop import POOL_ALIGN, window_around
 from harmonize.masks import blurred_tight_mask, dilate_mask, mask_pyramid, validate_mask
-from harmonize.resize import fit_longest_side, resize_bilinear, resize_simple
+from harmonize.resize import fit_longest_side, resize_bilinear, resize_simple, upsample_change
 
 
 def test_dilation_adds_about_twelve_pixels_on_a_straight_edge():
@@ -38,6 +38,15 @@ def test_enlarging_is_align_corners_linear_and_simple_is_floor():
     np.testing.assert_allclose(resize_bilinear(row, 1, 5), [[0, 2.5, 5, 7.5, 10]])
     np.testing.assert_array_equal(resize_simple(np.arange(6)[None], 1, 3), [[0, 2, 4]])
     assert fit_longest_side(557, 700, 400) == (318, 400)
+
+
+def test_upsampling_the_change_keeps_the_fine_detail():
+    fine = np.repeat((np.indices((32, 32)).sum(axis=0) % 2)[..., None], 3, axis=2)  # a 1-px checkerboard
+    coarse = resize_bilinear(fine, 16, 16)
+    np.testing.assert_array_equal(upsample_change(coarse, coarse, fine), fine.astype(np.float32))
+    shifted = upsample_change(coarse + 0.25, coarse, fine)
+    np.testing.assert_allclose(shifted, fine + 0.25, atol=1e-6)
+    assert np.abs(resize_bilinear(coarse + 0.25, 32, 32) - (fine + 0.25)).max() > 0.4  # the image itself loses it
 
 
 def test_mask_pyramid_follows_the_modules(vgg16):
