@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import time
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable
 
 import pytest
 from PIL import Image
@@ -14,7 +15,6 @@ from PIL import Image
 from bot.core import BotSettings, HarmonizeService, JobEvent, Preset
 
 from . import fake_engine
-import contextlib
 
 ENGINE = fake_engine.__name__  # importable the same way in spawned worker processes
 
@@ -95,22 +95,35 @@ class EventLog:
         )
 
 
-@pytest.fixture
-async def start_service(tmp_path: Path) -> AsyncIterator[Callable[..., Any]]:
-    """Factory: `await start_service(**settings)` -> (service, event log); stopped at teardown."""
+StartService = Callable[..., Awaitable[tuple[HarmonizeService, "EventLog"]]]
+
+
+@contextlib.asynccontextmanager
+async def started_services(tmp_path: Path, **defaults: Any) -> AsyncIterator[StartService]:
+    """Factory: `await start(**settings)` -> (service, event log), settings over `defaults`;
+    every service started is stopped on exit."""
     started: list[HarmonizeService] = []
 
     async def start(**overrides: Any) -> tuple[HarmonizeService, EventLog]:
-        service = HarmonizeService(make_settings(tmp_path, **overrides))
+        service = HarmonizeService(make_settings(tmp_path, **{**defaults, **overrides}))
         log = EventLog()
         service.add_listener(log)
         await service.start()
         started.append(service)
         return service, log
 
-    yield start
-    for service in started:
-        await service.stop()
+    try:
+        yield start
+    finally:
+        for service in started:
+            await service.stop()
+
+
+@pytest.fixture
+async def start_service(tmp_path: Path) -> AsyncIterator[StartService]:
+    """Factory: `await start_service(**settings)` -> (service, event log); stopped at teardown."""
+    async with started_services(tmp_path) as start:
+        yield start
 
 
 def pid_alive(pid: int) -> bool:

@@ -12,13 +12,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any, AsyncIterator, Callable, Iterator
 
 import pytest
 import redis
 
-from bot.core import HarmonizeService
-from bot_core.conftest import TEST_PRESETS, EventLog, make_settings
+from bot_core.conftest import TEST_PRESETS, StartService, started_services
 
 from . import marker_engine
 
@@ -120,25 +119,11 @@ def start_worker(tmp_path: Path, redis_url: str,
 
 
 @pytest.fixture
-async def start_core(tmp_path: Path,
-                     redis_url: str) -> AsyncIterator[Callable[..., Awaitable[Any]]]:
+async def start_core(tmp_path: Path, redis_url: str) -> AsyncIterator[StartService]:
     """Factory: `await start_core(**settings)` -> (service, event log) on the Redis queue."""
-    started: list[HarmonizeService] = []
-
-    async def start(**overrides: Any) -> tuple[HarmonizeService, EventLog]:
-        values: dict[str, Any] = dict(queue_backend="redis", redis_url=redis_url,
-                                      redis_lease_s=LEASE_S, engine=ENGINE, presets=TEST_PRESETS)
-        values.update(overrides)
-        service = HarmonizeService(make_settings(tmp_path, **values))
-        log = EventLog()
-        service.add_listener(log)
-        await service.start()
-        started.append(service)
-        return service, log
-
-    yield start
-    for service in started:
-        await service.stop()
+    async with started_services(tmp_path, queue_backend="redis", redis_url=redis_url, redis_lease_s=LEASE_S,
+                                engine=ENGINE, presets=TEST_PRESETS) as start:
+        yield start
 
 
 async def eventually(test: Callable[[], Any], what: str, folder: Path,
