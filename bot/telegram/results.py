@@ -1,4 +1,4 @@
-"""Posting a finished job: a media group (pass 1, pass 2, naive paste) and the side-by-side."""
+"""Posting a finished job: a media group (pass 1, pass 2, final, naive paste) and the side-by-side."""
 
 from __future__ import annotations
 
@@ -18,22 +18,26 @@ def _load(paths: list[Path]) -> tuple[list[bytes], bool]:
 
 
 async def send_results(bot: Bot, where: ChatContext, job_id: str, files: JobFiles) -> None:
-    """Reply to the user's message with the three pictures as an album, then the side-by-side.
+    """Reply to the user's message with the pictures as an album, then the side-by-side.
 
-    `files.final` is pass 2 after the post-processing (pass 2 itself when the preset skips it).
+    The album is pass 1, pass 2, the final (pass 2 after the post-processing; left out when the
+    preset skips it, as it then equals pass 2) and the naive paste.
     Images sendPhoto refuses (over 10 MB, width + height over 10000, ratio over 20) go as files;
     an album cannot mix photos and files, so then the whole album goes as files.
     Raises OSError if the files are gone, TelegramError if Telegram refuses.
     """
-    captions = [f"Pass 1 (job {job_id})", "Pass 2: the result", "Before: the naive paste"]
-    group, group_as_photos = await asyncio.to_thread(
-        _load, [files.pass1, files.final, files.original])
+    items = {"pass1": (files.pass1, f"Pass 1 (job {job_id})"), "pass2": (files.pass2, "Pass 2"),
+             "final": (files.final, "Final: pass 2 with its artefacts cleaned up"),
+             "original": (files.original, "Before: the naive paste")}
+    group, group_as_photos = await asyncio.to_thread(_load, [path for path, _ in items.values()])
+    data = dict(zip(items, group, strict=True))
+    if data["final"] == data["pass2"]:  # no post-processing: the result is pass 2
+        del items["final"], data["final"]
     (compare,), compare_as_photo = await asyncio.to_thread(_load, [files.compare])
     reply = ReplyParameters(where.reply_to_id, allow_sending_without_reply=True)
     media_type = InputMediaPhoto if group_as_photos else InputMediaDocument
-    names = [f"{job_id}-pass1.png", f"{job_id}-pass2.png", f"{job_id}-original.png"]
-    media = [media_type(data, caption=caption, filename=name)
-             for data, caption, name in zip(group, captions, names, strict=True)]
+    media = [media_type(data[name], caption=caption, filename=f"{job_id}-{name}.png")
+             for name, (_, caption) in items.items()]
     await bot.send_media_group(where.chat_id, media, reply_parameters=reply,
                                message_thread_id=where.thread_id)
     caption = "Side by side: painting, naive paste, pass 1, pass 2 (and final)"

@@ -21,6 +21,7 @@ ENGINE = fake_engine.__name__  # importable the same way in spawned worker proce
 # Fake-engine presets: a job lasts (iters1 + iters2) * fake_engine.STEP_S seconds.
 TEST_PRESETS = {
     "instant": Preset(size=16, iters1=1, iters2=1, post=False),
+    "polished": Preset(size=16, iters1=1, iters2=1, post=True),  # its final differs from pass 2
     "short": Preset(size=16, iters1=30, iters2=30, post=False),
     "medium": Preset(size=16, iters1=100, iters2=100, post=False),
     "long": Preset(size=16, iters1=3000, iters2=3000, post=False),

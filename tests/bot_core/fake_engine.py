@@ -43,10 +43,11 @@ def _start(request: EngineRequest) -> Path:
     return folder
 
 
-def _finish(folder: Path) -> None:
+def _finish(folder: Path, post: bool) -> None:
+    """Five tiny PNGs; the final differs from pass 2 only when the preset post-processes."""
     pixels = np.zeros((4, 4, 3), dtype=np.uint8)
     for name in RESULT_NAMES:
-        Image.fromarray(pixels).save(folder / f"{name}.png")
+        Image.fromarray(pixels + (1 if post and name == "final" else 0)).save(folder / f"{name}.png")
 
 
 def _steps(request: EngineRequest, progress: ProgressCallback, busy: bool) -> None:
@@ -65,14 +66,14 @@ def sleepy(request: EngineRequest, progress: ProgressCallback) -> None:
     """Sleep through the preset's steps, then write five tiny PNGs."""
     folder = _start(request)
     _steps(request, progress, busy=False)
-    _finish(folder)
+    _finish(folder, request.post)
 
 
 def busy(request: EngineRequest, progress: ProgressCallback) -> None:
     """Burn CPU through the preset's steps, then write five tiny PNGs."""
     folder = _start(request)
     _steps(request, progress, busy=True)
-    _finish(folder)
+    _finish(folder, request.post)
 
 
 def refuse(request: EngineRequest, progress: ProgressCallback) -> None:

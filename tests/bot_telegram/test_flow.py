@@ -164,7 +164,23 @@ async def test_pictures_telegram_refuses_as_photos_are_sent_as_files(harness):
     fake.send_photo(9001, ada, picture("JPEG", (20, 20)), media_group_id="w")
     await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(9001)))
     [album] = fake.calls_to("sendMediaGroup")
-    assert [m["type"] for m in album.params["media"]] == ["document"] * 3  # albums can't mix
+    # four (the wide final differs from pass 2), all files: albums can't mix photos and files
+    assert [m["type"] for m in album.params["media"]] == ["document"] * 4
     [compare] = fake.calls_to("sendDocument")
     assert Image.open(io.BytesIO(compare.files["document"].data)).size == (2100, 100)
     assert not fake.calls_to("sendPhoto", ok=None)
+
+
+async def test_a_post_processed_job_sends_pass_2_and_the_final_apart(harness):
+    bot = await harness.start()
+    fake = bot.fake
+    ada = fake.user(5001)
+    fake.send_photo(5001, ada, picture("JPEG", (40, 30)), caption="/harmonize quality=polished",
+                    media_group_id="p")
+    fake.send_photo(5001, ada, picture("JPEG", (20, 20)), media_group_id="p")
+    await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(5001)))
+    [album] = fake.calls_to("sendMediaGroup")
+    media = album.params["media"]
+    assert [m["caption"].split()[0] for m in media] == ["Pass", "Pass", "Final:", "Before:"]
+    pass2, final = (album.files[m["media"].removeprefix("attach://")].data for m in media[1:3])
+    assert pass2 != final
