@@ -121,6 +121,7 @@ def run_pass2(
         x.grad.mul_(m_d)  # the image gradient is masked once more at the end (§4.3)
         return sum(n.last_value for n in all_nodes) + tv.last_value
 
-    result = run_lbfgs(composite if start is None else start, evaluate, iterations, LEARNING_RATE, NO_EARLY_STOP, NO_EARLY_STOP, on_step)
+    initial = composite if start is None else start
+    result = run_lbfgs(initial, evaluate, iterations, LEARNING_RATE, NO_EARLY_STOP, NO_EARLY_STOP, on_step)
     history = {n.name: [n.weight * v for v in n.values] for n in all_nodes + [tv]}
     return result, history

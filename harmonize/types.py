@@ -35,8 +35,8 @@ class HarmonizeOptions:
     seed: int = 316  # neural_gram.lua (ALGORITHM.md §3.4)
     post: bool = True  # run the post-processing of ALGORITHM.md §5
     weights: str | None = None  # optional VGG-19 file (Keras .h5 or torchvision .pth)
-    # Coarse-to-fine (ours, README performance section). Pass 1 runs at this fraction of `size`
-    # (pass 1 only feeds pass 2's matching); 1 keeps the authors' method.
+    # Coarse-to-fine (ours, README performance section). Pass 1 (and coarse_iters2 of pass 2)
+    # runs at this fraction of `size`; only their change is upsampled. 1 keeps the authors' method.
     coarse_scale: float = 1.0
     # Pass-2 evaluations at coarse_scale before the full-size pass 2, which then starts from the
     # composite plus their upsampled change; needs coarse_scale < 1.

