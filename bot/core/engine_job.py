@@ -66,6 +66,7 @@ class EngineUserError(Exception):
 
 EngineFunction = Callable[[EngineRequest, "ProgressCallback"], None]
 _engine: EngineFunction | None = None  # this worker process's engine, set by init_worker
+_harmonizer: Any = None  # this worker process's harmonize.Harmonizer, set by warm_up
 
 
 def load_engine(path: str) -> EngineFunction:
@@ -130,9 +131,10 @@ def run_job(request: EngineRequest, channel: Any, interval_s: float) -> WorkerOu
 
 def warm_up(device: str) -> None:
     """Load the feature network once per worker process, before its first job."""
-    from harmonize.api import cached_network, pick_device
+    global _harmonizer
+    from harmonize.harmonizer import Harmonizer
 
-    cached_network(None, str(pick_device(device)))  # the same cache harmonize() then uses
+    _harmonizer = Harmonizer(device=device)
 
 
 def run_engine(request: EngineRequest, progress: ProgressCallback) -> None:
@@ -149,11 +151,13 @@ def run_engine(request: EngineRequest, progress: ProgressCallback) -> None:
     rgba = cut_out(photo, method="auto")  # CutoutError is a ValueError: its message is for users
     progress(Progress("cutout", 1, 1))
     knobs: dict[str, Any] = dict(size=request.size, iters1=request.iters1, iters2=request.iters2,
-                                 device=request.device, post=request.post, coarse_scale=request.coarse_scale,
+                                 post=request.post, coarse_scale=request.coarse_scale,
                                  coarse_iters2=request.coarse_iters2)
     if request.tau is not None:
         knobs["tau"] = request.tau
-    result = harmonize.harmonize_object(
+    if _harmonizer is None:
+        warm_up(request.device)
+    result = _harmonizer.run_object(
         painting, rgba, harmonize.Placement(request.x, request.y, request.height),
         harmonize.HarmonizeOptions(**knobs), progress=progress,
     )

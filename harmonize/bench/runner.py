@@ -48,7 +48,7 @@ def example_tau(data: Path, example: str) -> float:
 def _run_in_child(data: str, example: str, preset: str, size: int, out: str) -> RunRecord:
     import torch
 
-    from harmonize.api import cached_network, harmonize
+    from harmonize.harmonizer import Harmonizer
     from harmonize.imageio import save_png
     from harmonize.presets import preset_options
     from harmonize.quality import gram_distance, luminance_ssim
@@ -60,8 +60,9 @@ def _run_in_child(data: str, example: str, preset: str, size: int, out: str) -> 
     mask = load_mask(folder / f"{example}_c_mask.jpg")
     loose_path = folder / f"{example}_c_mask_dilated.jpg"
     loose = load_mask(loose_path) if loose_path.is_file() else None
-    result = harmonize(painting, naive, mask, loose, options)
-    net = cached_network(None, "cpu")
+    harmonizer = Harmonizer(device="cpu")
+    result = harmonizer.run(painting, naive, mask, loose, options)
+    net = harmonizer.net
     final = result.final if result.final is not None else result.pass2
     quality = {
         "gram_naive": gram_distance(net, result.naive, result.painting, result.tight_mask),

@@ -10,7 +10,7 @@ from harmonize.cli.errors import user_errors
 from harmonize.cli.progress_bars import StageBars
 from harmonize.cli.run_command import parse_tau
 from harmonize.demo.runner import DEMO_OPTIONS, run_demo
-from harmonize.types import HarmonizeOptions
+from harmonize.options import HarmonizeOptions
 
 
 def demo(
@@ -21,7 +21,7 @@ def demo(
     iters1: int = typer.Option(DEMO_OPTIONS.iters1, help="Pass-1 L-BFGS iterations (paper: 1000)."),
     iters2: int = typer.Option(DEMO_OPTIONS.iters2, help="Pass-2 L-BFGS iterations (paper: 1000)."),
     tau: str = typer.Option(str(DEMO_OPTIONS.tau), help="Pass-2 style weight tau (paper: 1-10), or 'auto'."),
-    device: str = typer.Option(DEMO_OPTIONS.device, help="auto, cpu or cuda."),
+    device: str = typer.Option("auto", help="auto, cpu or cuda."),
     post: bool = typer.Option(
         DEMO_OPTIONS.post, "--post/--no-post", help="Run the post-processing that removes high-frequency artefacts."
     ),
@@ -31,10 +31,10 @@ def demo(
         if size < 32 or iters1 < 1 or iters2 < 1:
             raise ValueError("--size must be at least 32 and --iters1/--iters2 at least 1.")
         options = HarmonizeOptions(
-            size=size, tau=parse_tau(tau), iters1=iters1, iters2=iters2, device=device, seed=DEMO_OPTIONS.seed,
+            size=size, tau=parse_tau(tau), iters1=iters1, iters2=iters2, seed=DEMO_OPTIONS.seed,
             post=post,
         )
         bars = StageBars()
-        run_demo(out, options, bars)
+        run_demo(out, options, bars, device=device)
         bars.close()
     typer.echo(f"wrote {out}/: {out / 'compare.png'} shows painting, naive paste, pass 1, pass 2 and final side by side")

@@ -9,10 +9,12 @@ import typer
 
 from harmonize.cli.errors import user_errors
 from harmonize.cli.progress_bars import StageBars
+from harmonize.harmonizer import Harmonizer
 from harmonize.imageio import load_mask, load_rgb, load_rgba
 from harmonize.outputs import write_outputs
 from harmonize.presets import preset_options
-from harmonize.types import HarmonizeOptions, Placement
+from harmonize.options import HarmonizeOptions
+from harmonize.types import Placement
 
 
 def parse_tau(value: str) -> float | str:
@@ -39,7 +41,7 @@ def run(
     preset: str = typer.Option("paper", help="Starting settings: 'paper' (the authors') or 'fast' (README, performance); the options below override it."),
     size: int = typer.Option(HarmonizeOptions.size, help="Longest side of the working size, px (paper: 700)."),
     tau: str = typer.Option(str(HarmonizeOptions.tau), help="Pass-2 style weight tau (paper: 1-10), or 'auto'."),
-    device: str = typer.Option(HarmonizeOptions.device, help="auto, cpu or cuda."),
+    device: str = typer.Option("auto", help="auto, cpu or cuda."),
     seed: int = typer.Option(HarmonizeOptions.seed, help="Random seed."),
     iters1: Optional[int] = typer.Option(None, help="Pass-1 L-BFGS iterations (paper: 1000; default: the preset's)."),
     iters2: Optional[int] = typer.Option(None, help="Pass-2 L-BFGS iterations (paper: 1000; default: the preset's)."),
@@ -52,28 +54,24 @@ def run(
     with user_errors():
         chosen = dict(iters1=iters1, iters2=iters2, coarse_scale=coarse_scale, coarse_iters2=coarse_iters2)
         options = preset_options(
-            preset, size=size, tau=parse_tau(tau), device=device, seed=seed, post=post,
-            weights=str(weights) if weights else None, **{k: v for k, v in chosen.items() if v is not None},
+            preset, size=size, tau=parse_tau(tau), seed=seed, post=post,
+            **{k: v for k, v in chosen.items() if v is not None},
         )
-        if size < 32 or options.iters1 < 1 or options.iters2 < 1:
-            raise ValueError("--size must be at least 32 and --iters1/--iters2 at least 1.")
+        harmonizer = Harmonizer(str(weights) if weights else None, device)
         bars = StageBars()
         inputs = {"painting": str(painting)}
         if object is not None:
             if composite is not None or mask is not None:
                 raise ValueError("Give either --object or --composite with --mask, not both.")
-            from harmonize.api import harmonize_object
             from harmonize.cutout import cut_out
 
             rgba = cut_out(load_rgba(object), method=method)
             inputs.update(object=str(object), method=method)
-            result = harmonize_object(load_rgb(painting), rgba, Placement(x, y, height), options, bars)
+            result = harmonizer.run_object(load_rgb(painting), rgba, Placement(x, y, height), options, bars)
         elif composite is not None and mask is not None:
-            from harmonize.api import harmonize
-
             loose = load_mask(dilated_mask) if dilated_mask else None
             inputs.update(composite=str(composite), mask=str(mask), dilated_mask=str(dilated_mask or ""))
-            result = harmonize(load_rgb(painting), load_rgb(composite), load_mask(mask), loose, options, bars)
+            result = harmonizer.run(load_rgb(painting), load_rgb(composite), load_mask(mask), loose, options, bars)
         else:
             raise ValueError("Give --object, or --composite together with --mask.")
         bars.close()

@@ -9,7 +9,8 @@ from PIL import Image
 
 from harmonize.demo.example import demo_inputs
 from harmonize.outputs import write_outputs
-from harmonize.types import HarmonizeOptions, ProgressCallback
+from harmonize.options import HarmonizeOptions
+from harmonize.types import ProgressCallback
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +23,8 @@ DEMO_OPTIONS = HarmonizeOptions(  # a few minutes on a 2-core CPU (docs/demo.md 
 
 
 def run_demo(
-    out: Path, options: HarmonizeOptions = DEMO_OPTIONS, progress: ProgressCallback | None = None
+    out: Path, options: HarmonizeOptions = DEMO_OPTIONS, progress: ProgressCallback | None = None,
+    device: str = "auto",
 ) -> list[Path]:
     """Harmonize the demo cup into the generated painting; write inputs and outputs into `out`."""
     from harmonize.api import harmonize_object
@@ -33,6 +35,6 @@ def run_demo(
     Image.fromarray(inputs.painting).save(painting_path, format="PNG")
     Image.fromarray(inputs.object_rgba, "RGBA").save(object_path, format="PNG")
     log.info("demo: %s; %s", inputs.sources["painting"], inputs.sources["object"])
-    result = harmonize_object(inputs.painting, inputs.object_rgba, inputs.placement, options, progress)
+    result = harmonize_object(inputs.painting, inputs.object_rgba, inputs.placement, options, progress, device=device)
     sources = {**inputs.sources, "painting_file": str(painting_path), "object_file": str(object_path)}
     return [painting_path, object_path, *write_outputs(result, options, out, sources)]

@@ -4,33 +4,33 @@ import numpy as np
 import pytest
 import torch
 
-from harmonize import HarmonizeOptions, harmonize_object
+from harmonize import HarmonizeOptions
 from harmonize.demo.example import demo_inputs
-from harmonize.painting_features import KEPT_LAYERS, clear, painting_features
+from harmonize.painting_features import KEPT_LAYERS, PaintingFeatureCache
 from harmonize.quality import gram_distance
 from harmonize.vgg import to_caffe
 
 
 def test_painting_features_are_computed_once_and_equal_a_fresh_run(vgg16):
-    clear()
+    painting_features = PaintingFeatureCache(vgg16, size=1)
     painting = to_caffe(np.random.default_rng(0).random((48, 64, 3), dtype=np.float32))
-    first = painting_features(vgg16, painting)
-    assert painting_features(vgg16, painting.clone()) is first  # same pixels: a cache hit
+    first = painting_features(painting)
+    assert painting_features(painting.clone()) is first  # same pixels: a cache hit
     with torch.inference_mode():
         fresh = vgg16.run(painting)
     assert set(first) == set(KEPT_LAYERS)
     for name in KEPT_LAYERS:
         torch.testing.assert_close(first[name], fresh[name])
-    other = painting_features(vgg16, painting.flip(-1))
-    assert other is not first
+    other = painting_features(painting.flip(-1))
+    assert other is not first and len(painting_features) == 1  # the oldest painting was dropped
 
 
 @pytest.fixture(scope="module")
-def fast_run():
+def fast_run(harmonizer):
     inputs = demo_inputs(128)
     options = HarmonizeOptions(size=128, tau=2.0, iters1=20, iters2=20, post=False, coarse_scale=0.5, coarse_iters2=10)
     events = []
-    return harmonize_object(inputs.painting, inputs.object_rgba, inputs.placement, options, events.append), events
+    return harmonizer.run_object(inputs.painting, inputs.object_rgba, inputs.placement, options, events.append), events
 
 
 def test_coarse_pass1_result_has_the_working_size_and_keeps_the_painting_outside(fast_run):
@@ -44,8 +44,8 @@ def test_coarse_pass1_result_has_the_working_size_and_keeps_the_painting_outside
     assert steps == sorted(steps), "pass-2 progress must not go back when the full-size pass starts"
 
 
-def test_coarse_pass1_optimises_the_smaller_image(monkeypatch):
-    import harmonize.api as api
+def test_coarse_pass1_optimises_the_smaller_image(monkeypatch, harmonizer):
+    import harmonize.harmonizer as api
 
     seen = []
 
@@ -58,7 +58,7 @@ def test_coarse_pass1_optimises_the_smaller_image(monkeypatch):
     inputs = demo_inputs(128)
     for scale in (0.5, 1.0):
         options = HarmonizeOptions(size=128, iters1=2, iters2=2, post=False, coarse_scale=scale)
-        result = harmonize_object(inputs.painting, inputs.object_rgba, inputs.placement, options)
+        result = harmonizer.run_object(inputs.painting, inputs.object_rgba, inputs.placement, options)
         assert result.pass1.shape == result.painting.shape
     assert max(seen[0]) <= 64 < max(seen[1]) <= 128, seen
 
@@ -70,8 +70,8 @@ def test_fast_levers_still_move_the_object_towards_the_painting(fast_run, vgg16)
     assert second < naive, (naive, second)
 
 
-def test_coarse_pass2_runs_small_then_starts_the_full_pass_from_its_change(monkeypatch):
-    import harmonize.api as api
+def test_coarse_pass2_runs_small_then_starts_the_full_pass_from_its_change(monkeypatch, harmonizer):
+    import harmonize.harmonizer as api
 
     calls = []
 
@@ -83,14 +83,12 @@ def test_coarse_pass2_runs_small_then_starts_the_full_pass_from_its_change(monke
     monkeypatch.setattr(api, "run_pass2", spy)
     inputs = demo_inputs(128)
     options = HarmonizeOptions(size=128, iters1=2, iters2=2, post=False, coarse_scale=0.5, coarse_iters2=3)
-    harmonize_object(inputs.painting, inputs.object_rgba, inputs.placement, options)
+    harmonizer.run_object(inputs.painting, inputs.object_rgba, inputs.placement, options)
     (small, small_start), (large, large_start) = calls
     assert max(small) <= 64 < max(large) and small_start is None
     assert large_start is not None and large_start.shape[2:] == large
 
 
 def test_coarse_iters2_without_a_coarse_pass1_is_refused():
-    inputs = demo_inputs(96)
-    options = HarmonizeOptions(size=96, iters1=2, iters2=2, post=False, coarse_iters2=3)
     with pytest.raises(ValueError, match="coarse_scale"):
-        harmonize_object(inputs.painting, inputs.object_rgba, inputs.placement, options)
+        HarmonizeOptions(size=96, iters1=2, iters2=2, post=False, coarse_iters2=3)

