@@ -1,0 +1,128 @@
+"""Per-server / per-chat defaults admins set for the chat loop: quality, strength, likeness, and
+whether everyone in the chat may press the buttons under anyone's preview and results.
+
+Stored in the bot's SQLite database like the limits (own table), so restarts keep them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+import aiosqlite
+
+from bot.core.errors import InvalidOptions
+from bot.core.loop_state import STRENGTHS, LoopState, strength_tau
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS chat_defaults (
+    platform TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    value TEXT NOT NULL,
+    PRIMARY KEY (platform, chat_id, name)
+);
+"""
+NAMES = ("quality", "strength", "likeness", "shared_buttons")
+YES = ("on", "yes", "true", "1")
+NO = ("off", "no", "false", "0")
+
+
+@dataclass(frozen=True)
+class ChatDefaults:
+    """One chat's defaults; None means the bot's own (settings' default preset, medium, 0)."""
+
+    quality: str | None = None
+    strength: str | None = None
+    likeness: float | None = None
+    shared_buttons: bool = False
+
+    def apply(self, state: LoopState) -> LoopState:
+        """`state` with these defaults in place of the bot's."""
+        changes: dict[str, object] = {}
+        if self.quality is not None:
+            changes["preset"] = self.quality
+        if self.strength is not None:
+            changes["tau"] = strength_tau(self.strength)
+        if self.likeness is not None:
+            changes["likeness"] = self.likeness
+        return state.replace(**changes)
+
+
+def parse_value(name: str, text: str, presets: Sequence[str]) -> object:
+    """An admin's typed value for `name`, checked; raises InvalidOptions with what is allowed."""
+    text = text.strip().lower()
+    if name == "quality":
+        if text not in presets:
+            raise InvalidOptions(f"Quality must be one of: {', '.join(presets)}.")
+        return text
+    if name == "strength":
+        names = ["auto", *(label for label, _ in STRENGTHS)]
+        if text not in names:
+            raise InvalidOptions(f"Strength must be one of: {', '.join(names)}.")
+        return text
+    if name == "likeness":
+        try:
+            value = float(text)
+        except ValueError:
+            value = -1.0
+        if not 0.0 <= value <= 1.0:
+            raise InvalidOptions("Likeness is how much of the object's own look to keep: a number "
+                                 "from 0 (the painting's look) to 1 (the object's).")
+        return value
+    if name == "shared_buttons":
+        if text not in YES + NO:
+            raise InvalidOptions("Shared buttons is on or off.")
+        return text in YES
+    raise InvalidOptions(f"Unknown default {name!r}; the defaults are: {', '.join(NAMES)}.")
+
+
+class ChatDefaultsStore:
+    """The chat_defaults table of the database at `path` (its own connection)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._db: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    async def open(self) -> None:
+        """Open the database and create the table."""
+        self._db = await aiosqlite.connect(self.path, isolation_level=None)
+        await self._db.execute("PRAGMA busy_timeout=10000")
+        await self._db.executescript(SCHEMA)
+
+    async def close(self) -> None:
+        """Close the connection (no error if not open)."""
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    async def get(self, platform: str, chat_id: str) -> ChatDefaults:
+        """The chat's defaults (the bot's own where none is set)."""
+        assert self._db is not None, "ChatDefaultsStore.open() was not called"
+        async with self._db.execute("SELECT name, value FROM chat_defaults WHERE platform = ? AND "
+                                    "chat_id = ?", (platform, chat_id)) as cursor:
+            stored = {name: value for name, value in await cursor.fetchall() if name in NAMES}
+        values: dict[str, object] = {}
+        for name, value in stored.items():
+            values[name] = (float(value) if name == "likeness" else value == "on"
+                            if name == "shared_buttons" else value)
+        return ChatDefaults(**values)  # type: ignore[arg-type]
+
+    async def set(self, platform: str, chat_id: str, name: str, value: object | None) -> None:
+        """Store one default (None removes it)."""
+        assert self._db is not None, "ChatDefaultsStore.open() was not called"
+        if name not in {f.name for f in dataclasses.fields(ChatDefaults)}:
+            raise ValueError(f"unknown chat default {name!r}")
+        async with self._lock:
+            if value is None:
+                await self._db.execute("DELETE FROM chat_defaults WHERE platform = ? AND "
+                                       "chat_id = ? AND name = ?", (platform, chat_id, name))
+                return
+            text = ("on" if value else "off") if isinstance(value, bool) else str(value)
+            await self._db.execute(
+                "INSERT INTO chat_defaults VALUES (?,?,?,?) ON CONFLICT (platform, chat_id, name) "
+                "DO UPDATE SET value = excluded.value", (platform, chat_id, name, text))

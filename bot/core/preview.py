@@ -1,0 +1,183 @@
+"""The preview: the object cut out and pasted into the painting (no harmonization), small and fast.
+
+Renders run on the renderer's own thread pool, never on the event loop and never behind the
+harmonization workers. Each session's reduced painting, reduced photo and cut-outs (one per
+method) are kept in a small LRU, so a move or a resize only re-composes: about 0.1 s.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+import io
+import threading
+from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageOps
+
+from bot.core.loop_state import LoopState
+from harmonize.cutout import cut_out
+from harmonize.cutout.alpha import has_meaningful_alpha
+from harmonize.cutout.factory import auto_method
+from harmonize.cutout.removebg import api_key_from_env
+from harmonize.placement import compose
+from harmonize.types import Placement
+
+PREVIEW_SIDE = 768  # px, the preview's longest side: legible in a chat, quick to send
+CUTOUT_SIDE = 1024  # px: the photo is cut out at this longest side; jobs paint at 700 at most
+JPEG_QUALITY = 85
+CACHED_SESSIONS = 16  # sessions whose images stay in memory (a few MB each)
+
+
+class PreviewError(ValueError):
+    """The preview could not be made; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Preview:
+    """A rendered preview: JPEG bytes, the cut-out method used and the ones the photo allows."""
+
+    image: bytes
+    method: str
+    methods: tuple[str, ...]
+
+
+@dataclass
+class _Images:
+    """One session's decoded inputs and cut-outs; `lock` serialises work on them."""
+
+    painting: np.ndarray  # (H, W, 3) float32 in [0, 1], longest side PREVIEW_SIDE
+    photo: np.ndarray  # (h, w, 3|4) uint8, longest side CUTOUT_SIDE
+    cutouts: dict[str, np.ndarray] = field(default_factory=dict)  # method -> (h, w, 4) uint8
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def read_reduced(path: Path, max_side: int, keep_alpha: bool) -> np.ndarray:
+    """An image file as uint8 (h, w, 3), or (h, w, 4) when `keep_alpha` and it has transparency,
+    upright (EXIF) and shrunk to `max_side`; JPEGs are decoded at a reduced scale (fast)."""
+    with Image.open(path) as image:
+        image.draft("RGB", (max_side, max_side))  # JPEG DCT scaling; a no-op for other formats
+        upright = ImageOps.exif_transpose(image)
+        alpha = keep_alpha and (upright.mode in ("RGBA", "LA", "PA")
+                                or "transparency" in upright.info)
+        converted = upright.convert("RGBA" if alpha else "RGB")
+    converted.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    return np.asarray(converted, dtype=np.uint8)
+
+
+def available_methods(photo: np.ndarray) -> tuple[str, ...]:
+    """The cut-out methods worth offering for this (h, w, 3|4) uint8 photo, best first."""
+    methods = ["alpha"] if has_meaningful_alpha(photo) else []
+    if api_key_from_env():
+        methods.append("removebg")
+    if importlib.util.find_spec("rembg") is not None:
+        methods.append("rembg")
+    methods.append("grabcut")
+    return tuple(methods)
+
+
+def encode_jpeg(image: np.ndarray, quality: int = JPEG_QUALITY) -> bytes:
+    """(H, W, 3) float in [0, 1] or uint8 -> JPEG bytes."""
+    if image.dtype != np.uint8:
+        image = np.round(np.clip(image, 0.0, 1.0) * 255.0).astype(np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, "JPEG", quality=quality)
+    return buffer.getvalue()
+
+
+def encode_png(rgba: np.ndarray) -> bytes:
+    """(h, w, 4) uint8 -> PNG bytes."""
+    buffer = io.BytesIO()
+    Image.fromarray(rgba, "RGBA").save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+class PreviewRenderer:
+    """Renders previews on `threads` threads of its own, caching each session's cut-outs."""
+
+    def __init__(self, threads: int = 1, cached_sessions: int = CACHED_SESSIONS) -> None:
+        self._executor = ThreadPoolExecutor(threads, thread_name_prefix="painterly-preview")
+        self._cached_sessions = cached_sessions
+        self._images: OrderedDict[str, _Images] = OrderedDict()
+        self._loading: dict[str, asyncio.Future[_Images]] = {}
+
+    async def render(self, session_id: str, painting: Path, photo: Path,
+                     state: LoopState) -> Preview:
+        """The preview of `state`; raises PreviewError (e.g. no object found)."""
+        images = await self._session_images(session_id, painting, photo)
+        return await self._run(_render, images, state)
+
+    async def cutout_png(self, session_id: str, painting: Path, photo: Path,
+                         method: str) -> bytes:
+        """The session's cut-out by `method` as a PNG with transparency (what a job paints)."""
+        images = await self._session_images(session_id, painting, photo)
+        rgba, _ = await self._run(_cutout, images, method)
+        return await self._run(encode_png, rgba)
+
+    def forget(self, session_id: str) -> None:
+        """Drop a session's images from memory (it ended or its data was deleted)."""
+        self._images.pop(session_id, None)
+
+    def close(self) -> None:
+        """Stop the threads (renders under way finish first)."""
+        self._executor.shutdown(wait=True, cancel_futures=True)
+
+    async def _run(self, fn, *args):  # type: ignore[no-untyped-def]
+        """`fn(*args)` on the renderer's threads."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
+
+    async def _session_images(self, session_id: str, painting: Path, photo: Path) -> _Images:
+        """The session's decoded images, from the cache or decoded once (concurrent calls share)."""
+        if session_id in self._images:
+            self._images.move_to_end(session_id)
+            return self._images[session_id]
+        pending = self._loading.get(session_id)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        future: asyncio.Future[_Images] = asyncio.get_running_loop().create_future()
+        self._loading[session_id] = future
+        try:
+            images = await self._run(_load, painting, photo)
+        except BaseException as error:
+            future.set_exception(error)
+            future.exception()  # retrieved: concurrent callers re-raise it themselves
+            raise
+        finally:
+            self._loading.pop(session_id, None)
+        future.set_result(images)
+        self._images[session_id] = images
+        while len(self._images) > self._cached_sessions:
+            self._images.popitem(last=False)
+        return images
+
+
+def _load(painting: Path, photo: Path) -> _Images:
+    """Decode both inputs at preview and cut-out sizes."""
+    canvas = read_reduced(painting, PREVIEW_SIDE, keep_alpha=False).astype(np.float32) / 255.0
+    return _Images(canvas, read_reduced(photo, CUTOUT_SIDE, keep_alpha=True))
+
+
+def _cutout(images: _Images, method: str) -> tuple[np.ndarray, str]:
+    """The cut-out by `method` ("auto": the engine's choice), computed once; and the method used."""
+    with images.lock:
+        chosen = auto_method(images.photo) if method == "auto" else method
+        if chosen not in images.cutouts:
+            try:
+                images.cutouts[chosen] = cut_out(images.photo, method=chosen)
+            except ValueError as error:  # CutoutError: its message is for the user
+                raise PreviewError(str(error)) from error
+        return images.cutouts[chosen], chosen
+
+
+def _render(images: _Images, state: LoopState) -> Preview:
+    """Compose the cut-out at the state's placement and encode it."""
+    rgba, chosen = _cutout(images, state.method)
+    try:
+        naive, _ = compose(images.painting, rgba, Placement(state.x, state.y, state.height))
+    except ValueError as error:
+        raise PreviewError(str(error)) from error
+    return Preview(encode_jpeg(naive), chosen, available_methods(images.photo))
