@@ -1,9 +1,9 @@
 """The chat loop's buttons as platform-neutral data, and their compact, restart-proof encoding.
 
 A button's whole state is in its id: `L|<action>|<session id>` or `L|<action>|<session id>|<job
-id>`. Discord's custom_id holds at most 100 characters and Telegram's callback_data at most 64
-bytes (docs/buttons.md); ids are short hex strings, so a press is parsed with no memory of the
-message and still works after a restart.
+id>`. Discord's custom_id holds at most 100 characters (discord.py `ui.Button`) and Telegram's
+callback_data at most 64 bytes (docs/bot-conventions.md §1); ids are short hex strings, so a press
+is parsed with no memory of the message and still works after a restart (docs/buttons.md).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 PREFIX = "L"
-MAX_DATA_BYTES = 64  # Telegram callback_data (Bot API InlineKeyboardButton); Discord allows 100
+MAX_DATA_BYTES = 64  # Telegram callback_data (docs/bot-conventions.md §1); Discord allows 100
 PATTERN = r"^L\|(?P<action>[a-z<>+-])\|(?P<session>[0-9a-f]{1,20})(?:\|(?P<job>[0-9a-f]{1,20}))?$"
 _COMPILED = re.compile(PATTERN)
 

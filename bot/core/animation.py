@@ -16,7 +16,7 @@ SIDE = 480  # px, the animation's longest side
 FADE_FRAMES = 6  # frames between the two pictures
 HOLD_MS = 1200  # how long each end is shown
 FADE_MS = 90  # each frame of the dissolve
-MAX_BYTES = 8 * 2**20  # under Discord's 10 MiB default upload limit (docs/buttons.md), with room
+MAX_BYTES = 8 * 2**20  # under Discord's 10 MiB default upload limit (docs/bot-conventions.md §1)
 
 
 def before_after_frames(before: Image.Image, after: Image.Image,
