@@ -31,5 +31,5 @@ def test_exif_orientation_is_applied(load):
 
 
 def test_not_an_image_is_one_clear_error():
-    with pytest.raises(ImageError, match="not a readable image"):
+    with pytest.raises(ImageError, match="not an image"):
         load_rgb(b"certainly not a picture")
