@@ -17,18 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
 from bot.core.loop_state import LoopState
 from harmonize.cutout import cut_out
 from harmonize.cutout.alpha import has_meaningful_alpha
 from harmonize.cutout.factory import auto_method
 from harmonize.cutout.removebg import api_key_from_env
+from harmonize.imageio import ImageError, read_object, read_painting
 from harmonize.placement import compose
 from harmonize.types import Placement
 
-PREVIEW_SIDE = 768  # px, the preview's longest side: legible in a chat, quick to send
-CUTOUT_SIDE = 1024  # px: the photo is cut out at this longest side; jobs paint at 700 at most
+PREVIEW_PIXELS = 768 * 576  # the preview: legible in a chat, quick to send
+CUTOUT_PIXELS = 1024 * 768  # the photo is cut out at this size; jobs paint at 700 px at most
 JPEG_QUALITY = 85
 CACHED_SESSIONS = 16  # sessions whose images stay in memory (a few MB each)
 
@@ -50,23 +51,10 @@ class Preview:
 class _Images:
     """One session's decoded inputs and cut-outs; `lock` serialises work on them."""
 
-    painting: np.ndarray  # (H, W, 3) float32 in [0, 1], longest side PREVIEW_SIDE
-    photo: np.ndarray  # (h, w, 3|4) uint8, longest side CUTOUT_SIDE
+    painting: np.ndarray  # (H, W, 3) float32 in [0, 1], at most PREVIEW_PIXELS
+    photo: np.ndarray  # (h, w, 3|4) uint8, at most CUTOUT_PIXELS
     cutouts: dict[str, np.ndarray] = field(default_factory=dict)  # method -> (h, w, 4) uint8
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def read_reduced(path: Path, max_side: int, keep_alpha: bool) -> np.ndarray:
-    """An image file as uint8 (h, w, 3), or (h, w, 4) when `keep_alpha` and it has transparency,
-    upright (EXIF) and shrunk to `max_side`; JPEGs are decoded at a reduced scale (fast)."""
-    with Image.open(path) as image:
-        image.draft("RGB", (max_side, max_side))  # JPEG DCT scaling; a no-op for other formats
-        upright = ImageOps.exif_transpose(image)
-        alpha = keep_alpha and (upright.mode in ("RGBA", "LA", "PA")
-                                or "transparency" in upright.info)
-        converted = upright.convert("RGBA" if alpha else "RGB")
-    converted.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
-    return np.asarray(converted, dtype=np.uint8)
 
 
 def available_methods(photo: np.ndarray) -> tuple[str, ...]:
@@ -156,9 +144,19 @@ class PreviewRenderer:
 
 
 def _load(painting: Path, photo: Path) -> _Images:
-    """Decode both inputs at preview and cut-out sizes."""
-    canvas = read_reduced(painting, PREVIEW_SIDE, keep_alpha=False).astype(np.float32) / 255.0
-    return _Images(canvas, read_reduced(photo, CUTOUT_SIDE, keep_alpha=True))
+    """Decode both inputs at preview and cut-out sizes (the engine's reader: upright, and
+    JPEGs decoded at a reduced scale, which is what makes 12-megapixel photos fast).
+
+    Raises FileNotFoundError when a file is gone (the session was deleted), PreviewError when a
+    picture cannot be used."""
+    for path in (painting, photo):
+        if not path.is_file():
+            raise FileNotFoundError(path)
+    try:
+        return _Images(read_painting(painting, "The painting", PREVIEW_PIXELS),
+                       read_object(photo, "The object photo", CUTOUT_PIXELS))
+    except ImageError as error:
+        raise PreviewError(error.message) from error
 
 
 def _cutout(images: _Images, method: str) -> tuple[np.ndarray, str]:

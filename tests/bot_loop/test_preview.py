@@ -9,7 +9,7 @@ import pytest
 
 import bot.core.preview as preview_module
 from bot.core.loop_state import LoopState, moved
-from bot.core.preview import PREVIEW_SIDE, PreviewError, PreviewRenderer
+from bot.core.preview import PREVIEW_PIXELS, PreviewError, PreviewRenderer
 
 from .images import OBJECT_RGB, PAINTING_RGB, cutout_bytes, decode, painting_bytes, photo_bytes, write
 
@@ -36,7 +36,7 @@ async def test_the_object_is_where_the_state_puts_it(tmp_path: Path, renderer) -
     state = LoopState(x=0.3, y=0.4, height=0.4)
     shown = await renderer.render("s1", painting, photo, state)
     image = decode(shown.image)
-    assert max(image.shape[:2]) <= PREVIEW_SIDE and shown.image[:2] == b"\xff\xd8"  # a JPEG
+    assert image.shape[0] * image.shape[1] <= PREVIEW_PIXELS and shown.image[:2] == b"\xff\xd8"  # a JPEG
     assert shown.method == "alpha" and shown.methods[0] == "alpha"
     assert _close(_colour_at(image, 0.3, 0.4), OBJECT_RGB)
     assert _close(_colour_at(image, 0.7, 0.4), PAINTING_RGB)
@@ -70,9 +70,9 @@ async def test_moves_reuse_the_cut_out(tmp_path: Path, renderer,
 async def test_a_photo_without_an_object_is_refused_with_a_message(tmp_path: Path,
                                                                      renderer) -> None:
     painting = write(tmp_path, "painting.jpg", painting_bytes())
-    empty = write(tmp_path, "object.png", _transparent_png())
+    flat = write(tmp_path, "object.png", _flat_png())
     with pytest.raises(PreviewError, match=r"\w"):
-        await renderer.render("s1", painting, empty, LoopState(method="alpha"))
+        await renderer.render("s1", painting, flat, LoopState(method="alpha"))
 
 
 async def test_forgotten_sessions_are_decoded_again(tmp_path: Path, renderer) -> None:
@@ -85,11 +85,12 @@ async def test_forgotten_sessions_are_decoded_again(tmp_path: Path, renderer) ->
         await renderer.render("s1", painting, photo, LoopState())
 
 
-def _transparent_png() -> bytes:
+def _flat_png() -> bytes:
+    """An opaque picture: nothing for the alpha method to cut out."""
     import io
 
     from PIL import Image
 
     buffer = io.BytesIO()
-    Image.new("RGBA", (50, 50), (0, 0, 0, 0)).save(buffer, "PNG")
+    Image.new("RGBA", (50, 50), (10, 10, 10, 255)).save(buffer, "PNG")
     return buffer.getvalue()
