@@ -1,26 +1,23 @@
-"""One status message per job, edited in place: only when its text changes, at most every few s.
+"""A job's status message on Telegram: the shared StatusEditor with Telegram's edit call.
 
-Telegram allows about one message per second per chat and 20 per minute per group (Bot FAQ), so
-progress is coalesced: `show` only records the wanted text, a background task edits the message
-with the latest one when the interval allows, and waits out RetryAfter instead of spamming.
+Telegram allows about one message per second per chat and 20 per minute per group
+(docs/bot-conventions.md §1), so edits go through bot.core.status_editor: only changes, at most
+one per interval, RetryAfter waited out.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import datetime as dtm
-import logging
-import math
-import time
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
-log = logging.getLogger(__name__)
+from bot.core.status_editor import CannotEdit, RetryLater, StatusEditor, Timer
 
-STATUS_EDIT_INTERVAL_S = 3.0  # seconds between two edits of one status message (BOTS.md §1)
-MAX_EDIT_FAILURES = 5  # network errors in a row before an edit is given up
+STATUS_EDIT_INTERVAL_S = 3.0  # seconds between two edits of one status message (docs/bot-conventions.md §1)
+
+Content = tuple[str, InlineKeyboardMarkup | None]  # a text and its buttons
 
 
 def retry_after_seconds(error: RetryAfter) -> float:
@@ -30,90 +27,46 @@ def retry_after_seconds(error: RetryAfter) -> float:
 
 
 class StatusMessage:
-    """A bot message in `chat_id` that shows one job's state; edited by a background task."""
+    """A bot message in `chat_id` that shows one job's state (text and buttons)."""
 
     def __init__(self, bot: Bot, chat_id: int, message_id: int,
-                 interval_s: float = STATUS_EDIT_INTERVAL_S) -> None:
+                 interval_s: float = STATUS_EDIT_INTERVAL_S, timer: Timer | None = None) -> None:
         self.bot = bot
         self.chat_id = chat_id
         self.message_id = message_id
-        self.interval_s = interval_s
-        self._wanted: tuple[str, InlineKeyboardMarkup | None] | None = None
-        self._shown: tuple[str, InlineKeyboardMarkup | None] | None = None
-        self._next_edit_at = -math.inf
-        self._final = False
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._editor: StatusEditor[Content] = StatusEditor(
+            self._edit, interval_s, timer, name=f"status {message_id} in chat {chat_id}")
 
     @property
     def text(self) -> str | None:
         """The text last shown (None before the first edit)."""
-        return None if self._shown is None else self._shown[0]
+        shown = self._editor.shown
+        return None if shown is None else shown[0]
 
     def show(self, text: str, markup: InlineKeyboardMarkup | None = None) -> None:
         """Show `text` (and buttons) at the next allowed edit; ignored after `finish`."""
-        if self._final:
-            return
-        self._wanted = (text, markup)
-        self._kick()
+        self._editor.show((text, markup))
 
     def finish(self, text: str) -> asyncio.Task[None]:
         """Show a last text (no buttons) at once, then stop; returns the task to await if needed."""
-        self._wanted = (text, None)
-        self._final = True
-        return self._kick()
-
-    def _kick(self) -> asyncio.Task[None]:
-        """Make sure the editing task runs and notices the new text."""
-        self._wake.set()
-        if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._edit_loop(), name=f"status-{self.message_id}")
-        return self._task
+        return self._editor.finish((text, None))
 
     async def close(self) -> None:
-        """Stop the editing task without a last edit (shutdown)."""
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
+        """Stop editing without a last edit (shutdown)."""
+        await self._editor.close()
 
-    async def _edit_loop(self) -> None:
-        """Edit the message until it shows the wanted text."""
-        failures = 0
-        while self._wanted is not None and self._wanted != self._shown:
-            wait = self._next_edit_at - time.monotonic()
-            if wait > 0 and not self._final:
-                self._wake.clear()
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), wait)
-                continue
-            wanted = self._wanted
-            try:
-                await self.bot.edit_message_text(
-                    wanted[0], chat_id=self.chat_id, message_id=self.message_id,
-                    reply_markup=wanted[1],
-                )
-            except RetryAfter as error:
-                delay = retry_after_seconds(error)
-                log.warning("status %s: flood control, next edit in %.0f s", self.message_id, delay)
-                await asyncio.sleep(delay)
-                continue
-            except BadRequest as error:
-                if "not modified" not in error.message.lower():
-                    log.warning("status %s in chat %s cannot be edited (%s); giving up",
-                                self.message_id, self.chat_id, error.message)
-                    return
-            except NetworkError as error:
-                failures += 1
-                if failures >= MAX_EDIT_FAILURES:
-                    log.warning("status %s: giving up after %d errors (%s)", self.message_id,
-                                failures, error)
-                    return
-                await asyncio.sleep(self.interval_s)
-                continue
-            except TelegramError as error:
-                log.warning("status %s cannot be edited (%s); giving up", self.message_id, error)
-                return
-            failures = 0
-            self._shown = wanted
-            self._next_edit_at = time.monotonic() + self.interval_s
+    async def _edit(self, content: Content) -> None:
+        """One editMessageText, its errors told to the editor in its own terms."""
+        text, markup = content
+        try:
+            await self.bot.edit_message_text(text, chat_id=self.chat_id, message_id=self.message_id,
+                                             reply_markup=markup)
+        except RetryAfter as error:
+            raise RetryLater(retry_after_seconds(error)) from error
+        except BadRequest as error:
+            if "not modified" not in error.message.lower():  # e.g. shown already before a restart
+                raise CannotEdit(error.message) from error
+        except NetworkError:
+            raise  # transient: the editor retries
+        except TelegramError as error:
+            raise CannotEdit(str(error)) from error
