@@ -28,7 +28,8 @@ class JobOptions:
 
     x, y: the object's centre in [0, 1]; height: its height as a fraction of the painting's
     height in (0, 1]; tau: pass-2 style weight > 0 or "auto", None for the engine default;
-    preset: a quality preset name from settings, None for the default preset.
+    preset: a quality preset name from settings, None for the default preset; likeness: how
+    much of the object's own look to keep, in [0, 1]; seed: the random seed (None: defaults).
     """
 
     x: float = 0.5
@@ -36,6 +37,8 @@ class JobOptions:
     height: float = 1.0 / 3.0
     tau: float | Literal["auto"] | None = None
     preset: str | None = None
+    likeness: float | None = None
+    seed: int | None = None
 
 
 @dataclass(frozen=True)

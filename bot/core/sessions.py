@@ -1,6 +1,6 @@
 """Sessions of the chat loop: the two uploads kept for a while, so buttons work without re-sending.
 
-A session holds the painting and the object photo (files under <storage>/sessions/<id>/), its
+A session holds the painting and the object photo (files under <storage>/loop-sessions/<id>/), its
 owner and chat, the front end's context string, and the current LoopState; each job a session
 queues is recorded with its parent job and its own state, so the buttons under any result can
 start from it. Everything is in the bot's SQLite database (own tables, own connection), so a
@@ -42,7 +42,9 @@ CREATE TABLE IF NOT EXISTS loop_jobs (
 );
 CREATE INDEX IF NOT EXISTS loop_jobs_by_session ON loop_jobs (session_id);
 """
-SESSIONS_FOLDER = "sessions"  # under the bot's storage_dir; job folders are hex ids
+# Under the bot's storage_dir. Not alphanumeric, so never taken for a job's folder (FileStore's
+# job ids are alphanumeric, and its orphan sweep only looks at such folders).
+SESSIONS_FOLDER = "loop-sessions"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,296 @@
+"""The chat loop (issue 16): upload -> preview in seconds -> move and resize -> Paint it -> result
+-> lighter, stronger, more likeness, a better quality, another seed -> result, ...
+
+Front ends call `open` with the two uploads and `press` with a parsed button; both answer with
+what to show. Previews never touch the harmonization queue; every press that paints goes
+through `HarmonizeService.submit`, so the limits count it like any job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from bot.core.actions import Action, Press
+from bot.core.chat_defaults import NAMES as DEFAULT_NAMES
+from bot.core.chat_defaults import ChatDefaults, ChatDefaultsStore, parse_value
+from bot.core.errors import BotError, InvalidImage, InvalidOptions, NotAllowed
+from bot.core.jobs import JobOptions, Requester, Submission
+from bot.core.loop_state import (
+    LoopState,
+    moved,
+    next_method,
+    reliked,
+    reseeded,
+    resized,
+    restyled,
+    upgraded,
+)
+from bot.core.preview import Preview, PreviewError, PreviewRenderer
+from bot.core.service import HarmonizeService
+from bot.core.sessions import LoopJob, Session, SessionStore
+from bot.core.validation import validate_image
+
+log = logging.getLogger(__name__)
+
+EXPIRED = "This result expired: send the pictures again."
+NOT_YOURS = ("These buttons belong to whoever sent the pictures. An admin can let everyone here "
+             "use them (shared buttons).")
+AT_THE_END = {
+    Action.LIGHTER: "This is already the lightest style.",
+    Action.STRONGER: "This is already the strongest style.",
+    Action.LESS_LIKE: "The object already keeps none of its own look.",
+    Action.MORE_LIKE: "The object already keeps all of its own look.",
+    Action.UPGRADE: "This is already the best quality.",
+}
+MOVES = {Action.LEFT: (-1, 0), Action.RIGHT: (1, 0), Action.UP: (0, -1), Action.DOWN: (0, 1)}
+
+
+class SessionExpired(BotError):
+    """The session's pictures are gone (expired or deleted)."""
+
+
+@dataclass(frozen=True)
+class PreviewShown:
+    """A preview to show: its image, the session (id, state) and the methods the photo allows."""
+
+    session: Session
+    preview: Preview
+
+
+@dataclass(frozen=True)
+class Painting:
+    """A press queued a job: its submission, the state it paints, and its parent job."""
+
+    submission: Submission
+    state: LoopState
+    parent_job_id: str | None
+
+
+@dataclass(frozen=True)
+class Discarded:
+    """The preview was dropped (its pictures deleted)."""
+
+
+PressOutcome = PreviewShown | Painting | Discarded
+
+
+class ChatLoop:
+    """Sessions, previews and the buttons' effects, over one started HarmonizeService."""
+
+    def __init__(self, service: HarmonizeService, clock: Callable[[], float] = time.time,
+                 renderer: PreviewRenderer | None = None) -> None:
+        settings = service.settings
+        self.service = service
+        self.clock = clock
+        self.sessions = SessionStore(settings.database_path, settings.storage_dir,
+                                     settings.session_hours * 3600.0)
+        self.defaults = ChatDefaultsStore(settings.database_path)
+        self.renderer = renderer if renderer is not None else PreviewRenderer()
+        self._janitor: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Open the tables and start expiring old sessions every cleanup interval."""
+        await self.sessions.open()
+        await self.defaults.open()
+        self._janitor = asyncio.create_task(self._expire_forever(), name="painterly-sessions")
+
+    async def stop(self) -> None:
+        """Stop the janitor and the preview threads; close the tables."""
+        if self._janitor is not None:
+            self._janitor.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._janitor
+        await asyncio.to_thread(self.renderer.close)
+        await self.sessions.close()
+        await self.defaults.close()
+
+    # ------------------------------------------------------------------ front-end API
+
+    async def open(self, requester: Requester, painting: bytes, object_image: bytes,
+                   context: str = "", choice: JobOptions | None = None) -> PreviewShown:
+        """Keep the uploads as a new session and render its first preview.
+
+        `choice`: what the user typed (placement, strength, quality); the chat's defaults fill
+        the rest. Raises InvalidImage (also when no object is found) or InvalidOptions.
+        """
+        settings = self.service.settings
+        formats = []
+        for data, what in ((painting, "painting"), (object_image, "object image")):
+            formats.append(await asyncio.to_thread(validate_image, data, what,
+                                                   settings.max_image_bytes,
+                                                   settings.max_image_pixels))
+        defaults = await self.defaults.get(requester.platform, requester.chat_id)
+        state = self._first_state(defaults, choice)
+        session = await self.sessions.create(
+            requester.platform, requester.user_id, requester.chat_id, context, state,
+            painting, formats[0], object_image, formats[1], self.clock())
+        try:
+            return await self._render(session, state)
+        except BotError:
+            await self._drop(session.session_id)
+            raise
+
+    async def press(self, requester: Requester, press: Press, context: str = "") -> PressOutcome:
+        """Apply one button press; `context` is the front end's job context for presses that
+        queue a job (Action.queues_job). Raises SessionExpired, NotAllowed, InvalidOptions and
+        the limits' errors (QuotaExceeded, RateLimited, QueueFull)."""
+        session = await self._session_for(requester, press.session_id)
+        if press.action in (Action.PLACE, *AT_THE_END, Action.RESEED):
+            return await self._press_result(requester, session, press, context)
+        state = session.state
+        if press.action in MOVES:
+            return await self._render(session, moved(state, *MOVES[press.action]))
+        if press.action in (Action.BIGGER, Action.SMALLER):
+            return await self._render(session, resized(state, 1 if press.action is Action.BIGGER
+                                                       else -1))
+        if press.action is Action.METHOD:
+            shown = await self._render(session, state)
+            method = next_method(shown.preview.method, shown.preview.methods)
+            if method == shown.preview.method:
+                raise InvalidOptions("No other way to cut this photo out is available here.")
+            return await self._render(session, state.replace(method=method))
+        if press.action is Action.PAINT:
+            return await self._paint(requester, session, state, None, context)
+        if press.action is Action.DISCARD:
+            await self._drop(session.session_id)
+            return Discarded()
+        raise InvalidOptions("That button does nothing here.")
+
+    async def job(self, job_id: str) -> LoopJob | None:
+        """The loop's record of a job (its session, parent and state); None for other jobs."""
+        return await self.sessions.job(job_id)
+
+    async def delete_user_data(self, requester: Requester) -> int:
+        """Delete every session (pictures included) of the requester at once; return how many."""
+        ids = await self.sessions.delete_user(requester.platform, requester.user_id)
+        for session_id in ids:
+            self.renderer.forget(session_id)
+        return len(ids)
+
+    async def chat_defaults(self, platform: str, chat_id: str) -> ChatDefaults:
+        """The defaults admins set for a chat."""
+        return await self.defaults.get(platform, chat_id)
+
+    async def set_chat_default(self, requester: Requester, name: str,
+                               value: str | None) -> ChatDefaults:
+        """Set (value None: reset) one default of the requester's chat; admins and owners only."""
+        if not self.service.is_admin_of(requester, requester.platform, requester.chat_id):
+            raise NotAllowed("Only admins of this chat can change its defaults.")
+        if name not in DEFAULT_NAMES:
+            raise InvalidOptions(f"Unknown default {name!r}; the defaults are: "
+                                 f"{', '.join(DEFAULT_NAMES)}.")
+        parsed = None if value is None else parse_value(name, value, self.service.preset_names)
+        await self.defaults.set(requester.platform, requester.chat_id, name, parsed)
+        return await self.defaults.get(requester.platform, requester.chat_id)
+
+    async def purge_expired(self) -> int:
+        """Delete sessions whose window has ended; return how many."""
+        ids = await self.sessions.delete_expired(self.clock())
+        for session_id in ids:
+            self.renderer.forget(session_id)
+        if ids:
+            log.info("expired %d loop session(s)", len(ids))
+        return len(ids)
+
+    # ------------------------------------------------------------------ internals
+
+    def _first_state(self, defaults: ChatDefaults, choice: JobOptions | None) -> LoopState:
+        """The bot's defaults, then the chat's, then what the user typed."""
+        state = defaults.apply(LoopState(preset=self.service.default_preset))
+        if choice is None:
+            return state
+        changes: dict[str, object] = {"x": choice.x, "y": choice.y, "height": choice.height}
+        if choice.tau is not None:
+            changes["tau"] = choice.tau
+        if choice.preset is not None:
+            changes["preset"] = choice.preset
+        return state.replace(**changes)
+
+    async def _session_for(self, requester: Requester, session_id: str) -> Session:
+        """The live session a press acts on, if the requester may press its buttons."""
+        session = await self.sessions.get(session_id)
+        if session is None or session.expires_at < self.clock():
+            raise SessionExpired(EXPIRED)
+        owner = (requester.platform, requester.user_id) == (session.platform, session.user_id)
+        if not owner and not self.service.is_admin_of(requester, session.platform,
+                                                       session.chat_id):
+            same_chat = (requester.platform, requester.chat_id) == (session.platform,
+                                                                    session.chat_id)
+            defaults = await self.defaults.get(session.platform, session.chat_id)
+            if not (same_chat and defaults.shared_buttons):
+                raise NotAllowed(NOT_YOURS)
+        return session
+
+    async def _render(self, session: Session, state: LoopState) -> PreviewShown:
+        """Render `state`, then save it (with the method the render used) as the session's."""
+        try:
+            preview = await self.renderer.render(session.session_id, session.painting_path,
+                                                 session.object_path, state)
+        except PreviewError as error:
+            raise InvalidImage(str(error)) from error
+        except OSError as error:
+            log.warning("session %s: its pictures are unreadable (%s)", session.session_id, error)
+            raise SessionExpired(EXPIRED) from error
+        state = state.replace(method=preview.method)
+        await self.sessions.update(session.session_id, state, self.clock())
+        shown = Session(**{**session.__dict__, "state": state})
+        return PreviewShown(shown, preview)
+
+    async def _press_result(self, requester: Requester, session: Session, press: Press,
+                            context: str) -> PressOutcome:
+        """A button under a result: back to the preview, or a new job linked to that result."""
+        assert press.job_id is not None  # parse_press guarantees it for result buttons
+        job = await self.sessions.job(press.job_id)
+        if job is None or job.session_id != session.session_id:
+            raise SessionExpired(EXPIRED)
+        state = job.state
+        if press.action is Action.PLACE:
+            return await self._render(session, state)
+        changed = {
+            Action.LIGHTER: lambda: restyled(state, -1),
+            Action.STRONGER: lambda: restyled(state, 1),
+            Action.LESS_LIKE: lambda: reliked(state, -1),
+            Action.MORE_LIKE: lambda: reliked(state, 1),
+            Action.UPGRADE: lambda: upgraded(state, self.service.preset_names),
+            Action.RESEED: lambda: reseeded(state),
+        }[press.action]()
+        if changed is None or changed == state:
+            raise InvalidOptions(AT_THE_END[press.action])
+        return await self._paint(requester, session, changed, job.job_id, context)
+
+    async def _paint(self, requester: Requester, session: Session, state: LoopState,
+                     parent: str | None, context: str) -> Painting:
+        """Queue the harmonization of `state`: the painting and the session's cut-out."""
+        try:
+            cutout = await self.renderer.cutout_png(session.session_id, session.painting_path,
+                                                    session.object_path, state.method)
+        except PreviewError as error:
+            raise InvalidImage(str(error)) from error
+        painting = await asyncio.to_thread(session.painting_path.read_bytes)
+        options = JobOptions(x=state.x, y=state.y, height=state.height, tau=state.tau,
+                             preset=state.preset, likeness=state.likeness, seed=state.seed)
+        submission = await self.service.submit(requester, painting, cutout, options, context)
+        await self.sessions.add_job(LoopJob(submission.job_id, session.session_id, parent, state),
+                                    self.clock())
+        log.info("session %s queued job %s (parent %s)", session.session_id, submission.job_id,
+                 parent)
+        return Painting(submission, state, parent)
+
+    async def _drop(self, session_id: str) -> None:
+        """Delete a session and forget its images."""
+        self.renderer.forget(session_id)
+        await self.sessions.delete(session_id)
+
+    async def _expire_forever(self) -> None:
+        """Purge expired sessions every cleanup interval."""
+        while True:
+            try:
+                await self.purge_expired()
+            except Exception:
+                log.exception("expiring loop sessions failed")
+            await asyncio.sleep(self.service.settings.cleanup_interval_s)
