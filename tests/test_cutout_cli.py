@@ -80,9 +80,9 @@ def test_bad_options_exit_with_one_line(tmp_path: Path, args: list[str], message
 @pytest.mark.parametrize(
     ("setup", "message"),
     [
-        ("text", "is not a readable image"),
+        ("text", "is not an image"),
         ("missing", "file not found"),
-        ("truncated", "damaged or truncated"),
+        ("truncated", "damaged or incomplete"),
     ],
 )
 def test_bad_files_exit_with_one_line(tmp_path: Path, setup: str, message: str) -> None:

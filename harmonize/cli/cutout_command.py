@@ -5,12 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
-import numpy as np
 import typer
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image
 
 from harmonize.cli.errors import user_errors
 from harmonize.cutout import METHODS, Box, CutoutError, cut_out
+from harmonize.imageio import read_object
 
 
 def cutout(
@@ -33,27 +33,12 @@ def cutout(
             raise CutoutError(f"--out {out} must end in .png: the cut-out needs transparency.")
         if not out.parent.is_dir():
             raise CutoutError(f"--out {out}: the folder {out.parent} does not exist.")
-        rgba = cut_out(read_photo(object), method=method, box=parse_box(box))
+        rgba = cut_out(read_object(object), method=method, box=parse_box(box))
         try:
             Image.fromarray(rgba, "RGBA").save(out, format="PNG")
         except OSError as error:
             raise CutoutError(f"Cannot write {out}: {error.strerror or error}.") from error
     typer.echo(f"Wrote {out} ({rgba.shape[1]}x{rgba.shape[0]}).")
-
-
-def read_photo(path: Path) -> np.ndarray:
-    """(h, w, 3) or, when it has transparency, (h, w, 4) uint8, upright per its EXIF orientation."""
-    if not path.is_file():
-        raise CutoutError(f"{path}: file not found.")
-    try:
-        with Image.open(path) as image:
-            upright = ImageOps.exif_transpose(image)
-            has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
-            return np.asarray(upright.convert("RGBA" if has_alpha else "RGB"), dtype=np.uint8)
-    except (UnidentifiedImageError, Image.DecompressionBombError) as error:
-        raise CutoutError(f"{path} is not a readable image (PNG, JPEG or WebP).") from error
-    except OSError as error:
-        raise CutoutError(f"{path} is damaged or truncated: {error}.") from error
 
 
 def parse_box(text: str | None) -> Box | None:

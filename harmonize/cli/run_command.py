@@ -10,11 +10,20 @@ import typer
 from harmonize.cli.errors import user_errors
 from harmonize.cli.progress_bars import StageBars
 from harmonize.harmonizer import Harmonizer
-from harmonize.imageio import load_mask, load_rgb, load_rgba
+from harmonize.cli.run_plan import default_preset, estimate_line, prepare_out
+from harmonize.device import pick_device
+from harmonize.imageio import WORKING_PIXELS, load_mask, read_object, read_painting
 from harmonize.outputs import write_outputs
 from harmonize.presets import preset_options
 from harmonize.options import HarmonizeOptions
 from harmonize.types import Placement
+
+
+def torch_threads() -> int:
+    """The number of CPU threads torch computes with."""
+    import torch
+
+    return torch.get_num_threads()
 
 
 def parse_tau(value: str) -> float | str:
@@ -38,11 +47,12 @@ def run(
     x: float = typer.Option(Placement.x, help="--object: centre x as a fraction of the painting's width."),
     y: float = typer.Option(Placement.y, help="--object: centre y as a fraction of the painting's height."),
     height: float = typer.Option(Placement.height, help="--object: object height as a fraction of the painting's height."),
-    preset: str = typer.Option("paper", help="Starting settings: 'paper' (the authors') or 'fast' (README, performance); the options below override it."),
+    preset: Optional[str] = typer.Option(None, help="Starting settings: 'paper' (the authors') or 'fast' (README, performance); the options below override it. Default: fast on a CPU, paper on a GPU."),
     size: int = typer.Option(HarmonizeOptions.size, help="Longest side of the working size, px (paper: 700)."),
     tau: str = typer.Option(str(HarmonizeOptions.tau), help="Pass-2 style weight tau (paper: 1-10), or 'auto'."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
     seed: int = typer.Option(HarmonizeOptions.seed, help="Random seed."),
+    likeness: Optional[float] = typer.Option(None, help="How much of the object's own colours and shading to keep, 0 (the authors' method) to 1 (default: the preset's)."),
     iters1: Optional[int] = typer.Option(None, help="Pass-1 L-BFGS iterations (paper: 1000; default: the preset's)."),
     iters2: Optional[int] = typer.Option(None, help="Pass-2 L-BFGS iterations (paper: 1000; default: the preset's)."),
     coarse_scale: Optional[float] = typer.Option(None, help="Run pass 1 (and --coarse-iters2 of pass 2) at this fraction of --size; their change is upsampled (paper: 1)."),
@@ -52,28 +62,38 @@ def run(
 ) -> None:
     """Harmonize a pasted object with a painting (Deep Painterly Harmonization)."""
     with user_errors():
-        chosen = dict(iters1=iters1, iters2=iters2, coarse_scale=coarse_scale, coarse_iters2=coarse_iters2)
+        device_type = pick_device(device).type
+        preset = preset or default_preset(device_type)
+        chosen = dict(iters1=iters1, iters2=iters2, coarse_scale=coarse_scale, coarse_iters2=coarse_iters2,
+                      likeness=likeness)
         options = preset_options(
             preset, size=size, tau=parse_tau(tau), seed=seed, post=post,
             **{k: v for k, v in chosen.items() if v is not None},
         )
-        harmonizer = Harmonizer(str(weights) if weights else None, device)
-        bars = StageBars()
+        prepare_out(out)
         inputs = {"painting": str(painting)}
         if object is not None:
             if composite is not None or mask is not None:
                 raise ValueError("Give either --object or --composite with --mask, not both.")
-            from harmonize.cutout import cut_out
-
-            rgba = cut_out(load_rgba(object), method=method)
+            canvas, photo = read_painting(painting), read_object(object)
             inputs.update(object=str(object), method=method)
-            result = harmonizer.run_object(load_rgb(painting), rgba, Placement(x, y, height), options, bars)
         elif composite is not None and mask is not None:
-            loose = load_mask(dilated_mask) if dilated_mask else None
+            canvas, naive = read_painting(painting), read_painting(composite)
+            tight = load_mask(mask, WORKING_PIXELS)
+            loose = load_mask(dilated_mask, WORKING_PIXELS) if dilated_mask else None
             inputs.update(composite=str(composite), mask=str(mask), dilated_mask=str(dilated_mask or ""))
-            result = harmonizer.run(load_rgb(painting), load_rgb(composite), load_mask(mask), loose, options, bars)
         else:
             raise ValueError("Give --object, or --composite together with --mask.")
+        typer.echo(estimate_line(preset, options, device_type, torch_threads()), err=True)
+        harmonizer = Harmonizer(str(weights) if weights else None, device)
+        bars = StageBars()
+        if object is not None:
+            from harmonize.cutout import cut_out
+
+            rgba = cut_out(photo, method=method)
+            result = harmonizer.run_object(canvas, rgba, Placement(x, y, height), options, bars)
+        else:
+            result = harmonizer.run(canvas, naive, tight, loose, options, bars)
         bars.close()
         write_outputs(result, options, out, inputs)
     typer.echo(f"wrote {out}/ (pass 1 {result.seconds['pass1']:.0f} s, pass 2 {result.seconds['pass2']:.0f} s)")

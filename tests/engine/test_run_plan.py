@@ -1,0 +1,88 @@
+"""`harmonize run` settles its output folder, preset and estimate before any computing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+import harmonize.cli.run_command as run_command
+from harmonize.cli.main import app
+from harmonize.cli.run_plan import default_preset, estimated_seconds
+from harmonize.presets import preset_options
+
+runner = CliRunner()
+
+
+class NoComputing:
+    """Stands in for the Harmonizer: building one means computing was about to start."""
+
+    built = 0
+
+    def __init__(self, *args, **kwargs) -> None:
+        NoComputing.built += 1
+        raise ValueError("computing started")
+
+
+@pytest.fixture
+def pictures(tmp_path, monkeypatch):
+    """A painting and an object photo; the Harmonizer replaced by NoComputing."""
+    monkeypatch.setattr(run_command, "Harmonizer", NoComputing)
+    NoComputing.built = 0
+    rng = np.random.default_rng(0)
+    paths = {}
+    for name in ("painting", "object"):
+        paths[name] = tmp_path / f"{name}.png"
+        Image.fromarray((rng.random((48, 64, 3)) * 255).astype(np.uint8)).save(paths[name])
+    return paths
+
+
+def run(pictures, out, *extra):
+    return runner.invoke(app, ["run", "--painting", str(pictures["painting"]), "--object",
+                               str(pictures["object"]), "--out", str(out), *map(str, extra)])
+
+
+def test_an_out_that_is_a_file_fails_before_computing(pictures, tmp_path) -> None:
+    existing = tmp_path / "result.png"
+    existing.write_bytes(b"keep me")
+    result = run(pictures, existing)
+    assert result.exit_code == 2 and NoComputing.built == 0
+    assert result.output.strip() == f"error: --out {existing} is a file; give a folder (it is created if missing)."
+    assert existing.read_bytes() == b"keep me"
+
+
+def test_an_out_under_a_file_fails_before_computing(pictures, tmp_path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run(pictures, blocker / "out")
+    assert result.exit_code == 2 and NoComputing.built == 0
+    assert result.output.startswith(f"error: --out {blocker / 'out'} cannot be created")
+
+
+def test_the_cpu_default_is_the_fast_preset_and_its_estimate_comes_first(pictures, tmp_path) -> None:
+    result = run(pictures, tmp_path / "out", "--device", "cpu")
+    first = result.output.splitlines()[0]
+    assert first.startswith("preset fast, 700 px, 30 + 50 iterations on the CPU") and "about" in first
+    assert NoComputing.built == 1
+
+
+def test_an_explicit_preset_wins(pictures, tmp_path) -> None:
+    result = run(pictures, tmp_path / "out", "--device", "cpu", "--preset", "paper")
+    assert result.output.startswith("preset paper, 700 px, 1000 + 1000 iterations")
+
+
+def test_default_presets_by_device() -> None:
+    assert default_preset("cpu") == "fast" and default_preset("cuda") == "paper"
+
+
+@pytest.mark.parametrize("preset, measured_s", [("fast", 111), ("paper", 2600)])
+def test_the_estimate_reproduces_the_readme_measurements(preset, measured_s) -> None:
+    """Example 16 at 700 px on 2 threads: fast 111 s; the authors' settings about 2600 s."""
+    assert estimated_seconds(preset_options(preset, size=700), threads=2) == pytest.approx(measured_s, rel=0.15)
+
+
+def test_more_threads_and_smaller_sizes_estimate_less() -> None:
+    options = preset_options("fast", size=700)
+    assert estimated_seconds(options, 4) < estimated_seconds(options, 2)
+    assert estimated_seconds(preset_options("fast", size=350), 2) < estimated_seconds(options, 2) / 3
