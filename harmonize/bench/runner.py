@@ -1,4 +1,4 @@
-"""Runs one example under one preset in a child process, measuring time, memory and quality."""
+"""Runs one bench case under one preset in a child process, measuring time, memory and quality."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Optional, Protocol
 
 import numpy as np
 
@@ -17,13 +18,14 @@ from harmonize.resize import resize_bilinear
 
 DEFAULT_TAU = 5.0  # used when the data folder has no tau.tsv row for an example
 ENGINE_PRESET = {"fast": "fast", "reference": "paper"}  # bench preset -> harmonize.presets name
+SAVED_STAGES = ("pass1", "pass2", "final")
 
 
 @dataclass
 class RunRecord:
-    """What one (example, preset) run measured."""
+    """What one (case, preset) run measured."""
 
-    example: str
+    example: str  # the case's name: an example number, or a pair such as "3 in 16"
     preset: str
     seconds: dict[str, float]
     peak_rss_mib: float
@@ -32,6 +34,28 @@ class RunRecord:
     threads: int = 0  # torch's CPU threads during the run
     size: int = 0  # working size, px
     source: str = ""  # "" when measured in this bench run, else the bench.json it came from
+    inputs: dict[str, str] = field(default_factory=dict)  # painting, naive and masks at the working size
+
+
+@dataclass
+class BenchInputs:
+    """One case's inputs: (H, W, 3) float images in [0, 1] and (H, W) masks of one size."""
+
+    painting: np.ndarray
+    naive: np.ndarray
+    tight: np.ndarray
+    loose: Optional[np.ndarray]  # None: made from `tight` as the paper does
+    tau: float
+    paper_pass2: Optional[np.ndarray] = None  # the authors' pass 2 of this case, any size
+
+
+class BenchCase(Protocol):
+    """What the child process runs: a picklable description that loads its own inputs."""
+
+    name: str
+
+    def inputs(self, size: int) -> BenchInputs:
+        """The case's inputs; `size` is the working size (cases may compose at it)."""
 
 
 def example_tau(data: Path, example: str) -> float:
@@ -45,23 +69,37 @@ def example_tau(data: Path, example: str) -> float:
     return DEFAULT_TAU
 
 
-def _run_in_child(data: str, example: str, preset: str, size: int, out: str) -> RunRecord:
+@dataclass(frozen=True)
+class PaperExample:
+    """Example N of the paper's data: N_target.jpg, N_naive.jpg, N_c_mask.jpg (+ loose mask, results)."""
+
+    data: str
+    name: str
+
+    def inputs(self, size: int) -> BenchInputs:
+        """The example's images at their own size (the engine resizes them)."""
+        folder, n = Path(self.data), self.name
+        loose_path, paper_path = folder / f"{n}_c_mask_dilated.jpg", folder / f"{n}_final_res.png"
+        return BenchInputs(
+            painting=load_rgb(folder / f"{n}_target.jpg"), naive=load_rgb(folder / f"{n}_naive.jpg"),
+            tight=load_mask(folder / f"{n}_c_mask.jpg"), loose=load_mask(loose_path) if loose_path.is_file() else None,
+            tau=example_tau(folder, n), paper_pass2=load_rgb(paper_path) if paper_path.is_file() else None,
+        )
+
+
+def _run_in_child(case: BenchCase, preset: str, size: int, out: str) -> RunRecord:
     import torch
 
+    from harmonize.bench.survival import survival
     from harmonize.harmonizer import Harmonizer
     from harmonize.imageio import save_png
     from harmonize.presets import preset_options
     from harmonize.quality import gram_distance, luminance_ssim
 
-    folder = Path(data)
-    options = preset_options(ENGINE_PRESET[preset], size=size, tau=example_tau(folder, example))
-    painting = load_rgb(folder / f"{example}_target.jpg")
-    naive = load_rgb(folder / f"{example}_naive.jpg")
-    mask = load_mask(folder / f"{example}_c_mask.jpg")
-    loose_path = folder / f"{example}_c_mask_dilated.jpg"
-    loose = load_mask(loose_path) if loose_path.is_file() else None
+    given = case.inputs(size)
+    options = preset_options(ENGINE_PRESET[preset], size=size, tau=given.tau)
     harmonizer = Harmonizer(device="cpu")
-    result = harmonizer.run(painting, naive, mask, loose, options)
+    result = harmonizer.run(given.painting, given.naive, given.tight, given.loose, options)
     net = harmonizer.net
     final = result.final if result.final is not None else result.pass2
     quality = {
@@ -69,25 +107,38 @@ def _run_in_child(data: str, example: str, preset: str, size: int, out: str) -> 
         "gram_result": gram_distance(net, final, result.painting, result.tight_mask),
         "ssim_naive": luminance_ssim(final, result.naive, result.dilated_mask),
     }
-    paper = folder / f"{example}_final_res.png"
-    if paper.is_file():
-        reference = resize_bilinear(load_rgb(paper), *result.naive.shape[:2])
+    if given.paper_pass2 is not None:
+        reference = resize_bilinear(given.paper_pass2, *result.naive.shape[:2])
         quality["ssim_paper_pass2"] = luminance_ssim(result.pass2, reference, result.dilated_mask)
+    for stage in ("pass2", "final"):
+        image = getattr(result, stage)
+        if image is not None:
+            measure = survival(image, result.naive, result.painting, result.tight_mask, result.dilated_mask)
+            quality.update({f"{stage}_{part}": value for part, value in measure.as_dict().items()})
+    stem = Path(out) / f"{case.name.replace(' ', '_')}_{preset}"
     images = {}
-    for name in ("pass1", "pass2", "final"):
+    for name in SAVED_STAGES:
         image = getattr(result, name)
         if image is not None:
-            images[name] = str(Path(out) / f"{example}_{preset}_{name}.png")
+            images[name] = f"{stem}_{name}.png"
             save_png(images[name], image)
+    inputs = {name: f"{stem}_input_{name}.png" for name in ("painting", "naive", "tight_mask", "dilated_mask")}
+    for name, path in inputs.items():
+        save_png(path, getattr(result, name))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
-    return RunRecord(example, preset, {k: round(v, 2) for k, v in result.seconds.items()}, round(peak, 1),
-                     {k: round(v, 4) for k, v in quality.items()}, images, torch.get_num_threads(), size)
+    return RunRecord(case.name, preset, {k: round(v, 2) for k, v in result.seconds.items()}, round(peak, 1),
+                     {k: round(v, 4) for k, v in quality.items()}, images, torch.get_num_threads(), size, "", inputs)
+
+
+def run_case(case: BenchCase, preset: str, size: int, out: Path) -> RunRecord:
+    """One run in a fresh process, so its peak RSS is its own."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(_run_in_child, case, preset, size, str(out)).result()
 
 
 def run_example(data: Path, example: str, preset: str, size: int, out: Path) -> RunRecord:
-    """One run in a fresh process, so its peak RSS is its own."""
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(_run_in_child, str(data), example, preset, size, str(out)).result()
+    """Example `example` of the paper's data, in a fresh process."""
+    return run_case(PaperExample(str(data), example), preset, size, out)
 
 
 def load_records(path: Path, preset: str, size: int) -> dict[str, RunRecord]:

@@ -1,4 +1,4 @@
-"""`harmonize bench`: time and judge the engine on the paper's examples."""
+"""`harmonize bench`: time and judge the engine on the paper's examples and on objects in new paintings."""
 
 from __future__ import annotations
 
@@ -11,8 +11,9 @@ from harmonize.cli.errors import user_errors
 
 
 def bench(
-    data: Path = typer.Option(..., help="Folder with N_target.jpg, N_naive.jpg, N_c_mask.jpg (+ the paper's results)."),
-    out: Path = typer.Option(..., help="Where bench.json, bench.md and the panels go."),
+    data: Optional[Path] = typer.Option(
+        None, help="Folder with N_target.jpg, N_naive.jpg, N_c_mask.jpg (+ the paper's results)."),
+    out: Optional[Path] = typer.Option(None, help="Where bench.json, bench.md and the panels go."),
     examples: str = typer.Option("16,3,9", help="Comma-separated example numbers."),
     size: int = typer.Option(700, help="Working size (longest side, px)."),
     reference: bool = typer.Option(False, "--reference", help="Also run the authors' settings, for side-by-side ratios."),
@@ -20,25 +21,98 @@ def bench(
         None, help="Take the authors'-settings runs from this earlier bench.json instead of running them "
                    "(they take hours on a CPU); bench.md says so.",
     ),
+    pairs: Optional[Path] = typer.Option(
+        None, help="Instead of the examples: place objects in paintings they were not made for, from this "
+                   "tab-separated file (object, painting, x, y, height, note), plus the sample-photo objects.",
+    ),
+    photos: bool = typer.Option(True, help="With --pairs: also the scikit-image photo objects (coffee, astronaut, cat)."),
+    only: str = typer.Option("", help="With --pairs: run only these comma-separated cases, e.g. '3 in 16,coffee in 9'."),
+    preset: str = typer.Option("fast", help="With --pairs: fast, or reference (the authors' settings)."),
+    survival_authors: Optional[Path] = typer.Option(
+        None, help="Instead of running the engine: the survives measure on the authors' own results in this "
+                   "folder (N_final_res.png, N_final_res2.png against N_naive.jpg); --out also writes it there.",
+    ),
 ) -> None:
-    """Benchmark the fast settings (and optionally the authors') on DIR's examples."""
+    """Benchmark the engine: the paper's examples, objects in new paintings (--pairs), or calibrate the
+    survives measure on the authors' results (--survival-authors)."""
+    with user_errors():
+        if survival_authors is not None:
+            _survival_authors(survival_authors, out)
+            return
+        if data is None or out is None:
+            raise ValueError("Give --data (the paper's example folder) and --out (where the results go).")
+        if pairs is not None:
+            _pairs(data, out, pairs, photos, only, preset, size)
+        else:
+            _examples(data, out, examples, size, reference, reference_from)
+
+
+def _examples(data: Path, out: Path, examples: str, size: int, reference: bool, reference_from: Optional[Path]) -> None:
     from harmonize.bench.report import write_report
     from harmonize.bench.runner import load_records, run_example
 
-    with user_errors():
-        names = [e.strip() for e in examples.split(",") if e.strip()]
-        missing = [e for e in names if not (data / f"{e}_target.jpg").is_file()]
-        if missing:
-            raise ValueError(f"{data} has no example(s) {', '.join(missing)} (N_target.jpg, N_naive.jpg, N_c_mask.jpg).")
-        out.mkdir(parents=True, exist_ok=True)
-        earlier = load_records(reference_from, "reference", size) if reference_from else {}
-        records = []
-        for example in names:
-            for preset in ("fast", "reference") if reference or reference_from else ("fast",):
-                record = earlier.get(example) if preset == "reference" else None
-                if record is None:
-                    record = run_example(data, example, preset, size, out)
-                typer.echo(f"example {example} {preset}: {record.seconds['total']:.0f} s, {record.quality}")
-                records.append(record)
-        write_report(records, data, out)
+    names = [e.strip() for e in examples.split(",") if e.strip()]
+    missing = [e for e in names if not (data / f"{e}_target.jpg").is_file()]
+    if missing:
+        raise ValueError(f"{data} has no example(s) {', '.join(missing)} (N_target.jpg, N_naive.jpg, N_c_mask.jpg).")
+    out.mkdir(parents=True, exist_ok=True)
+    earlier = load_records(reference_from, "reference", size) if reference_from else {}
+    records = []
+    for example in names:
+        for preset in ("fast", "reference") if reference or reference_from else ("fast",):
+            record = earlier.get(example) if preset == "reference" else None
+            if record is None:
+                record = run_example(data, example, preset, size, out)
+            typer.echo(f"example {example} {preset}: {record.seconds['total']:.0f} s, {record.quality}")
+            records.append(record)
+    write_report(records, data, out)
     typer.echo(f"wrote {out}/bench.md")
+
+
+def _pairs(data: Path, out: Path, pairs: Path, photos: bool, only: str, preset: str, size: int) -> None:
+    from harmonize.bench.pairs import missing_inputs, photo_pairs, read_pairs
+    from harmonize.bench.pairs_report import write_pairs_report
+    from harmonize.bench.runner import ENGINE_PRESET, run_case
+
+    if preset not in ENGINE_PRESET:
+        raise ValueError(f"Unknown preset {preset!r}: use {' or '.join(ENGINE_PRESET)}.")
+    cases = read_pairs(pairs, data) + (photo_pairs(data) if photos else [])
+    wanted = [name.strip() for name in only.split(",") if name.strip()]
+    unknown = sorted(set(wanted) - {case.name for case in cases})
+    if unknown:
+        raise ValueError(f"No such case(s): {', '.join(unknown)}; the cases are {', '.join(c.name for c in cases)}.")
+    cases = [case for case in cases if not wanted or case.name in wanted]
+    skipped = missing_inputs(cases)
+    for line in skipped:
+        typer.echo(f"skipped {line}")
+    skipped_names = {line.split(":")[0] for line in skipped}
+    out.mkdir(parents=True, exist_ok=True)
+    notes = {case.name: case.note for case in cases}
+    records = []
+    write_pairs_report(records, notes, skipped, out)
+    for case in cases:
+        if case.name in skipped_names:
+            continue
+        record = run_case(case, preset, size, out)
+        typer.echo(f"{case.name} {preset}: {record.seconds['total']:.0f} s, {record.quality}")
+        records.append(record)
+        write_pairs_report(records, notes, skipped, out)  # after each case, so a stopped run keeps its results
+    typer.echo(f"wrote {out}/bench.md")
+
+
+def _survival_authors(folder: Path, out: Optional[Path]) -> None:
+    from harmonize.bench.authors_survival import (
+        authors_examples, authors_survival, distribution_table, survival_table,
+    )
+
+    names = authors_examples(folder)
+    if not names:
+        raise ValueError(f"{folder} has no example with N_naive.jpg, N_target.jpg, both masks and the authors' "
+                         "N_final_res.png and N_final_res2.png.")
+    measures = {name: authors_survival(folder, name) for name in names}
+    text = f"{survival_table(measures)}\n\n{distribution_table(measures)}\n"
+    typer.echo(text)
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "survival-authors.md").write_text(text)
+        typer.echo(f"wrote {out}/survival-authors.md")

@@ -1,0 +1,53 @@
+"""bench.json, bench.md and one panel per case of `harmonize bench --pairs`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from harmonize.bench.report import write_records
+from harmonize.bench.runner import RunRecord
+from harmonize.compare import labelled_row
+from harmonize.imageio import load_rgb, save_png
+
+PANEL_COLUMNS = (("painting", "painting"), ("naive paste", "naive"), ("pass 1", "pass1"), ("pass 2", "pass2"),
+                 ("final", "final"))  # (label, image name in the record's inputs or images)
+
+
+def write_pairs_report(records: list[RunRecord], notes: dict[str, str], skipped: list[str], out: Path) -> None:
+    """bench.json, bench.md (timings, quality and the survives measure per case) and panel_<case>.png."""
+    write_records(records, out)
+    lines = ["| case | note | preset | size | total s | peak RSS MiB | Gram naive | Gram result | SSIM to naive | "
+             "pass 2 shape / contrast / show-through | final shape / contrast / show-through | survives (pass 2, final) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [_row(r, notes.get(r.example, "")) for r in records]
+    lines += [f"\nSkipped {line}." for line in skipped]
+    (out / "bench.md").write_text("\n".join(lines) + "\n")
+    for record in records:
+        save_png(out / f"panel_{panel_stem(record)}.png", pair_panel(record))
+
+
+def panel_stem(record: RunRecord) -> str:
+    """The case and preset as a file-name stem: "3_in_16_fast"."""
+    return f"{record.example.replace(' ', '_')}_{record.preset}"
+
+
+def pair_panel(record: RunRecord) -> np.ndarray:
+    """(H + label, W', 3) float32: painting / naive paste / pass 1 / pass 2 / final of one run, labelled."""
+    paths = {**record.inputs, **record.images}
+    return labelled_row([(label, load_rgb(paths[name])) for label, name in PANEL_COLUMNS if name in paths])
+
+
+def _row(r: RunRecord, note: str) -> str:
+    q = r.quality
+
+    def parts(stage: str) -> str:
+        if f"{stage}_shape" not in q:
+            return "–"
+        return f"{q[f'{stage}_shape']:.2f} / {q[f'{stage}_contrast']:.2f} / {q[f'{stage}_show_through']:+.2f}"
+
+    verdicts = ", ".join("yes" if q.get(f"{s}_survives") else "no" for s in ("pass2", "final") if f"{s}_survives" in q)
+    return (f"| {r.example} | {note} | {r.preset} | {r.size} | {r.seconds.get('total', 0):.0f} | {r.peak_rss_mib:.0f} | "
+            f"{q['gram_naive']:.3f} | {q['gram_result']:.3f} | {q['ssim_naive']:.3f} | {parts('pass2')} | "
+            f"{parts('final')} | {verdicts} |")
