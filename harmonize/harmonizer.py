@@ -20,6 +20,8 @@ from harmonize.crop import PASS1_MARGIN, PASS2_MARGIN, Window, window_around
 from harmonize.device import pick_device
 from harmonize.imageio import jpeg_roundtrip
 from harmonize.level import Level, make_level
+from harmonize.likeness import likeness_term, low_pass_sigma, restore_low_frequencies
+from harmonize.losses.gradient_node import LossNode
 from harmonize.masks import dilate_mask, validate_mask
 from harmonize.options import HarmonizeOptions
 from harmonize.painting_features import CACHE_SIZE, PaintingFeatureCache
@@ -33,6 +35,8 @@ from harmonize.weights import load_network
 
 log = logging.getLogger(__name__)
 
+LIKENESS_WEIGHT = 20.0  # the likeness node's weight at likeness 1 (docs/design/solid-objects.md)
+LIKENESS_RESTORE = 1.0  # fraction of the low frequencies put back after post-processing, at likeness 1
 MIN_COARSE_SIZE = 32  # px: below this the coarse passes have too few relu5_1 cells to match
 
 StepCallback = Callable[[int, float], None]
@@ -119,12 +123,13 @@ class Harmonizer:
         if coarse is not None and coarse_iters2:
             x2_coarse, _ = self._pass2_rgb(
                 coarse, _blend(x1_first, coarse.painting, coarse.soft), pass2_weights(coarse.painting, tau),
-                coarse_iters2, lambda i, loss: report(Progress("pass2", i, total2, loss)),
+                coarse_iters2, lambda i, loss: report(Progress("pass2", i, total2, loss)), likeness=options.likeness,
             )
             start2 = upsample_change(x2_coarse, coarse.naive, naive_f)
         x2_rgb, history2 = self._pass2_rgb(
             full, pass1, weights, options.iters2,
             lambda i, loss: report(Progress("pass2", coarse_iters2 + i, total2, loss)), start=start2,
+            likeness=options.likeness,
         )
         pass2 = _blend(x2_rgb, painting_f, full.soft)
         seconds["pass2"] = time.perf_counter() - stage
@@ -137,6 +142,7 @@ class Harmonizer:
             stage = time.perf_counter()
             report(Progress("post", 0, 1))
             final = postprocess(pass2, naive_f, painting_f, tight, seed=options.seed)
+            final = restore_low_frequencies(final, naive_f, full.soft, options.likeness * LIKENESS_RESTORE)
             report(Progress("post", 1, 1))
             seconds["post"] = time.perf_counter() - stage
         seconds["total"] = time.perf_counter() - started
@@ -183,7 +189,7 @@ class Harmonizer:
 
     def _pass2_rgb(
         self, level: Level, pass1: np.ndarray, weights: Pass2Weights, iterations: int, on_step: StepCallback,
-        start: np.ndarray | None = None,
+        start: np.ndarray | None = None, likeness: float = 0.0,
     ) -> tuple[np.ndarray, dict[str, list[float]]]:
         """Pass 2's image X at the level's size (RGB, not yet blended) and its loss history.
 
@@ -200,10 +206,17 @@ class Harmonizer:
         win_active = win2.of_layer(active, layer_scale(REFERENCE_LAYER), a4[REFERENCE_LAYER].shape[2:])
         hits = hit_masks(a4[REFERENCE_LAYER][0], style_feats[REFERENCE_LAYER][0], level.painting, win_active, full_sizes)
         init = None if start is None else win2.of_image(to_caffe(start, self.device))
+        composite = win2.of_image(level.composite_c)
+        loose = self._tensor(win2.of(level.loose))
+        image_nodes = ()
+        if likeness > 0:
+            term = likeness_term(composite, self._tensor(win2.of(level.tight)), low_pass_sigma(level.shape))
+            image_nodes = (LossNode("likeness", term, loose[None, None], weight=likeness * LIKENESS_WEIGHT,
+                                    normalise=True),)
         x2, history = run_pass2(
-            net, win2.of_image(level.composite_c), style_feats, {k: self._tensor(v) for k, v in hits.items()},
-            self._window_masks(win2, level.masks), self._tensor(win2.of(level.loose)), weights,
-            iterations, on_step=on_step, start=init,
+            net, composite, style_feats, {k: self._tensor(v) for k, v in hits.items()},
+            self._window_masks(win2, level.masks), loose, weights,
+            iterations, on_step=on_step, start=init, image_nodes=image_nodes,
         )
         return from_caffe(win2.paste(level.composite_c, x2)), history
 

@@ -106,17 +106,24 @@ def run_pass2(
     iterations: int,
     on_step=None,
     start: torch.Tensor | None = None,
+    image_nodes: tuple[LossNode, ...] = (),
 ) -> tuple[torch.Tensor, dict[str, list[float]]]:
-    """Optimise from `start`, the composite when None (init = I, §4.4); returns X and the loss history."""
+    """Optimise from `start`, the composite when None (init = I, §4.4); returns X and the loss history.
+
+    image_nodes: extra nodes on the image beside total variation (the likeness term, ours).
+    """
     nodes = build_pass2_nodes(net, composite, style_feats, hits, masks, weights)
     m_d = loose_mask[None, None]
     tv = LossNode("tv", lambda x: (tv_value(x), m_d * tv_gradient(x)), m_d,
                   weight=weights.tv * net.weight_scales.pass2_tv, normalise=True)
     hooks = {layer: chain_nodes(layer_nodes) for layer, layer_nodes in nodes.items()}
-    all_nodes = [n for layer_nodes in nodes.values() for n in layer_nodes]
+    all_nodes = [n for layer_nodes in nodes.values() for n in layer_nodes] + list(image_nodes)
 
     def evaluate(x: torch.Tensor) -> float:
-        feats = net.run(tv(x), hooks=hooks, stop_at=REFERENCE_LAYER)
+        image = tv(x)
+        for node in image_nodes:
+            image = node(image)
+        feats = net.run(image, hooks=hooks, stop_at=REFERENCE_LAYER)
         (feats[REFERENCE_LAYER] * 0).sum().backward()
         x.grad.mul_(m_d)  # the image gradient is masked once more at the end (§4.3)
         return sum(n.last_value for n in all_nodes) + tv.last_value

