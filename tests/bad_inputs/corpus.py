@@ -99,6 +99,7 @@ def heic_header() -> bytes:
     return struct.pack(">I", 24) + b"ftypheic" + struct.pack(">I", 0) + b"mif1heic" + b"\x00" * 200
 
 
+@cache
 def decompression_bomb() -> bytes:
     """A real 1-bit PNG of 20000 x 20000 (400 megapixels) in about 50 kB."""
     return encoded(Image.new("1", (20_000, 20_000)), "PNG")
