@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from bot.core.engine_errors import chat_failure
 from bot.core.loop_state import LoopState
 from harmonize.cutout import cut_out
 from harmonize.cutout.alpha import has_meaningful_alpha
@@ -166,8 +167,8 @@ def _cutout(images: _Images, method: str) -> tuple[np.ndarray, str]:
         if chosen not in images.cutouts:
             try:
                 images.cutouts[chosen] = cut_out(images.photo, method=chosen)
-            except ValueError as error:  # CutoutError: its message is for the user
-                raise PreviewError(str(error)) from error
+            except ValueError as error:  # CutoutError: worded for a chat by engine_errors
+                raise PreviewError(chat_failure(error).text) from error
         return images.cutouts[chosen], chosen
 
 
@@ -177,5 +178,5 @@ def _render(images: _Images, state: LoopState) -> Preview:
     try:
         naive, _ = compose(images.painting, rgba, Placement(state.x, state.y, state.height))
     except ValueError as error:
-        raise PreviewError(str(error)) from error
+        raise PreviewError(chat_failure(error).text) from error
     return Preview(encode_jpeg(naive), chosen, available_methods(images.photo))
