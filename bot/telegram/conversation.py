@@ -24,6 +24,7 @@ from bot.telegram.albums import ALBUM_WAIT_S, AlbumCollector
 from bot.telegram.chat_context import ChatContext
 from bot.telegram.drafts import Draft, DraftBook
 from bot.telegram.images import check_before_download, download, image_from_message
+from bot.telegram.loop_handlers import TelegramLoop
 from bot.telegram.keyboard import (
     DISCARD,
     OPTION_PATTERN,
@@ -42,13 +43,15 @@ IMAGES = (filters.PHOTO | filters.Document.ALL) & ~filters.UpdateType.EDITED
 
 
 class HarmonizeConversation:
-    """Collects one job per chat + user (a Draft) and submits it once both images are in."""
+    """Collects one job per chat + user (a Draft); once both images are in, shows the preview
+    (`loop`, when settings.preview_first) or submits the job at once."""
 
     def __init__(self, service: HarmonizeService, settings: BotSettings, drafts: DraftBook,
-                 album_wait_s: float = ALBUM_WAIT_S) -> None:
+                 loop: TelegramLoop, album_wait_s: float = ALBUM_WAIT_S) -> None:
         self.service = service
         self.settings = settings
         self.drafts = drafts
+        self.loop = loop
         self.albums = AlbumCollector(self._take_images, album_wait_s)
         self._submissions: set[asyncio.Task[None]] = set()
 
@@ -220,7 +223,8 @@ class HarmonizeConversation:
             log.error("submitting a job failed", exc_info=task.exception())
 
     async def _submit(self, bot: Bot, draft: Draft, last: Message) -> None:
-        """Post the status message, download both images, and queue the job."""
+        """Post the status message, download both images, and show the preview (or queue the
+        job when previews are off)."""
         if draft.prompt_id is not None:
             with contextlib.suppress(TelegramError):
                 await bot.edit_message_text("Got both images.", chat_id=draft.chat_id,
@@ -236,6 +240,13 @@ class HarmonizeConversation:
                                    f"({error.message}). Send /harmonize to try again.")
             return
         try:
+            if self.settings.preview_first:
+                await self.loop.open_preview(bot, draft.chat_id, draft.user_id, last,
+                                             draft.thread_id, painting, object_image,
+                                             draft.options)
+                await status.edit_text("Here is the preview: move the object with its buttons, "
+                                       "then press Paint it.")
+                return
             await self.service.submit(requester(draft.chat_id, draft.user_id), painting,
                                       object_image, draft.options, context=where.to_json())
         except BotError as error:

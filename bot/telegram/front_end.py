@@ -10,11 +10,13 @@ from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
 from bot.core import BotError, BotSettings, HarmonizeService
+from bot.core.loop import ChatLoop
 from bot.telegram.albums import ALBUM_WAIT_S
 from bot.telegram.commands import COMMANDS, AccountCommands
 from bot.telegram.conversation import HarmonizeConversation
 from bot.telegram.drafts import DraftBook
 from bot.telegram.job_updates import JobUpdates
+from bot.telegram.loop_handlers import TelegramLoop
 from bot.telegram.requesters import PLATFORM
 from bot.telegram.status import STATUS_EDIT_INTERVAL_S
 
@@ -40,10 +42,12 @@ class TelegramFrontEnd:
             raise ValueError("PAINTERLY_TELEGRAM_TOKEN is not set; get a token from @BotFather "
                              "and put it in .env (see .env.example).")
         self.service = service
-        self.updates = JobUpdates(status_interval_s)
+        self.loop = TelegramLoop(ChatLoop(service))
+        self.updates = JobUpdates(status_interval_s, self.loop.result_buttons)
         self._remove_listener = service.add_listener(self.updates, platform=PLATFORM)
         drafts = DraftBook()
-        self.conversation = HarmonizeConversation(service, settings, drafts, album_wait_s)
+        self.conversation = HarmonizeConversation(service, settings, drafts, self.loop,
+                                                  album_wait_s)
         commands = AccountCommands(service, settings, drafts)
         self.application: Application = (
             ApplicationBuilder()
@@ -53,12 +57,14 @@ class TelegramFrontEnd:
             .rate_limiter(AIORateLimiter(max_retries=API_RETRIES))
             .build()
         )
-        self.application.add_handlers(self.conversation.handlers() + commands.handlers())
+        self.application.add_handlers(self.conversation.handlers() + commands.handlers()
+                                      + self.loop.handlers())
         self.application.add_error_handler(self._on_error)
 
     async def run(self) -> None:
         """Connect, register the command menu, and handle updates until cancelled."""
         app = self.application
+        await self.loop.chat_loop.start()
         try:
             async with app:
                 await app.bot.set_my_commands([BotCommand(*item) for item in COMMANDS.items()])
@@ -77,6 +83,7 @@ class TelegramFrontEnd:
         finally:
             self._remove_listener()
             await self.updates.detach()
+            await self.loop.chat_loop.stop()
             log.info("telegram front end stopped")
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

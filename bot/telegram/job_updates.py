@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Awaitable
+from typing import Awaitable, Callable
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import TelegramError
 
 from bot.core import (
@@ -27,6 +27,7 @@ from bot.telegram.status import STATUS_EDIT_INTERVAL_S, StatusMessage
 log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE_S = 10.0  # how long stopping waits for results being posted
+ResultButtons = Callable[[str], Awaitable["InlineKeyboardMarkup | None"]]  # job id -> keyboard
 
 
 class JobUpdates:
@@ -36,8 +37,10 @@ class JobUpdates:
     one StatusMessage, found again after a restart from the job's ChatContext.
     """
 
-    def __init__(self, status_interval_s: float = STATUS_EDIT_INTERVAL_S) -> None:
+    def __init__(self, status_interval_s: float = STATUS_EDIT_INTERVAL_S,
+                 result_buttons: ResultButtons | None = None) -> None:
         self.status_interval_s = status_interval_s
+        self.result_buttons = result_buttons
         self._bot: Bot | None = None
         self._ready = asyncio.Event()
         self._closed = False
@@ -106,7 +109,8 @@ class JobUpdates:
         """Post the pictures, then mark the status done (or say why they could not be posted)."""
         job_id = event.job.job_id
         try:
-            await send_results(bot, where, job_id, event.files)
+            buttons = await self.result_buttons(job_id) if self.result_buttons else None
+            await send_results(bot, where, job_id, event.files, buttons)
         except OSError as error:
             log.error("job %s: result files unreadable: %s", job_id, error)
             await status.finish(texts.failed_text(

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from telegram import Bot, InputMediaDocument, InputMediaPhoto, ReplyParameters
+from telegram import Bot, InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto, ReplyParameters
 
 from bot.core import JobFiles
+from bot.core.animation import before_after_gif
 from bot.telegram.chat_context import ChatContext
 from bot.telegram.images import fits_as_photo
 
@@ -17,8 +18,10 @@ def _load(paths: list[Path]) -> tuple[list[bytes], bool]:
     return [path.read_bytes() for path in paths], all(fits_as_photo(path) for path in paths)
 
 
-async def send_results(bot: Bot, where: ChatContext, job_id: str, files: JobFiles) -> None:
-    """Reply to the user's message with the pictures as an album, then the side-by-side.
+async def send_results(bot: Bot, where: ChatContext, job_id: str, files: JobFiles,
+                       buttons: InlineKeyboardMarkup | None = None) -> None:
+    """Reply to the user's message with the pictures as an album, the side-by-side, then the
+    animated before -> after carrying `buttons` (the loop's, for jobs from a preview).
 
     The album is pass 1, pass 2, the final (pass 2 after the post-processing; left out when the
     preset skips it, as it then equals pass 2) and the naive paste.
@@ -44,3 +47,7 @@ async def send_results(bot: Bot, where: ChatContext, job_id: str, files: JobFile
     send = bot.send_photo if compare_as_photo else bot.send_document
     await send(where.chat_id, compare, caption=caption, filename=f"{job_id}-compare.png",
                reply_parameters=reply, message_thread_id=where.thread_id)
+    animation = await asyncio.to_thread(before_after_gif, files.original, files.final)
+    await bot.send_animation(where.chat_id, animation, filename=f"{job_id}-before-after.gif",
+                             caption=f"Before and after (job {job_id})", reply_markup=buttons,
+                             reply_parameters=reply, message_thread_id=where.thread_id)

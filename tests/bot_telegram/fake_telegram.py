@@ -2,8 +2,9 @@
 
 It implements, as the Bot API documentation describes them, the methods the bot uses: getMe,
 deleteWebhook, setMyCommands, getUpdates (long polling with offset), getFile and the download
-path /file/bot<token>/<file_path>, sendMessage, editMessageText, sendPhoto, sendDocument,
-sendMediaGroup (multipart with attach:// references), answerCallbackQuery and getChatMember.
+path /file/bot<token>/<file_path>, sendMessage, editMessageText, sendPhoto, sendDocument, sendAnimation,
+sendMediaGroup (multipart with attach:// references), editMessageMedia, editMessageCaption,
+answerCallbackQuery and getChatMember.
 Answers are `{"ok": true, "result": ...}` or `{"ok": false, "error_code", "description"[,
 "parameters"]}`. Tests play the users with `send_text`, `send_photo`, `send_document` and `press`,
 inject errors with `fail_next`, and wait on what the bot did with `wait_for`.
@@ -457,6 +458,63 @@ class FakeTelegram:
         self.edits.setdefault(key, []).append(text)
         return edited
 
+    async def _m_sendanimation(self, params: dict, files: dict) -> dict:
+        upload = self._upload(params.get("animation"), files, "animation")
+        if len(upload.data) > UPLOAD_LIMIT:
+            raise ApiError(413, "Request Entity Too Large")
+        try:
+            with Image.open(io.BytesIO(upload.data)) as image:
+                (width, height), frames = image.size, getattr(image, "n_frames", 1)
+                duration = sum(_frame_ms(image, index) for index in range(frames)) // 1000
+        except OSError:
+            raise ApiError(400, "Bad Request: wrong type of the web page content") from None
+        stored = self._store(upload.data, "animations", upload.filename.rpartition(".")[2] or "gif")
+        content: dict[str, Any] = {"animation": {
+            "file_id": stored.file_id, "file_unique_id": stored.unique_id,
+            "file_name": upload.filename, "file_size": len(upload.data), "width": width,
+            "height": height, "duration": duration}}
+        if "caption" in params:
+            content["caption"] = params["caption"]
+        return self._bot_message(params, content)
+
+    def _editable_media(self, params: dict) -> tuple[tuple[int, int], dict[str, Any]]:
+        """The bot's media message an edit names (error answers as the Bot API gives them)."""
+        key = (self._chat(params), params.get("message_id"))
+        message = self.messages.get(key)
+        if message is None:
+            raise ApiError(400, "Bad Request: message to edit not found")
+        if message["from"]["id"] != BOT_USER["id"] or "text" in message:
+            raise ApiError(400, "Bad Request: there is no media in the message to edit")
+        return key, message
+
+    def _replace(self, key: tuple[int, int], message: dict[str, Any],
+                 changes: dict[str, Any], markup: dict[str, Any] | None) -> dict[str, Any]:
+        """Store an edited message: `changes` applied, the keyboard replaced (None removes it)."""
+        if markup is not None:
+            _check_markup(markup)
+        edited = {k: v for k, v in message.items() if k != "reply_markup"}
+        edited.update(changes, edit_date=int(time.time()))
+        if markup is not None:
+            edited["reply_markup"] = markup
+        self.messages[key] = edited
+        return edited
+
+    async def _m_editmessagemedia(self, params: dict, files: dict) -> dict:
+        key, message = self._editable_media(params)
+        media = params.get("media") or {}
+        if media.get("type") != "photo":
+            raise ApiError(400, "Bad Request: only photos are edited by this stand-in")
+        content = self._photo_content(self._upload(media.get("media"), files, "").data)
+        changes = {**content, "caption": media.get("caption", "")}
+        return self._replace(key, message, changes, params.get("reply_markup"))
+
+    async def _m_editmessagecaption(self, params: dict, files: dict) -> dict:
+        key, message = self._editable_media(params)
+        caption, markup = params.get("caption", ""), params.get("reply_markup")
+        if caption == message.get("caption", "") and markup == message.get("reply_markup"):
+            raise ApiError(400, NOT_MODIFIED)
+        return self._replace(key, message, {"caption": caption}, markup)
+
     async def _m_sendphoto(self, params: dict, files: dict) -> dict:
         content = self._photo_content(self._upload(params.get("photo"), files, "photo").data)
         if "caption" in params:
@@ -560,6 +618,12 @@ def _check_markup(markup: dict[str, Any]) -> None:
             data = button.get("callback_data")
             if data is not None and not 1 <= len(data.encode()) <= CALLBACK_DATA_LIMIT:
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+
+
+def _frame_ms(image: Image.Image, index: int) -> int:
+    """How long frame `index` of an animated image shows, in milliseconds."""
+    image.seek(index)
+    return int(image.info.get("duration", 0))
 
 
 def _command_entities(text: str) -> list[dict[str, Any]]:
