@@ -6,6 +6,11 @@ A front end is a package (`bot.discord`, `bot.telegram`) with
 `create_front_end(service: HarmonizeService, settings: BotSettings) -> FrontEnd`, called before
 the core starts (so its `service.add_listener(...)` also gets the events of jobs resumed at
 start-up), where `FrontEnd.run()` connects and serves until cancelled.
+
+A front end that stops on its own (a refused token, no network) stops the whole bot with exit
+status 1, so that its supervisor (Docker's restart policy, systemd) restarts it; queued jobs
+wait in the database meanwhile (docs/running.md). No secret the settings hold reaches the log
+(bot/log_redaction.py).
 """
 
 from __future__ import annotations
@@ -19,12 +24,17 @@ import sys
 from pathlib import Path
 from typing import Protocol
 
-from bot.core.service import HarmonizeService
-from bot.core.settings import BotSettings
+from pydantic import ValidationError
+
+from bot import log_redaction
+from bot.core import BotSettings, HarmonizeService
+from bot.job_runners import make_runner
 
 log = logging.getLogger("painterly.bot")
 
 FRONT_ENDS = {"discord_token": "bot.discord", "telegram_token": "bot.telegram"}  # token -> package
+EXIT_FAILED = 1  # a front end or the core stopped on an error: a supervisor should restart the bot
+EXIT_BAD_SETTINGS = 78  # EX_CONFIG (sysexits.h): the settings are invalid; a restart cannot help
 
 
 class FrontEnd(Protocol):
@@ -52,33 +62,41 @@ def create_front_ends(service: HarmonizeService, settings: BotSettings) -> list[
     return front_ends
 
 
-async def serve(settings: BotSettings, stop: asyncio.Event) -> None:
-    """Run the core and the front ends until `stop` is set or a front end ends."""
-    service = HarmonizeService(settings)
+async def serve(settings: BotSettings, stop: asyncio.Event) -> int:
+    """Run the core and the front ends until `stop` is set (0) or a front end stops (EXIT_FAILED).
+
+    One front end stopping stops the others too: the process exits and its supervisor restarts
+    it, rather than serving one platform silently while the other is down.
+    """
+    service = HarmonizeService(settings, make_runner(settings))
     front_ends = create_front_ends(service, settings)
     if not front_ends:
         log.warning("no front end configured: only the queue runs. Set PAINTERLY_DISCORD_TOKEN "
                     "or PAINTERLY_TELEGRAM_TOKEN (see .env.example).")
     async with service:
-        tasks = [asyncio.create_task(front.run()) for front in front_ends]
+        tasks = {asyncio.create_task(front.run()): type(front).__name__ for front in front_ends}
         waiter = asyncio.create_task(stop.wait())
-        await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
+        stopped = [task for task in tasks if task in done and not stop.is_set()]
         for task in [waiter, *tasks]:
             task.cancel()
-        results = await asyncio.gather(waiter, *tasks, return_exceptions=True)
-        for result in results:
-            if isinstance(result, Exception):
-                log.error("a front end stopped with an error", exc_info=result)
+        await asyncio.gather(waiter, *tasks, return_exceptions=True)
+        for task in stopped:
+            error = None if task.cancelled() else task.exception()
+            log.error("%s stopped%s; stopping the bot (exit status %d) so that its "
+                      "supervisor can restart it", tasks[task],
+                      f": {error}" if error else " on its own", EXIT_FAILED, exc_info=error)
     log.info("bye")
+    return EXIT_FAILED if stopped else 0
 
 
-async def serve_until_signal(settings: BotSettings) -> None:
-    """`serve` until SIGINT or SIGTERM."""
+async def serve_until_signal(settings: BotSettings) -> int:
+    """`serve` until SIGINT or SIGTERM; returns its exit status."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await serve(settings, stop)
+    return await serve(settings, stop)
 
 
 def run_offline_demo(out: Path) -> None:
@@ -104,11 +122,23 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    settings = BotSettings()
+    try:
+        settings = BotSettings()
+    except ValidationError as error:  # its text would quote the values, secrets included
+        for problem in error.errors(include_input=False, include_url=False):
+            log.error("setting %s: %s", ".".join(map(str, problem["loc"])) or "?", problem["msg"])
+        raise SystemExit(EXIT_BAD_SETTINGS) from None
+    log_redaction.install(log_redaction.settings_secrets(settings))
     if not args.serve and settings.discord_token is None and settings.telegram_token is None:
         run_offline_demo(args.demo_out)
         return
-    asyncio.run(serve_until_signal(settings))
+    try:
+        status = asyncio.run(serve_until_signal(settings))
+    except Exception:  # logged, not printed: the redaction filter sees the traceback
+        log.exception("painterly-bot stopped on an error (exit status %d)", EXIT_FAILED)
+        status = EXIT_FAILED
+    if status:
+        raise SystemExit(status)
 
 
 if __name__ == "__main__":

@@ -26,17 +26,16 @@ class FileStore:
             raise ValueError(f"job id {job_id!r} must be alphanumeric")
         return self.root / job_id
 
-    def write_inputs(
-        self, job_id: str, painting: bytes, painting_ext: str, object_image: bytes, object_ext: str
-    ) -> tuple[Path, Path]:
-        """Store the two uploaded images; return (painting path, object path)."""
+    def input_paths(self, job_id: str, painting_ext: str, object_ext: str) -> tuple[Path, Path]:
+        """Where a job's two uploaded images go: (painting path, object path)."""
         folder = self.job_dir(job_id) / "input"
-        folder.mkdir(parents=True, exist_ok=False)
-        painting_path = folder / f"painting.{painting_ext}"
-        object_path = folder / f"object.{object_ext}"
-        painting_path.write_bytes(painting)
-        object_path.write_bytes(object_image)
-        return painting_path, object_path
+        return folder / f"painting.{painting_ext}", folder / f"object.{object_ext}"
+
+    def write_inputs(self, paths: tuple[Path, Path], painting: bytes, object_image: bytes) -> None:
+        """Store the two uploaded images at `input_paths`' paths (a new job's folder)."""
+        paths[0].parent.mkdir(parents=True, exist_ok=False)
+        paths[0].write_bytes(painting)
+        paths[1].write_bytes(object_image)
 
     def fresh_output_dir(self, job_id: str) -> Path:
         """An empty output folder for a job (a retried job's partial files are removed)."""
@@ -62,3 +61,9 @@ class FileStore:
     def delete_job(self, job_id: str) -> None:
         """Delete everything of one job."""
         shutil.rmtree(self.job_dir(job_id), ignore_errors=True)
+
+    def job_ids_on_disk(self) -> set[str]:
+        """The job ids that have a folder here (whatever the database says)."""
+        if not self.root.is_dir():
+            return set()
+        return {path.name for path in self.root.iterdir() if path.is_dir() and path.name.isalnum()}

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import Literal
+from typing import Literal, get_args
 
-from bot.core.errors import QueueFull, QuotaExceeded, RateLimited
+from bot.core.errors import InvalidOptions, QueueFull, QuotaExceeded, RateLimited
 
 HOUR_S = 3600.0
 DAY_S = 86400.0
@@ -19,14 +19,9 @@ LimitName = Literal[
     "chat_concurrent_jobs",
     "queue_cap",
 ]
-CHAT_SCOPED = (
-    "user_jobs_per_hour",
-    "user_jobs_per_day",
-    "user_concurrent_jobs",
-    "chat_jobs_per_hour",
-    "chat_jobs_per_day",
-    "chat_concurrent_jobs",
-)
+GLOBAL_ONLY = ("queue_cap",)  # limits of the whole bot, which a chat cannot set for itself
+CHAT_SCOPED = tuple(name for name in get_args(LimitName) if name not in GLOBAL_ONLY)
+MAX_LIMIT = 1_000_000  # any larger count is a typo (and SQLite's integers end at 2**63)
 
 
 @dataclass(frozen=True)
@@ -67,6 +62,22 @@ class Usage:
     total_active: int
     user_times: tuple[float, ...]
     chat_times: tuple[float, ...]
+
+
+def parse_limit_value(text: str) -> int:
+    """A limit typed by an admin ("12"): ASCII digits only, 0 to MAX_LIMIT; else InvalidOptions."""
+    text = text.strip()
+    if not (text.isascii() and text.isdigit()):
+        raise InvalidOptions(f"{text[:20]} is not a whole number of jobs; use the digits 0 to 9.")
+    value = int(text) if len(text) <= 8 else MAX_LIMIT + 1  # no huge int() of a long string
+    check_limit_value(value)
+    return value
+
+
+def check_limit_value(value: int) -> None:
+    """Raise InvalidOptions unless 0 <= value <= MAX_LIMIT."""
+    if not 0 <= value <= MAX_LIMIT:
+        raise InvalidOptions(f"A limit must be a whole number from 0 to {MAX_LIMIT:,}.")
 
 
 def _retry_after(times: tuple[float, ...], window_s: float, limit: int, now: float) -> float:

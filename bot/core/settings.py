@@ -3,31 +3,51 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, BaseModel, Field, SecretStr, field_validator, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.limits import Limits
+from harmonize.options import HarmonizeOptions
 from harmonize.presets import PRESETS as ENGINE_PRESETS
 
 
 class Preset(BaseModel):
-    """One quality preset: working size (longest side, px), L-BFGS evaluations, post-processing,
-    and the coarse-to-fine settings (harmonize.types.HarmonizeOptions)."""
+    """One quality preset: named changes to HarmonizeOptions' defaults (size, iters1, iters2,
+    post, coarse_scale, ... any of its settings), checked by HarmonizeOptions itself.
 
-    size: int = Field(gt=0)
-    iters1: int = Field(gt=0)
-    iters2: int = Field(gt=0)
-    post: bool = True
-    coarse_scale: float = Field(default=1.0, gt=0, le=1)
-    coarse_iters2: int = Field(default=0, ge=0)
+    In PAINTERLY_PRESETS: {"draft": {"size": 350, "iters1": 30, ...}, ...}.
+    """
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    def __init__(self, **changes: Any) -> None:
+        super().__init__(**changes)
+
+    @model_validator(mode="after")
+    def _check(self) -> Preset:
+        """Unknown settings and out-of-range values are refused (OptionsError's message)."""
+        self.options()
+        return self
+
+    def options(self, **changes: Any) -> HarmonizeOptions:
+        """This preset's HarmonizeOptions, with `changes` (e.g. the user's tau) on top."""
+        return HarmonizeOptions.from_dict({**self.model_dump(), **changes})
 
 
 DEFAULT_PRESETS = {
     "draft": Preset(size=350, **ENGINE_PRESETS["fast"]),  # the fast settings at half the size
-    "standard": Preset(size=700, **ENGINE_PRESETS["fast"]),  # minutes on 2 CPU cores (README, performance)
-    "best": Preset(size=700, iters1=1000, iters2=1000),  # the authors' settings (ALGORITHM.md §1)
+    "standard": Preset(size=700, **ENGINE_PRESETS["fast"]),  # minutes on 2 CPU cores (README)
+    "best": Preset(size=700, iters1=1000, iters2=1000),  # the authors' (docs/algorithm.md §1)
 }
 
 
@@ -62,11 +82,12 @@ class BotSettings(BaseSettings):
     chat_concurrent_jobs: int = Field(default=5, ge=0)
     queue_cap: int = Field(default=50, ge=0)
 
-    engine: str = "bot.core.engine_job:run_engine"
+    engine: str = "bot.core.harmonizer_engine:HarmonizerEngine"  # MODULE:NAME
     device: str = "auto"
     workers: int = Field(default=1, ge=1)
     job_timeout_s: float = Field(default=3600.0, gt=0)
     max_attempts: int = Field(default=2, ge=1)
+    job_lease_s: float = Field(default=30.0, gt=0)  # see bot.core.job_lifecycle
     progress_interval_s: float = Field(default=3.0, ge=0)
     presets: dict[str, Preset] = Field(default_factory=lambda: dict(DEFAULT_PRESETS))
     default_preset: str = "standard"

@@ -1,22 +1,27 @@
 """The job queue, submission history and admin limits in SQLite (aiosqlite, one connection).
 
 Every write happens inside `transaction()`: one asyncio lock plus BEGIN IMMEDIATE, so a limit
-check and the insert it allows are atomic even under hundreds of concurrent submissions.
+check and the insert it allows are atomic even under hundreds of concurrent submissions, and
+across bot processes sharing the database.
+
+Job ownership: a job that is being uploaded or is running has an `owner` (the bot process's
+id) and a `lease_until` (Unix seconds) that its owner keeps renewing. Another process takes a
+job over only once its lease has expired, so two live processes never run the same job.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import sqlite3
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import AsyncIterator
 
 import aiosqlite
 
+from bot.core.job_spec import JobSpec
 from bot.core.jobs import JobRef, JobStatus
 from bot.core.limits import Limits, Usage
 
@@ -37,7 +42,9 @@ CREATE TABLE IF NOT EXISTS jobs (
     cancelled_by TEXT,
     created_at REAL NOT NULL,
     started_at REAL,
-    finished_at REAL
+    finished_at REAL,
+    owner TEXT,
+    lease_until REAL
 );
 CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, seq);
 CREATE INDEX IF NOT EXISTS jobs_by_user ON jobs (platform, user_id);
@@ -57,17 +64,20 @@ CREATE TABLE IF NOT EXISTS limits (
     PRIMARY KEY (scope, name)
 );
 """
+LEASE_COLUMNS = {"owner": "TEXT", "lease_until": "REAL"}  # added to databases made before them
+UPLOADING = "uploading"  # a job whose images are being written; no front end ever sees it
 ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
+COUNTED = (*ACTIVE, UPLOADING)  # what the concurrency limits count
 GLOBAL_SCOPE = "global"
 
 
 @dataclass(frozen=True)
 class JobRow:
-    """One stored job. `options` holds placement, tau, preset name and its size/iters/post."""
+    """One stored job and what it runs with (`spec`)."""
 
     ref: JobRef
     status: JobStatus
-    options: dict[str, Any]
+    spec: JobSpec
     painting_path: str
     object_path: str
     attempts: int
@@ -84,7 +94,7 @@ def _row(record: aiosqlite.Row) -> JobRow:
         ref=JobRef(record["id"], record["platform"], record["user_id"], record["chat_id"],
                    record["context"]),
         status=JobStatus(record["status"]),
-        options=json.loads(record["options"]),
+        spec=JobSpec.from_json(record["options"]),
         painting_path=record["painting_path"],
         object_path=record["object_path"],
         attempts=record["attempts"],
@@ -125,6 +135,11 @@ class JobStore:
         await self._db.execute("PRAGMA synchronous=NORMAL")
         await self._db.execute("PRAGMA busy_timeout=10000")
         await self._db.executescript(SCHEMA)
+        async with self._db.execute("PRAGMA table_info(jobs)") as cursor:
+            present = {record["name"] for record in await cursor.fetchall()}
+        for column, kind in LEASE_COLUMNS.items():
+            if column not in present:
+                await self._db.execute(f"ALTER TABLE jobs ADD COLUMN {column} {kind}")
 
     async def close(self) -> None:
         """Close the connection (no error if not open)."""
@@ -158,31 +173,54 @@ class JobStore:
 
     # ------------------------------------------------------------------ jobs
 
-    async def insert_job(self, job_id: str, ref: JobRef, options: str, painting_path: str,
-                         object_path: str, now: float) -> None:
-        """Add a queued job and count it as a submission (call inside a transaction)."""
+    async def insert_uploading(self, ref: JobRef, spec: JobSpec, painting_path: str,
+                               object_path: str, now: float, owner: str,
+                               lease_until: float) -> None:
+        """Add a job whose images are about to be written, and count it as a submission.
+
+        Call inside a transaction; `mark_queued` queues it once its files are in place.
+        """
         await self.db.execute(
             "INSERT INTO jobs (id, platform, user_id, chat_id, context, status, options,"
-            " painting_path, object_path, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (job_id, ref.platform, ref.user_id, ref.chat_id, ref.context, JobStatus.QUEUED.value,
-             options, painting_path, object_path, now),
+            " painting_path, object_path, created_at, owner, lease_until)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            (ref.job_id, ref.platform, ref.user_id, ref.chat_id, ref.context, UPLOADING,
+             spec.to_json(), painting_path, object_path, now, owner, lease_until),
         )
         await self.db.execute(
             "INSERT INTO submissions (platform, user_id, chat_id, at) VALUES (?,?,?,?)",
             (ref.platform, ref.user_id, ref.chat_id, now),
         )
 
+    async def mark_queued(self, job_id: str) -> bool:
+        """Queue an uploaded job; False if it is gone (its owner's data was deleted meanwhile)."""
+        cursor = await self.db.execute(
+            "UPDATE jobs SET status = 'queued', owner = NULL, lease_until = NULL "
+            "WHERE id = ? AND status = ?", (job_id, UPLOADING),
+        )
+        return cursor.rowcount > 0
+
+    async def delete_job(self, job_id: str) -> None:
+        """Forget one job (a submission that failed before it was queued)."""
+        await self.db.execute("DELETE FROM jobs WHERE id = ?", (job_id,))
+
     async def get(self, job_id: str) -> JobRow | None:
-        """One job, or None."""
-        record = await self._one("SELECT * FROM jobs WHERE id = ?", job_id)
+        """One job, or None (also while its images are being written)."""
+        record = await self._one("SELECT * FROM jobs WHERE id = ? AND status != ?", job_id,
+                                 UPLOADING)
         return None if record is None else _row(record)
 
     async def list_user(self, platform: str, user_id: str) -> list[JobRow]:
-        """A user's jobs, oldest first."""
+        """A user's jobs, oldest first (not those whose images are being written)."""
         records = await self._all(
-            "SELECT * FROM jobs WHERE platform = ? AND user_id = ? ORDER BY seq", platform, user_id
+            "SELECT * FROM jobs WHERE platform = ? AND user_id = ? AND status != ? ORDER BY seq",
+            platform, user_id, UPLOADING,
         )
         return [_row(r) for r in records]
+
+    async def all_ids(self) -> set[str]:
+        """The id of every job in the database, whatever its state."""
+        return {r["id"] for r in await self._all("SELECT id FROM jobs")}
 
     async def position(self, job_id: str) -> int:
         """1-based position of a queued job among queued jobs (0 if it is not queued)."""
@@ -204,16 +242,31 @@ class JobStore:
         )
         return (int(record[0] or 0), int(record[1] or 0)) if record is not None else (0, 0)
 
-    async def claim_next(self, now: float) -> JobRow | None:
-        """Mark the oldest queued job running (one more attempt) and return it, or None."""
+    async def claim_next(self, now: float, owner: str, lease_until: float) -> JobRow | None:
+        """Mark the oldest queued job running (one more attempt) under `owner`'s lease and
+        return it, or None."""
         record = await self._one("SELECT id FROM jobs WHERE status = 'queued' ORDER BY seq LIMIT 1")
         if record is None:
             return None
         await self.db.execute(
-            "UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = ? "
-            "WHERE id = ?", (now, record["id"]),
+            "UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = ?, "
+            "owner = ?, lease_until = ? WHERE id = ?", (now, owner, lease_until, record["id"]),
         )
         return await self.get(record["id"])
+
+    async def renew_leases(self, owner: str, lease_until: float) -> set[str]:
+        """Extend every lease `owner` holds; return the ids of the jobs it still holds.
+
+        A running job missing from the answer was ended (cancelled) by another process.
+        """
+        await self.db.execute(
+            "UPDATE jobs SET lease_until = ? WHERE owner = ? AND status IN ('running', ?)",
+            (lease_until, owner, UPLOADING),
+        )
+        records = await self._all(
+            "SELECT id FROM jobs WHERE owner = ? AND status IN ('running', ?)", owner, UPLOADING
+        )
+        return {r["id"] for r in records}
 
     async def finish(self, job_id: str, status: JobStatus, now: float, error: str | None = None,
                      cancelled_by: str | None = None) -> JobStatus | None:
@@ -230,30 +283,44 @@ class JobStore:
     async def requeue(self, job_id: str) -> bool:
         """Put a running job back in the queue at its old place; False if it is not running."""
         cursor = await self.db.execute(
-            "UPDATE jobs SET status = 'queued', started_at = NULL "
-            "WHERE id = ? AND status = 'running'",
+            "UPDATE jobs SET status = 'queued', started_at = NULL, owner = NULL, "
+            "lease_until = NULL WHERE id = ? AND status = 'running'",
             (job_id,),
         )
         return cursor.rowcount > 0
 
-    async def recover_running(self, max_attempts: int, now: float, reason: str) -> list[JobRow]:
-        """After a crash: requeue running jobs with attempts left, fail the rest (returned)."""
-        records = await self._all("SELECT * FROM jobs WHERE status = 'running'")
+    async def recover_expired(self, max_attempts: int, now: float, reason: str,
+                              me: str) -> tuple[list[JobRow], list[str]]:
+        """Take over the jobs of dead processes: lease expired, or none (an older version's).
+
+        Never `me`'s own jobs, which run here whatever their lease says. Running jobs with
+        attempts left are queued again, the others failed; uploads that never finished are
+        deleted. Returns (failed rows, deleted upload ids).
+        """
+        expired = "(lease_until IS NULL OR lease_until < ?) AND owner IS NOT ?"
+        records = await self._all(f"SELECT * FROM jobs WHERE status = 'running' AND {expired}",
+                                  now, me)
         failed = [_row(r) for r in records if r["attempts"] >= max_attempts]
         await self.db.execute(
-            "UPDATE jobs SET status = 'failed', error = ?, finished_at = ? "
-            "WHERE status = 'running' AND attempts >= ?", (reason, now, max_attempts),
+            "UPDATE jobs SET status = 'failed', error = ?, finished_at = ?, owner = NULL, "
+            f"lease_until = NULL WHERE status = 'running' AND attempts >= ? AND {expired}",
+            (reason, now, max_attempts, now, me),
         )
         await self.db.execute(
-            "UPDATE jobs SET status = 'queued', started_at = NULL WHERE status = 'running'"
+            "UPDATE jobs SET status = 'queued', started_at = NULL, owner = NULL, "
+            f"lease_until = NULL WHERE status = 'running' AND {expired}", (now, me),
         )
-        return failed
+        uploads = await self._all(f"SELECT id FROM jobs WHERE status = ? AND {expired}",
+                                  UPLOADING, now, me)
+        await self.db.execute(f"DELETE FROM jobs WHERE status = ? AND {expired}",
+                              (UPLOADING, now, me))
+        return failed, [r["id"] for r in uploads]
 
-    async def requeue_running(self) -> None:
-        """On a clean stop: running jobs go back to the queue and get their attempt back."""
+    async def requeue_running(self, owner: str) -> None:
+        """On a clean stop: `owner`'s running jobs go back to the queue with their attempt back."""
         await self.db.execute(
-            "UPDATE jobs SET status = 'queued', started_at = NULL, attempts = MAX(attempts - 1, 0)"
-            " WHERE status = 'running'"
+            "UPDATE jobs SET status = 'queued', started_at = NULL, attempts = MAX(attempts - 1, 0),"
+            " owner = NULL, lease_until = NULL WHERE status = 'running' AND owner = ?", (owner,)
         )
 
     async def delete_user(self, platform: str, user_id: str) -> list[str]:
@@ -282,8 +349,8 @@ class JobStore:
         """Active jobs of the user, the chat and everyone; their submissions after `since`."""
         record = await self._one(
             "SELECT SUM(platform = ? AND user_id = ?), SUM(platform = ? AND chat_id = ?), COUNT(*)"
-            " FROM jobs WHERE status IN (?, ?)",
-            platform, user_id, platform, chat_id, *ACTIVE,
+            " FROM jobs WHERE status IN (?, ?, ?)",
+            platform, user_id, platform, chat_id, *COUNTED,
         )
         user_times = await self._all(
             "SELECT at FROM submissions WHERE platform = ? AND user_id = ? AND at > ?",

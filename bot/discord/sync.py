@@ -16,6 +16,7 @@ import discord
 import typer
 
 from bot.core import BotSettings, HarmonizeService
+from bot.job_runners import make_runner
 from bot.discord.client import PainterlyBot
 
 app = typer.Typer(add_completion=False, help=__doc__)
@@ -25,7 +26,8 @@ async def sync_commands(settings: BotSettings, guild_id: int | None = None) -> l
     """Log in over HTTP only, upload the command tree (to one guild when given); return names."""
     if settings.discord_token is None:
         raise ValueError("PAINTERLY_DISCORD_TOKEN is not set; see docs/discord.md.")
-    bot = PainterlyBot(HarmonizeService(settings), settings)  # the service is never started
+    service = HarmonizeService(settings, make_runner(settings))  # never started
+    bot = PainterlyBot(service, settings)
     async with bot:
         await bot.login(settings.discord_token.get_secret_value())
         guild = discord.Object(guild_id) if guild_id is not None else None

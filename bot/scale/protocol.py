@@ -17,13 +17,12 @@ from urllib.parse import urlsplit
 
 from arq.connections import RedisSettings
 
-from bot.core.engine_job import EngineRequest
+from bot.core.engine_request import LOCAL_FIELDS, EngineRequest
 from bot.core.settings import BotSettings
 
 JOB_FUNCTION = "harmonize"  # the arq function every worker registers
 BLOB_TTL_S = 86_400  # as long as arq keeps an unstarted job (arq.constants.expires_extra_ms)
 RESULT_TTL_S = 3_600  # arq's default keep_result; the core deletes a report once it has read it
-LOCAL_FIELDS = ("painting_path", "object_path", "output_dir", "device")  # set by the worker
 
 
 @dataclass(frozen=True)
@@ -102,7 +101,7 @@ class RunOrder:
     names, and the limits the core wants."""
 
     run_id: str
-    request: dict[str, Any]  # EngineRequest fields except LOCAL_FIELDS
+    request: dict[str, Any]  # EngineRequest.to_dict() except its LOCAL_FIELDS
     inputs: dict[str, str]  # "painting" / "object" -> file name with its extension
     timeout_s: float
     progress_interval_s: float
@@ -111,18 +110,22 @@ class RunOrder:
     def for_request(cls, run_id: str, request: EngineRequest, timeout_s: float,
                     progress_interval_s: float) -> RunOrder:
         """The order for a core-side request (its paths stay on the core's machine)."""
-        fields = {k: v for k, v in asdict(request).items() if k not in LOCAL_FIELDS}
+        fields = {k: v for k, v in request.to_dict().items() if k not in LOCAL_FIELDS}
         inputs = {"painting": Path(request.painting_path).name,
                   "object": Path(request.object_path).name}
         return cls(run_id, fields, inputs, timeout_s, progress_interval_s)
 
-    def engine_request(self, folder: Path, device: str) -> EngineRequest:
-        """The request for this worker: inputs in `folder`, results to `folder`/output."""
-        return EngineRequest(
-            **self.request, painting_path=str(folder / self.inputs["painting"]),
-            object_path=str(folder / self.inputs["object"]), output_dir=str(folder / "output"),
-            device=device,
-        )
+    def engine_request(self, folder: Path) -> EngineRequest:
+        """The request for this worker: inputs in `folder`, results to `folder`/output.
+
+        Raises harmonize.options.OptionsError (a ValueError) for options this worker's engine
+        does not know or accept.
+        """
+        return EngineRequest.from_dict({
+            **self.request, "painting_path": str(folder / self.inputs["painting"]),
+            "object_path": str(folder / self.inputs["object"]),
+            "output_dir": str(folder / "output"),
+        })
 
     def to_wire(self) -> dict[str, Any]:
         """A JSON-ready dict."""

@@ -2,7 +2,7 @@
 
 Start any number, on any machine that reaches PAINTERLY_REDIS_URL, with the bot's PAINTERLY_*
 settings (engine, device, redis_queue; workers = engine processes on this machine). Each engine
-process loads the network once (the engine's warm_up) and then serves job after job; the arq
+process builds the engine once (which loads the network) and then serves job after job; the arq
 worker around them fetches orders and images, renews a lease per run, honours cancels, and
 announces its engine processes under its own key so the core knows how much room there is.
 """
@@ -23,10 +23,11 @@ from arq.worker import func, run_worker
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from bot.core.engine_job import init_worker, run_job
 from bot.core.files import RESULT_NAMES
+from bot.core.job_runner import WorkerCrashed, WorkerKilled, WorkerTimedOut
+from bot.core.process_pool import WorkerPool
 from bot.core.settings import BotSettings
-from bot.core.workers import WorkerCrashed, WorkerKilled, WorkerPool, WorkerTimedOut
+from bot.core.worker_process import init_worker, run_job
 from bot.scale.blobs import download, upload
 from bot.scale.progress import RedisProgressChannel
 from bot.scale.protocol import (
@@ -48,6 +49,8 @@ log = logging.getLogger(__name__)
 # arq's own limit sits this far above the job limit, so that the engine pool's timeout (which
 # reports) always fires first, even after waiting for a replaced engine process to load.
 ARQ_TIMEOUT_MARGIN_S = 600.0
+OUTDATED_WORKER = ("The worker that took this job is older than the bot and cannot run it; "
+                   "the bot's operator has been told.")
 LOST_INPUTS = "The job's images were lost before a worker could start it; please submit it again."
 
 
@@ -124,7 +127,10 @@ async def _run(redis: Redis, state: WorkerState, order: RunOrder, keys: RunKeys)
         return RunReport(RunStatus.KILLED)
     with tempfile.TemporaryDirectory(prefix=f"painterly-{order.run_id}-") as tmp:
         folder = Path(tmp)
-        request = order.engine_request(folder, state.settings.device)
+        try:
+            request = order.engine_request(folder)
+        except ValueError as error:  # a core newer than this worker sent a setting it lacks
+            return RunReport(RunStatus.FAILED, OUTDATED_WORKER, str(error))
         Path(request.output_dir).mkdir()
         missing = await download(redis, {keys.input(name): folder / file_name
                                          for name, file_name in order.inputs.items()})

@@ -7,7 +7,15 @@ from typing import cast
 from telegram import Chat, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.core import BotError, BotSettings, HarmonizeService, InvalidOptions, LimitName, Limits
+from bot.core import (
+    BotError,
+    BotSettings,
+    HarmonizeService,
+    InvalidOptions,
+    LimitName,
+    Limits,
+    parse_limit_value,
+)
 from bot.telegram import texts
 from bot.telegram.drafts import DraftBook
 from bot.telegram.keyboard import CANCEL_JOB_PATTERN, parse_cancel_job
@@ -121,9 +129,7 @@ class AccountCommands:
         name = args[1]
         value: int | None = None
         if action == "set":
-            if not args[2].isdigit():
-                raise InvalidOptions(f"{args[2]} is not a whole number of jobs.")
-            value = int(args[2])
+            value = parse_limit_value(args[2])
         who = await admin_requester(context.bot, chat, user, message)
         limits = await self.service.set_limit(who, cast(LimitName, name), value, scope)
         where = "every chat" if scope == "global" else "this chat"

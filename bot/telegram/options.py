@@ -6,8 +6,7 @@ import dataclasses
 import math
 from typing import Sequence
 
-from bot.core import InvalidOptions, JobOptions
-from bot.core.service import MAX_TAU, MIN_HEIGHT
+from bot.core import MAX_TAU, MIN_HEIGHT, InvalidOptions, JobOptions
 
 KEYS = {  # argument name -> JobOptions field
     "x": "x",

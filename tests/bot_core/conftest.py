@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 
 from bot.core import BotSettings, HarmonizeService, JobEvent, Preset
+from bot.job_runners import make_runner
 
 from . import fake_engine
 
@@ -20,19 +21,24 @@ ENGINE = fake_engine.__name__  # importable the same way in spawned worker proce
 
 # Fake-engine presets: a job lasts (iters1 + iters2) * fake_engine.STEP_S seconds.
 TEST_PRESETS = {
-    "instant": Preset(size=16, iters1=1, iters2=1, post=False),
-    "polished": Preset(size=16, iters1=1, iters2=1, post=True),  # its final differs from pass 2
-    "short": Preset(size=16, iters1=30, iters2=30, post=False),
-    "medium": Preset(size=16, iters1=100, iters2=100, post=False),
-    "long": Preset(size=16, iters1=3000, iters2=3000, post=False),
+    "instant": Preset(size=32, iters1=1, iters2=1, post=False),
+    "polished": Preset(size=32, iters1=1, iters2=1, post=True),  # its final differs from pass 2
+    "short": Preset(size=32, iters1=30, iters2=30, post=False),
+    "medium": Preset(size=32, iters1=100, iters2=100, post=False),
+    "long": Preset(size=32, iters1=3000, iters2=3000, post=False),
 }
 
 
-def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (8, 6), mode: str = "RGB") -> bytes:
+def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (48, 36), mode: str = "RGB") -> bytes:
     """A tiny image file in `fmt`."""
     buffer = io.BytesIO()
     Image.new(mode, size, (200, 120, 40) if mode == "RGB" else None).save(buffer, fmt)
     return buffer.getvalue()
+
+
+def make_service(settings: BotSettings, **keywords: Any) -> HarmonizeService:
+    """A service with the runner its settings ask for, as the bot's entry point builds it."""
+    return HarmonizeService(settings, make_runner(settings), **keywords)
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> BotSettings:
@@ -106,7 +112,7 @@ async def started_services(tmp_path: Path, **defaults: Any) -> AsyncIterator[Sta
     started: list[HarmonizeService] = []
 
     async def start(**overrides: Any) -> tuple[HarmonizeService, EventLog]:
-        service = HarmonizeService(make_settings(tmp_path, **{**defaults, **overrides}))
+        service = make_service(make_settings(tmp_path, **{**defaults, **overrides}))
         log = EventLog()
         service.add_listener(log)
         await service.start()

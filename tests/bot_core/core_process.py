@@ -1,7 +1,8 @@
-"""The core alone in its own process, for the kill -9 test (run as a script, not collected).
+"""The core alone in its own process, for the kill -9 tests (run as a script, not collected).
 
-Settings come from PAINTERLY_* variables. It submits CORE_TEST_SUBMIT jobs, appends every event
-to CORE_TEST_EVENTS as a JSON line, and stops cleanly on SIGTERM.
+Settings come from PAINTERLY_* variables. Once started it appends {"event": "started"} to
+CORE_TEST_EVENTS, then submits CORE_TEST_SUBMIT jobs (all at once when CORE_TEST_BURST is set,
+else one after another), appends every event there as a JSON line, and stops cleanly on SIGTERM.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from pathlib import Path
 from PIL import Image
 
 from bot.core import BotSettings, HarmonizeService, JobEvent, Requester
+from bot.job_runners import make_runner
 
 
 def tiny_png() -> bytes:
     buffer = io.BytesIO()
-    Image.new("RGB", (8, 6), (10, 20, 30)).save(buffer, "PNG")
+    Image.new("RGB", (48, 36), (10, 20, 30)).save(buffer, "PNG")
     return buffer.getvalue()
 
 
@@ -34,13 +36,23 @@ async def main() -> None:
     async def record(event: JobEvent) -> None:
         write({"event": type(event).__name__, "job_id": event.job.job_id})
 
-    service = HarmonizeService(BotSettings(_env_file=None))
+    settings = BotSettings(_env_file=None)
+    service = HarmonizeService(settings, make_runner(settings))
     service.add_listener(record)
     await service.start()
-    for number in range(int(os.environ.get("CORE_TEST_SUBMIT", "0"))):
+    write({"event": "started", "job_id": ""})
+
+    async def submit(number: int) -> None:
         submitted = await service.submit(Requester("telegram", f"user{number}", "chat"),
                                          tiny_png(), tiny_png())
         write({"event": "submitted", "job_id": submitted.job_id})
+
+    numbers = range(int(os.environ.get("CORE_TEST_SUBMIT", "0")))
+    if os.environ.get("CORE_TEST_BURST"):
+        await asyncio.gather(*(submit(number) for number in numbers))
+    else:
+        for number in numbers:
+            await submit(number)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     await stop.wait()

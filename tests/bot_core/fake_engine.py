@@ -3,7 +3,9 @@
 `sleepy`: steps through iters1 + iters2 steps of STEP_S seconds (so a preset sets the job's
 length), reporting progress, and writes its pid to <output>/pid.txt first so tests can kill it.
 `busy`: the same but burning CPU instead of sleeping. `refuse`: fails with a user message.
-`lazy`: returns without writing anything.
+`lazy`: returns without writing anything. `counted`: `sleepy` (that waits, once started, for
+the file named by CORE_TEST_GATE to exist, when that is set), then appends "<job id> <pid>"
+to the file named by CORE_TEST_RUNS, one line per completed run.
 
 They report progress with `Step`, which has what the core reads from `harmonize.Progress`
 (`stage`, `fraction`), so that worker processes need not import torch (seconds per worker).
@@ -20,7 +22,7 @@ from typing import Callable
 import numpy as np
 from PIL import Image
 
-from bot.core.engine_job import EngineRequest, EngineUserError
+from bot.core.engine_request import EngineRequest, EngineUserError
 
 STEP_S = 0.01
 RESULT_NAMES = ("pass1", "pass2", "final", "original", "compare")
@@ -51,7 +53,7 @@ def _finish(folder: Path, post: bool) -> None:
 
 
 def _steps(request: EngineRequest, progress: ProgressCallback, busy: bool) -> None:
-    for stage, total in (("pass1", request.iters1), ("pass2", request.iters2)):
+    for stage, total in (("pass1", request.options.iters1), ("pass2", request.options.iters2)):
         for step in range(total):
             if busy:
                 end = time.perf_counter() + STEP_S
@@ -66,14 +68,26 @@ def sleepy(request: EngineRequest, progress: ProgressCallback) -> None:
     """Sleep through the preset's steps, then write five tiny PNGs."""
     folder = _start(request)
     _steps(request, progress, busy=False)
-    _finish(folder, request.post)
+    _finish(folder, request.options.post)
 
 
 def busy(request: EngineRequest, progress: ProgressCallback) -> None:
     """Burn CPU through the preset's steps, then write five tiny PNGs."""
     folder = _start(request)
     _steps(request, progress, busy=True)
-    _finish(folder, request.post)
+    _finish(folder, request.options.post)
+
+
+def counted(request: EngineRequest, progress: ProgressCallback) -> None:
+    """`sleepy`, then one line per completed run in $CORE_TEST_RUNS (appends are atomic)."""
+    folder = _start(request)
+    gate = os.environ.get("CORE_TEST_GATE")
+    while gate and not Path(gate).exists():
+        time.sleep(STEP_S)
+    _steps(request, progress, busy=False)
+    _finish(folder, request.options.post)
+    with open(os.environ["CORE_TEST_RUNS"], "a") as handle:
+        handle.write(f"{request.job_id} {os.getpid()}\n")
 
 
 def refuse(request: EngineRequest, progress: ProgressCallback) -> None:

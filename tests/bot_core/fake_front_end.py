@@ -27,7 +27,7 @@ class FakeFrontEnd:
 
     async def run(self) -> None:
         buffer = io.BytesIO()
-        Image.new("RGB", (8, 6)).save(buffer, "PNG")
+        Image.new("RGB", (48, 36)).save(buffer, "PNG")
         await self.service.submit(Requester("fake", "1", "1"), buffer.getvalue(),
                                   buffer.getvalue())
         try:

@@ -13,10 +13,9 @@ import pytest
 from pydantic import SecretStr
 
 import bot.main
-from bot.core import HarmonizeService
 
 from . import fake_front_end
-from .conftest import ENGINE, make_settings
+from .conftest import ENGINE, make_service, make_settings
 
 
 async def test_front_ends_are_built_before_start_and_cancelled_at_stop(tmp_path,
@@ -38,7 +37,7 @@ def test_a_token_without_its_front_end_stops_with_a_clear_message(tmp_path, monk
     monkeypatch.setattr(bot.main, "FRONT_ENDS", {"telegram_token": "bot.no_such_front_end"})
     settings = make_settings(tmp_path, telegram_token=SecretStr("x"))
     with pytest.raises(SystemExit, match="PAINTERLY_TELEGRAM_TOKEN is set but"):
-        bot.main.create_front_ends(HarmonizeService(settings), settings)
+        bot.main.create_front_ends(make_service(settings), settings)
 
 
 def test_painterly_bot_stops_cleanly_on_sigterm(tmp_path) -> None:

@@ -18,14 +18,15 @@ from pydantic import SecretStr
 
 from bot.core import BotSettings, HarmonizeService, Preset
 from bot.discord import DiscordFrontEnd, create_front_end
+from bot_core.conftest import make_service
 
 from . import engine
 from .fake_discord import TOKEN, FakeDiscord, Guild, Interaction, Message
 
 OWNER_ID = 900000000000000001
 PRESETS = {  # the fake engine sleeps 10 ms a step (tests/bot_core/fake_engine.py)
-    "instant": Preset(size=16, iters1=1, iters2=1, post=False),
-    "slow": Preset(size=16, iters1=3000, iters2=3000, post=False),
+    "instant": Preset(size=32, iters1=1, iters2=1, post=False),
+    "slow": Preset(size=32, iters1=3000, iters2=3000, post=False),
 }
 
 
@@ -108,7 +109,7 @@ async def running_world(tmp_path: Path, guilds: int = 1,
     with pytest.MonkeyPatch.context() as monkeypatch:
         point_discord_py_at(fake, monkeypatch)
         settings = settings_for(tmp_path, **overrides)
-        service = HarmonizeService(settings)
+        service = make_service(settings)
         front_end = create_front_end(service, settings)
         await service.start()
         serving = asyncio.create_task(front_end.run())

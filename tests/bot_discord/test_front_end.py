@@ -9,7 +9,7 @@ import pytest
 from pydantic import SecretStr
 
 import bot.main
-from bot.core import HarmonizeService
+from bot_core.conftest import make_service
 from bot.discord import create_front_end
 
 from .conftest import point_discord_py_at, settings_for
@@ -40,7 +40,7 @@ async def test_a_wrong_token_stops_the_front_end_with_a_clear_error(
     try:
         point_discord_py_at(fake, monkeypatch)
         settings = settings_for(tmp_path, discord_token=SecretStr("not-the-token"))
-        front_end = create_front_end(HarmonizeService(settings), settings)
+        front_end = create_front_end(make_service(settings), settings)
         with pytest.raises(RuntimeError, match="Discord refused PAINTERLY_DISCORD_TOKEN"):
             await asyncio.wait_for(front_end.run(), 20)
     finally:
@@ -50,4 +50,4 @@ async def test_a_wrong_token_stops_the_front_end_with_a_clear_error(
 def test_no_token_is_refused_at_creation(tmp_path: Path) -> None:
     settings = settings_for(tmp_path, discord_token=None)
     with pytest.raises(ValueError, match="PAINTERLY_DISCORD_TOKEN is not set"):
-        create_front_end(HarmonizeService(settings), settings)
+        create_front_end(make_service(settings), settings)

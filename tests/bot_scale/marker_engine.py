@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from bot.core.engine_job import EngineRequest, EngineUserError
+from bot.core.engine_request import EngineRequest, EngineUserError
 from bot.core.files import RESULT_NAMES
 
 STEP_S = 0.01
@@ -34,12 +34,12 @@ class Step:
 
 def run(request: EngineRequest, progress) -> None:
     """Step through the preset, marking start and completion."""
-    if request.tau == POISON_TAU:
+    if request.options.tau == POISON_TAU:
         raise EngineUserError(REFUSAL)
     marks = Path(os.environ["PAINTERLY_TEST_MARKERS"])
     tag = f"{os.getppid()}.{os.getpid()}"
     (marks / f"{request.job_id}.{tag}.started").touch()
-    for stage, total in (("pass1", request.iters1), ("pass2", request.iters2)):
+    for stage, total in (("pass1", request.options.iters1), ("pass2", request.options.iters2)):
         for step in range(total):
             time.sleep(STEP_S)
             progress(Step(stage, (step + 1) / total))

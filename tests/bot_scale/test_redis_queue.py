@@ -12,7 +12,6 @@ import pytest
 import redis
 
 from bot.core import (
-    HarmonizeService,
     JobCancelled,
     JobDone,
     JobFailed,
@@ -22,8 +21,8 @@ from bot.core import (
     Preset,
     Requester,
 )
-from bot.scale.runner import RedisUnavailable
-from bot_core.conftest import TEST_PRESETS, image_bytes, make_settings, pid_alive
+from bot.scale.redis_runner import RedisUnavailable
+from bot_core.conftest import TEST_PRESETS, image_bytes, make_service, make_settings, pid_alive
 
 from .conftest import LEASE_S, eventually, free_port
 from .marker_engine import POISON_TAU, REFUSAL
@@ -123,7 +122,7 @@ async def test_jobs_wait_for_a_worker_then_cancel_fail_and_time_out(start_worker
 
 async def test_an_unreachable_redis_is_reported_without_its_password(tmp_path) -> None:
     url = f"redis://:s3cret@127.0.0.1:{free_port()}/0"
-    service = HarmonizeService(make_settings(tmp_path, queue_backend="redis", redis_url=url))
+    service = make_service(make_settings(tmp_path, queue_backend="redis", redis_url=url))
     with pytest.raises(RedisUnavailable) as raised:
         await service.start()
     assert "PAINTERLY_QUEUE_BACKEND=local" in str(raised.value)
@@ -133,7 +132,7 @@ async def test_an_unreachable_redis_is_reported_without_its_password(tmp_path) -
 async def test_a_core_restart_stops_its_remote_run_and_runs_the_job_again_once(
         start_worker, start_core, markers, tmp_path) -> None:
     start_worker()
-    presets = {**TEST_PRESETS, "slow": Preset(size=16, iters1=200, iters2=200, post=False)}
+    presets = {**TEST_PRESETS, "slow": Preset(size=32, iters1=200, iters2=200, post=False)}
     service, _ = await start_core(presets=presets)
     job_id = (await service.submit(user(1), PNG, PNG, JobOptions(preset="slow"))).job_id
     [(_, engine_pid)] = await eventually(lambda: started(markers, job_id),

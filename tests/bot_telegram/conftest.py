@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, AsyncIterator
 
 import pytest
-from bot_core.conftest import EventLog, make_settings  # core tests: temp files, fake engine
+from bot_core.conftest import EventLog, make_service, make_settings  # core tests: temp files, fake engine
 from PIL import Image
 from pydantic import SecretStr
 
@@ -66,7 +66,7 @@ class Harness:
     async def start(self, **overrides: Any) -> Bot:
         """A core (fake engine) and a front end polling the fake Telegram."""
         settings = self.settings(**overrides)
-        service = HarmonizeService(settings)
+        service = make_service(settings)
         front_end = TelegramFrontEnd(service, settings, api_root=self.api_root,
                                      status_interval_s=STATUS_INTERVAL_S,
                                      album_wait_s=ALBUM_WAIT_S)

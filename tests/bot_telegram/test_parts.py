@@ -7,13 +7,13 @@ import time
 from pathlib import Path
 
 import pytest
-from bot_core.conftest import make_settings
+from bot_core.conftest import make_service, make_settings
 from PIL import Image
 from pydantic import SecretStr
 from telegram import Bot
 
 import bot.main
-from bot.core import HarmonizeService, InvalidImage, InvalidOptions, JobOptions
+from bot.core import InvalidImage, InvalidOptions, JobOptions
 from bot.telegram import TelegramFrontEnd
 from bot.telegram.chat_context import ChatContext
 from bot.telegram.drafts import Draft, DraftBook
@@ -160,8 +160,8 @@ async def test_status_waits_out_retry_after_and_survives_not_modified(fake_bot) 
 
 def test_painterly_bot_builds_the_telegram_front_end_when_its_token_is_set(tmp_path) -> None:
     settings = make_settings(tmp_path, telegram_token=SecretStr(TOKEN))
-    [front_end] = bot.main.create_front_ends(HarmonizeService(settings), settings)
+    [front_end] = bot.main.create_front_ends(make_service(settings), settings)
     assert isinstance(front_end, TelegramFrontEnd)
     assert front_end.application.bot.base_url == f"https://api.telegram.org/bot{TOKEN}"
     with pytest.raises(ValueError, match="PAINTERLY_TELEGRAM_TOKEN is not set"):
-        TelegramFrontEnd(HarmonizeService(make_settings(tmp_path)), make_settings(tmp_path))
+        TelegramFrontEnd(make_service(make_settings(tmp_path)), make_settings(tmp_path))

@@ -8,7 +8,7 @@ from pathlib import Path
 from bot_core import fake_engine
 from PIL import Image
 
-from bot.core.engine_job import EngineRequest
+from bot.core.engine_request import EngineRequest
 
 WIDE = (2100, 100)  # width / height = 21 > 20: not a photo for the Bot API
 

@@ -11,28 +11,21 @@ from discord import app_commands
 from discord.app_commands import Choice, Range
 from discord.ext import commands
 
-from bot.core import InvalidOptions, JobOptions
-from bot.core.service import MIN_HEIGHT
+from bot.core import MIN_HEIGHT, InvalidOptions, JobOptions
+from bot.core.loop_state import DEFAULT_STRENGTH, STRENGTHS, strength_tau
 from bot.discord.attachments import check_attachment, download
 from bot.discord.context import JobContext, requester_of
 from bot.discord.replies import DiscordActionFailed
-from bot.discord.texts import message_link, preparing_text, queued_reply
+from bot.discord.texts import message_link, preparing_text, preview_reply, queued_reply
 
 if TYPE_CHECKING:
     from bot.discord.client import PainterlyBot
 
 DEFAULTS = JobOptions()
-STRENGTHS: dict[str, float | str] = {  # choice -> tau, pass 2's style weight (ALGORITHM.md §4.1)
-    "auto": "auto",  # estimated from the painting (harmonize/tau_estimator.py)
-    "light": 2.0,
-    "medium": 5.0,  # the engine's default (harmonize/types.py HarmonizeOptions.tau)
-    "strong": 9.0,  # the authors' tau span 1.00-9.996 (ALGORITHM.md, wikiart_output.txt)
-}
-STRENGTH_CHOICES = [
+STRENGTH_CHOICES = [  # the one strength table of both front ends (bot/core/loop_state.py)
     Choice(name="auto: guessed from the painting", value="auto"),
-    Choice(name="light", value="light"),
-    Choice(name="medium (default)", value="medium"),
-    Choice(name="strong", value="strong"),
+    *(Choice(name=f"{name} (default)" if name == DEFAULT_STRENGTH else name, value=name)
+      for name, _ in STRENGTHS),
 ]
 CANNOT_POST = ("I cannot post in this channel. Ask an admin to let me Send Messages, Attach Files, "
                "Embed Links and Read Message History here, or use another channel.")
@@ -68,7 +61,8 @@ class HarmonizeCog(commands.Cog):
         strength: Choice[str] | None = None,
         quality: str | None = None,
     ) -> None:
-        """Check, download, post the status message, queue; errors reach the user privately."""
+        """Check, download, post the preview (or, with previews off, the status message and
+        queue the job); errors reach the user privately."""
         service, settings = self.bot.service, self.bot.settings
         check_attachment(painting, "painting", settings.max_image_bytes)
         check_attachment(object_image, "object image", settings.max_image_bytes)
@@ -76,11 +70,17 @@ class HarmonizeCog(commands.Cog):
             raise InvalidOptions(f"Unknown quality {quality!r}; choose one of: "
                                  f"{', '.join(service.preset_names)}.")
         options = JobOptions(x=x, y=y, height=height, preset=quality,
-                             tau=STRENGTHS[strength.value] if strength is not None else None)
+                             tau=strength_tau(strength.value) if strength is not None else None)
         await interaction.response.defer(ephemeral=True, thinking=True)
         painting_bytes, object_bytes = await asyncio.gather(
             download(painting, "painting"), download(object_image, "object image")
         )
+        if settings.preview_first:
+            preview = await self.bot.loop_flow.open_preview(interaction, painting_bytes,
+                                                            object_bytes, options)
+            await interaction.edit_original_response(content=preview_reply(
+                message_link(interaction.guild_id, preview.channel.id, preview.id)))
+            return
         assert interaction.channel_id is not None  # application commands come from a channel
         channel = self.bot.get_partial_messageable(interaction.channel_id,
                                                    guild_id=interaction.guild_id)

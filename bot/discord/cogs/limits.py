@@ -9,7 +9,7 @@ from discord import app_commands
 from discord.app_commands import Choice, Range
 from discord.ext import commands
 
-from bot.core import LimitName, Limits
+from bot.core import MAX_LIMIT, LimitName, Limits
 from bot.discord.checks import manager_or_owner
 from bot.discord.context import PLATFORM, requester_of
 from bot.discord.replies import reply_privately
@@ -30,7 +30,6 @@ SCOPES = [
     Choice(name="this server (or this direct message)", value="chat"),
     Choice(name="the whole bot (bot owners only)", value="global"),
 ]
-MAX_LIMIT = 1_000_000  # any larger number is a typo
 
 
 def limits_text(title: str, here: Limits, everywhere: Limits) -> str:

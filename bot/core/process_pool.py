@@ -2,66 +2,33 @@
 
 Killing a worker (cancel, timeout) or losing it (crash, OOM kill) breaks only its own
 ProcessPoolExecutor; the slot gets a fresh one in the background and other slots run on.
-
-The core talks to its workers through the JobRunner interface at the end of this file:
-LocalRunner (the pool below, on this machine) or bot.scale.runner.RedisRunner (other machines).
+Used by LocalRunner on the bot's machine and by `python -m bot.scale.worker` on a remote one.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import os
-import queue
 import signal
-import threading
-import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
-from multiprocessing.managers import SyncManager
-from typing import TYPE_CHECKING, Any, Awaitable, Callable, Protocol, TypeVar
-import contextlib
+from typing import Any, Callable
 
-if TYPE_CHECKING:  # engine_job imports this module
-    from bot.core.engine_job import EngineRequest, WorkerOutcome
+from bot.core.job_runner import WorkerCrashed, WorkerKilled, WorkerTimedOut
 
 log = logging.getLogger(__name__)
 
-PARENT_POLL_S = 1.0  # how soon an orphaned child notices its parent died
 RESTART_BACKOFF_S = (1.0, 5.0, 30.0)  # waits between failed attempts to replace a worker
 KILL_SIGNAL = getattr(signal, "SIGKILL", signal.SIGTERM)
 
 
 class WorkerStartError(RuntimeError):
     """A worker process could not start (its initializer failed); see the log."""
-
-
-class WorkerCrashed(Exception):
-    """The worker process died under a job (crash, out-of-memory kill, external signal)."""
-
-
-class WorkerKilled(Exception):
-    """The core killed the worker on purpose (its job was cancelled)."""
-
-
-class WorkerTimedOut(Exception):
-    """The job ran past its time limit and its worker was killed."""
-
-
-def watch_parent() -> None:
-    """In a child process: exit at once when the parent dies (a SIGKILL leaves it no cleanup)."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while True:
-            time.sleep(PARENT_POLL_S)
-            if os.getppid() != parent:
-                os._exit(1)
-
-    threading.Thread(target=watch, name="painterly-watch-parent", daemon=True).start()
 
 
 @dataclass
@@ -213,112 +180,3 @@ class WorkerPool:
             self._slots[index] = slot
             self._free.put_nowait(slot)
             return
-
-
-# ------------------------------------------------------------------ the core's runner interface
-
-ProgressHandler = Callable[[str, str, float], Awaitable[None]]  # (job id, stage, fraction 0..1)
-SlotT = TypeVar("SlotT")
-
-
-class JobRunner(Protocol[SlotT]):
-    """Where the core's jobs run: slots of capacity, each running one job at a time.
-
-    The core takes a slot with `acquire`, sets `slot.job_id` when it has claimed a job for it,
-    then calls `run`, which frees the slot and raises WorkerKilled, WorkerTimedOut or
-    WorkerCrashed like WorkerPool.run.
-    """
-
-    @property
-    def capacity(self) -> int:
-        """Jobs that can run at once right now."""
-
-    async def start(self, on_progress: ProgressHandler) -> None:
-        """Start the workers; progress messages are passed to `on_progress` from then on."""
-
-    async def stop(self) -> None:
-        """Stop every running job and the workers (or their connection)."""
-
-    async def acquire(self) -> SlotT:
-        """Wait for free capacity; the caller must pass the slot to `run` next."""
-
-    async def run(self, slot: SlotT, request: EngineRequest) -> WorkerOutcome:
-        """Run one job on `slot` and return how the engine ended."""
-
-    def kill(self, job_id: str) -> bool:
-        """Stop the job `job_id` (its `run` raises WorkerKilled); False if it is not running."""
-
-
-class LocalRunner:
-    """The JobRunner of one machine: a WorkerPool, and a Manager queue carrying progress back."""
-
-    def __init__(self, size: int, context: BaseContext, initializer: Callable[..., None],
-                 initargs: tuple[Any, ...], job: Callable[..., WorkerOutcome],
-                 progress_interval_s: float, timeout_s: float) -> None:
-        self._pool = WorkerPool(size, context, initializer, initargs)
-        self._context = context
-        self._job = job
-        self._interval_s = progress_interval_s
-        self._timeout_s = timeout_s
-        self._manager: SyncManager | None = None
-        self._progress: Any = None
-        self._drain: asyncio.Task[None] | None = None
-
-    @property
-    def capacity(self) -> int:
-        """The pool's size."""
-        return self._pool.size
-
-    async def start(self, on_progress: ProgressHandler) -> None:
-        """Start the workers and the progress Manager side by side."""
-        manager = asyncio.create_task(asyncio.to_thread(start_manager, self._context))
-        try:
-            await self._pool.start()
-        finally:
-            self._manager = await manager
-        self._progress = self._manager.Queue()
-        self._drain = asyncio.create_task(self._drain_progress(on_progress),
-                                          name="painterly-progress")
-
-    async def stop(self) -> None:
-        """Kill the workers and shut the Manager down."""
-        if self._drain is not None:
-            self._drain.cancel()
-            await asyncio.gather(self._drain, return_exceptions=True)
-            self._drain = None
-        await self._pool.stop()
-        if self._manager is not None:
-            await asyncio.to_thread(self._manager.shutdown)
-            self._manager = None
-
-    async def acquire(self) -> WorkerSlot:
-        """A free worker slot."""
-        return await self._pool.acquire()
-
-    async def run(self, slot: WorkerSlot, request: EngineRequest) -> WorkerOutcome:
-        """Run the job function on `slot`'s process, within the job time limit."""
-        return await self._pool.run(slot, self._job, request, self._progress, self._interval_s,
-                                    timeout_s=self._timeout_s)
-
-    def kill(self, job_id: str) -> bool:
-        """Kill the process running `job_id`."""
-        return self._pool.kill(job_id)
-
-    async def _drain_progress(self, on_progress: ProgressHandler) -> None:
-        """Hand workers' progress messages to the core (workers already throttle them)."""
-        while True:
-            try:
-                message = await asyncio.to_thread(self._progress.get, True, 0.5)
-            except queue.Empty:
-                continue
-            except (EOFError, OSError, BrokenPipeError):
-                log.error("the progress channel closed; progress updates stop")
-                return
-            await on_progress(*message)
-
-
-def start_manager(context: BaseContext) -> SyncManager:
-    """Start the multiprocessing Manager that carries progress messages from the workers."""
-    manager = SyncManager(ctx=context)
-    manager.start(initializer=watch_parent)
-    return manager

@@ -1,0 +1,66 @@
+"""The real engine of the bot's workers: cut the object out, harmonize it, write the PNGs.
+
+One HarmonizerEngine lives in each worker process (bot.core.worker_process builds it at start),
+so the network is loaded once and a painting's features are reused across that worker's jobs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from bot.core.engine_request import EngineRequest, ProgressCallback
+from harmonize.types import Progress
+
+if TYPE_CHECKING:
+    from harmonize.harmonizer import Harmonizer
+
+
+class HarmonizerEngine:
+    """An Engine around one harmonize.Harmonizer on `device` ("auto" | "cpu" | "cuda")."""
+
+    def __init__(self, device: str) -> None:
+        from harmonize.harmonizer import Harmonizer  # torch loads here, in the worker only
+
+        self.harmonizer: Harmonizer = Harmonizer(device=device)
+
+    def __call__(self, request: EngineRequest, progress: ProgressCallback) -> None:
+        """Write pass1, pass2, final, original and compare PNGs into `request.output_dir`."""
+        from harmonize.compare import compare_panel
+        from harmonize.cutout import cut_out
+        from harmonize.imageio import save_png
+
+        painting = _read_painting(Path(request.painting_path))
+        photo = _read_object(Path(request.object_path))
+        progress(Progress("cutout", 0, 1))
+        rgba = cut_out(photo, method="auto")  # CutoutError is a ValueError: for the user
+        progress(Progress("cutout", 1, 1))
+        result = self.harmonizer.run_object(painting, rgba, request.placement, request.options,
+                                            progress)
+        final = result.final if result.final is not None else result.pass2
+        folder = Path(request.output_dir)
+        images = {"pass1": result.pass1, "pass2": result.pass2, "final": final,
+                  "original": result.naive, "compare": compare_panel(result)}
+        for name, image in images.items():
+            save_png(folder / f"{name}.png", image)
+
+
+def _read_painting(path: Path) -> Any:
+    """The painting as (H, W, 3) float32 in [0, 1], EXIF rotation applied."""
+    import numpy as np
+    from PIL import Image, ImageOps
+
+    with Image.open(path) as image:
+        rgb = ImageOps.exif_transpose(image).convert("RGB")
+        return np.asarray(rgb, dtype=np.float32) / 255.0
+
+
+def _read_object(path: Path) -> Any:
+    """The object photo as (h, w, 3) or, when it has transparency, (h, w, 4) uint8."""
+    import numpy as np
+    from PIL import Image, ImageOps
+
+    with Image.open(path) as image:
+        upright = ImageOps.exif_transpose(image)
+        has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
+        return np.asarray(upright.convert("RGBA" if has_alpha else "RGB"), dtype=np.uint8)

@@ -1,0 +1,71 @@
+"""What a job runs with: the user's choice checked and resolved against the quality presets.
+
+A JobSpec is a preset name, a placement and `harmonize.options.HarmonizeOptions`; the job's row
+stores it as JSON, and the worker gets the same options back (`HarmonizeOptions.from_dict`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+from bot.core.errors import InvalidOptions
+from bot.core.jobs import JobOptions
+from bot.core.settings import Preset
+from harmonize.options import MAX_TAU, HarmonizeOptions, OptionsError
+from harmonize.types import Placement
+
+MIN_HEIGHT = 0.02  # an object under 2 % of the painting's height has no pixels to harmonize
+PLACEMENT_KEYS = ("x", "y", "height")
+__all__ = ["MAX_TAU", "MIN_HEIGHT", "JobSpec", "resolve"]
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One job's settings: its quality preset's name, where the object goes, engine options."""
+
+    preset: str
+    placement: Placement
+    options: HarmonizeOptions
+
+    def to_json(self) -> str:
+        """The JSON stored in the job's row."""
+        return json.dumps({"preset": self.preset, "placement": dataclasses.asdict(self.placement),
+                           "options": self.options.to_dict()})
+
+    @classmethod
+    def from_json(cls, text: str) -> JobSpec:
+        """Back from `to_json`, or from a row an older version stored (flat keys, tau None).
+
+        Options the row lacks take HarmonizeOptions' defaults (the authors' settings).
+        """
+        data = json.loads(text)
+        if "options" in data:
+            return cls(data["preset"], Placement(**data["placement"]),
+                       HarmonizeOptions.from_dict(data["options"]))
+        engine = {k: v for k, v in data.items()
+                  if k not in (*PLACEMENT_KEYS, "preset") and not (k == "tau" and v is None)}
+        return cls(data["preset"], Placement(*(data[k] for k in PLACEMENT_KEYS)),
+                   HarmonizeOptions.from_dict(engine))
+
+
+def resolve(choice: JobOptions, presets: Mapping[str, Preset], default_preset: str) -> JobSpec:
+    """Check the user's choice and apply it to its preset; raise InvalidOptions if out of range."""
+    if not (0.0 <= choice.x <= 1.0 and 0.0 <= choice.y <= 1.0):
+        raise InvalidOptions("x and y are fractions of the painting: use values from 0 to 1.")
+    if not (MIN_HEIGHT <= choice.height <= 1.0):
+        raise InvalidOptions(
+            f"height is a fraction of the painting's height: use {MIN_HEIGHT} to 1."
+        )
+    name = choice.preset if choice.preset is not None else default_preset
+    if name not in presets:
+        raise InvalidOptions(f"Unknown quality {name!r}; choose one of: {', '.join(presets)}.")
+    chosen = {"tau": choice.tau, "likeness": choice.likeness, "seed": choice.seed}
+    changes: dict[str, Any] = {key: value for key, value in chosen.items() if value is not None}
+    try:
+        options = presets[name].options(**changes)
+    except OptionsError as error:
+        raise InvalidOptions(str(error)) from error
+    return JobSpec(name, Placement(choice.x, choice.y, choice.height), options)
