@@ -8,11 +8,14 @@ import datetime
 import io
 import logging
 from dataclasses import dataclass, field
+from typing import Awaitable, Callable
 
 import discord
 
 from bot.core import JobCancelled, JobDone, JobEvent, JobFailed
+from bot.core.animation import before_after_gif
 from bot.discord.context import JobContext
+from bot.discord.loop_views import cancel_view
 from bot.discord.texts import (
     RESULT_LABELS,
     failed_notice,
@@ -31,6 +34,8 @@ ANSWER_WAIT_S = 10.0  # how long a failure notice waits for the command's own an
 TOO_LARGE_RETRIES = 3  # Discord's real limit can be below the one it reports (BOTS.md §1)
 HTTP_TOO_LARGE = 413
 NO_PINGS = discord.AllowedMentions.none()
+StatusKey = tuple[int, int, str]  # channel id, status message id, job id
+ResultButtons = Callable[[str], Awaitable["discord.ui.View | None"]]  # job id -> buttons, if any
 
 
 @dataclass
@@ -44,12 +49,15 @@ class _LiveInteraction:
 class JobDelivery:
     """The core's listener for Discord jobs; everything it needs is in each job's JobContext."""
 
-    def __init__(self, client: discord.Client, edit_interval_s: float) -> None:
+    def __init__(self, client: discord.Client, edit_interval_s: float,
+                 result_buttons: ResultButtons | None = None) -> None:
         self._client = client
-        self._editor: ThrottledEditor[tuple[int, int]] = ThrottledEditor(
+        self._editor: ThrottledEditor[StatusKey] = ThrottledEditor(
             self._edit_status, edit_interval_s
         )
         self._interactions: dict[int, _LiveInteraction] = {}  # by status message id
+        self._active: set[str] = set()  # jobs whose status message shows a Cancel button
+        self._result_buttons = result_buttons
         self.logged_in = asyncio.Event()  # set by the client once its HTTP session works
 
     def track(self, context: JobContext, interaction: discord.Interaction) -> None:
@@ -74,7 +82,11 @@ class JobDelivery:
             return
         await self.logged_in.wait()
         final = isinstance(event, (JobDone, JobFailed, JobCancelled))
-        key = (context.channel_id, context.message_id)
+        key = (context.channel_id, context.message_id, event.job.job_id)
+        if final:
+            self._active.discard(event.job.job_id)
+        else:
+            self._active.add(event.job.job_id)
         await self._editor.show(key, status_text(event, context.user_id), final=final)
         if isinstance(event, JobDone):
             await self._post_results(event, context)
@@ -91,13 +103,14 @@ class JobDelivery:
         """The job's channel, without needing the gateway's cache."""
         return self._client.get_partial_messageable(context.channel_id)
 
-    async def _edit_status(self, key: tuple[int, int], text: str) -> None:
-        """Edit a status message (channel id, message id) through its channel, which works
-        after the interaction expired."""
-        channel_id, message_id = key
+    async def _edit_status(self, key: StatusKey, text: str) -> None:
+        """Edit a status message (channel id, message id, job id) through its channel, which
+        works after the interaction expired; a Cancel button while the job is active."""
+        channel_id, message_id, job_id = key
         message = self._client.get_partial_messageable(channel_id).get_partial_message(message_id)
+        view = cancel_view(job_id) if job_id in self._active else None
         try:
-            await message.edit(content=text, allowed_mentions=NO_PINGS)
+            await message.edit(content=text, allowed_mentions=NO_PINGS, view=view)
         except discord.NotFound:
             log.info("status message %s was deleted; its job goes on", message_id)
             self._editor.forget(key)
@@ -111,6 +124,7 @@ class JobDelivery:
         except FileNotFoundError:
             log.warning("job %s: its pictures were deleted before they could be posted", job_id)
             return
+        buttons = await self._result_buttons(job_id) if self._result_buttons else None
         names, images = list(named), list(named.values())
         budget = per_file_budget(context.upload_limit, len(images))
         reference = discord.MessageReference(message_id=context.message_id,
@@ -130,7 +144,8 @@ class JobDelivery:
                      for upload in fitted]
             try:
                 await channel.send(results_text(job_id, context.user_id, names, shrunk),
-                                   files=files, allowed_mentions=pings, reference=reference)
+                                   files=files, allowed_mentions=pings, reference=reference,
+                                   **({"view": buttons} if buttons is not None else {}))
                 return
             except discord.HTTPException as error:
                 if error.status != HTTP_TOO_LARGE or attempt == TOO_LARGE_RETRIES:
@@ -155,10 +170,13 @@ class JobDelivery:
 
 
 def _read_results(event: JobDone) -> dict[str, Upload]:
-    """The job's result PNGs by name, as '<job>-<name>.png' (no final when it equals pass 2)."""
-    images = {name: Upload(f"{event.job.job_id}-{name}.png",
-                           getattr(event.files, name).read_bytes())
-              for name in RESULT_LABELS}
+    """The job's result PNGs by name, as '<job>-<name>.png' (no final when it equals pass 2),
+    and the animated naive paste -> final as '<job>-before-after.gif'."""
+    files, job_id = event.files, event.job.job_id
+    images = {name: Upload(f"{job_id}-{name}.png", getattr(files, name).read_bytes())
+              for name in RESULT_LABELS if name != "animation"}
     if images["final"].data == images["pass2"].data:  # no post-processing: the result is pass 2
         del images["final"]
+    images["animation"] = Upload(f"{job_id}-before-after.gif",
+                                 before_after_gif(files.original, files.final))
     return images

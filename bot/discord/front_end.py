@@ -21,12 +21,16 @@ class DiscordFrontEnd:
 
     async def run(self) -> None:
         """Log in, connect to the gateway and serve until cancelled."""
+        chat_loop = self.bot.loop_flow.chat_loop
+        await chat_loop.start()
         try:
             async with self.bot:
                 await self.bot.start(self._token.get_secret_value())
         except discord.LoginFailure as error:
             raise RuntimeError("Discord refused PAINTERLY_DISCORD_TOKEN; copy the bot's token "
                                "again from the Developer Portal (docs/discord.md).") from error
+        finally:
+            await chat_loop.stop()
 
 
 def create_front_end(service: HarmonizeService, settings: BotSettings) -> DiscordFrontEnd:

@@ -14,6 +14,7 @@ from bot.core import (
     JobStatus,
     QueueStatus,
 )
+from bot.core.loop_state import LoopState, describe
 
 STAGES = {  # engine stage -> what the user reads (bot/core/events.py JobProgress)
     "cutout": "cutting the object out",
@@ -28,6 +29,7 @@ RESULT_LABELS = {  # result file -> its caption, in the order they are attached
     "pass2": "pass 2",
     "original": "plain paste",
     "compare": "side by side",
+    "animation": "before and after, animated",
 }
 GENERIC_APOLOGY = ("Sorry, something went wrong on my side. It has been logged for the bot's "
                    "operator; please try again in a while.")
@@ -134,3 +136,25 @@ def queue_text(jobs: list[JobInfo], load: QueueStatus, now: float) -> str:
     if not jobs:
         return f"{head}\nYou have no jobs. Start one with `/harmonize`."
     return "\n".join([head, "Your jobs:", *(job_line(job, now) for job in jobs)])
+
+
+def preview_text(user_id: int | str, state: LoopState) -> str:
+    """The preview message: whose it is, its settings, and what the buttons do."""
+    return (f"👀 {mention(user_id)}'s preview ({describe(state)}). Move or resize the object, try "
+            "another cut-out, then press **Paint it**.")
+
+
+def painting_text(user_id: int, job_id: str, state: LoopState) -> str:
+    """The preview once Paint it was pressed (its buttons go)."""
+    return f"🎨 {mention(user_id)} is painting this as job `{job_id}` ({describe(state)})."
+
+
+def preview_reply(preview_link: str) -> str:
+    """The private answer to /harmonize once the preview is posted."""
+    return (f"👀 [Your preview]({preview_link}) is in this channel: move or resize the object "
+            "with its buttons, then press **Paint it**. Only Paint it counts as a job.")
+
+
+def discarded_text(user_id: int) -> str:
+    """The preview once Cancel was pressed."""
+    return f"{mention(user_id)} dropped this preview; its pictures are deleted."

@@ -4,7 +4,9 @@ No maintained Discord emulator exists (BOTS.md §3), so this aiohttp server spea
 protocol for what the bot uses: login (GET /users/@me, /oauth2/applications/@me), the gateway
 (HELLO op 10, IDENTIFY op 2, READY and GUILD_CREATE dispatches op 0, heartbeats op 1 / ACK op 11,
 INTERACTION_CREATE), interaction callbacks, webhook follow-ups and edits, channel messages with
-multipart files (enforcing the upload limit it reports), attachment downloads, and command sync.
+multipart files (enforcing the upload limit it reports) and message components (buttons; a
+press is a MESSAGE_COMPONENT interaction, answered by an update of its message or a new one),
+attachment downloads, and command sync.
 Tests point discord.py at it by patching `Route.BASE` and `DiscordWebSocket.DEFAULT_GATEWAY`.
 """
 
@@ -54,6 +56,12 @@ class Message:
     allowed_mentions: dict[str, Any] | None = None
     reference: dict[str, Any] | None = None
     deleted: bool = False
+    components: list[dict[str, Any]] = field(default_factory=list)  # action rows of buttons
+
+    def custom_ids(self) -> list[str]:
+        """The custom ids of the message's buttons, row by row."""
+        return [button["custom_id"] for row in self.components
+                for button in row.get("components", []) if "custom_id" in button]
 
     @property
     def ephemeral(self) -> bool:
@@ -72,6 +80,7 @@ class Interaction:
     callbacks: list[dict[str, Any]] = field(default_factory=list)
     original: Message | None = None
     followups: list[Message] = field(default_factory=list)
+    message: Message | None = None  # the message whose button was pressed (component interactions)
 
     def replies(self) -> list[Message]:
         """The answer (when it has content) and every follow-up, oldest first."""
@@ -215,8 +224,29 @@ class FakeDiscord:
                                 "options": options or []}
         if attachments:
             data["resolved"] = {"attachments": {a["id"]: a for a in attachments}}
-        payload = {
-            "id": str(interaction.id), "application_id": str(APP_ID), "type": 2,
+        await self.dispatch("INTERACTION_CREATE",
+                            self._interaction_json(guild, interaction, 2, data, permissions))
+        return interaction
+
+    async def press(self, guild: Guild, user_id: int, message: Message, custom_id: str,
+                    permissions: int = EVERYDAY) -> Interaction:
+        """Dispatch INTERACTION_CREATE for a press on one of `message`'s buttons."""
+        assert custom_id in message.custom_ids(), f"no button {custom_id!r} on that message"
+        interaction = Interaction(self.next_id(), f"token-{self.next_id()}", user_id,
+                                  guild.channel_id, message=message)
+        self.interactions[interaction.id] = interaction
+        data = {"custom_id": custom_id, "component_type": 2}
+        payload = self._interaction_json(guild, interaction, 3, data, permissions)
+        payload["message"] = self._message_json(message)
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return interaction
+
+    def _interaction_json(self, guild: Guild, interaction: Interaction, kind: int,
+                          data: dict[str, Any], permissions: int) -> dict[str, Any]:
+        """An interaction object of `kind` (2: slash command, 3: message component)."""
+        user_id = interaction.user_id
+        return {
+            "id": str(interaction.id), "application_id": str(APP_ID), "type": kind,
             "token": interaction.token, "version": 1, "guild_id": str(guild.id),
             "channel_id": str(guild.channel_id),
             "channel": self._channel_json(guild),
@@ -228,8 +258,6 @@ class FakeDiscord:
             "authorizing_integration_owners": {"0": str(guild.id)},
             "attachment_size_limit": guild.upload_limit,
         }
-        await self.dispatch("INTERACTION_CREATE", payload)
-        return interaction
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Send a gateway dispatch (op 0) to the connected bot."""
@@ -261,7 +289,8 @@ class FakeDiscord:
         """Messages posted in a channel (not interaction replies), oldest first."""
         return [m for m in self.messages.values()
                 if m.channel_id == channel_id and not any(
-                    m is i.original or m in i.followups for i in self.interactions.values())]
+                    (m is i.original and m is not i.message) or m in i.followups
+                    for i in self.interactions.values())]
 
     # ------------------------------------------------------------------ REST
 
@@ -323,6 +352,7 @@ class FakeDiscord:
                              "size": len(f.data), "url": f"{self.base_url}/cdn/x",
                              "proxy_url": f"{self.base_url}/cdn/x"} for f in message.files],
             "embeds": [], "pinned": False, "type": 0, "flags": message.flags,
+            "components": message.components,
         }
 
     def _new_message(self, channel_id: int, payload: dict[str, Any],
@@ -330,7 +360,8 @@ class FakeDiscord:
         message = Message(self.next_id(), channel_id, payload.get("content") or "",
                           int(payload.get("flags") or 0), files,
                           [payload.get("content") or ""], payload.get("allowed_mentions"),
-                          payload.get("message_reference"))
+                          payload.get("message_reference"),
+                          components=list(payload.get("components") or []))
         self.messages[message.id] = message
         self._touch()
         return message
@@ -358,8 +389,15 @@ class FakeDiscord:
         payload, files = await self._body(request)
         interaction.callbacks.append(payload)
         data = payload.get("data") or {}
-        interaction.original = self._new_message(interaction.channel_id, data, files)
         kind = payload["type"]
+        if kind in (6, 7):  # (deferred) update of the message whose button was pressed
+            assert interaction.message is not None, "only a button press can update its message"
+            if kind == 7:
+                self._apply_edit(interaction.message, data, files)
+            interaction.original = interaction.message
+            return _json({"interaction": {"id": str(interaction.id), "type": 3},
+                          "resource": {"type": kind}})
+        interaction.original = self._new_message(interaction.channel_id, data, files)
         body: dict[str, Any] = {"interaction": {
             "id": str(interaction.id), "type": 2,
             "response_message_id": str(interaction.original.id),
@@ -381,7 +419,8 @@ class FakeDiscord:
         interaction = self._interaction(request.match_info["token"])
         payload, files = await self._body(request)
         original = interaction.original
-        if original is not None and not original.content and not original.files:
+        if (original is not None and original is not interaction.message
+                and not original.content and not original.files):
             # the first follow-up after a deferral replaces the "thinking" message and keeps
             # the deferral's visibility (BOTS.md §2)
             self._apply_edit(original, payload, files)
@@ -395,8 +434,10 @@ class FakeDiscord:
         if "content" in payload:
             message.content = payload["content"] or ""
             message.edits.append(message.content)
-        if files:
+        if files or "attachments" in payload:  # the edit's uploads replace the old files
             message.files = files
+        if "components" in payload:
+            message.components = list(payload["components"] or [])
         self._touch()
 
     async def _post_message(self, request: web.Request) -> web.Response:

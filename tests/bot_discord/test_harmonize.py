@@ -30,7 +30,9 @@ async def test_harmonize_posts_the_pictures_with_a_mention(world: World) -> None
     posted = (await world.results(guild))[0]
     names = [f.filename for f in posted.files]
     assert all(any(part in name for name in names) for part in PART_NAMES), names
-    assert all(f.data.startswith(b"\x89PNG") for f in posted.files)  # small enough to stay PNG
+    pictures = [f for f in posted.files if not f.filename.endswith("before-after.gif")]
+    assert len(pictures) == len(posted.files) - 1  # and the animated before -> after
+    assert all(f.data.startswith(b"\x89PNG") for f in pictures)  # small enough to stay PNG
     assert f"<@{USER}>" in posted.content
     assert [int(user) for user in posted.allowed_mentions["users"]] == [USER]
     status = fake.channel_messages(guild.channel_id)[0]
@@ -108,8 +110,8 @@ async def test_a_lower_real_limit_than_reported_is_met_by_retrying(world: World)
     guild.upload_limit, guild.enforced_limit = 200_000, 9_000  # as in Sept 2026 (BOTS.md §1)
     await world.harmonize(guild, USER, png(), png())
     posted = (await world.results(guild))[0]
-    assert (413, guild.channel_id) in fake.refused
-    assert len(posted.files) == 5 and all(len(f.data) <= 9_000 for f in posted.files)
+    assert (413, guild.channel_id) in fake.refused  # 5 pictures and the animation, as JPEGs
+    assert len(posted.files) == 6 and all(len(f.data) <= 9_000 for f in posted.files)
 
 
 async def test_results_reach_the_channel_without_the_interaction(world: World) -> None:
@@ -120,5 +122,5 @@ async def test_results_reach_the_channel_without_the_interaction(world: World) -
     await world.service.submit(Requester("discord", str(USER), str(guild.id)), png(), png(),
                                context=context.to_json())
     posted = (await world.results(guild))[0]
-    assert f"<@{USER}>" in posted.content and len(posted.files) == 5
+    assert f"<@{USER}>" in posted.content and len(posted.files) == 6  # 5 PNGs and the GIF
     assert "done" in status.content

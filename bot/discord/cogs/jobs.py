@@ -69,10 +69,13 @@ class JobsCog(commands.Cog):
     @app_commands.command(name="delete-my-data",
                           description="Cancel your jobs and delete your pictures and results now.")
     async def delete_my_data(self, interaction: discord.Interaction) -> None:
-        """Delete everything the bot keeps about the user's jobs."""
-        count = await self.bot.service.delete_user_data(requester_of(interaction))
+        """Delete everything the bot keeps about the user's jobs and previews."""
+        requester = requester_of(interaction)
+        count = await self.bot.service.delete_user_data(requester)
+        previews = await self.bot.loop_flow.chat_loop.delete_user_data(requester)
         await reply_privately(
             interaction,
-            f"Done: {count} job(s) and all their pictures are deleted. Only the times of your "
-            "submissions stay, for at most a day, so that the rate limits still apply.",
+            f"Done: {count} job(s), {previews} preview(s) and all their pictures are deleted. "
+            "Only the times of your submissions stay, for at most a day, so that the rate limits "
+            "still apply.",
         )
