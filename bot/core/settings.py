@@ -71,6 +71,10 @@ class BotSettings(BaseSettings):
     result_retention_hours: float = Field(default=24.0, gt=0)
     cleanup_interval_s: float = Field(default=300.0, gt=0)
 
+    # The chat loop (docs/buttons.md): uploads kept this long after a preview's last use, so its
+    # buttons work without sending the pictures again; preview_first false queues at once.
+    session_hours: float = Field(default=24.0, gt=0)
+    preview_first: bool = True
     max_image_bytes: int = Field(default=10_000_000, gt=0)
     max_image_pixels: int = Field(default=25_000_000, gt=0)
 
