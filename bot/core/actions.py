@@ -16,6 +16,8 @@ PREFIX = "L"
 MAX_DATA_BYTES = 64  # Telegram callback_data (docs/bot-conventions.md §1); Discord allows 100
 PATTERN = r"^L\|(?P<action>[a-z<>+-])\|(?P<session>[0-9a-f]{1,20})(?:\|(?P<job>[0-9a-f]{1,20}))?$"
 _COMPILED = re.compile(PATTERN)
+CANCEL_PATTERN = r"^c\|(?P<job>[0-9a-f]{1,20})$"  # a job's Cancel button, any job (loop or not)
+_CANCEL = re.compile(CANCEL_PATTERN)
 
 
 class Action(str, Enum):
@@ -37,12 +39,11 @@ class Action(str, Enum):
     MORE_LIKE = ">"
     UPGRADE = "q"  # re-paint at the next quality (draft -> standard -> best)
     RESEED = "n"  # redo with another random seed
-    CANCEL = "c"  # cancel a queued or running job
 
     @property
     def needs_job(self) -> bool:
-        """True for buttons under a result or a job's status (they name the job)."""
-        return self in RESULT_ACTIONS or self is Action.CANCEL
+        """True for buttons under a result (they name the job they start from)."""
+        return self in RESULT_ACTIONS
 
     @property
     def queues_job(self) -> bool:
@@ -87,3 +88,17 @@ def parse_press(data: str) -> Press | None:
     if action.needs_job != (job_id is not None):
         return None
     return Press(action, match["session"], job_id)
+
+
+def cancel_data(job_id: str) -> str:
+    """The custom_id / callback_data of a job's Cancel button."""
+    data = f"c|{job_id}"
+    if _CANCEL.match(data) is None:
+        raise ValueError(f"job id {job_id!r} is not a short hex id")
+    return data
+
+
+def parse_cancel(data: str) -> str | None:
+    """The job id of a Cancel button's data; None for anything else."""
+    match = _CANCEL.match(data)
+    return None if match is None else match["job"]

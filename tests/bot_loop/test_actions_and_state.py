@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.actions import MAX_DATA_BYTES, Action, Press, parse_press
+from bot.core.actions import MAX_DATA_BYTES, Action, Press, cancel_data, parse_cancel, parse_press
 from bot.core.loop_state import (
     MIN_HEIGHT,
     STRENGTHS,
@@ -38,6 +38,13 @@ def test_every_button_round_trips_within_both_platforms_limits(action: Action) -
 ])
 def test_foreign_or_malformed_data_is_not_a_press(data: str) -> None:
     assert parse_press(data) is None
+
+
+def test_cancel_buttons_name_any_job() -> None:
+    assert parse_cancel(cancel_data(JOB)) == JOB
+    assert parse_cancel(f"L|p|{SESSION}") is None and parse_cancel("c|") is None
+    with pytest.raises(ValueError):
+        cancel_data("not hex")
 
 
 def test_a_press_that_would_not_fit_refuses_to_encode() -> None:
