@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from harmonize.cutout import CutoutError, auto_method, cut_out, new_backend
+from harmonize.cutout import CutoutError, auto_method, auto_methods, cut_out, cut_out_with_method, new_backend
 from harmonize.cutout.cleanup import clean_matte
 from harmonize.cutout.core import crop_to_object
 from harmonize.cutout.grabcut import GrabCutBackend
@@ -91,19 +91,24 @@ def test_alpha_backend_rejects_an_opaque_image() -> None:
         cut_out(photo, method="alpha")
 
 
-def test_auto_prefers_alpha_then_removebg_then_grabcut(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auto_prefers_alpha_then_the_configured_services_then_the_best_offline(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "rembg", None)  # not installed
     photo = disc_photo()
-    assert auto_method(np.dstack([photo, disc_alpha()])) == "alpha"
-    assert auto_method(np.dstack([photo, np.full((120, 160), 255, np.uint8)])) == "grabcut"
-    assert auto_method(photo) == "grabcut"
+    assert auto_methods(np.dstack([photo, disc_alpha()])) == ["alpha"]
+    assert auto_methods(np.dstack([photo, np.full((120, 160), 255, np.uint8)])) == ["saliency"]
+    assert auto_method(photo) == "saliency"
     monkeypatch.setenv("REMOVE_BG_API_KEY", "key")
-    assert auto_method(photo) == "removebg"
+    assert auto_methods(photo) == ["removebg", "saliency"]
+    monkeypatch.setitem(sys.modules, "rembg", types.ModuleType("rembg"))  # installed
+    assert auto_methods(photo) == ["removebg", "rembg", "saliency"]
 
 
-def test_auto_falls_back_to_grabcut_when_removebg_is_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auto_falls_back_to_the_offline_method_when_removebg_is_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setitem(sys.modules, "rembg", None)
     monkeypatch.setenv("REMOVE_BG_API_KEY", "key")
     monkeypatch.setattr("harmonize.cutout.removebg.REMOVE_BG_URL", "http://127.0.0.1:9/removebg")  # refused
-    rgba = cut_out(disc_photo(), method="auto")
+    rgba, used = cut_out_with_method(disc_photo(), method="auto")
+    assert used == "saliency"
     assert (rgba[..., 3] > 127).sum() == pytest.approx(np.pi * 30**2, rel=0.04)
     with pytest.raises(CutoutError, match="remove.bg is unavailable"):
         cut_out(disc_photo(), method="removebg")
@@ -115,40 +120,8 @@ def test_removebg_without_a_key_says_how_to_set_one() -> None:
 
 
 def test_unknown_method_lists_the_methods() -> None:
-    with pytest.raises(CutoutError, match="auto, alpha, grabcut, removebg, rembg"):
+    with pytest.raises(CutoutError, match="auto, alpha, grabcut, saliency, removebg, rembg"):
         cut_out(disc_photo(), method="magic")
-
-
-def test_rembg_missing_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "rembg", None)  # import rembg -> ImportError, as when not installed
-    with pytest.raises(CutoutError, match=r"pip install painterly\[rembg\]"):
-        cut_out(disc_photo(), method="rembg")
-
-
-def fake_rembg(home: str) -> tuple[types.ModuleType, types.ModuleType]:
-    """A stand-in with rembg's public API (new_session, remove(only_mask=True), sessions)."""
-
-    class U2netSession:
-        @classmethod
-        def u2net_home(cls) -> str:
-            return home
-
-    module, sessions = types.ModuleType("rembg"), types.ModuleType("rembg.sessions")
-    sessions.sessions = {"u2net": U2netSession}
-    module.new_session = lambda name: U2netSession()
-    module.remove = lambda image, session, only_mask: Image.fromarray(disc_alpha(image.height, image.width))
-    return module, sessions
-
-
-def test_rembg_needs_its_model_then_uses_its_mask(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
-    module, sessions = fake_rembg(str(tmp_path))
-    monkeypatch.setitem(sys.modules, "rembg", module)
-    monkeypatch.setitem(sys.modules, "rembg.sessions", sessions)
-    with pytest.raises(CutoutError, match="not downloaded yet"):
-        cut_out(disc_photo(), method="rembg")
-    (tmp_path / "u2net.onnx").write_bytes(b"weights")
-    rgba = cut_out(disc_photo(), method="rembg")
-    assert (rgba[..., 3] == 255).sum() == (disc_alpha() == 255).sum()
 
 
 def test_cleanup_keeps_the_main_components_fills_small_holes_and_drops_specks() -> None:

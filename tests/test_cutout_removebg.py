@@ -133,7 +133,7 @@ async def test_cut_out_through_removebg_crops_the_object(server: FakeRemoveBg, m
     [
         (400, "remove.bg found no object in the photo"),
         (402, "remove.bg credits are used up"),
-        (500, r"remove.bg is unavailable \(HTTP 500\), try --method grabcut"),
+        (500, r"remove.bg is unavailable \(HTTP 500\): use the offline cut-out"),
         (503, r"remove.bg is unavailable \(HTTP 503\)"),
     ],
 )
@@ -186,7 +186,7 @@ async def test_connection_refused_suggests_grabcut() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     backend = RemoveBgBackend(api_key=KEY, url=f"http://127.0.0.1:{port}/v1.0/removebg")
-    with pytest.raises(CutoutError, match=r"remove.bg is unavailable \(cannot connect\), try --method grabcut"):
+    with pytest.raises(CutoutError, match=r"remove.bg is unavailable \(cannot connect\): use the offline cut-out"):
         await asyncio.to_thread(backend.matte, photo(), None)
 
 

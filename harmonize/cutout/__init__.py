@@ -5,7 +5,10 @@
 """
 
 from harmonize.cutout.base import Box, CutoutBackend, CutoutError
-from harmonize.cutout.core import cut_out
-from harmonize.cutout.factory import BACKENDS, METHODS, auto_method, new_backend
+from harmonize.cutout.core import cut_out, cut_out_matte, cut_out_with_method
+from harmonize.cutout.factory import BACKENDS, METHODS, auto_method, auto_methods, new_backend
 
-__all__ = ["cut_out", "CutoutError", "CutoutBackend", "Box", "BACKENDS", "METHODS", "auto_method", "new_backend"]
+__all__ = [
+    "cut_out", "cut_out_with_method", "cut_out_matte", "CutoutError", "CutoutBackend", "Box", "BACKENDS", "METHODS",
+    "auto_method", "auto_methods", "new_backend",
+]

@@ -22,5 +22,8 @@ class AlphaBackend(CutoutBackend):
     def matte(self, image: np.ndarray, box: Box | None) -> np.ndarray:
         """(h, w, 4) uint8 -> its alpha as (h, w) float32 in [0, 1]."""
         if not has_meaningful_alpha(image):
-            raise CutoutError("The image has no transparent background to use: try --method grabcut or removebg.")
+            raise CutoutError(
+                "The image has no transparent background to use: cut the object out of it instead.",
+                frozenset({"method"}),
+            )
         return image[..., 3].astype(np.float32) / 255.0

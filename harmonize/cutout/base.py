@@ -10,8 +10,20 @@ import numpy as np
 Box = tuple[int, int, int, int]  # x0, y0, x1, y1 in pixels, x1/y1 exclusive
 
 
+Advice = frozenset[str]  # what could help: "box" (a rectangle around the object), "method" (another back end)
+BOX_AND_METHOD: Advice = frozenset({"box", "method"})
+
+
 class CutoutError(ValueError):
-    """The object could not be cut out; the message is one line that says what to do."""
+    """The object could not be cut out; the message is one line that says what to do.
+
+    The message names no command-line flag (a chat bot shows it); `advice` lets a front end add
+    how to act on it in its own terms (the CLI: --box, --method).
+    """
+
+    def __init__(self, message: str, advice: Advice = frozenset()) -> None:
+        super().__init__(message)
+        self.advice = advice
 
 
 class CutoutBackend(ABC):

@@ -6,7 +6,7 @@ import cv2
 import numpy as np
 from scipy import ndimage
 
-from harmonize.cutout.base import CutoutError
+from harmonize.cutout.base import BOX_AND_METHOD, CutoutError
 
 SOLID = 0.5  # alpha above this counts as object
 MIN_OBJECT_FRACTION = 0.005  # brief (issue 4): under 0.5 % of the photo is a failed cut-out
@@ -15,7 +15,7 @@ KEEP_RATIO = 0.2  # components at least a fifth of the largest stay (a pair of s
 HOLE_RATIO = 0.05  # holes up to 5 % of the object are filled; larger ones are real (a handle)
 EDGE_RADIUS_FRACTION = 0.004  # binary edges: open/close radius, of the image diagonal (~3 px at 700)
 FEATHER_SIGMA = 0.7  # px: the smoothed binary edge is antialiased, not blurred
-NO_OBJECT = "No object was found in the photo: give a --box x0,y0,x1,y1 around it, or try another --method."
+NO_OBJECT = "No object was found in the photo: draw a box around the object, or try another cut-out method."
 FAINT = 2 / 255  # soft alpha above this, connected to a kept component, belongs to it (hair)
 
 
@@ -74,13 +74,16 @@ def _smooth_binary(solid: np.ndarray) -> np.ndarray:
 def _check_coverage(solid: np.ndarray) -> None:
     covered = float(solid.mean())
     if covered == 0.0:
-        raise CutoutError(NO_OBJECT)
+        raise CutoutError(NO_OBJECT, BOX_AND_METHOD)
     if covered < MIN_OBJECT_FRACTION:
         raise CutoutError(
-            f"The object found covers only {covered:.2%} of the photo: crop the photo closer, "
-            "give a --box, or try another --method."
+            f"The object found covers only {covered:.2%} of the photo: crop the photo closer to the object, "
+            "draw a box around it, or try another cut-out method.",
+            BOX_AND_METHOD,
         )
     if covered > FULL_FRACTION:
         raise CutoutError(
-            "The whole photo was taken as the object: give a --box around it, or use a photo with visible background."
+            "The whole photo was taken as the object: it looks like a painting or a close-up with no background; "
+            "draw a box around the object, or send a photo where background shows around it.",
+            BOX_AND_METHOD,
         )

@@ -8,9 +8,7 @@ import numpy as np
 
 from harmonize.cutout.base import Box, CutoutError
 from harmonize.cutout.cleanup import NO_OBJECT, clean_matte
-from harmonize.cutout.factory import auto_method, new_backend
-from harmonize.cutout.grabcut import GrabCutBackend
-from harmonize.cutout.removebg import RemoveBgBackend
+from harmonize.cutout.factory import auto_methods, is_service, new_backend
 
 log = logging.getLogger(__name__)
 
@@ -22,30 +20,46 @@ MIN_BOX = 8  # px: a smaller --box cannot hold an object worth harmonizing
 def cut_out(image: np.ndarray, method: str = "auto", box: Box | None = None) -> np.ndarray:
     """Cut the object out of an (h, w, 3|4) uint8 photo.
 
-    method: "auto" | "alpha" | "grabcut" | "removebg" | "rembg"; box: (x0, y0, x1, y1) pixels
-    around the object. Returns (h', w', 4) uint8 RGBA cropped to the object plus a small margin.
-    Raises CutoutError with a one-line message the user can act on.
+    method: "auto" or one of BACKENDS ("alpha", "grabcut", "saliency", "removebg", "rembg");
+    box: (x0, y0, x1, y1) pixels around the object. Returns (h', w', 4) uint8 RGBA cropped to
+    the object plus a small margin. Raises CutoutError with a one-line message the user can act on.
+    """
+    rgba, _ = cut_out_with_method(image, method, box)
+    return rgba
+
+
+def cut_out_with_method(image: np.ndarray, method: str = "auto", box: Box | None = None) -> tuple[np.ndarray, str]:
+    """As cut_out, and the name of the back end that made the cut-out (what `auto` chose)."""
+    pixels = _as_photo(image)
+    alpha, used = cut_out_matte(pixels, method, box)
+    rgba = np.dstack([pixels[..., :3], np.round(alpha * 255.0).astype(np.uint8)])
+    return crop_to_object(rgba), used
+
+
+def cut_out_matte(image: np.ndarray, method: str = "auto", box: Box | None = None) -> tuple[np.ndarray, str]:
+    """The cleaned (h, w) float32 alpha in [0, 1] of an (h, w, 3|4) photo, not cropped; and the method used.
+
+    `auto` tries what auto_methods lists, in order: a configured service's failure is logged and
+    the next one is used.
     """
     pixels = _as_photo(image)
     box = validate_box(box, pixels.shape[0], pixels.shape[1])
-    chosen = auto_method(pixels) if method == "auto" else method
-    try:
-        backend = new_backend(chosen)
-        alpha = backend.matte(pixels, box)
-    except CutoutError as error:
-        if method != "auto" or chosen != RemoveBgBackend.name:
-            raise
-        log.warning("%s Falling back to grabcut.", error)
-        backend = new_backend(GrabCutBackend.name)
-        alpha = backend.matte(pixels, box)
+    candidates = auto_methods(pixels) if method == "auto" else [method]
+    for index, chosen in enumerate(candidates):
+        try:
+            backend = new_backend(chosen)
+            alpha = backend.matte(pixels, box)
+            break
+        except CutoutError as error:
+            if index == len(candidates) - 1 or not is_service(chosen):
+                raise
+            log.warning("%s Falling back to %s.", error, candidates[index + 1])
     log.info("cut-out by %s", backend.name)
     if box is not None:
         inside = np.zeros_like(alpha)
         inside[box[1] : box[3], box[0] : box[2]] = 1.0
         alpha = alpha * inside
-    alpha = clean_matte(alpha, smooth_edge=not backend.soft_edges)
-    rgba = np.dstack([pixels[..., :3], np.round(alpha * 255.0).astype(np.uint8)])
-    return crop_to_object(rgba)
+    return clean_matte(alpha, smooth_edge=not backend.soft_edges), backend.name
 
 
 def validate_box(box: Box | None, height: int, width: int) -> Box | None:

@@ -9,17 +9,22 @@ import numpy as np
 from harmonize.cutout.alpha import AlphaBackend, has_meaningful_alpha
 from harmonize.cutout.base import CutoutBackend, CutoutError
 from harmonize.cutout.grabcut import GrabCutBackend
-from harmonize.cutout.rembg_model import RembgBackend
+from harmonize.cutout.rembg_model import RembgBackend, rembg_installed
 from harmonize.cutout.removebg import RemoveBgBackend, api_key_from_env
+from harmonize.cutout.saliency import SaliencyGrabCutBackend
 
 BACKENDS: dict[str, type[CutoutBackend]] = {
-    backend.name: backend for backend in (AlphaBackend, GrabCutBackend, RemoveBgBackend, RembgBackend)
+    backend.name: backend
+    for backend in (AlphaBackend, GrabCutBackend, SaliencyGrabCutBackend, RemoveBgBackend, RembgBackend)
 }
 METHODS = ("auto", *BACKENDS)
+# The offline method with the best mean IoU on the cut-out benchmark (docs/design/cutout.md).
+BEST_OFFLINE = SaliencyGrabCutBackend.name
+SERVICES = (RemoveBgBackend.name, RembgBackend.name)  # may fail for reasons outside the photo
 
 
 def new_backend(method: str, **kwargs: Any) -> CutoutBackend:
-    """The back end called `method` ("alpha", "grabcut", "removebg", "rembg"), built with kwargs."""
+    """The back end called `method` (a key of BACKENDS), built with kwargs."""
     try:
         backend = BACKENDS[method]
     except KeyError:
@@ -27,10 +32,24 @@ def new_backend(method: str, **kwargs: Any) -> CutoutBackend:
     return backend(**kwargs)
 
 
-def auto_method(image: np.ndarray) -> str:
-    """alpha if the (h, w, 3|4) photo is already cut out, else removebg if a key is set, else grabcut."""
+def auto_methods(image: np.ndarray) -> list[str]:
+    """What `auto` tries on an (h, w, 3|4) photo, in order.
+
+    The photo's own alpha when it is already cut out; else remove.bg when its key is set, rembg
+    when it is installed, and last the best offline method by the benchmark.
+    """
     if has_meaningful_alpha(image):
-        return AlphaBackend.name
-    if api_key_from_env():
-        return RemoveBgBackend.name
-    return GrabCutBackend.name
+        return [AlphaBackend.name]
+    configured = [name for name, ready in ((RemoveBgBackend.name, api_key_from_env() is not None),
+                                           (RembgBackend.name, rembg_installed())) if ready]
+    return [*configured, BEST_OFFLINE]
+
+
+def auto_method(image: np.ndarray) -> str:
+    """The first method `auto` tries on this photo (see auto_methods)."""
+    return auto_methods(image)[0]
+
+
+def is_service(method: str) -> bool:
+    """True for back ends whose failure `auto` survives by falling back (remove.bg, rembg)."""
+    return method in SERVICES

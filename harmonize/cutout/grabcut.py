@@ -15,7 +15,7 @@ CENTRE_MARGIN = 0.1  # without a box, the rectangle leaves 10 % of each side as 
 # disc on a flat background this took the wrong pixels from 2074 to 67 (tests/test_cutout.py).
 DITHER_SIGMA = 3.0
 DITHER_SEED = 0  # also seeds OpenCV's global RNG, which GrabCut's k-means start draws from
-NO_BACKGROUND = "GrabCut needs some background outside the box: draw the --box tighter around the object."
+NO_BACKGROUND = "GrabCut needs some background outside the box: draw the box tighter around the object."
 
 
 class GrabCutBackend(CutoutBackend):
@@ -44,7 +44,7 @@ class GrabCutBackend(CutoutBackend):
         try:
             cv2.grabCut(small, labels, rect, background, foreground, self.iterations, cv2.GC_INIT_WITH_RECT)
         except cv2.error as error:
-            raise CutoutError(NO_BACKGROUND) from error
+            raise CutoutError(NO_BACKGROUND, frozenset({"box"})) from error
         found = np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD)).astype(np.float32)
         return cv2.resize(found, (w, h), interpolation=cv2.INTER_LINEAR) if scale < 1 else found
 
@@ -58,5 +58,5 @@ def _rectangle(box: Box | None, scale: float, width: int, height: int) -> tuple[
         x0, y0 = int(box[0] * scale), int(box[1] * scale)
         x1, y1 = min(width, round(box[2] * scale)), min(height, round(box[3] * scale))
     if x0 <= 0 and y0 <= 0 and x1 >= width and y1 >= height:
-        raise CutoutError(NO_BACKGROUND)
+        raise CutoutError(NO_BACKGROUND, frozenset({"box"}))
     return x0, y0, max(1, x1 - x0), max(1, y1 - y0)

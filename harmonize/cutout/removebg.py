@@ -25,7 +25,13 @@ CONNECT_TIMEOUT_S = 10.0
 MAX_RETRY_WAIT_S = 10.0  # a 429 whose Retry-After is this short is waited out and retried once
 UPLOAD_SIDE = 4000  # longest side sent: more than any painting needs, well under remove.bg's 22 MB
 UPLOAD_JPEG_QUALITY = 95
-UNAVAILABLE = "remove.bg is unavailable ({reason}), try --method grabcut."
+OFFLINE = frozenset({"method"})  # every remove.bg failure: another method helps
+UNAVAILABLE = "remove.bg is unavailable ({reason}): use the offline cut-out."
+
+
+def _failure(message: str) -> CutoutError:
+    """A remove.bg failure: the message, and another method as the advice."""
+    return CutoutError(message, OFFLINE)
 
 
 def api_key_from_env() -> str | None:
@@ -47,8 +53,8 @@ class RemoveBgBackend(CutoutBackend):
     ) -> None:
         self.api_key = api_key or api_key_from_env()
         if not self.api_key:
-            raise CutoutError(
-                f"The removebg method needs an API key: set {API_KEY_ENV} (remove.bg/api), or use --method grabcut."
+            raise _failure(
+                f"The removebg method needs an API key: set {API_KEY_ENV} (remove.bg/api), or use the offline cut-out."
             )
         self.url = url or REMOVE_BG_URL
         self.timeout = httpx.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s))
@@ -67,8 +73,8 @@ class RemoveBgBackend(CutoutBackend):
             result = Image.open(io.BytesIO(response.content))
             alpha = np.asarray(result.convert("RGBA"), dtype=np.uint8)[..., 3]
         except (UnidentifiedImageError, OSError) as error:
-            raise CutoutError(
-                "remove.bg sent back something that is not an image: try again, or use --method grabcut."
+            raise _failure(
+                "remove.bg sent back something that is not an image: try again, or use the offline cut-out."
             ) from error
         if alpha.shape != (h, w):
             alpha = cv2.resize(alpha, (w, h), interpolation=cv2.INTER_LINEAR)
@@ -84,19 +90,19 @@ class RemoveBgBackend(CutoutBackend):
                         files={"image_file": ("image.jpg", upload, "image/jpeg")},
                     )
             except httpx.TimeoutException as error:
-                raise CutoutError(UNAVAILABLE.format(reason=f"no answer within {self.timeout.read:g} s")) from error
+                raise _failure(UNAVAILABLE.format(reason=f"no answer within {self.timeout.read:g} s")) from error
             except httpx.TransportError as error:
-                raise CutoutError(UNAVAILABLE.format(reason="cannot connect")) from error
+                raise _failure(UNAVAILABLE.format(reason="cannot connect")) from error
             if response.status_code != 429:
                 break
             wait = retry_after_seconds(response.headers.get("Retry-After"))
             if attempt == 2 or wait is None or wait > self.max_retry_wait_s:
                 when = f"in {wait:.0f} s" if wait is not None else "later"
-                raise CutoutError(f"remove.bg's rate limit is reached: try again {when}, or use --method grabcut.")
+                raise _failure(f"remove.bg's rate limit is reached: try again {when}, or use the offline cut-out.")
             log.info("remove.bg rate limit: waiting %.1f s, then retrying once", wait)
             time.sleep(wait)
         if response.status_code != 200:
-            raise CutoutError(_error_message(response))
+            raise _failure(_error_message(response))
         return response
 
 
@@ -141,12 +147,12 @@ def _error_message(response: httpx.Response) -> str:
     title, code = _error_title(response)
     if status == 400:
         if code == "unknown_foreground":
-            return "remove.bg found no object in the photo: use --method grabcut with a --box around it."
-        return f"remove.bg could not use the photo ({title or 'bad request'}): try another photo or --method grabcut."
+            return "remove.bg found no object in the photo: use the offline cut-out with a box around the object."
+        return f"remove.bg could not use the photo ({title or 'bad request'}): try another photo or the offline cut-out."
     if status == 402:
-        return "remove.bg credits are used up: add credits at remove.bg, or use --method grabcut."
+        return "remove.bg credits are used up: add credits at remove.bg, or use the offline cut-out."
     if status in (401, 403):
-        return f"remove.bg rejected the API key in {API_KEY_ENV}: check it, or use --method grabcut."
+        return f"remove.bg rejected the API key in {API_KEY_ENV}: check it, or use the offline cut-out."
     if status >= 500:
         return UNAVAILABLE.format(reason=f"HTTP {status}")
-    return f"remove.bg answered HTTP {status}{': ' + title if title else ''}; try --method grabcut."
+    return f"remove.bg answered HTTP {status}{': ' + title if title else ''}; use the offline cut-out."
