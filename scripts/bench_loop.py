@@ -105,9 +105,9 @@ def time_engine(paths: dict[str, Path], preset: str) -> float:
 
 def warm_network() -> None:
     """Load the network once, as each bot worker does at start."""
-    from bot.core.engine_job import warm_up
+    from bot.core.harmonizer_engine import HarmonizerEngine
 
-    warm_up("cpu")
+    HarmonizerEngine("cpu")
 
 
 def markdown(report: dict[str, Any]) -> str:

@@ -9,6 +9,7 @@ queue message (BOTS.md §5).
 from __future__ import annotations
 
 import json
+import secrets
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -76,6 +77,10 @@ class QueueKeys:
         """Matches every live worker's key."""
         return f"{self.prefix}:worker:*"
 
+    def core(self, core_id: str) -> str:
+        """A bot process's key, expiring unless renewed: the runs it started are its own."""
+        return f"{self.prefix}:core:{core_id}"
+
     def worker(self, name: str) -> str:
         """A worker's key: its engine-process count, expiring unless renewed."""
         return f"{self.prefix}:worker:{name}"
@@ -83,6 +88,21 @@ class QueueKeys:
     def run(self, run_id: str) -> RunKeys:
         """The keys of one run."""
         return RunKeys(f"{self.prefix}:run:{run_id}")
+
+    def run_of(self, key: str) -> str:
+        """The run id in one of `run()`'s keys."""
+        return key.removeprefix(f"{self.prefix}:run:").split(":")[0]
+
+
+def run_id_for(job_id: str, core_id: str) -> str:
+    """A new run id of a job, naming the bot process that started it: JOB-CORE-RANDOM."""
+    return f"{job_id}-{core_id}-{secrets.token_hex(4)}"
+
+
+def core_of(run_id: str) -> str:
+    """The id of the bot process that started a run ("" for a run id of another form)."""
+    parts = run_id.split("-")
+    return parts[1] if len(parts) == 3 else ""
 
 
 class RunStatus(str, Enum):

@@ -2,10 +2,12 @@
 
 The core stays the one owner of jobs (SQLite: queue order, limits, attempts, retries). It hands a
 job to Redis only when a live worker has room, so queue positions stay true. Each try is a new
-arq job, a "run" (id: job id + random suffix), that arq never retries by itself (max_tries=1,
-retry_jobs=False). A worker renews a lease on each run it holds; when a lease lapses the core
-removes the run from arq and treats it like a local worker that crashed (retry once, then fail).
-Images go through Redis keys of their own (bot.scale.blobs), never in the queue message.
+arq job, a "run" (id: job id, the bot process's id, a random suffix), that arq never retries by
+itself (max_tries=1, retry_jobs=False). A worker renews a lease on each run it holds; when a lease
+lapses the core removes the run from arq and treats it like a local worker that crashed (retry
+once, then fail). Images go through Redis keys of their own (bot.scale.blobs), never in the
+queue message. Several bot processes may share one database and one Redis: each announces itself
+under a key it renews, and at start a process drops only the runs of processes that are gone.
 """
 
 from __future__ import annotations
@@ -38,10 +40,12 @@ from bot.scale.protocol import (
     RunOrder,
     RunReport,
     RunStatus,
+    core_of,
     dumps,
     loads,
     redis_address,
     redis_settings,
+    run_id_for,
 )
 
 log = logging.getLogger(__name__)
@@ -69,6 +73,7 @@ class RedisRunner:
     def __init__(self, settings: BotSettings) -> None:
         self._settings = settings
         self._keys = QueueKeys(settings.redis_queue)
+        self._core_id = secrets.token_hex(4)  # names this process's runs; see _abandon_...
         self._redis: ArqRedis | None = None
         self._capacity = 0
         self._slots: set[RemoteSlot] = set()
@@ -100,6 +105,7 @@ class RedisRunner:
                 f"Cannot reach Redis at {redis_address(self._settings)} ({error}); start it, fix "
                 "PAINTERLY_REDIS_URL, or set PAINTERLY_QUEUE_BACKEND=local."
             ) from error
+        await self._announce()
         await self._abandon_previous_runs()
         await self._count_workers()
         self._tasks = [
@@ -116,6 +122,8 @@ class RedisRunner:
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
         if self._redis is not None:
+            with contextlib.suppress(RedisError):
+                await self._redis.delete(self._keys.core(self._core_id))
             await self._redis.aclose()
             self._redis = None
 
@@ -133,7 +141,7 @@ class RedisRunner:
         Raises WorkerKilled (cancelled), WorkerTimedOut, or WorkerCrashed (engine process died,
         worker lost, run lost from Redis).
         """
-        run_id = f"{request.job_id}-{secrets.token_hex(4)}"
+        run_id = run_id_for(request.job_id, self._core_id)
         keys = self._keys.run(run_id)
         ended = False
         try:
@@ -244,22 +252,34 @@ class RedisRunner:
                         result_key_prefix + run_id, *(keys.output(name) for name in RESULT_NAMES))
             await pipe.execute()
 
+    async def _announce(self) -> None:
+        """Say this bot process lives, for one lease: other processes leave its runs alone."""
+        await self.redis.set(self._keys.core(self._core_id), b"1",
+                             px=int(self._settings.redis_lease_s * 1000))
+
     async def _abandon_previous_runs(self) -> None:
-        """Stop runs a previous core left behind: SQLite has put their jobs back in the queue."""
-        queued = await self.redis.zrange(self._keys.queue, 0, -1)
-        stale = [key.decode() async for key in self.redis.scan_iter(match=self._keys.runs_pattern)]
+        """Stop the runs of bot processes that are gone (SQLite has taken their jobs back);
+        runs of live ones, which share this database and Redis, go on."""
+        queued = [run.decode() for run in await self.redis.zrange(self._keys.queue, 0, -1)]
+        keys = [key.decode() async for key in self.redis.scan_iter(match=self._keys.runs_pattern)]
+        cores = {core_of(run) for run in queued} | {core_of(self._keys.run_of(k)) for k in keys}
+        live = {core for core in cores
+                if core and await self.redis.exists(self._keys.core(core))}
+        dropped = [run for run in queued if core_of(run) not in live]
         async with self.redis.pipeline(transaction=True) as pipe:
-            for key in stale:
+            for key in keys:
+                if core_of(self._keys.run_of(key)) in live:
+                    continue
                 if key.endswith(":lease"):  # a worker still runs it
                     pipe.set(key.removesuffix(":lease") + ":cancel", b"1", ex=BLOB_TTL_S)
                 elif not key.endswith(":cancel"):
                     pipe.delete(key)
-            for run_id in queued:
-                pipe.delete(job_key_prefix + run_id.decode())
-            pipe.delete(self._keys.queue)
+            for run_id in dropped:
+                pipe.delete(job_key_prefix + run_id)
+                pipe.zrem(self._keys.queue, run_id)
             await pipe.execute()
-        if queued:
-            log.warning("dropped %d run(s) a previous start of the bot left in Redis", len(queued))
+        if dropped:
+            log.warning("dropped %d run(s) a previous start of the bot left in Redis", len(dropped))
 
     async def _count_workers(self) -> None:
         """Add up the engine processes the live workers announce; wake waiting dispatchers."""
@@ -277,6 +297,7 @@ class RedisRunner:
         while True:
             await asyncio.sleep(self._settings.redis_lease_s / 3)
             try:
+                await self._announce()
                 await self._count_workers()
             except RedisError as error:
                 if self._capacity:

@@ -5,19 +5,25 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from collections import Counter
+from typing import get_args
 
 import pytest
 
 from bot.core import (
+    CHAT_SCOPED,
+    MAX_LIMIT,
     BotError,
     InvalidOptions,
+    LimitName,
     JobOptions,
     NotAllowed,
     QueueFull,
     QuotaExceeded,
     RateLimited,
     Requester,
+    parse_limit_value,
 )
+from bot.core import validation
 from bot.core.limits import Limits, Usage, check_submission
 
 from .conftest import image_bytes
@@ -142,3 +148,63 @@ async def test_bad_options_are_refused_before_queueing(start_service) -> None:
             await service.submit(Requester("discord", "1", "1"), PNG, PNG, options)
     assert (await service.queue_status()).queued == 0
     await service.submit(Requester("discord", "1", "1"), PNG, PNG, JobOptions(tau="auto"))
+
+
+@pytest.mark.parametrize("text, accepted", [
+    ("12", 12), ("0", 0), (" 7 ", 7), (f"{MAX_LIMIT}", MAX_LIMIT),
+    ("99999999999999999999", None),  # past SQLite's integers: a clear refusal, not a crash
+    (f"{MAX_LIMIT + 1}", None), ("١٢", None), ("²", None), ("1_000", None), ("-3", None),
+    ("many", None), ("", None), ("9" * 5000, None),
+])
+def test_a_typed_limit_is_ascii_digits_within_bounds(text: str, accepted: int | None) -> None:
+    if accepted is not None:
+        assert parse_limit_value(text) == accepted
+    else:
+        with pytest.raises(InvalidOptions, match="whole number"):
+            parse_limit_value(text)
+
+
+async def test_a_limit_beyond_the_bound_is_refused_and_nothing_changes(start_service) -> None:
+    service, _ = await start_service(owners=["telegram:1"])
+    owner = Requester("telegram", "1", "100")
+    for value in (MAX_LIMIT + 1, 10**20, -1):
+        with pytest.raises(InvalidOptions, match=f"0 to {MAX_LIMIT:,}"):
+            await service.set_limit(owner, "user_jobs_per_day", value)
+    assert (await service.get_limits()).user_jobs_per_day == 1000
+    assert (await service.set_limit(owner, "user_jobs_per_day", MAX_LIMIT)).user_jobs_per_day \
+        == MAX_LIMIT
+
+
+def test_every_limit_is_named_once() -> None:
+    assert get_args(LimitName) == Limits.names()
+    assert set(CHAT_SCOPED) == set(Limits.names()) - {"queue_cap"}
+
+
+async def test_a_refused_submission_never_decodes_its_images(start_service, monkeypatch) -> None:
+    """Options and limits are checked before the (expensive) image decoding."""
+    decoded: list[str] = []
+    real = validation.validate_image
+
+    def spy(data: bytes, what: str, *limits: int) -> str:
+        decoded.append(what)
+        return real(data, what, *limits)
+
+    monkeypatch.setattr(validation, "validate_image", spy)
+    service, _ = await start_service(owners=["discord:0"], user_concurrent_jobs=1, queue_cap=2)
+    alice, bob, carol = (Requester("discord", name, "guild") for name in ("a", "b", "c"))
+    with pytest.raises(InvalidOptions):
+        await service.submit(alice, PNG, PNG, JobOptions(x=2.0))
+    assert decoded == []
+    await service.submit(alice, PNG, PNG, JobOptions(preset="long"))
+    assert decoded == ["painting", "object image"]
+    with pytest.raises(QuotaExceeded):
+        await service.submit(alice, PNG, PNG)  # her one concurrent job is taken
+    await service.submit(bob, PNG, PNG, JobOptions(preset="long"))
+    with pytest.raises(QueueFull):
+        await service.submit(carol, PNG, PNG)
+    owner = Requester("discord", "0", "x")
+    await service.set_limit(owner, "queue_cap", 100)
+    await service.set_limit(owner, "user_jobs_per_hour", 0)
+    with pytest.raises(RateLimited):
+        await service.submit(Requester("discord", "d", "other"), PNG, PNG)
+    assert decoded == ["painting", "object image"] * 2  # the refusals decoded nothing

@@ -161,3 +161,19 @@ async def test_a_starting_core_drops_what_a_crashed_core_left_in_redis(start_cor
                          "painterly:run:oldjob-2:out:final") == 0
     assert client.get("painterly:run:oldjob-2:cancel") == b"1"  # its worker will stop it
     client.close()
+
+
+async def test_a_second_bot_process_leaves_the_first_ones_runs_alone(start_worker, start_core,
+                                                                     markers, tmp_path) -> None:
+    """Two bot processes on one database and one Redis: starting the second cancels nothing."""
+    start_worker()
+    presets = {**TEST_PRESETS, "slow": Preset(size=32, iters1=200, iters2=200, post=False)}
+    first, log = await start_core(presets=presets)
+    await eventually(lambda: _capacity(first, 1), "the worker to announce itself", tmp_path)
+    job = (await first.submit(user(1), PNG, PNG, JobOptions(preset="slow"))).job_id
+    await eventually(lambda: started(markers, job), "the run to start", tmp_path)
+    await start_core(presets=presets)  # same database, same Redis queue
+    assert not completions(markers, job), "the run ended before the second process started"
+    assert isinstance(await log.final(job, timeout=60), JobDone), log.of(job)
+    assert len(started(markers, job)) == 1 and len(completions(markers, job)) == 1
+    assert (await first.get_job(job)).attempts == 1
