@@ -17,6 +17,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.limits import Limits
+from harmonize.imageio import BOMB_PIXELS
 from harmonize.options import HarmonizeOptions
 from harmonize.presets import PRESETS as ENGINE_PRESETS
 
@@ -76,7 +77,7 @@ class BotSettings(BaseSettings):
     session_hours: float = Field(default=24.0, gt=0)
     preview_first: bool = True
     max_image_bytes: int = Field(default=10_000_000, gt=0)
-    max_image_pixels: int = Field(default=25_000_000, gt=0)
+    max_image_pixels: int = Field(default=BOMB_PIXELS, gt=0)  # above: refused; big photos are downsampled
 
     user_jobs_per_hour: int = Field(default=5, ge=0)
     user_jobs_per_day: int = Field(default=20, ge=0)
