@@ -11,9 +11,9 @@ GROUP, ADA, BOB, CAROL, OWNER = -7001, 8001, 8002, 8003, 8009  # Carol administe
 
 async def _start_long_job(fake, events, user: dict, album: str) -> tuple[str, dict]:
     """An album with "/harmonize quality=long" in the group; (job id, its status message)."""
-    fake.send_photo(GROUP, user, picture("JPEG", (40, 30)), caption="/harmonize quality=long",
+    fake.send_photo(GROUP, user, picture("JPEG", (48, 36)), caption="/harmonize quality=long",
                     media_group_id=album)
-    fake.send_photo(GROUP, user, picture("JPEG", (20, 20)), media_group_id=album)
+    fake.send_photo(GROUP, user, picture("JPEG", (36, 36)), media_group_id=album)
     seen = {e.job.job_id for e in events.events}
     started = await events.wait_for(
         lambda e: isinstance(e, JobStarted) and e.job.job_id not in seen)

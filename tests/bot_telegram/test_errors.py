@@ -35,9 +35,9 @@ async def test_bad_uploads_are_refused_with_a_reason_and_the_core_rate_limit_is_
     for attempt in range(2):
         fake.send_text(5001, ada, "/harmonize")
         await fake.wait_for(lambda: fake.texts(5001)[-1].startswith("Send the painting"))
-        fake.send_photo(5001, ada, picture("JPEG", (40, 30)))
+        fake.send_photo(5001, ada, picture("JPEG", (48, 36)))
         await fake.wait_for(lambda: fake.texts(5001)[-1].startswith("Send the photo"))
-        fake.send_photo(5001, ada, picture("JPEG", (20, 20)))
+        fake.send_photo(5001, ada, picture("JPEG", (36, 36)))
         if attempt == 0:
             await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(5001)))
     limited = await fake.wait_for(lambda: next(
@@ -51,9 +51,9 @@ async def test_flood_control_429_is_waited_out_and_the_results_still_arrive(harn
     fake = bot.fake
     ada = fake.user(6001)
     fake.fail_next("sendMediaGroup", 429, retry_after=1)
-    fake.send_photo(6001, ada, picture("JPEG", (40, 30)), caption="/harmonize",
+    fake.send_photo(6001, ada, picture("JPEG", (48, 36)), caption="/harmonize",
                     media_group_id="a")
-    fake.send_photo(6001, ada, picture("JPEG", (20, 20)), media_group_id="a")
+    fake.send_photo(6001, ada, picture("JPEG", (36, 36)), media_group_id="a")
     await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(6001)))
     refused, accepted = fake.calls_to("sendMediaGroup", ok=None)
     assert (refused.ok, refused.error_code, accepted.ok) == (False, 429, True)
@@ -68,9 +68,9 @@ async def test_results_refused_by_telegram_are_reported_on_the_status(harness):
     ada = fake.user(7001)
     fake.fail_next("sendMediaGroup", 400,
                    "Bad Request: not enough rights to send photos to the chat")
-    fake.send_photo(7001, ada, picture("JPEG", (40, 30)), caption="/harmonize",
+    fake.send_photo(7001, ada, picture("JPEG", (48, 36)), caption="/harmonize",
                     media_group_id="b")
-    fake.send_photo(7001, ada, picture("JPEG", (20, 20)), media_group_id="b")
+    fake.send_photo(7001, ada, picture("JPEG", (36, 36)), media_group_id="b")
     failed = await fake.wait_for(lambda: next(
         (t for t in fake.texts(7001) if "Telegram refused the pictures" in t), None))
     assert failed.startswith("Job ") and "Not enough rights to send photos" in failed

@@ -31,10 +31,10 @@ async def test_private_chat_from_harmonize_to_an_album_of_three_and_the_side_by_
     ada = fake.user(1001)
     fake.send_text(1001, ada, "/harmonize x=0.4 y=0.6 height=0.3 strength=5 quality=short")
     await fake.wait_for(lambda: any(t.startswith("Send the painting") for t in fake.texts(1001)))
-    painting = picture("JPEG", (40, 30))
+    painting = picture("JPEG", (48, 36))
     fake.send_photo(1001, ada, painting)
     await fake.wait_for(lambda: any("photo of the object" in t for t in fake.texts(1001)))
-    cat = picture("PNG", (16, 16), (10, 200, 10))
+    cat = picture("PNG", (40, 40), (10, 200, 10))
     sent = fake.send_document(1001, ada, cat, "cat.png", "image/png")
 
     await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(1001)))
@@ -102,9 +102,9 @@ async def test_group_album_with_options_from_the_inline_keyboard(harness):
     assert fake.callback_queries[queries[-1]]["text"] == "Already chosen."
 
     fake.send_photo(group, bob, picture())  # Bob has no request going: ignored
-    fake.send_photo(group, ada, picture("JPEG", (40, 30)), media_group_id="album1",
+    fake.send_photo(group, ada, picture("JPEG", (48, 36)), media_group_id="album1",
                     reply_to=prompt["message_id"])
-    last = fake.send_photo(group, ada, picture("JPEG", (20, 20)), media_group_id="album1",
+    last = fake.send_photo(group, ada, picture("JPEG", (36, 36)), media_group_id="album1",
                            reply_to=prompt["message_id"])
     await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(group)))
     [job] = await bot.service.list_jobs(Requester("telegram", "2001", str(group)))
@@ -123,7 +123,7 @@ async def test_album_with_the_command_as_caption_needs_no_prompt_and_extra_image
     bot = await harness.start()
     fake = bot.fake
     ada = fake.user(3001)
-    fake.send_photo(3001, ada, picture("JPEG", (40, 30)), caption="/harmonize quality=instant",
+    fake.send_photo(3001, ada, picture("JPEG", (48, 36)), caption="/harmonize quality=instant",
                     media_group_id="album2")
     for size in ((20, 20), (22, 22)):
         fake.send_photo(3001, ada, picture("JPEG", size), media_group_id="album2")
@@ -140,9 +140,9 @@ async def test_results_reach_the_chat_after_a_restart_mid_job(harness):
     ada = fake.user(4001)
     fake.send_text(4001, ada, "/harmonize quality=medium")
     await fake.wait_for(lambda: fake.texts(4001))
-    fake.send_photo(4001, ada, picture("JPEG", (40, 30)))
+    fake.send_photo(4001, ada, picture("JPEG", (48, 36)))
     await fake.wait_for(lambda: any("photo of the object" in t for t in fake.texts(4001)))
-    sent = fake.send_photo(4001, ada, picture("JPEG", (20, 20)))
+    sent = fake.send_photo(4001, ada, picture("JPEG", (36, 36)))
     await fake.wait_for(lambda: any("Pass 1" in t for t in fake.texts(4001)))
     await first.stop()
 
@@ -160,8 +160,8 @@ async def test_pictures_telegram_refuses_as_photos_are_sent_as_files(harness):
     bot = await harness.start(engine="bot_telegram.wide_engine:wide")
     fake = bot.fake
     ada = fake.user(9001)
-    fake.send_photo(9001, ada, picture("JPEG", (40, 30)), caption="/harmonize", media_group_id="w")
-    fake.send_photo(9001, ada, picture("JPEG", (20, 20)), media_group_id="w")
+    fake.send_photo(9001, ada, picture("JPEG", (48, 36)), caption="/harmonize", media_group_id="w")
+    fake.send_photo(9001, ada, picture("JPEG", (36, 36)), media_group_id="w")
     await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(9001)))
     [album] = fake.calls_to("sendMediaGroup")
     # four (the wide final differs from pass 2), all files: albums can't mix photos and files
@@ -175,9 +175,9 @@ async def test_a_post_processed_job_sends_pass_2_and_the_final_apart(harness):
     bot = await harness.start()
     fake = bot.fake
     ada = fake.user(5001)
-    fake.send_photo(5001, ada, picture("JPEG", (40, 30)), caption="/harmonize quality=polished",
+    fake.send_photo(5001, ada, picture("JPEG", (48, 36)), caption="/harmonize quality=polished",
                     media_group_id="p")
-    fake.send_photo(5001, ada, picture("JPEG", (20, 20)), media_group_id="p")
+    fake.send_photo(5001, ada, picture("JPEG", (36, 36)), media_group_id="p")
     await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(5001)))
     [album] = fake.calls_to("sendMediaGroup")
     media = album.params["media"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from bot_core.conftest import make_service, make_settings
+from fake_timer import FakeTimer, eventually
 from PIL import Image
 from pydantic import SecretStr
 from telegram import Bot
@@ -128,29 +129,36 @@ async def fake_bot():
 
 async def test_status_edits_only_changes_and_at_most_once_per_interval(fake_bot) -> None:
     fake, bot, message_id = fake_bot
-    status = StatusMessage(bot, 42, message_id, interval_s=0.5)
-    started = time.monotonic()
-    for percent in range(0, 101, 5):  # 21 updates within about 0.4 s
+    timer = FakeTimer()
+    status = StatusMessage(bot, 42, message_id, interval_s=3.0, timer=timer)
+    status.show("0 %")
+    await eventually(lambda: status.text == "0 %")
+    for percent in range(5, 101, 5):  # 20 updates within 2 s: inside the interval
         status.show(f"{percent} %")
-        await asyncio.sleep(0.02)
+        await timer.advance(0.1)
+    assert fake.edits[(42, message_id)] == ["0 %"]
+    await timer.advance(1.0)
+    await eventually(lambda: status.text == "100 %")
     status.show("100 %")
     await status.finish("done")
-    edits = fake.edits[(42, message_id)]
-    assert edits[0] == "0 %" and edits[-1] == "done"
-    assert len(edits) <= 2 + (time.monotonic() - started) / 0.5
+    assert fake.edits[(42, message_id)] == ["0 %", "100 %", "done"]
     assert not fake.calls_to("editMessageText", ok=False)
     status.show("too late")
-    await asyncio.sleep(0.1)
+    await timer.advance(10.0)
     assert fake.edits[(42, message_id)][-1] == "done"
 
 
 async def test_status_waits_out_retry_after_and_survives_not_modified(fake_bot) -> None:
     fake, bot, message_id = fake_bot
-    fake.fail_next("editMessageText", 429, retry_after=1)
-    status = StatusMessage(bot, 42, message_id, interval_s=0.1)
-    started = time.monotonic()
-    await status.finish("queued")
-    assert time.monotonic() - started >= 1.0
+    fake.fail_next("editMessageText", 429, retry_after=30)
+    timer = FakeTimer()
+    status = StatusMessage(bot, 42, message_id, interval_s=0.1, timer=timer)
+    finishing = status.finish("queued")
+    await eventually(lambda: timer.sleeping)  # the editor waits out the 30 s on the timer
+    await timer.advance(29.0)
+    assert not finishing.done() and (42, message_id) not in fake.edits
+    await timer.advance(1.0)
+    await finishing
     assert fake.edits[(42, message_id)] == ["queued"]
     again = StatusMessage(bot, 42, message_id)  # e.g. after a restart: Telegram says "not modified"
     await again.finish("queued")
