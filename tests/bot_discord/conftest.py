@@ -40,6 +40,7 @@ def settings_for(tmp_path: Path, **overrides: Any) -> BotSettings:
         user_jobs_per_hour=1000, user_jobs_per_day=1000, user_concurrent_jobs=1000,
         chat_jobs_per_hour=1000, chat_jobs_per_day=1000, chat_concurrent_jobs=1000,
         queue_cap=1000,
+        preview_first=False,  # one-shot jobs unless a test asks for the loop (test_loop.py)
     )
     values.update(overrides)
     return BotSettings(_env_file=None, **values)

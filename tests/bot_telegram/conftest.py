@@ -61,6 +61,8 @@ class Harness:
 
     def settings(self, **overrides: Any) -> BotSettings:
         """Core test settings plus the fake's token."""
+        # One-shot jobs unless a test asks for the preview loop (tests/bot_telegram/test_loop.py).
+        overrides = {"preview_first": False, **overrides}
         return make_settings(self.tmp_path, telegram_token=SecretStr(TOKEN), **overrides)
 
     async def start(self, **overrides: Any) -> Bot:
