@@ -17,6 +17,7 @@ from bot.core import (
     parse_limit_value,
 )
 from bot.telegram import texts
+from bot.core.loop import ChatLoop
 from bot.telegram.drafts import DraftBook
 from bot.telegram.keyboard import CANCEL_JOB_PATTERN, parse_cancel_job
 from bot.telegram.requesters import PLATFORM, admin_requester, requester
@@ -27,6 +28,7 @@ COMMANDS = {  # command -> description shown in Telegram's command menu (setMyCo
     "cancel": "Stop what you started here",
     "deletemydata": "Delete all your jobs and images",
     "limits": "Job limits here (admins can change them)",
+    "defaults": "What new previews start with here (admins)",
     "help": "How it works, photos vs files, options",
 }
 
@@ -37,10 +39,12 @@ class AccountCommands:
     BotError from the core propagates to the Application's error handler, which shows its message.
     """
 
-    def __init__(self, service: HarmonizeService, settings: BotSettings, drafts: DraftBook) -> None:
+    def __init__(self, service: HarmonizeService, settings: BotSettings, drafts: DraftBook,
+                 chat_loop: ChatLoop) -> None:
         self.service = service
         self.settings = settings
         self.drafts = drafts
+        self.chat_loop = chat_loop
 
     def handlers(self) -> list[BaseHandler]:
         """The handlers to add to the Application."""
@@ -97,15 +101,18 @@ class AccountCommands:
         await message.reply_text(f"Cancelled {' and '.join(parts)}.")
 
     async def on_delete_my_data(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Delete every job and image of the sender (all chats)."""
+        """Delete every job, preview and image of the sender (all chats)."""
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or update.effective_chat is None:
             return
         self.drafts.drop_user(user.id)
-        count = await self.service.delete_user_data(requester(update.effective_chat.id, user.id))
+        who = requester(update.effective_chat.id, user.id)
+        count = await self.service.delete_user_data(who)
+        previews = await self.chat_loop.delete_user_data(who)
         await message.reply_text(
-            f"Deleted your {count} job(s) with their images and results. Only the times of "
-            "your submissions are kept, for a day, so that the limits still apply.")
+            f"Deleted your {count} job(s) and {previews} preview(s) with their images and "
+            "results. Only the times of your submissions are kept, for a day, so that the limits "
+            "still apply.")
 
     async def on_limits(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """`/limits`, `/limits set NAME VALUE [global]`, `/limits reset NAME [global]`."""

@@ -48,7 +48,7 @@ class TelegramFrontEnd:
         drafts = DraftBook()
         self.conversation = HarmonizeConversation(service, settings, drafts, self.loop,
                                                   album_wait_s)
-        commands = AccountCommands(service, settings, drafts)
+        commands = AccountCommands(service, settings, drafts, self.loop.chat_loop)
         self.application: Application = (
             ApplicationBuilder()
             .token(settings.telegram_token.get_secret_value())

@@ -1,7 +1,8 @@
 """Inline keyboards: the option picker under the `/harmonize` prompt and a job's Cancel button.
 
-callback_data is at most 64 bytes (Bot API, InlineKeyboardButton): "o|<user id>|<key>|<value>"
-for an option, "o|<user id>|x|" to drop the draft, "c|<job id>" to cancel a job.
+callback_data is at most 64 bytes (docs/bot-conventions.md §1): "o|<user id>|<key>|<value>"
+for an option, "o|<user id>|x|" to drop the draft, "c|<job id>" to cancel a job
+(bot/core/actions.py, the same on Discord).
 """
 
 from __future__ import annotations
@@ -14,11 +15,13 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit
 
 from bot.core import JobOptions
+from bot.core.actions import CANCEL_PATTERN as CANCEL_JOB_PATTERN
+from bot.core.actions import cancel_data, parse_cancel
+from bot.core.loop_state import STRENGTHS as STRENGTH_TABLE
 
 MAX_DATA_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64, Bot API
 OPTION_PATTERN = r"^o\|"
-CANCEL_JOB_PATTERN = r"^c\|"
-STRENGTHS = ("auto", "2", "5", "10")  # tau buttons; the paper's tau spans 1..10 (ALGORITHM.md §4.1)
+STRENGTHS = ("auto", *(f"{tau:g}" for _, tau in STRENGTH_TABLE))  # the one table of both bots
 HEIGHTS = (("small", "0.2"), ("medium", "0.33"), ("large", "0.5"))  # fraction of painting height
 DISCARD = "x"
 
@@ -88,10 +91,10 @@ def apply_press(options: JobOptions, press: OptionPress, presets: Sequence[str])
 
 def cancel_job_keyboard(job_id: str) -> InlineKeyboardMarkup:
     """A single "Cancel job" button for a job's status message."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton("Cancel job", callback_data=f"c|{job_id}")]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton("Cancel job",
+                                                       callback_data=cancel_data(job_id))]])
 
 
 def parse_cancel_job(data: str) -> str | None:
     """The job id in a Cancel-button's callback_data; None if malformed."""
-    prefix, _, job_id = data.partition("|")
-    return job_id if prefix == "c" and job_id.isalnum() else None
+    return parse_cancel(data)

@@ -24,8 +24,13 @@ def help_text(presets: Sequence[str], default_preset: str, max_image_bytes: int)
         "1. Send /harmonize.\n"
         "2. Send the painting, then the photo of the object (its background is removed for "
         "you; a PNG with transparency is used as is). Both in one album works too.\n"
-        "3. I reply with a status message, then the result: pass 1, pass 2, the final "
-        "picture and the naive paste, plus a side-by-side.\n\n"
+        "3. I show a preview within seconds: the object cut out and placed. Move it, resize "
+        "it or try another cut-out with the buttons, then press Paint it (only that counts as a "
+        "job).\n"
+        "4. I reply with a status message, then the result: pass 1, pass 2, the final "
+        "picture and the naive paste, a side-by-side, and an animated before and after whose "
+        "buttons go on from there: move, lighter or stronger style, more or less like the "
+        "photo, a better quality, another seed.\n\n"
         "Photos or files? Telegram shrinks and recompresses photos; send the images as files "
         f"(documents) to keep their full resolution. Files up to {limit:g} MB.\n\n"
         "Options, as arguments or with the buttons under my prompt:\n"
@@ -39,7 +44,8 @@ def help_text(presets: Sequence[str], default_preset: str, max_image_bytes: int)
         "/queue: your jobs and the queue\n"
         "/cancel: stop what you started here (or /cancel JOB_ID)\n"
         "/deletemydata: delete all your jobs and images\n"
-        "/limits: the limits here; admins: /limits set NAME VALUE, /limits reset NAME"
+        "/limits: the limits here; admins: /limits set NAME VALUE, /limits reset NAME\n"
+        "/defaults: what new previews start with here; admins: /defaults set NAME VALUE"
     )
 
 

@@ -115,6 +115,11 @@ async def test_the_whole_loop_on_telegram(harness) -> None:
     expired = await press(fake, ada, preview, "▼")
     assert expired["show_alert"] and "expired: send the pictures again" in expired["text"]
 
+    # /deletemydata removes the session's pictures at once
+    fake.send_text(GROUP, ada, "/deletemydata")
+    await fake.wait_for(lambda: any("1 preview(s)" in t for t in fake.texts(GROUP)))
+    assert not list((harness.tmp_path / "files" / "loop-sessions").iterdir())
+
 
 async def _new_preview(fake: FakeTelegram, user: dict[str, Any],
                        result: dict[str, Any]) -> dict[str, Any]:

@@ -14,8 +14,9 @@ if TYPE_CHECKING:
     from bot.discord.client import PainterlyBot
 
 
-def help_text(presets: list[str], default_preset: str, retention_hours: float) -> str:
-    """The /help answer for this bot's presets and retention time."""
+def help_text(presets: list[str], default_preset: str, retention_hours: float,
+              session_hours: float) -> str:
+    """The /help answer for this bot's presets, retention time and preview window."""
     qualities = ", ".join(f"**{name}**" + (" (default)" if name == default_preset else "")
                           for name in presets)
     return "\n".join([
@@ -26,14 +27,18 @@ def help_text(presets: list[str], default_preset: str, retention_hours: float) -
         "object's centre goes, 0 to 1 from the left and from the top), `height` (its height as a "
         "part of the painting's), `strength` (how much style), `quality` "
         f"({qualities}; better is slower).",
-        "When it is done I post the result, both passes, the plain paste and a side-by-side "
-        "here, with a mention.",
+        "First I post a preview: the object cut out and placed. Move it, resize it or try "
+        "another cut-out with its buttons, then press **Paint it** (only that counts as a job).",
+        "When it is done I post the result, both passes, the plain paste, a side-by-side and an "
+        "animated before and after here, with a mention, and buttons to go on: move, lighter or "
+        "stronger style, more or less like the photo, a better quality, another seed.",
         "`/queue`: your jobs and places in the queue. `/cancel`: stop a job.",
         "`/limits show`: how many jobs you may run. `/limits set`: for admins.",
+        "`/defaults show`: what new previews start with here. `/defaults set`: for admins.",
         "`/delete-my-data`: cancel your jobs and delete your pictures now.",
         "",
-        f"Privacy: your uploads are deleted as soon as a job ends; results after "
-        f"{retention_hours:g} h.",
+        f"Privacy: a preview's pictures are kept {session_hours:g} h after its buttons were last "
+        f"used; results {retention_hours:g} h. `/delete-my-data` deletes them at once.",
     ])
 
 
@@ -49,5 +54,5 @@ class HelpCog(commands.Cog):
         service = self.bot.service
         await reply_privately(interaction, help_text(
             service.preset_names, service.default_preset,
-            self.bot.settings.result_retention_hours,
+            self.bot.settings.result_retention_hours, self.bot.settings.session_hours,
         ))
