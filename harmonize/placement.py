@@ -5,9 +5,48 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from harmonize.cutout import Box, cut_out_with_method
+from harmonize.options import HarmonizeOptions
+from harmonize.resize import fit_longest_side, resize_bilinear
 from harmonize.types import Placement
 
 MIN_OBJECT_PX = 4  # a smaller pasted object cannot be harmonized (masks vanish by relu2_1)
+# The photo is cut out at this longest side at most (or the working size, if larger): the object
+# is at most `size` px tall in the painting, and the cut-out back ends work at 320-512 px anyway.
+# A 12-megapixel phone photo then cuts out in about a second (docs/design/cutout.md).
+CUTOUT_SIDE = 1024
+
+
+def place_object(
+    painting: np.ndarray,
+    object_photo: np.ndarray,
+    placement: Placement = Placement(),
+    size: int = HarmonizeOptions.size,
+    method: str = "auto",
+    box: Box | None = None,
+) -> tuple[np.ndarray, np.ndarray, str]:
+    """Cut the object out and paste it into the painting, without harmonizing: a quick preview.
+
+    painting: (H, W, 3) float32 in [0, 1]; object_photo: (h, w, 3|4) uint8; box: (x0, y0, x1, y1)
+    pixels of object_photo around the object. Returns the naive composite (H', W', 3) float32 and
+    the tight mask (H', W') float32 in [0, 1] at the working size (longest side `size`, as
+    Harmonizer.run_object makes them), and the cut-out method used (what `auto` chose).
+    """
+    photo = np.asarray(object_photo)
+    scale = min(1.0, max(CUTOUT_SIDE, size) / max(photo.shape[:2]))
+    if scale < 1.0:
+        small = (max(1, round(photo.shape[1] * scale)), max(1, round(photo.shape[0] * scale)))
+        photo = cv2.resize(photo, small, interpolation=cv2.INTER_AREA)
+        box = None if box is None else (
+            int(box[0] * scale), int(box[1] * scale), round(box[2] * scale), round(box[3] * scale))
+    rgba, used = cut_out_with_method(photo, method, box)
+    canvas = np.asarray(painting, dtype=np.float32)
+    if canvas.ndim != 3 or canvas.shape[2] != 3:
+        raise ValueError(f"The painting must be an (H, W, 3) colour image, got shape {canvas.shape}.")
+    h, w = fit_longest_side(*canvas.shape[:2], size)
+    canvas = resize_bilinear(canvas, h, w)  # as Harmonizer.run resizes the painting: the same pixels
+    naive, tight = compose(np.clip(canvas, 0.0, 1.0), rgba, placement)
+    return naive, tight, used
 
 
 def object_rectangle(

