@@ -1,0 +1,54 @@
+"""`harmonize bench-cutout`: every cut-out method against objects whose true mask is known."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import numpy as np
+import typer
+
+from harmonize.cli.errors import user_errors
+from harmonize.cutout import BACKENDS
+from harmonize.cutout_bench.cases import FOUR_PHOTOS, example_numbers, load_sample, make_cases, photo
+from harmonize.cutout_bench.report import case_sheet, on_backdrop, sheet, write_results
+from harmonize.cutout_bench.runner import available_methods, photo_cutouts, score_method
+
+DEFAULT_METHODS = ",".join(name for name in BACKENDS if name != "alpha")  # a photo has no alpha to use
+
+
+def bench_cutout(
+    data: Path = typer.Option(..., help="The paper's data folder (N_naive.jpg and N_c_mask.jpg pairs)."),
+    out: Path = typer.Option(..., help="Folder for cutout-bench.json, cutout-bench.md and cutout-cases.png."),
+    methods: str = typer.Option(DEFAULT_METHODS, help="Comma-separated methods; those that cannot run here are listed as not run."),
+    per_object: int = typer.Option(3, help="Cases per object: backgrounds, heights and positions vary."),
+    seed: int = typer.Option(0, help="Seed of the heights and positions."),
+    figure: Optional[Path] = typer.Option(None, help="Also write scikit-image's four photos cut out by every method (and auto) here."),
+) -> None:
+    """Score the cut-out methods (mean IoU, boundary F) on objects pasted onto real photos."""
+    with user_errors():
+        numbers = example_numbers(data) if data.is_dir() else []
+        if not numbers:
+            raise FileNotFoundError(f"{data}: no N_naive.jpg with N_c_mask.jpg here (the paper's data folder).")
+        out.mkdir(parents=True, exist_ok=True)
+        usable, skipped = available_methods([m.strip() for m in methods.split(",") if m.strip()])
+        for method, why in skipped.items():
+            typer.echo(f"not run: {method}: {why}")
+        cases = make_cases([load_sample(data, n) for n in numbers], per_object, seed)
+        results = []
+        for method in usable:
+            results.append(score_method(method, cases))
+            s = results[-1].summary()
+            typer.echo(f"{method:10s} mean IoU {s['mean_iou']:.3f}  boundary F {s['mean_boundary_f']:.3f}  "
+                       f"({len(cases)} photos, {s['mean_seconds']:.2f} s each)")
+        write_results(out, results, skipped, {"examples": numbers, "per_object": per_object, "seed": seed})
+        case_sheet(cases, results).save(out / "cutout-cases.png")
+        if figure is not None:
+            photos = {name: photo(name) for name in FOUR_PHOTOS}
+            mattes = photo_cutouts(photos, [*usable, "auto"])
+            columns = {"photo": list(photos.values())}
+            for method, alphas in mattes.items():
+                columns[method] = [on_backdrop(p, a if a is not None else np.zeros(p.shape[:2])) for p, a in zip(photos.values(), alphas)]
+            figure.parent.mkdir(parents=True, exist_ok=True)
+            sheet(columns).save(figure)
+    typer.echo(f"wrote {out}/cutout-bench.json, cutout-bench.md, cutout-cases.png" + (f" and {figure}" if figure else ""))
