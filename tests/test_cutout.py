@@ -96,7 +96,7 @@ def test_auto_prefers_alpha_then_the_configured_services_then_the_best_offline(m
     photo = disc_photo()
     assert auto_methods(np.dstack([photo, disc_alpha()])) == ["alpha"]
     assert auto_methods(np.dstack([photo, np.full((120, 160), 255, np.uint8)])) == ["saliency"]
-    assert auto_method(photo) == "saliency"
+    assert auto_method(photo) == "saliency" and auto_method(photo, boxed=True) == "grabcut"
     monkeypatch.setenv("REMOVE_BG_API_KEY", "key")
     assert auto_methods(photo) == ["removebg", "saliency"]
     monkeypatch.setitem(sys.modules, "rembg", types.ModuleType("rembg"))  # installed

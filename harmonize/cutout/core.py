@@ -44,7 +44,7 @@ def cut_out_matte(image: np.ndarray, method: str = "auto", box: Box | None = Non
     """
     pixels = _as_photo(image)
     box = validate_box(box, pixels.shape[0], pixels.shape[1])
-    candidates = auto_methods(pixels) if method == "auto" else [method]
+    candidates = auto_methods(pixels, box is not None) if method == "auto" else [method]
     for index, chosen in enumerate(candidates):
         try:
             backend = new_backend(chosen)

@@ -18,8 +18,10 @@ BACKENDS: dict[str, type[CutoutBackend]] = {
     for backend in (AlphaBackend, GrabCutBackend, SaliencyGrabCutBackend, RemoveBgBackend, RembgBackend)
 }
 METHODS = ("auto", *BACKENDS)
-# The offline method with the best mean IoU on the cut-out benchmark (docs/design/cutout.md).
+# The offline methods with the best mean IoU on the cut-out benchmark (docs/design/cutout.md):
+# without a box the saliency seeds win; given a box, GrabCut's rectangle start wins clearly.
 BEST_OFFLINE = SaliencyGrabCutBackend.name
+BEST_OFFLINE_WITH_BOX = GrabCutBackend.name
 SERVICES = (RemoveBgBackend.name, RembgBackend.name)  # may fail for reasons outside the photo
 
 
@@ -32,22 +34,22 @@ def new_backend(method: str, **kwargs: Any) -> CutoutBackend:
     return backend(**kwargs)
 
 
-def auto_methods(image: np.ndarray) -> list[str]:
-    """What `auto` tries on an (h, w, 3|4) photo, in order.
+def auto_methods(image: np.ndarray, boxed: bool = False) -> list[str]:
+    """What `auto` tries on an (h, w, 3|4) photo, in order; `boxed`: a box around the object is given.
 
     The photo's own alpha when it is already cut out; else remove.bg when its key is set, rembg
-    when it is installed, and last the best offline method by the benchmark.
+    when it is installed, and last the best offline method by the benchmark (with or without a box).
     """
     if has_meaningful_alpha(image):
         return [AlphaBackend.name]
     configured = [name for name, ready in ((RemoveBgBackend.name, api_key_from_env() is not None),
                                            (RembgBackend.name, rembg_installed())) if ready]
-    return [*configured, BEST_OFFLINE]
+    return [*configured, BEST_OFFLINE_WITH_BOX if boxed else BEST_OFFLINE]
 
 
-def auto_method(image: np.ndarray) -> str:
+def auto_method(image: np.ndarray, boxed: bool = False) -> str:
     """The first method `auto` tries on this photo (see auto_methods)."""
-    return auto_methods(image)[0]
+    return auto_methods(image, boxed)[0]
 
 
 def is_service(method: str) -> bool:

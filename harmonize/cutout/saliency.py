@@ -5,7 +5,8 @@ Zhu and Sun, "Geodesic saliency using background priors", ECCV 2012): the backgr
 frame, the object is reached from it only across strong edges. The salient part seeds GrabCut as
 probable object, the rest as probable background and the unsalient border as background. On the
 cut-out benchmark it beat the fixed rectangle (docs/design/cutout.md); with a box, the box's
-border plays the frame's.
+border plays the frame's, but
+there GrabCut's own rectangle start does better, and `auto` uses that (docs/design/cutout.md).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import cv2
 import numpy as np
 from skimage.graph import MCP_Geometric
 
-from harmonize.cutout.base import Box, CutoutBackend, CutoutError
+from harmonize.cutout.base import BOX_AND_METHOD, Box, CutoutBackend, CutoutError
 from harmonize.cutout.grabcut import DITHER_SEED, DITHER_SIGMA, ITERATIONS
 
 WORK_SIDE = 320  # saliency and GrabCut run at this longest side: ~1 s on 2 cores (docs/design/cutout.md)
@@ -66,7 +67,7 @@ def seeds(saliency: np.ndarray) -> np.ndarray:
     otsu, _ = cv2.threshold(np.round(saliency * 255).astype(np.uint8), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     salient = saliency > max(MIN_THRESHOLD, otsu / 255.0)
     if not salient.any():
-        raise CutoutError(NOTHING_SALIENT)
+        raise CutoutError(NOTHING_SALIENT, BOX_AND_METHOD)
     labels = np.where(salient, cv2.GC_PR_FGD, cv2.GC_PR_BGD).astype(np.uint8)
     b = max(1, round(BORDER_FRACTION * max(saliency.shape)))
     frame = np.ones(saliency.shape, bool)
@@ -86,5 +87,5 @@ def grabcut_from_seeds(rgb: np.ndarray, labels: np.ndarray, iterations: int) -> 
     try:
         cv2.grabCut(bgr, labels, None, background, foreground, iterations, cv2.GC_INIT_WITH_MASK)
     except cv2.error as error:  # all seeds one kind: nothing to tell apart
-        raise CutoutError(NOTHING_SALIENT) from error
+        raise CutoutError(NOTHING_SALIENT, BOX_AND_METHOD) from error
     return np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD)).astype(np.float32)
