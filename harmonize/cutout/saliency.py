@@ -4,9 +4,8 @@ Saliency is the geodesic distance to the frame's border over the photo's colour 
 Zhu and Sun, "Geodesic saliency using background priors", ECCV 2012): the background touches the
 frame, the object is reached from it only across strong edges. The salient part seeds GrabCut as
 probable object, the rest as probable background and the unsalient border as background. On the
-cut-out benchmark it beat the fixed rectangle (docs/design/cutout.md); with a box, the box's
-border plays the frame's, but
-there GrabCut's own rectangle start does better, and `auto` uses that (docs/design/cutout.md).
+cut-out benchmark it beat the fixed rectangle (docs/design/cutout.md). With a box, the box's
+border plays the frame's, but there GrabCut's own rectangle start does better and `auto` uses it.
 """
 
 from __future__ import annotations
