@@ -38,9 +38,9 @@ def make_inputs(folder: Path) -> dict[str, Path]:
     """The painting and object photos at 12 MP: JPEGs, and the cut-out cup as an RGBA PNG."""
     from skimage import data
 
+    from harmonize.cutout import cut_out
     from harmonize.demo.example import COFFEE_BOX
     from harmonize.demo.painting_generator import generate_painting
-    from harmonize.cutout import cut_out
 
     painting = Image.fromarray(generate_painting(800))  # painted at 800 px, scaled up.resize(PHOTO_SIZE, Image.Resampling.BICUBIC)
     photo = Image.fromarray(data.coffee()).resize(PHOTO_SIZE, Image.Resampling.BICUBIC)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import time
 from dataclasses import dataclass
@@ -140,7 +141,7 @@ class ChatLoop:
         queue a job (Action.queues_job). Raises SessionExpired, NotAllowed, InvalidOptions and
         the limits' errors (QuotaExceeded, RateLimited, QueueFull)."""
         session = await self._session_for(requester, press.session_id)
-        if press.action in (Action.PLACE, *AT_THE_END, Action.RESEED):
+        if press.action.needs_job:  # a button under a result
             return await self._press_result(requester, session, press, context)
         state = session.state
         if press.action in MOVES:
@@ -238,8 +239,7 @@ class ChatLoop:
             raise SessionExpired(EXPIRED) from error
         state = state.replace(method=preview.method)
         await self.sessions.update(session.session_id, state, self.clock())
-        shown = Session(**{**session.__dict__, "state": state})
-        return PreviewShown(shown, preview)
+        return PreviewShown(dataclasses.replace(session, state=state), preview)
 
     async def _press_result(self, requester: Requester, session: Session, press: Press,
                             context: str) -> PressOutcome:

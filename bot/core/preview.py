@@ -15,6 +15,7 @@ from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable, TypeVar
 
 import numpy as np
 from PIL import Image
@@ -33,6 +34,7 @@ PREVIEW_PIXELS = 768 * 576  # the preview: legible in a chat, quick to send
 CUTOUT_PIXELS = 1024 * 768  # the photo is cut out at this size; jobs paint at 700 px at most
 JPEG_QUALITY = 85
 CACHED_SESSIONS = 16  # sessions whose images stay in memory (a few MB each)
+T = TypeVar("T")
 
 
 class PreviewError(ValueError):
@@ -96,7 +98,8 @@ class PreviewRenderer:
 
     async def render(self, session_id: str, painting: Path, photo: Path,
                      state: LoopState) -> Preview:
-        """The preview of `state`; raises PreviewError (e.g. no object found)."""
+        """The preview of `state`; raises PreviewError (e.g. no object found) or
+        FileNotFoundError (the session's files were deleted)."""
         images = await self._session_images(session_id, painting, photo)
         return await self._run(_render, images, state)
 
@@ -115,7 +118,7 @@ class PreviewRenderer:
         """Stop the threads (renders under way finish first)."""
         self._executor.shutdown(wait=True, cancel_futures=True)
 
-    async def _run(self, fn, *args):  # type: ignore[no-untyped-def]
+    async def _run(self, fn: Callable[..., T], *args: Any) -> T:
         """`fn(*args)` on the renderer's threads."""
         return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
 

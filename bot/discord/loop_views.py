@@ -8,7 +8,14 @@ from typing import TYPE_CHECKING, Any, Sequence, cast
 
 import discord
 
-from bot.core.actions import CANCEL_PATTERN, PATTERN, Action, Press, cancel_data, parse_press
+from bot.core.actions import (
+    CANCEL_PATTERN,
+    PATTERN,
+    Action,
+    Press,
+    cancel_data,
+    parse_press,
+)
 from bot.core.loop_state import STRENGTHS, LoopState, strength_name, upgraded
 
 if TYPE_CHECKING:

@@ -49,8 +49,8 @@ def defaults_text(defaults: ChatDefaults, presets: list[str], default_preset: st
         f"strength = {defaults.strength or 'medium'}",
         f"likeness = {defaults.likeness if defaults.likeness is not None else 0:g}",
         f"shared_buttons = {shared} (on: everyone here may press anyone's buttons)",
-        "Admins: /defaults set NAME VALUE, /defaults reset NAME. "
-        f"Names: {', '.join(DEFAULT_NAMES)}; qualities: {', '.join(presets)}.",
+        ("Admins: /defaults set NAME VALUE, /defaults reset NAME. "
+         f"Names: {', '.join(DEFAULT_NAMES)}; qualities: {', '.join(presets)}."),
     ])
 
 

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core.actions import MAX_DATA_BYTES, Action, Press, cancel_data, parse_cancel, parse_press
+from bot.core.actions import (
+    MAX_DATA_BYTES,
+    Action,
+    Press,
+    cancel_data,
+    parse_cancel,
+    parse_press,
+)
 from bot.core.loop_state import (
     MIN_HEIGHT,
     STRENGTHS,

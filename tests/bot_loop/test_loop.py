@@ -22,7 +22,14 @@ from bot.core import (
     Requester,
 )
 from bot.core.actions import Action, Press
-from bot.core.loop import EXPIRED, ChatLoop, Discarded, Painting, PreviewShown, SessionExpired
+from bot.core.loop import (
+    EXPIRED,
+    ChatLoop,
+    Discarded,
+    Painting,
+    PreviewShown,
+    SessionExpired,
+)
 from bot.core.loop_state import STRENGTHS
 
 from .images import cutout_bytes, decode, painting_bytes

@@ -11,7 +11,15 @@ import bot.core.preview as preview_module
 from bot.core.loop_state import LoopState, moved
 from bot.core.preview import PREVIEW_PIXELS, PreviewError, PreviewRenderer
 
-from .images import OBJECT_RGB, PAINTING_RGB, cutout_bytes, decode, painting_bytes, photo_bytes, write
+from .images import (
+    OBJECT_RGB,
+    PAINTING_RGB,
+    cutout_bytes,
+    decode,
+    painting_bytes,
+    photo_bytes,
+    write,
+)
 
 
 @pytest.fixture

@@ -51,7 +51,7 @@ async def test_the_whole_loop_on_telegram(harness) -> None:
     first = await harness.start(**SETTINGS)
     fake = first.fake
     fake.group(GROUP, admins=(ADMIN,))
-    ada, bob, admin = fake.user(ADA, "Ada"), fake.user(BOB, "Bob"), fake.user(ADMIN, "Al")
+    ada, bob = fake.user(ADA, "Ada"), fake.user(BOB, "Bob")
     command = fake.send_text(GROUP, ada, "/harmonize x=0.3 y=0.5 height=0.4")
     prompt = await fake.wait_for(lambda: next((m for m in fake.bot_messages(GROUP)
                                                if "Reply to this message" in m.get("text", "")),
