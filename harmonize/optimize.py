@@ -1,12 +1,31 @@
-"""L-BFGS over the image, as the authors ran torch7 `optim.lbfgs` (ALGORITHM.md §3.4, §4.4)."""
+"""L-BFGS over the image, as the authors ran torch7 `optim.lbfgs` (docs/algorithm.md §3.4, §4.4).
+
+One guard is ours: L-BFGS without a line search, fed pass 2's per-node normalised gradients
+(which are not the gradient of one function), can take a step so large that the image leaves
+any sensible range and the losses overflow (dph example 0 at 256 px with the fast preset went
+to a style loss of 1e29 within 15 evaluations, then NaN). When an evaluation sees a non-finite
+loss or an image far outside the valid range, the optimisation restarts from the last sane
+image with a fresh history and half the learning rate, for the evaluations that are left.
+Runs that never diverge are unchanged.
+"""
 
 from __future__ import annotations
 
+import logging
+import math
 from typing import Callable
 
 import torch
 
 HISTORY = 100  # lbfgs nCorrection (§3.4)
+MAX_ABS_VALUE = 512.0  # Caffe space: valid pixels lie in [-124, 152]; twice the 256 range means divergence
+MAX_RESTARTS = 4  # each halves the learning rate
+
+log = logging.getLogger(__name__)
+
+
+class _Diverged(Exception):
+    """An evaluation saw a non-finite loss or an image outside MAX_ABS_VALUE."""
 
 
 def run_lbfgs(
@@ -24,23 +43,42 @@ def run_lbfgs(
     iterations - 1 updates, so PyTorch is asked for that many (§3.4).
     """
     x = image.detach().clone().requires_grad_(True)
-    updates = max(1, iterations - 1)
-    optimiser = torch.optim.LBFGS(
-        [x], lr=learning_rate, max_iter=updates, max_eval=updates + 1, history_size=HISTORY,
-        tolerance_grad=tolerance_grad, tolerance_change=tolerance_change, line_search_fn=None,
-    )
+    sane = x.detach().clone()
     count = 0
+    final_loss = math.nan
 
     def closure() -> float:
         nonlocal count
         optimiser.zero_grad()
+        if not bool(torch.isfinite(x).all()) or float(x.detach().abs().max()) > MAX_ABS_VALUE:
+            raise _Diverged
         loss = evaluate(x)
+        if not math.isfinite(loss):
+            raise _Diverged
+        sane.copy_(x.detach())
         count += 1
         if on_step is not None:
             on_step(count, loss)
         return loss
 
-    final_loss = optimiser.step(closure)
+    rate = learning_rate
+    for restart in range(MAX_RESTARTS + 1):
+        updates = max(1, iterations - 1 - count)
+        optimiser = torch.optim.LBFGS(
+            [x], lr=rate, max_iter=updates, max_eval=updates + 1, history_size=HISTORY,
+            tolerance_grad=tolerance_grad, tolerance_change=tolerance_change, line_search_fn=None,
+        )
+        try:
+            final_loss = float(optimiser.step(closure))
+            break
+        except _Diverged:
+            log.warning("L-BFGS diverged after %d evaluations: restarting from the last sane image at lr %g",
+                        count, rate / 2)
+            with torch.no_grad():
+                x.copy_(sane)
+            rate /= 2
+            if restart == MAX_RESTARTS or count >= iterations - 1:
+                break
     if on_step is not None and count < iterations:  # the last image is never evaluated here
-        on_step(iterations, float(final_loss))
+        on_step(iterations, final_loss)
     return x.detach()
