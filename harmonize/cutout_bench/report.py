@@ -50,24 +50,27 @@ def on_backdrop(photo: np.ndarray, alpha: np.ndarray) -> np.ndarray:
     return np.round(photo.astype(np.float32) * a + BACKDROP * (1.0 - a)).astype(np.uint8)
 
 
-def _tile(image: np.ndarray, side: int = TILE) -> np.ndarray:
+def _fit(image: np.ndarray, side: int = TILE) -> np.ndarray:
+    """The image scaled to `side` px wide, or tall if it is taller than wide."""
     scale = side / max(image.shape[:2])
-    small = cv2.resize(image, (round(image.shape[1] * scale), round(image.shape[0] * scale)), interpolation=cv2.INTER_AREA)
-    canvas = np.full((side, side, 3), 255, np.uint8)
-    canvas[: small.shape[0], : small.shape[1]] = small
-    return canvas
+    size = (max(1, round(image.shape[1] * scale)), max(1, round(image.shape[0] * scale)))
+    return cv2.resize(image, size, interpolation=cv2.INTER_AREA)
 
 
 def sheet(columns: dict[str, list[np.ndarray]]) -> Image.Image:
-    """A grid: one labelled column per entry of `columns`, one row per image."""
+    """A grid: one labelled column per entry of `columns`, one row per image, rows as tall as they need."""
     names = list(columns)
-    rows = len(next(iter(columns.values())))
-    grid = Image.new("RGB", (TILE * len(names), LABEL_H + TILE * rows), "white")
+    rows = [[_fit(columns[name][r]) for name in names] for r in range(len(columns[names[0]]))]
+    heights = [max(tile.shape[0] for tile in row) for row in rows]
+    grid = Image.new("RGB", (TILE * len(names), LABEL_H + sum(heights)), "white")
     draw = ImageDraw.Draw(grid)
     for c, name in enumerate(names):
         draw.text((c * TILE + 4, 2), name, fill="black")
-        for r, image in enumerate(columns[name]):
-            grid.paste(Image.fromarray(_tile(image)), (c * TILE, LABEL_H + r * TILE))
+    top = LABEL_H
+    for row, height in zip(rows, heights):
+        for c, tile in enumerate(row):
+            grid.paste(Image.fromarray(tile), (c * TILE, top))
+        top += height
     return grid
 
 
