@@ -7,8 +7,10 @@ checksum; an offline machine points PAINTERLY_REMBG_MODEL (or `model_path`) at a
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import logging
 import os
+import sys
 from pathlib import Path
 
 import httpx
@@ -42,12 +44,10 @@ def configured_model() -> Path | None:
 
 
 def rembg_installed() -> bool:
-    """Whether the optional rembg package can be imported."""
-    try:
-        import rembg  # noqa: F401
-    except ImportError:
-        return False
-    return True
+    """Whether the optional rembg package is installed (found without importing it: that is slow)."""
+    if "rembg" in sys.modules:
+        return sys.modules["rembg"] is not None  # None: marked missing
+    return importlib.util.find_spec("rembg") is not None
 
 
 def md5_of(path: Path) -> str:
