@@ -82,10 +82,10 @@ def test_preview_writes_the_placed_cut_out_and_says_which_method(tmp_path: Path)
 @pytest.mark.parametrize(
     ("photo", "args", "message"),
     [
-        (np.full((120, 160, 3), 128, np.uint8), [], "No object was found in the photo: draw a box around the object, "
-         "or try another cut-out method. (--box x0,y0,x1,y1 draws the box, in pixels of the photo; --method picks"),
-        (disc_photo(), ["--method", "grabcut", "--box", "0,0,160,120"], "draw the box tighter around the object. "
-         "(--box x0,y0,x1,y1"),
+        (np.full((120, 160, 3), 128, np.uint8), [], ("No object was found in the photo: draw a box around the object, "
+         "or try another cut-out method. (--box x0,y0,x1,y1 draws the box, in pixels of the photo; --method picks")),
+        (disc_photo(), ["--method", "grabcut", "--box", "0,0,160,120"],
+         "draw the box tighter around the object. (--box x0,y0,x1,y1"),
         (disc_photo(), ["--method", "magic"], "Unknown --method 'magic'"),
     ],
 )
