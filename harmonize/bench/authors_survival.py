@@ -51,12 +51,12 @@ def distribution_rows(measures: dict[str, dict[str, Survival]]) -> list[tuple[st
 
 
 def survival_table(measures: dict[str, dict[str, Survival]]) -> str:
-    """Markdown: one row per (name, stage) with the three parts and the verdict."""
-    lines = ["| case | stage | shape | contrast | show-through | survives |", "|---|---|---|---|---|---|"]
+    """Markdown: one row per (name, stage) with the three parts and the two verdicts."""
+    lines = ["| case | stage | shape | contrast | show-through | survives | typical |", "|---|---|---|---|---|---|---|"]
     for name, stages in measures.items():
         for stage, m in stages.items():
             lines.append(f"| {name} | {stage} | {m.shape:.3f} | {m.contrast:.3f} | {m.show_through:+.3f} | "
-                         f"{'yes' if m.survives else 'no'} |")
+                         f"{'yes' if m.survives else 'no'} | {'yes' if m.typical else 'no'} |")
     return "\n".join(lines)
 
 

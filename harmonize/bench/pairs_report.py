@@ -15,13 +15,13 @@ PANEL_COLUMNS = (("painting", "painting"), ("naive paste", "naive"), ("pass 1", 
                  ("final", "final"))  # (label, image name in the record's inputs or images)
 
 
-def write_pairs_report(records: list[RunRecord], notes: dict[str, str], skipped: list[str], out: Path) -> None:
+def write_pairs_report(records: list[RunRecord], skipped: list[str], out: Path) -> None:
     """bench.json, bench.md (timings, quality and the survives measure per case) and panel_<case>.png."""
     write_records(records, out)
     lines = ["| case | note | preset | size | total s | peak RSS MiB | Gram naive | Gram result | SSIM to naive | "
-             "pass 2 shape / contrast / show-through | final shape / contrast / show-through | survives (pass 2, final) |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
-    lines += [_row(r, notes.get(r.example, "")) for r in records]
+             "pass 2 shape / contrast / show-through | final shape / contrast / show-through | survives (pass 2, final) | "
+             "typical (pass 2, final) |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines += [_row(r) for r in records]
     lines += [f"\nSkipped {line}." for line in skipped]
     (out / "bench.md").write_text("\n".join(lines) + "\n")
     for record in records:
@@ -39,7 +39,7 @@ def pair_panel(record: RunRecord) -> np.ndarray:
     return labelled_row([(label, load_rgb(paths[name])) for label, name in PANEL_COLUMNS if name in paths])
 
 
-def _row(r: RunRecord, note: str) -> str:
+def _row(r: RunRecord) -> str:
     q = r.quality
 
     def parts(stage: str) -> str:
@@ -47,7 +47,10 @@ def _row(r: RunRecord, note: str) -> str:
             return "–"
         return f"{q[f'{stage}_shape']:.2f} / {q[f'{stage}_contrast']:.2f} / {q[f'{stage}_show_through']:+.2f}"
 
-    verdicts = ", ".join("yes" if q.get(f"{s}_survives") else "no" for s in ("pass2", "final") if f"{s}_survives" in q)
-    return (f"| {r.example} | {note} | {r.preset} | {r.size} | {r.seconds.get('total', 0):.0f} | {r.peak_rss_mib:.0f} | "
+    def verdicts(name: str) -> str:
+        return ", ".join("yes" if q[f"{s}_{name}"] else "no" for s in ("pass2", "final") if f"{s}_{name}" in q)
+
+    preset = " ".join([r.preset, *(f"{k} {v:g}" for k, v in r.overrides.items())])
+    return (f"| {r.example} | {r.note} | {preset} | {r.size} | {r.seconds.get('total', 0):.0f} | {r.peak_rss_mib:.0f} | "
             f"{q['gram_naive']:.3f} | {q['gram_result']:.3f} | {q['ssim_naive']:.3f} | {parts('pass2')} | "
-            f"{parts('final')} | {verdicts} |")
+            f"{parts('final')} | {verdicts('survives')} | {verdicts('typical')} |")

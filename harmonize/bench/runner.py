@@ -35,6 +35,8 @@ class RunRecord:
     size: int = 0  # working size, px
     source: str = ""  # "" when measured in this bench run, else the bench.json it came from
     inputs: dict[str, str] = field(default_factory=dict)  # painting, naive and masks at the working size
+    note: str = ""  # what the case shows, for bench.md
+    overrides: dict[str, float] = field(default_factory=dict)  # options set on top of the preset, e.g. likeness
 
 
 @dataclass
@@ -87,7 +89,7 @@ class PaperExample:
         )
 
 
-def _run_in_child(case: BenchCase, preset: str, size: int, out: str) -> RunRecord:
+def _run_in_child(case: BenchCase, preset: str, size: int, out: str, overrides: dict[str, float]) -> RunRecord:
     import torch
 
     from harmonize.bench.survival import survival
@@ -97,7 +99,7 @@ def _run_in_child(case: BenchCase, preset: str, size: int, out: str) -> RunRecor
     from harmonize.quality import gram_distance, luminance_ssim
 
     given = case.inputs(size)
-    options = preset_options(ENGINE_PRESET[preset], size=size, tau=given.tau)
+    options = preset_options(ENGINE_PRESET[preset], size=size, tau=given.tau, **overrides)
     harmonizer = Harmonizer(device="cpu")
     result = harmonizer.run(given.painting, given.naive, given.tight, given.loose, options)
     net = harmonizer.net
@@ -127,13 +129,15 @@ def _run_in_child(case: BenchCase, preset: str, size: int, out: str) -> RunRecor
         save_png(path, getattr(result, name))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
     return RunRecord(case.name, preset, {k: round(v, 2) for k, v in result.seconds.items()}, round(peak, 1),
-                     {k: round(v, 4) for k, v in quality.items()}, images, torch.get_num_threads(), size, "", inputs)
+                     {k: round(v, 4) for k, v in quality.items()}, images, torch.get_num_threads(), size, "", inputs,
+                     getattr(case, "note", ""), dict(overrides))
 
 
-def run_case(case: BenchCase, preset: str, size: int, out: Path) -> RunRecord:
-    """One run in a fresh process, so its peak RSS is its own."""
+def run_case(case: BenchCase, preset: str, size: int, out: Path,
+             overrides: Optional[dict[str, float]] = None) -> RunRecord:
+    """One run in a fresh process, so its peak RSS is its own; `overrides` go on top of the preset's options."""
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(_run_in_child, case, preset, size, str(out)).result()
+        return pool.submit(_run_in_child, case, preset, size, str(out), overrides or {}).result()
 
 
 def run_example(data: Path, example: str, preset: str, size: int, out: Path) -> RunRecord:
@@ -141,17 +145,21 @@ def run_example(data: Path, example: str, preset: str, size: int, out: Path) -> 
     return run_case(PaperExample(str(data), example), preset, size, out)
 
 
+def read_records(path: Path) -> list[RunRecord]:
+    """Every record of an earlier bench.json, as written."""
+    try:
+        return [RunRecord(**row) for row in json.loads(path.read_text())]
+    except (OSError, ValueError, TypeError) as error:
+        raise ValueError(f"Cannot read earlier bench results from {path}: {error}") from None
+
+
 def load_records(path: Path, preset: str, size: int) -> dict[str, RunRecord]:
     """The `preset` runs at `size` px of an earlier bench.json, by example, marked with their source."""
-    try:
-        rows = json.loads(path.read_text())
-    except (OSError, ValueError) as error:
-        raise ValueError(f"Cannot read earlier bench results from {path}: {error}") from None
     found = {}
-    for row in rows:
-        if row.get("preset") == preset and row.get("size") == size:
-            row["source"] = str(path)
-            found[row["example"]] = RunRecord(**row)
+    for record in read_records(path):
+        if record.preset == preset and record.size == size:
+            record.source = str(path)
+            found[record.example] = record
     if not found:
         raise ValueError(f"{path} has no {preset!r} runs at {size} px.")
     return found

@@ -28,21 +28,31 @@ def bench(
     photos: bool = typer.Option(True, help="With --pairs: also the scikit-image photo objects (coffee, astronaut, cat)."),
     only: str = typer.Option("", help="With --pairs: run only these comma-separated cases, e.g. '3 in 16,coffee in 9'."),
     preset: str = typer.Option("fast", help="With --pairs: fast, or reference (the authors' settings)."),
+    likeness: Optional[float] = typer.Option(
+        None, help="With --pairs: how much of the object's own look to keep, 0 to 1 (default: the preset's)."),
+    rescore: Optional[Path] = typer.Option(
+        None, help="Instead of running the engine: recompute the survives measure of an earlier --pairs run "
+                   "from its bench.json and saved images; writes bench.json, bench.md and panels to --out "
+                   "(default: that run's folder).",
+    ),
     survival_authors: Optional[Path] = typer.Option(
         None, help="Instead of running the engine: the survives measure on the authors' own results in this "
                    "folder (N_final_res.png, N_final_res2.png against N_naive.jpg); --out also writes it there.",
     ),
 ) -> None:
-    """Benchmark the engine: the paper's examples, objects in new paintings (--pairs), or calibrate the
-    survives measure on the authors' results (--survival-authors)."""
+    """Benchmark the engine: the paper's examples, objects in new paintings (--pairs); or, without running
+    it, re-score an earlier pairs run (--rescore) or calibrate the survives measure (--survival-authors)."""
     with user_errors():
         if survival_authors is not None:
             _survival_authors(survival_authors, out)
             return
+        if rescore is not None:
+            _rescore(rescore, out or rescore.parent)
+            return
         if data is None or out is None:
             raise ValueError("Give --data (the paper's example folder) and --out (where the results go).")
         if pairs is not None:
-            _pairs(data, out, pairs, photos, only, preset, size)
+            _pairs(data, out, pairs, photos, only, preset, size, {} if likeness is None else {"likeness": likeness})
         else:
             _examples(data, out, examples, size, reference, reference_from)
 
@@ -69,13 +79,16 @@ def _examples(data: Path, out: Path, examples: str, size: int, reference: bool, 
     typer.echo(f"wrote {out}/bench.md")
 
 
-def _pairs(data: Path, out: Path, pairs: Path, photos: bool, only: str, preset: str, size: int) -> None:
+def _pairs(data: Path, out: Path, pairs: Path, photos: bool, only: str, preset: str, size: int,
+           overrides: dict[str, float]) -> None:
     from harmonize.bench.pairs import missing_inputs, photo_pairs, read_pairs
     from harmonize.bench.pairs_report import write_pairs_report
     from harmonize.bench.runner import ENGINE_PRESET, run_case
+    from harmonize.presets import preset_options
 
     if preset not in ENGINE_PRESET:
         raise ValueError(f"Unknown preset {preset!r}: use {' or '.join(ENGINE_PRESET)}.")
+    preset_options(ENGINE_PRESET[preset], size=size, **overrides)  # a bad setting stops here, before any run
     cases = read_pairs(pairs, data) + (photo_pairs(data) if photos else [])
     wanted = [name.strip() for name in only.split(",") if name.strip()]
     unknown = sorted(set(wanted) - {case.name for case in cases})
@@ -87,16 +100,26 @@ def _pairs(data: Path, out: Path, pairs: Path, photos: bool, only: str, preset: 
         typer.echo(f"skipped {line}")
     skipped_names = {line.split(":")[0] for line in skipped}
     out.mkdir(parents=True, exist_ok=True)
-    notes = {case.name: case.note for case in cases}
     records = []
-    write_pairs_report(records, notes, skipped, out)
+    write_pairs_report(records, skipped, out)
     for case in cases:
         if case.name in skipped_names:
             continue
-        record = run_case(case, preset, size, out)
+        record = run_case(case, preset, size, out, overrides)
         typer.echo(f"{case.name} {preset}: {record.seconds['total']:.0f} s, {record.quality}")
         records.append(record)
-        write_pairs_report(records, notes, skipped, out)  # after each case, so a stopped run keeps its results
+        write_pairs_report(records, skipped, out)  # after each case, so a stopped run keeps its results
+    typer.echo(f"wrote {out}/bench.md")
+
+
+def _rescore(bench_json: Path, out: Path) -> None:
+    from harmonize.bench.pairs_report import write_pairs_report
+    from harmonize.bench.rescore import rescored
+    from harmonize.bench.runner import read_records
+
+    records = [rescored(record) for record in read_records(bench_json)]
+    out.mkdir(parents=True, exist_ok=True)
+    write_pairs_report(records, [], out)
     typer.echo(f"wrote {out}/bench.md")
 
 

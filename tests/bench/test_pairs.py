@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image
 
 from harmonize.bench.pairs import PairCase, example_object, missing_inputs, photo_pairs, read_pairs
 from harmonize.bench.photo_objects import PHOTO_OBJECTS
@@ -13,44 +12,23 @@ from harmonize.types import Placement
 HEADER = "object\tpainting\tx\ty\theight\tnote\n"
 
 
-def save(path, array: np.ndarray, quality: int | None = None) -> None:
-    Image.fromarray(array).save(path, **({"quality": quality} if quality else {}))
-
-
-@pytest.fixture()
-def data(tmp_path):
-    """Example 1: a red 20x10 block pasted at rows 10-30, cols 30-40 of a grey 48x64 photo (JPEG, as the
-    paper's); example 2: a blue 60x80 painting; tau.tsv gives example 2 tau 7."""
-    folder = tmp_path / "dph"
-    folder.mkdir()
-    naive = np.full((48, 64, 3), 128, np.uint8)
-    naive[10:30, 30:40] = (220, 30, 30)
-    mask = np.zeros((48, 64), np.uint8)
-    mask[10:30, 30:40] = 255
-    save(folder / "1_naive.jpg", naive, quality=95)
-    save(folder / "1_c_mask.jpg", mask, quality=95)
-    save(folder / "2_target.jpg", np.full((60, 80, 3), (30, 60, 200), np.uint8), quality=95)
-    (folder / "tau.tsv").write_text("example\tstyle_label\ttau\n2\tTest\t7.0\n")
-    return folder
-
-
-def test_pairs_file_is_read_and_checked(tmp_path, data):
+def test_pairs_file_is_read_and_checked(tmp_path, pair_data):
     good = tmp_path / "pairs.tsv"
     good.write_text(HEADER + "1\t2\t0.5\t0.25\t0.4\ta red block\n")
-    (case,) = read_pairs(good, data)
+    (case,) = read_pairs(good, pair_data)
     assert (case.name, case.placement, case.note) == ("1 in 2", Placement(0.5, 0.25, 0.4), "a red block")
     bad_number = tmp_path / "bad.tsv"
     bad_number.write_text(HEADER + "1\t2\tleft\t0.25\t0.4\t\n")
     with pytest.raises(ValueError, match="line 2: x, y and height must be numbers"):
-        read_pairs(bad_number, data)
+        read_pairs(bad_number, pair_data)
     no_header = tmp_path / "noheader.tsv"
     no_header.write_text("1\t2\t0.5\t0.25\t0.4\n")
     with pytest.raises(ValueError, match="columns object, painting, x, y, height"):
-        read_pairs(no_header, data)
+        read_pairs(no_header, pair_data)
 
 
-def test_example_object_is_the_naive_paste_cut_by_its_mask(data):
-    rgba = example_object(data, "1")
+def test_example_object_is_the_naive_paste_cut_by_its_mask(pair_data):
+    rgba = example_object(pair_data, "1")
     solid = rgba[..., 3] > 128
     rows, cols = np.flatnonzero(solid.any(axis=1)), np.flatnonzero(solid.any(axis=0))
     assert (rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1) == (20, 10)  # the block, JPEG noise dropped
@@ -59,8 +37,8 @@ def test_example_object_is_the_naive_paste_cut_by_its_mask(data):
     assert red[0] > 180 and red[1] < 80 and red[2] < 80
 
 
-def test_case_composes_the_object_into_the_painting_at_the_working_size(data):
-    case = PairCase(str(data), "1", "2", Placement(0.5, 0.25, 0.4))
+def test_case_composes_the_object_into_the_painting_at_the_working_size(pair_data):
+    case = PairCase(str(pair_data), "1", "2", Placement(0.5, 0.25, 0.4))
     given = case.inputs(40)
     assert given.naive.shape == given.painting.shape == (30, 40, 3) and given.tight.shape == (30, 40)
     assert given.loose is None and given.tau == 7.0
@@ -71,16 +49,16 @@ def test_case_composes_the_object_into_the_painting_at_the_working_size(data):
     assert given.naive[inside][:, 0].mean() > 0.7 and given.naive[~inside][:, 2].mean() > 0.7  # red on blue
 
 
-def test_cases_whose_files_are_absent_are_listed_with_the_reason(data):
-    cases = [PairCase(str(data), "1", "2", Placement()), PairCase(str(data), "3", "2", Placement()),
-             PairCase(str(data), "coffee", "5", Placement())]
-    assert missing_inputs(cases) == [f"3 in 2: {data} has no 3_naive.jpg, 3_c_mask.jpg",
-                                     f"coffee in 5: {data} has no 5_target.jpg"]
+def test_cases_whose_files_are_absent_are_listed_with_the_reason(pair_data):
+    cases = [PairCase(str(pair_data), "1", "2", Placement()), PairCase(str(pair_data), "3", "2", Placement()),
+             PairCase(str(pair_data), "coffee", "5", Placement())]
+    assert missing_inputs(cases) == [f"3 in 2: {pair_data} has no 3_naive.jpg, 3_c_mask.jpg",
+                                     f"coffee in 5: {pair_data} has no 5_target.jpg"]
 
 
-def test_photo_pairs_use_known_photo_objects(data):
-    cases = photo_pairs(data)
-    assert {c.object for c in cases} == set(PHOTO_OBJECTS) and all(c.data == str(data) for c in cases)
+def test_photo_pairs_use_known_photo_objects(pair_data):
+    cases = photo_pairs(pair_data)
+    assert {c.object for c in cases} == set(PHOTO_OBJECTS) and all(c.data == str(pair_data) for c in cases)
 
 
 @pytest.mark.parametrize("name", sorted(PHOTO_OBJECTS))

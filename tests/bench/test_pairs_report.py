@@ -7,10 +7,12 @@ import json
 import numpy as np
 from typer.testing import CliRunner
 
+from harmonize.bench.pairs import PairCase
 from harmonize.bench.pairs_report import pair_panel, write_pairs_report
-from harmonize.bench.runner import RunRecord, load_records
+from harmonize.bench.runner import RunRecord, load_records, run_case
 from harmonize.cli.main import app
-from harmonize.imageio import save_png
+from harmonize.imageio import load_rgb, save_png
+from harmonize.types import Placement
 
 STAGES = ("painting", "naive", "pass1", "pass2", "final")
 
@@ -22,11 +24,11 @@ def record(tmp_path, name: str) -> RunRecord:
         paths[stage] = str(tmp_path / f"{stage}.png")
         save_png(paths[stage], np.full((16, 20, 3), level / 4, np.float32))
     quality = {"gram_naive": 1.2, "gram_result": 0.6, "ssim_naive": 0.7, "pass2_shape": 0.81, "pass2_contrast": 0.42,
-               "pass2_show_through": 0.05, "pass2_survives": 1.0, "final_shape": 0.31, "final_contrast": 0.12,
-               "final_show_through": 0.33, "final_survives": 0.0}
+               "pass2_show_through": 0.05, "pass2_survives": 1.0, "pass2_typical": 0.0, "final_shape": 0.31,
+               "final_contrast": 0.12, "final_show_through": 0.33, "final_survives": 0.0, "final_typical": 0.0}
     images = {k: paths[k] for k in ("pass1", "pass2", "final")}
     inputs = {k: paths[k] for k in ("painting", "naive")}
-    return RunRecord(name, "fast", {"total": 61.0}, 900.0, quality, images, 2, 400, "", inputs)
+    return RunRecord(name, "fast", {"total": 61.0}, 900.0, quality, images, 2, 400, "", inputs, "an eagle")
 
 
 def test_panel_shows_painting_naive_and_the_three_stages_in_order(tmp_path):
@@ -40,10 +42,10 @@ def test_panel_shows_painting_naive_and_the_three_stages_in_order(tmp_path):
 def test_report_writes_rows_panels_and_reasons_for_skipped_cases(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
-    write_pairs_report([record(tmp_path, "3 in 16")], {"3 in 16": "an eagle"}, ["9 in 2: DIR has no 9_naive.jpg"], out)
+    write_pairs_report([record(tmp_path, "3 in 16")], ["9 in 2: DIR has no 9_naive.jpg"], out)
     table = (out / "bench.md").read_text()
     assert "| 3 in 16 | an eagle | fast | 400 | 61 | 900 | 1.200 | 0.600 | 0.700 | 0.81 / 0.42 / +0.05 | " \
-           "0.31 / 0.12 / +0.33 | yes, no |" in table
+           "0.31 / 0.12 / +0.33 | yes, no | no, no |" in table
     assert "Skipped 9 in 2: DIR has no 9_naive.jpg." in table
     assert (out / "panel_3_in_16_fast.png").is_file()
     assert load_records(out / "bench.json", "fast", 400)["3 in 16"].inputs["naive"].endswith("naive.png")
@@ -66,3 +68,19 @@ def test_pairs_command_refuses_unknown_cases_and_skips_absent_data(tmp_path):
 def test_bench_needs_data_and_out_unless_calibrating(tmp_path):
     result = CliRunner().invoke(app, ["bench", "--out", str(tmp_path)])
     assert result.exit_code == 2 and "Give --data" in result.output
+
+
+
+
+def test_a_case_runs_end_to_end_in_its_child_process(tmp_path, pair_data):
+    """One tiny case through the real engine (few iterations): the measure, the saved images, the panel."""
+    case = PairCase(str(pair_data), "1", "2", Placement(0.5, 0.5, 0.5), "a red block")
+    few = {"iters1": 2, "iters2": 2, "coarse_scale": 1.0, "coarse_iters2": 0, "likeness": 0.0}
+    measured = run_case(case, "fast", 48, tmp_path, few)
+    assert measured.example == "1 in 2" and measured.note == "a red block" and measured.overrides == few
+    assert {"pass2_shape", "final_contrast", "final_show_through", "final_survives"} <= set(measured.quality)
+    assert load_rgb(measured.images["final"]).shape == load_rgb(measured.inputs["naive"]).shape == (36, 48, 3)
+    write_pairs_report([measured], [], tmp_path)
+    assert "| 1 in 2 | a red block | fast iters1 2 iters2 2 coarse_scale 1 coarse_iters2 0 likeness 0 | 48 |" \
+        in (tmp_path / "bench.md").read_text()
+    assert (tmp_path / "panel_1_in_2_fast.png").is_file()
