@@ -1,10 +1,11 @@
 """A job's life after it is queued: claimed by a worker slot, run, recorded as done, failed,
 retried or cancelled; and the upkeep around it (leases, recovery, orphan files, expiry).
 
-Each bot process has an owner id. It holds a lease on every job it uploads or runs and renews
-it every third of `job_lease_s`; a job whose lease expired belongs to a dead process, and the
-next process to look (at start, or at its next renewal) takes it over. Time comes from the
-injected `clock`, so tests can move it.
+Each bot process has an owner id. It holds a lease on every job it uploads, queued or runs, and
+renews it every third of `job_lease_s`; a job whose lease expired belongs to a dead process, and
+the next process to look (at start, or at its next renewal) takes it over. The owner of a job
+is the one process that runs it and sends its events. Time comes from the injected `clock`, so
+tests can move it.
 """
 
 from __future__ import annotations
@@ -80,7 +81,7 @@ class JobLifecycle:
         await asyncio.gather(*self._tasks, *self._runs.values(), return_exceptions=True)
         self._tasks, self._runs = [], {}
         async with self._store.transaction():
-            await self._store.requeue_running(self.owner)
+            await self._store.release(self.owner)
 
     async def job_added(self) -> None:
         """A job was queued: wake the dispatcher and tell queued jobs their positions."""
@@ -103,10 +104,12 @@ class JobLifecycle:
         return True
 
     async def publish_positions(self) -> None:
-        """Send JobQueued to every queued job whose position changed since last sent."""
+        """Send JobQueued to each queued job of ours whose position changed since last sent."""
         queued = await self._store.queued_refs()
         current: dict[str, int] = {}
-        for position, ref in enumerate(queued, start=1):
+        for position, (ref, owner) in enumerate(queued, start=1):
+            if owner != self.owner:  # another live process tells its users
+                continue
             current[ref.job_id] = position
             if self._positions.get(ref.job_id) != position:
                 self._hub.publish(JobQueued(ref, position))
@@ -144,7 +147,8 @@ class JobLifecycle:
         """Recover the jobs of processes whose lease expired, and look for queued jobs."""
         async with self._store.transaction():
             failed, dropped = await self._store.recover_expired(
-                self.settings.max_attempts, self._clock(), RESTART_REASON, self.owner)
+                self.settings.max_attempts, self._clock(), RESTART_REASON, self.owner,
+                self.lease_until())
         for job_id in dropped:
             await asyncio.to_thread(self._files.delete_job, job_id)
         for row in failed:
@@ -196,7 +200,10 @@ class JobLifecycle:
         request = EngineRequest(ref.job_id, row.painting_path, row.object_path, str(output_dir),
                                 row.spec.placement, row.spec.options)
         try:
-            outcome: WorkerOutcome = await self._runner.run(slot, request)
+            try:
+                outcome: WorkerOutcome = await self._runner.run(slot, request)
+            finally:  # before the end is recorded, so no progress event can follow it
+                self._runs.pop(ref.job_id, None)
         except WorkerKilled:
             return
         except WorkerTimedOut:
@@ -212,8 +219,6 @@ class JobLifecycle:
                 if outcome.detail:
                     log.error("job %s failed in the engine:\n%s", ref.job_id, outcome.detail)
                 await self._fail(ref, outcome.message)
-        finally:
-            self._runs.pop(ref.job_id, None)
 
     async def _succeed(self, ref: JobRef, seconds: float) -> None:
         """Record a finished job whose worker wrote its files."""
@@ -256,9 +261,10 @@ class JobLifecycle:
 
     async def on_progress(self, job_id: str, stage: str, fraction: float) -> None:
         """Forward a worker's progress message to listeners (workers already throttle them)."""
-        task = self._runs.get(job_id)
-        row = await self._store.get(job_id) if task is not None else None
-        if row is not None and row.status == JobStatus.RUNNING:
+        if job_id not in self._runs:
+            return
+        row = await self._store.get(job_id)
+        if row is not None and row.status == JobStatus.RUNNING and job_id in self._runs:
             self._hub.publish(JobProgress(row.ref, stage, round(100.0 * fraction, 1)))
 
     async def _keep_leases(self) -> None:

@@ -4,9 +4,10 @@ Every write happens inside `transaction()`: one asyncio lock plus BEGIN IMMEDIAT
 check and the insert it allows are atomic even under hundreds of concurrent submissions, and
 across bot processes sharing the database.
 
-Job ownership: a job that is being uploaded or is running has an `owner` (the bot process's
-id) and a `lease_until` (Unix seconds) that its owner keeps renewing. Another process takes a
-job over only once its lease has expired, so two live processes never run the same job.
+Job ownership: every active job (uploading, queued, running) has an `owner`, the bot process
+that answers for it (runs it, or tells its users about it), and a `lease_until` (Unix seconds)
+that the owner keeps renewing. Another process takes a job over only once its lease has
+expired, so two live processes never run the same job nor report on it both.
 """
 
 from __future__ import annotations
@@ -195,8 +196,7 @@ class JobStore:
     async def mark_queued(self, job_id: str) -> bool:
         """Queue an uploaded job; False if it is gone (its owner's data was deleted meanwhile)."""
         cursor = await self.db.execute(
-            "UPDATE jobs SET status = 'queued', owner = NULL, lease_until = NULL "
-            "WHERE id = ? AND status = ?", (job_id, UPLOADING),
+            "UPDATE jobs SET status = 'queued' WHERE id = ? AND status = ?", (job_id, UPLOADING),
         )
         return cursor.rowcount > 0
 
@@ -230,10 +230,10 @@ class JobStore:
         )
         return int(record[0]) if record is not None else 0
 
-    async def queued_refs(self) -> list[JobRef]:
-        """Every queued job, in queue order."""
+    async def queued_refs(self) -> list[tuple[JobRef, str | None]]:
+        """Every queued job and its owner, in queue order."""
         records = await self._all("SELECT * FROM jobs WHERE status = 'queued' ORDER BY seq")
-        return [_row(r).ref for r in records]
+        return [(_row(r).ref, r["owner"]) for r in records]
 
     async def counts(self) -> tuple[int, int]:
         """(queued, running) job counts."""
@@ -260,11 +260,11 @@ class JobStore:
         A running job missing from the answer was ended (cancelled) by another process.
         """
         await self.db.execute(
-            "UPDATE jobs SET lease_until = ? WHERE owner = ? AND status IN ('running', ?)",
-            (lease_until, owner, UPLOADING),
+            "UPDATE jobs SET lease_until = ? WHERE owner = ? AND status IN (?, ?, ?)",
+            (lease_until, owner, *COUNTED),
         )
         records = await self._all(
-            "SELECT id FROM jobs WHERE owner = ? AND status IN ('running', ?)", owner, UPLOADING
+            "SELECT id FROM jobs WHERE owner = ? AND status IN (?, ?, ?)", owner, *COUNTED
         )
         return {r["id"] for r in records}
 
@@ -283,19 +283,19 @@ class JobStore:
     async def requeue(self, job_id: str) -> bool:
         """Put a running job back in the queue at its old place; False if it is not running."""
         cursor = await self.db.execute(
-            "UPDATE jobs SET status = 'queued', started_at = NULL, owner = NULL, "
-            "lease_until = NULL WHERE id = ? AND status = 'running'",
-            (job_id,),
+            "UPDATE jobs SET status = 'queued', started_at = NULL WHERE id = ? AND status = "
+            "'running'", (job_id,),
         )
         return cursor.rowcount > 0
 
-    async def recover_expired(self, max_attempts: int, now: float, reason: str,
-                              me: str) -> tuple[list[JobRow], list[str]]:
+    async def recover_expired(self, max_attempts: int, now: float, reason: str, me: str,
+                              lease_until: float) -> tuple[list[JobRow], list[str]]:
         """Take over the jobs of dead processes: lease expired, or none (an older version's).
 
         Never `me`'s own jobs, which run here whatever their lease says. Running jobs with
         attempts left are queued again, the others failed; uploads that never finished are
-        deleted. Returns (failed rows, deleted upload ids).
+        deleted; the queued ones (those included) become `me`'s, leased until `lease_until`.
+        Returns (failed rows, deleted upload ids).
         """
         expired = "(lease_until IS NULL OR lease_until < ?) AND owner IS NOT ?"
         records = await self._all(f"SELECT * FROM jobs WHERE status = 'running' AND {expired}",
@@ -307,8 +307,12 @@ class JobStore:
             (reason, now, max_attempts, now, me),
         )
         await self.db.execute(
-            "UPDATE jobs SET status = 'queued', started_at = NULL, owner = NULL, "
-            f"lease_until = NULL WHERE status = 'running' AND {expired}", (now, me),
+            "UPDATE jobs SET status = 'queued', started_at = NULL "
+            f"WHERE status = 'running' AND {expired}", (now, me),
+        )
+        await self.db.execute(
+            f"UPDATE jobs SET owner = ?, lease_until = ? WHERE status = 'queued' AND {expired}",
+            (me, lease_until, now, me),
         )
         uploads = await self._all(f"SELECT id FROM jobs WHERE status = ? AND {expired}",
                                   UPLOADING, now, me)
@@ -316,11 +320,15 @@ class JobStore:
                               (UPLOADING, now, me))
         return failed, [r["id"] for r in uploads]
 
-    async def requeue_running(self, owner: str) -> None:
-        """On a clean stop: `owner`'s running jobs go back to the queue with their attempt back."""
+    async def release(self, owner: str) -> None:
+        """On a clean stop: `owner`'s running jobs go back to the queue with their attempt back,
+        and its queued jobs are free for the next process to look (start or lease renewal)."""
         await self.db.execute(
-            "UPDATE jobs SET status = 'queued', started_at = NULL, attempts = MAX(attempts - 1, 0),"
-            " owner = NULL, lease_until = NULL WHERE status = 'running' AND owner = ?", (owner,)
+            "UPDATE jobs SET status = 'queued', started_at = NULL, attempts = MAX(attempts - 1, 0)"
+            " WHERE status = 'running' AND owner = ?", (owner,)
+        )
+        await self.db.execute(
+            "UPDATE jobs SET lease_until = NULL WHERE status = 'queued' AND owner = ?", (owner,)
         )
 
     async def delete_user(self, platform: str, user_id: str) -> list[str]:

@@ -41,7 +41,7 @@ def counted_env(tmp_path: Path, lease_s: float) -> dict[str, str]:
 
 
 def test_two_bot_processes_on_one_database_run_each_job_exactly_once(tmp_path: Path) -> None:
-    env = counted_env(tmp_path, lease_s=6.0)  # no live process ever loses its lease here
+    env = counted_env(tmp_path, lease_s=20.0)  # no live process loses it, even when loaded
     first = launch(tmp_path, "first", submit=4, **env)
     second = None
     try:
@@ -62,6 +62,10 @@ def test_two_bot_processes_on_one_database_run_each_job_exactly_once(tmp_path: P
     started = [e["job_id"] for name in ("first", "second") for e in events(tmp_path, name)
                if e["event"] == "JobStarted"]
     assert len(started) == 8  # each start is reported once, by the process that ran it
+    for name in ("first", "second"):  # queue positions go to the submitter's users only
+        seen = events(tmp_path, name)
+        mine = {e["job_id"] for e in seen if e["event"] == "submitted"}
+        assert {e["job_id"] for e in seen if e["event"] == "JobQueued"} <= mine
 
 
 def test_a_killed_process_job_is_taken_over_by_the_live_one_after_its_lease(tmp_path) -> None:
