@@ -22,7 +22,7 @@ from harmonize.imageio import jpeg_roundtrip
 from harmonize.level import Level, make_level
 from harmonize.likeness import likeness_term, low_pass_sigma, restore_low_frequencies
 from harmonize.losses.gradient_node import LossNode
-from harmonize.masks import dilate_mask, validate_mask
+from harmonize.masks import blurred_tight_mask, dilate_mask, validate_mask
 from harmonize.options import HarmonizeOptions
 from harmonize.painting_features import CACHE_SIZE, PaintingFeatureCache
 from harmonize.pass1 import run_pass1
@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 
 LIKENESS_WEIGHT = 20.0  # the likeness node's weight at likeness 1 (docs/design/solid-objects.md)
 LIKENESS_RESTORE = 1.0  # fraction of the low frequencies put back after post-processing, at likeness 1
+CHROMA_SHARE = 0.3  # of the restored low frequencies, the share applied to colour too (docs/design/solid-objects.md)
 MIN_COARSE_SIZE = 32  # px: below this the coarse passes have too few relu5_1 cells to match
 
 StepCallback = Callable[[int, float], None]
@@ -132,6 +133,7 @@ class Harmonizer:
             likeness=options.likeness,
         )
         pass2 = _blend(x2_rgb, painting_f, full.soft)
+        pass2 = self._keep_object(pass2, naive_f, tight, loose, options.likeness)
         seconds["pass2"] = time.perf_counter() - stage
         losses["pass2"] = _final_terms(history2)
 
@@ -142,7 +144,7 @@ class Harmonizer:
             stage = time.perf_counter()
             report(Progress("post", 0, 1))
             final = postprocess(pass2, naive_f, painting_f, tight, seed=options.seed)
-            final = restore_low_frequencies(final, naive_f, full.soft, options.likeness * LIKENESS_RESTORE)
+            final = self._keep_object(final, naive_f, tight, loose, options.likeness)
             report(Progress("post", 1, 1))
             seconds["post"] = time.perf_counter() - stage
         seconds["total"] = time.perf_counter() - started
@@ -168,6 +170,12 @@ class Harmonizer:
         painting_f = resize_bilinear(painting_f, h, w)
         naive, tight = compose(painting_f, object_rgba, placement)
         return self.run(painting_f, naive, tight, None, options, progress)
+
+    def _keep_object(self, image: np.ndarray, naive: np.ndarray, tight: np.ndarray, loose: np.ndarray,
+                     likeness: float) -> np.ndarray:
+        """Put back just enough of the naive paste's low frequencies to keep `likeness` of its contrast."""
+        return restore_low_frequencies(image, naive, blurred_tight_mask(tight) * loose, likeness * LIKENESS_RESTORE,
+                                       CHROMA_SHARE)
 
     def _window_masks(self, window: Window, masks: dict[str, np.ndarray]) -> dict[str, torch.Tensor]:
         """The per-layer masks cut to the window (the pyramid itself is made on the whole image)."""

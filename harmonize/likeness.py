@@ -25,6 +25,8 @@ from harmonize.masks import gaussian_blur_zero_padded, gaussian_kernel
 SIGMA_FRACTION = 0.012  # of the working size's longest side: 8.4 px at 700 (docs/design/solid-objects.md)
 MIN_SIGMA = 2.0  # px: below this the low-pass would hold brush strokes too
 KERNEL_SIGMAS = 3  # kernel radius in sigmas
+LUMA_RGB = np.array([0.299, 0.587, 0.114], np.float32)  # ITU-R BT.601 luminance weights
+LUMA_BGR = tuple(float(v) for v in LUMA_RGB[::-1])  # the same for Caffe's BGR order
 
 
 def low_pass_sigma(shape: tuple[int, int]) -> float:
@@ -46,31 +48,38 @@ def low_pass(image: torch.Tensor, sigma: float) -> torch.Tensor:
 
 
 def likeness_term(target: torch.Tensor, mask: torch.Tensor, sigma: float):
-    """The node's function: x (3, H, W) -> (value, gradient) of 1/2 ||m (L x - L target)||^2.
+    """The node's function: x (3, H, W) -> (value, gradient) of 1/2 ||m (L y(x) - L y(target))||^2.
 
-    target: the naive paste (1, 3, H, W) in the same colour space as x; mask (H, W) in [0, 1],
-    the object. L is self-adjoint (a symmetric zero-padded blur), so the gradient is L(m^2 r).
+    y is the luminance of a Caffe-space (BGR) image, L the low-pass; target: the naive paste
+    (1, 3, H, W) in Caffe space; mask (H, W) in [0, 1], the object. Only the luminance is kept:
+    the object's shading and silhouette, while its colours are free to take the painting's.
+    L is self-adjoint (a symmetric zero-padded blur), so the gradient is k_c L(m^2 r) per channel.
     """
-    target_low = low_pass(target, sigma)
+    luma = torch.tensor(LUMA_BGR, dtype=target.dtype, device=target.device)[:, None, None]
+    target_low = low_pass((target[0] * luma).sum(0)[None, None], sigma)
     weight = mask[None, None] ** 2
 
     def evaluate(x: torch.Tensor) -> tuple[float, torch.Tensor]:
-        residual = low_pass(x[None], sigma) - target_low
+        residual = low_pass((x * luma).sum(0)[None, None], sigma) - target_low
         value = 0.5 * float((weight * residual.pow(2)).sum())
-        return value, low_pass(weight * residual, sigma)[0]
+        return value, luma * low_pass(weight * residual, sigma)[0]
 
     return evaluate
 
 
-def restore_low_frequencies(result: np.ndarray, naive: np.ndarray, mask: np.ndarray, amount: float) -> np.ndarray:
-    """Put back `amount` of the naive paste's low frequencies inside the object.
+def restore_low_frequencies(
+    result: np.ndarray, naive: np.ndarray, mask: np.ndarray, amount: float, chroma_share: float = 0.0,
+) -> np.ndarray:
+    """Put back `amount` of the naive paste's low-frequency luminance inside the object.
 
-    result, naive: (H, W, 3) float in [0, 1]; mask (H, W) in [0, 1] (soft edges blend); amount
-    in [0, 1]. Returns (H, W, 3) float32 in [0, 1]: result + amount * mask * (L naive - L result).
+    result, naive: (H, W, 3) RGB float in [0, 1]; mask (H, W) in [0, 1] (soft edges blend); amount
+    in [0, 1]; chroma_share: the fraction of `amount` applied to the colour (chroma) part too.
+    Returns (H, W, 3) float32 in [0, 1].
     """
     if amount <= 0:
         return result
     sigma = low_pass_sigma(mask.shape)
-    size = _kernel_size(sigma)
-    shift = gaussian_blur_zero_padded(naive - result, size, sigma)
-    return np.clip(result + amount * mask[..., None] * shift, 0.0, 1.0).astype(np.float32)
+    shift = gaussian_blur_zero_padded(naive - result, _kernel_size(sigma), sigma)
+    luminance = (shift @ LUMA_RGB)[..., None]
+    change = amount * (luminance + chroma_share * (shift - luminance))
+    return np.clip(result + mask[..., None] * change, 0.0, 1.0).astype(np.float32)

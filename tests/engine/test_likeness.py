@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from harmonize.likeness import likeness_term, low_pass, low_pass_sigma, restore_low_frequencies
+from harmonize.likeness import LUMA_BGR, LUMA_RGB, likeness_term, low_pass, low_pass_sigma, restore_low_frequencies
 from harmonize.masks import gaussian_blur_zero_padded
 
 
@@ -15,7 +15,9 @@ def test_the_gradient_is_the_gradient_of_the_value():
     evaluate = likeness_term(target.double(), mask.double(), sigma=2.0)
     value, grad = evaluate(x[0])
     x_auto = x.clone().requires_grad_(True)
-    residual = low_pass(x_auto, 2.0) - low_pass(target.double(), 2.0)
+    luma = torch.tensor(LUMA_BGR, dtype=torch.float64)[None, :, None, None]
+    luminance = lambda im: (im * luma).sum(1, keepdim=True)  # noqa: E731
+    residual = low_pass(luminance(x_auto), 2.0) - low_pass(luminance(target.double()), 2.0)
     energy = 0.5 * (mask.double()[None, None] ** 2 * residual.pow(2)).sum()
     energy.backward()
     assert np.isclose(value, float(energy))
@@ -28,16 +30,25 @@ def test_low_pass_matches_the_numpy_blur_used_after_post_processing():
     np.testing.assert_allclose(torch_blur, gaussian_blur_zero_padded(image, 13, 2.0), atol=1e-5)
 
 
-def test_restoring_keeps_the_fine_detail_and_moves_the_coarse_colour_back():
+def test_restoring_keeps_the_fine_detail_and_moves_the_coarse_shading_back():
     rng = np.random.default_rng(2)
     naive = np.full((64, 64, 3), (0.9, 0.5, 0.1), np.float32)  # an orange object
+    naive[:, 32:] *= 0.4  # with a shadow on its right half
     texture = 0.1 * rng.standard_normal((64, 64, 1)).astype(np.float32)
-    ghost = np.clip(np.full((64, 64, 3), 0.6, np.float32) + texture, 0, 1)  # grey with brush texture
+    ghost = np.clip(np.full((64, 64, 3), 0.7, np.float32) + texture, 0, 1)  # flat grey with brush texture
     mask = np.ones((64, 64), np.float32)
     assert restore_low_frequencies(ghost, naive, mask, 0.0) is ghost
-    restored = restore_low_frequencies(ghost, naive, mask, 1.0)
     inner = (slice(16, 48), slice(16, 48))
-    np.testing.assert_allclose(restored[inner].mean(axis=(0, 1)), naive[inner].mean(axis=(0, 1)), atol=0.03)
+    luminance = lambda im: im[inner] @ LUMA_RGB  # noqa: E731
+    shaded = restore_low_frequencies(ghost, naive, mask, 1.0)
+    np.testing.assert_allclose(luminance(shaded).mean(), luminance(naive).mean(), atol=0.03)
+    left, right = luminance(shaded)[:, :8].mean(), luminance(shaded)[:, -8:].mean()
+    assert left - right > 0.8 * (luminance(naive)[:, :8].mean() - luminance(naive)[:, -8:].mean())  # the shadow
+    grey = shaded[inner].mean(axis=(0, 1))
+    assert np.ptp(grey) < 0.05  # luminance only: the grey stays grey
+    coloured = restore_low_frequencies(ghost, naive, mask, 1.0, chroma_share=1.0)
+    np.testing.assert_allclose(coloured[inner][:, :8].mean(axis=(0, 1)), naive[inner][:, :8].mean(axis=(0, 1)), atol=0.03)
+    restored = shaded
     fine = lambda im: im - gaussian_blur_zero_padded(im, 13, 2.0)  # noqa: E731
     assert np.corrcoef(fine(restored)[inner][..., 1].ravel(), fine(ghost)[inner][..., 1].ravel())[0, 1] > 0.9
 
