@@ -1,7 +1,10 @@
 # syntax=docker/dockerfile:1
 # painterly in a container: the bot by default (the README's ./scripts/run), or a scale-out
 # worker with the command `.venv/bin/python -m bot.scale.worker` (docs/scale-out.md).
-# Build: docker build -t painterly .   Run: docker run --env-file .env -v painterly:/data painterly
+# Build: docker build -t painterly .
+# Run:   docker run -d --restart on-failure --env-file .env -v painterly:/data painterly
+# (or compose.yaml). A failing front end exits with status 1 so that the restart policy brings
+# the bot back; see docs/running.md for the exit statuses and a systemd unit.
 #
 # CPU image by default. For a GPU image build on a CUDA runtime base and take torch from the
 # matching PyTorch wheel index, then run with --gpus all, e.g.
