@@ -19,8 +19,8 @@ def write_pairs_report(records: list[RunRecord], skipped: list[str], out: Path) 
     """bench.json, bench.md (timings, quality and the survives measure per case) and panel_<case>.png."""
     write_records(records, out)
     lines = ["| case | note | preset | size | total s | peak RSS MiB | Gram naive | Gram result | SSIM to naive | "
-             "pass 2 shape / contrast / show-through | final shape / contrast / show-through | survives (pass 2, final) | "
-             "typical (pass 2, final) |", "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "pass 2 shape / contrast / show-through | final shape / contrast / show-through | "
+             "survives (pass 2, final) | typical (pass 2, final) |", "|---" * 13 + "|"]
     lines += [_row(r) for r in records]
     lines += [f"\nSkipped {line}." for line in skipped]
     (out / "bench.md").write_text("\n".join(lines) + "\n")
@@ -51,6 +51,6 @@ def _row(r: RunRecord) -> str:
         return ", ".join("yes" if q[f"{s}_{name}"] else "no" for s in ("pass2", "final") if f"{s}_{name}" in q)
 
     preset = " ".join([r.preset, *(f"{k} {v:g}" for k, v in r.overrides.items())])
-    return (f"| {r.example} | {r.note} | {preset} | {r.size} | {r.seconds.get('total', 0):.0f} | {r.peak_rss_mib:.0f} | "
-            f"{q['gram_naive']:.3f} | {q['gram_result']:.3f} | {q['ssim_naive']:.3f} | {parts('pass2')} | "
-            f"{parts('final')} | {verdicts('survives')} | {verdicts('typical')} |")
+    return (f"| {r.example} | {r.note} | {preset} | {r.size} | {r.seconds.get('total', 0):.0f} | "
+            f"{r.peak_rss_mib:.0f} | {q['gram_naive']:.3f} | {q['gram_result']:.3f} | {q['ssim_naive']:.3f} | "
+            f"{parts('pass2')} | {parts('final')} | {verdicts('survives')} | {verdicts('typical')} |")

@@ -21,5 +21,6 @@ def rescored(record: RunRecord) -> RunRecord:
     quality = {k: v for k, v in record.quality.items() if not k.startswith(tuple(f"{s}_" for s in MEASURED_STAGES))}
     for stage in MEASURED_STAGES:
         if stage in record.images:
-            quality.update({f"{stage}_{part}": round(v, 4) for part, v in stage_survival(record, stage).as_dict().items()})
+            measure = stage_survival(record, stage).as_dict()
+            quality.update({f"{stage}_{part}": round(value, 4) for part, value in measure.items()})
     return RunRecord(**{**record.__dict__, "quality": quality})

@@ -85,7 +85,9 @@ def survival(result: np.ndarray, naive: np.ndarray, painting: np.ndarray, tight:
         raise ValueError("The object's mask is empty at the measuring size: nothing to measure.")
     ring = surrounding_ring(inside, harmonized)
     naive_contrast = ring_contrast(naive, inside, ring)
-    contrast = ring_contrast(result, inside, ring) / naive_contrast if naive_contrast >= MIN_NAIVE_CONTRAST else math.nan
+    contrast = math.nan
+    if naive_contrast >= MIN_NAIVE_CONTRAST:
+        contrast = ring_contrast(result, inside, ring) / naive_contrast
     return Survival(
         shape=shape_similarity(result, naive, inside),
         contrast=contrast,

@@ -25,8 +25,10 @@ def bench(
         None, help="Instead of the examples: place objects in paintings they were not made for, from this "
                    "tab-separated file (object, painting, x, y, height, note), plus the sample-photo objects.",
     ),
-    photos: bool = typer.Option(True, help="With --pairs: also the scikit-image photo objects (coffee, astronaut, cat)."),
-    only: str = typer.Option("", help="With --pairs: run only these comma-separated cases, e.g. '3 in 16,coffee in 9'."),
+    photos: bool = typer.Option(
+        True, help="With --pairs: also the scikit-image photo objects (coffee, astronaut, cat)."),
+    only: str = typer.Option(
+        "", help="With --pairs: run only these comma-separated cases, e.g. '3 in 16,coffee in 9'."),
     preset: str = typer.Option("fast", help="With --pairs: fast, or reference (the authors' settings)."),
     likeness: Optional[float] = typer.Option(
         None, help="With --pairs: how much of the object's own look to keep, 0 to 1 (default: the preset's)."),
@@ -125,7 +127,10 @@ def _rescore(bench_json: Path, out: Path) -> None:
 
 def _survival_authors(folder: Path, out: Optional[Path]) -> None:
     from harmonize.bench.authors_survival import (
-        authors_examples, authors_survival, distribution_table, survival_table,
+        authors_examples,
+        authors_survival,
+        distribution_table,
+        survival_table,
     )
 
     names = authors_examples(folder)

@@ -8,7 +8,10 @@ import numpy as np
 import pytest
 
 from harmonize.bench.survival import (
-    gradient_alignment, ring_contrast, surrounding_ring, survival,
+    gradient_alignment,
+    ring_contrast,
+    surrounding_ring,
+    survival,
 )
 from harmonize.masks import dilate_mask
 
