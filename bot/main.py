@@ -10,7 +10,7 @@ start-up), where `FrontEnd.run()` connects and serves until cancelled.
 A front end that stops on its own (a refused token, no network) stops the whole bot with exit
 status 1, so that its supervisor (Docker's restart policy, systemd) restarts it; queued jobs
 wait in the database meanwhile (docs/running.md). No secret the settings hold reaches the log
-(bot/log_redaction.py).
+(bot/core/log_redaction.py).
 """
 
 from __future__ import annotations
@@ -26,15 +26,19 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
-from bot import log_redaction
-from bot.core import BotSettings, HarmonizeService
+from bot.core import BotSettings, HarmonizeService, log_redaction
 from bot.job_runners import make_runner
 
 log = logging.getLogger("painterly.bot")
 
-FRONT_ENDS = {"discord_token": "bot.discord", "telegram_token": "bot.telegram"}  # token -> package
+FRONT_ENDS = {
+    "discord_token": "bot.discord",
+    "telegram_token": "bot.telegram",
+}  # token -> package
 EXIT_FAILED = 1  # a front end or the core stopped on an error: a supervisor should restart the bot
-EXIT_BAD_SETTINGS = 78  # EX_CONFIG (sysexits.h): the settings are invalid; a restart cannot help
+EXIT_BAD_SETTINGS = (
+    78  # EX_CONFIG (sysexits.h): the settings are invalid; a restart cannot help
+)
 
 
 class FrontEnd(Protocol):
@@ -44,7 +48,9 @@ class FrontEnd(Protocol):
         """Connect to the platform and handle users until cancelled."""
 
 
-def create_front_ends(service: HarmonizeService, settings: BotSettings) -> list[FrontEnd]:
+def create_front_ends(
+    service: HarmonizeService, settings: BotSettings
+) -> list[FrontEnd]:
     """Build the front ends whose token is set; a token without its package is an error."""
     front_ends: list[FrontEnd] = []
     for token_field, package in FRONT_ENDS.items():
@@ -71,21 +77,33 @@ async def serve(settings: BotSettings, stop: asyncio.Event) -> int:
     service = HarmonizeService(settings, make_runner(settings))
     front_ends = create_front_ends(service, settings)
     if not front_ends:
-        log.warning("no front end configured: only the queue runs. Set PAINTERLY_DISCORD_TOKEN "
-                    "or PAINTERLY_TELEGRAM_TOKEN (see .env.example).")
+        log.warning(
+            "no front end configured: only the queue runs. Set PAINTERLY_DISCORD_TOKEN "
+            "or PAINTERLY_TELEGRAM_TOKEN (see .env.example)."
+        )
     async with service:
-        tasks = {asyncio.create_task(front.run()): type(front).__name__ for front in front_ends}
+        tasks = {
+            asyncio.create_task(front.run()): type(front).__name__
+            for front in front_ends
+        }
         waiter = asyncio.create_task(stop.wait())
-        done, _ = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
+        done, _ = await asyncio.wait(
+            [waiter, *tasks], return_when=asyncio.FIRST_COMPLETED
+        )
         stopped = [task for task in tasks if task in done and not stop.is_set()]
         for task in [waiter, *tasks]:
             task.cancel()
         await asyncio.gather(waiter, *tasks, return_exceptions=True)
         for task in stopped:
             error = None if task.cancelled() else task.exception()
-            log.error("%s stopped%s; stopping the bot (exit status %d) so that its "
-                      "supervisor can restart it", tasks[task],
-                      f": {error}" if error else " on its own", EXIT_FAILED, exc_info=error)
+            log.error(
+                "%s stopped%s; stopping the bot (exit status %d) so that its "
+                "supervisor can restart it",
+                tasks[task],
+                f": {error}" if error else " on its own",
+                EXIT_FAILED,
+                exc_info=error,
+            )
     log.info("bye")
     return EXIT_FAILED if stopped else 0
 
@@ -104,32 +122,58 @@ def run_offline_demo(out: Path) -> None:
     from harmonize.cli.progress_bars import StageBars
     from harmonize.demo.runner import run_demo
 
-    log.warning("No bot token set (PAINTERLY_DISCORD_TOKEN / PAINTERLY_TELEGRAM_TOKEN, see .env.example): "
-                "running the offline demo into %s/ instead.", out)
+    log.warning(
+        "No bot token set (PAINTERLY_DISCORD_TOKEN / PAINTERLY_TELEGRAM_TOKEN, see .env.example): "
+        "running the offline demo into %s/ instead.",
+        out,
+    )
     bars = StageBars()
     run_demo(out, progress=bars)
     bars.close()
-    log.info("demo written: %s/compare.png shows painting, naive paste, pass 1, pass 2 and final", out)
+    log.info(
+        "demo written: %s/compare.png shows painting, naive paste, pass 1, pass 2 and final",
+        out,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: serve the bot, or run the offline demo when no token is set."""
-    parser = argparse.ArgumentParser(prog="painterly-bot", description=__doc__.splitlines()[0])
-    parser.add_argument("--serve", action="store_true",
-                        help="serve the queue even when no token is set (e.g. for Redis workers only)")
-    parser.add_argument("--demo-out", type=Path, default=Path("demo-output"),
-                        help="where the offline demo writes its pictures (default: demo-output)")
+    parser = argparse.ArgumentParser(
+        prog="painterly-bot", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="serve the queue even when no token is set (e.g. for Redis workers only)",
+    )
+    parser.add_argument(
+        "--demo-out",
+        type=Path,
+        default=Path("demo-output"),
+        help="where the offline demo writes its pictures (default: demo-output)",
+    )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
     try:
         settings = BotSettings()
-    except ValidationError as error:  # its text would quote the values, secrets included
+    except (
+        ValidationError
+    ) as error:  # its text would quote the values, secrets included
         for problem in error.errors(include_input=False, include_url=False):
-            log.error("setting %s: %s", ".".join(map(str, problem["loc"])) or "?", problem["msg"])
+            log.error(
+                "setting %s: %s",
+                ".".join(map(str, problem["loc"])) or "?",
+                problem["msg"],
+            )
         raise SystemExit(EXIT_BAD_SETTINGS) from None
     log_redaction.install(log_redaction.settings_secrets(settings))
-    if not args.serve and settings.discord_token is None and settings.telegram_token is None:
+    if (
+        not args.serve
+        and settings.discord_token is None
+        and settings.telegram_token is None
+    ):
         run_offline_demo(args.demo_out)
         return
     try:

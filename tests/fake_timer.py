@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import heapq
 import itertools
-from typing import Callable
+from collections.abc import Callable
 
 SETTLE_ROUNDS = 20  # event-loop turns that let woken tasks run to their next wait
 
@@ -30,7 +30,9 @@ class FakeTimer:
     async def sleep(self, seconds: float) -> None:
         """Wait until the fake time reaches now + seconds."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(self._sleepers, (self.time + max(0.0, seconds), next(self._order), future))
+        heapq.heappush(
+            self._sleepers, (self.time + max(0.0, seconds), next(self._order), future)
+        )
         await future
 
     async def settle(self) -> None:

@@ -7,7 +7,7 @@ so the network is loaded once and a painting's features are reused across that w
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bot.core.engine_request import EngineRequest, ProgressCallback
 from harmonize.types import Progress
@@ -20,7 +20,9 @@ class HarmonizerEngine:
     """An Engine around one harmonize.Harmonizer on `device` ("auto" | "cpu" | "cuda")."""
 
     def __init__(self, device: str) -> None:
-        from harmonize.harmonizer import Harmonizer  # torch loads here, in the worker only
+        from harmonize.harmonizer import (
+            Harmonizer,  # torch loads here, in the worker only
+        )
 
         self.harmonizer: Harmonizer = Harmonizer(device=device)
 
@@ -28,12 +30,12 @@ class HarmonizerEngine:
         """Write pass1, pass2, final, original and compare PNGs into `request.output_dir`."""
         from harmonize.compare import compare_panel
         from harmonize.cutout import cut_out
-        from harmonize.imageio import save_png
+        from harmonize.imageio import read_object, read_painting, save_png
 
-        painting = _read_painting(Path(request.painting_path))
-        photo = _read_object(Path(request.object_path))
+        painting = read_painting(request.painting_path, "The painting")  # the bot's uploads were
+        photo = read_object(request.object_path, "The object photo")  # checked by the same reader
         progress(Progress("cutout", 0, 1))
-        rgba = cut_out(photo, method="auto")  # CutoutError is a ValueError: for the user
+        rgba = cut_out(photo, method="auto")  # a CutoutError is worded for chats by engine_errors
         progress(Progress("cutout", 1, 1))
         result = self.harmonizer.run_object(painting, rgba, request.placement, request.options,
                                             progress)
@@ -43,24 +45,3 @@ class HarmonizerEngine:
                   "original": result.naive, "compare": compare_panel(result)}
         for name, image in images.items():
             save_png(folder / f"{name}.png", image)
-
-
-def _read_painting(path: Path) -> Any:
-    """The painting as (H, W, 3) float32 in [0, 1], EXIF rotation applied."""
-    import numpy as np
-    from PIL import Image, ImageOps
-
-    with Image.open(path) as image:
-        rgb = ImageOps.exif_transpose(image).convert("RGB")
-        return np.asarray(rgb, dtype=np.float32) / 255.0
-
-
-def _read_object(path: Path) -> Any:
-    """The object photo as (h, w, 3) or, when it has transparency, (h, w, 4) uint8."""
-    import numpy as np
-    from PIL import Image, ImageOps
-
-    with Image.open(path) as image:
-        upright = ImageOps.exif_transpose(image)
-        has_alpha = upright.mode in ("RGBA", "LA", "PA") or "transparency" in upright.info
-        return np.asarray(upright.convert("RGBA" if has_alpha else "RGB"), dtype=np.uint8)

@@ -17,7 +17,8 @@ import functools
 import logging
 import math
 import time
-from typing import Awaitable, Callable, Generic, Hashable, Protocol, TypeVar
+from collections.abc import Awaitable, Callable, Hashable
+from typing import Generic, Protocol, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -63,8 +64,13 @@ class CannotEdit(Exception):
 class StatusEditor(Generic[C]):
     """Edits one message through `edit(content)`; see the module docstring for the rules."""
 
-    def __init__(self, edit: Callable[[C], Awaitable[None]], interval_s: float,
-                 timer: Timer | None = None, name: str = "status") -> None:
+    def __init__(
+        self,
+        edit: Callable[[C], Awaitable[None]],
+        interval_s: float,
+        timer: Timer | None = None,
+        name: str = "status",
+    ) -> None:
         self._edit = edit
         self.interval_s = interval_s
         self._timer = timer if timer is not None else MonotonicTimer()
@@ -119,13 +125,18 @@ class StatusEditor(Generic[C]):
         self._wanted, self._has_wanted = content, True
         self._wake.set()
         if self._task is None or self._task.done():
-            self._task = asyncio.create_task(self._edit_loop(), name=f"{self.name}-editor")
+            self._task = asyncio.create_task(
+                self._edit_loop(), name=f"{self.name}-editor"
+            )
         return self._task
 
     def _pending(self) -> bool:
         """Whether the wanted content is not on screen yet."""
-        return (not self._abandoned and self._has_wanted
-                and (not self._has_shown or self._wanted != self._shown))
+        return (
+            not self._abandoned
+            and self._has_wanted
+            and (not self._has_shown or self._wanted != self._shown)
+        )
 
     async def _wait(self, seconds: float, interruptible: bool) -> None:
         """Wait on the timer; a new wanted content cuts the wait short when `interruptible`."""
@@ -152,16 +163,23 @@ class StatusEditor(Generic[C]):
             try:
                 await self._edit(wanted)  # type: ignore[arg-type]  # set by _want
             except RetryLater as error:
-                log.warning("%s: flood control, next edit in %.0f s", self.name, error.delay_s)
+                log.warning(
+                    "%s: flood control, next edit in %.0f s", self.name, error.delay_s
+                )
                 await self._wait(error.delay_s, interruptible=False)
                 continue
             except CannotEdit as error:
                 log.info("%s can no longer be edited (%s); giving up", self.name, error)
                 return
-            except Exception as error:
+            except Exception as error:  # noqa: BLE001  # any other failure: transient, retried
                 failures += 1
                 if failures >= MAX_EDIT_FAILURES:
-                    log.warning("%s: giving up after %d failed edits (%s)", self.name, failures, error)
+                    log.warning(
+                        "%s: giving up after %d failed edits (%s)",
+                        self.name,
+                        failures,
+                        error,
+                    )
                     return
                 await self._wait(self.interval_s, interruptible=False)
                 continue
@@ -176,8 +194,12 @@ K = TypeVar("K", bound=Hashable)  # what names a message
 class StatusBoard(Generic[K, C]):
     """Many status messages by key, each a StatusEditor through `edit(key, content)`."""
 
-    def __init__(self, edit: Callable[[K, C], Awaitable[None]], interval_s: float,
-                 timer: Timer | None = None) -> None:
+    def __init__(
+        self,
+        edit: Callable[[K, C], Awaitable[None]],
+        interval_s: float,
+        timer: Timer | None = None,
+    ) -> None:
         self._edit = edit
         self.interval_s = interval_s
         self._timer = timer
@@ -188,8 +210,12 @@ class StatusBoard(Generic[K, C]):
         for the last time (this waits for that edit)."""
         editor = self._editors.get(key)
         if editor is None:
-            editor = StatusEditor(functools.partial(self._edit, key), self.interval_s, self._timer,
-                                  name=f"status message {key!r}")
+            editor = StatusEditor(
+                functools.partial(self._edit, key),
+                self.interval_s,
+                self._timer,
+                name=f"status message {key!r}",
+            )
             self._editors[key] = editor
         if final:
             del self._editors[key]

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from harmonize.imageio import ImageError, peek, read_object
-
 from bot.core.errors import InvalidImage
+from harmonize.imageio import ImageError, peek, read_object
 
 
 def _megabytes(count: int) -> str:
@@ -28,8 +27,10 @@ def validate_image(data: bytes, what: str, max_bytes: int, max_pixels: int) -> s
     try:
         header = peek(data, subject)
         if header.width * header.height > max_pixels:
-            raise InvalidImage(f"{subject} has too many pixels ({header.width}x{header.height}); "
-                               f"the limit is {max_pixels / 1e6:g} megapixels.")
+            raise InvalidImage(
+                f"{subject} has too many pixels ({header.width}x{header.height}); "
+                f"the limit is {max_pixels / 1e6:g} megapixels."
+            )
         read_object(data, subject)
     except ImageError as error:
         raise InvalidImage(error.message) from error

@@ -15,10 +15,18 @@ import os
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, cast
+from typing import Any, cast
 
-from bot.core.engine_request import Engine, EngineRequest, EngineUserError, WorkerOutcome
+from bot.core import log_redaction
+from bot.core.engine_errors import chat_failure
+from bot.core.engine_request import (
+    Engine,
+    EngineRequest,
+    EngineUserError,
+    WorkerOutcome,
+)
 from harmonize.types import Progress
 
 log = logging.getLogger(__name__)
@@ -68,6 +76,7 @@ def init_worker(engine_path: str, device: str, remove_bg_api_key: str | None) ->
     global _runtime
     watch_parent()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(process)d %(message)s")
+    log_redaction.install([remove_bg_api_key] if remove_bg_api_key else [])
     if remove_bg_api_key:
         os.environ["REMOVE_BG_API_KEY"] = remove_bg_api_key  # read by harmonize.cutout
     _runtime = WorkerRuntime(load_engine(engine_path, device))
@@ -104,8 +113,10 @@ def run_job(request: EngineRequest, channel: Any, interval_s: float) -> WorkerOu
         return WorkerOutcome(False, GENERIC_FAILURE, "init_worker was not run in this process")
     try:
         _runtime.engine(request, ProgressSender(request.job_id, channel, interval_s))
-    except (EngineUserError, ValueError) as error:
+    except EngineUserError as error:
         return WorkerOutcome(False, str(error))
+    except ValueError as error:  # the engine words these for its CLI; a chat gets its own words
+        return WorkerOutcome(False, chat_failure(error).text, traceback.format_exc())
     except MemoryError:
         return WorkerOutcome(False, OUT_OF_MEMORY, traceback.format_exc())
     except Exception as error:

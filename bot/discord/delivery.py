@@ -14,6 +14,7 @@ import discord
 
 from bot.core import JobCancelled, JobDone, JobEvent, JobFailed
 from bot.core.animation import before_after_gif
+from bot.core.status_editor import StatusBoard
 from bot.discord.context import JobContext
 from bot.discord.loop_views import cancel_view
 from bot.discord.texts import (
@@ -24,7 +25,6 @@ from bot.discord.texts import (
     status_text,
     too_large_text,
 )
-from bot.discord.throttle import ThrottledEditor
 from bot.discord.uploads import DoesNotFit, Upload, fit_uploads, per_file_budget
 
 log = logging.getLogger(__name__)
@@ -52,9 +52,7 @@ class JobDelivery:
     def __init__(self, client: discord.Client, edit_interval_s: float,
                  result_buttons: ResultButtons | None = None) -> None:
         self._client = client
-        self._editor: ThrottledEditor[StatusKey] = ThrottledEditor(
-            self._edit_status, edit_interval_s
-        )
+        self._editor: StatusBoard[StatusKey, str] = StatusBoard(self._edit_status, edit_interval_s)
         self._interactions: dict[int, _LiveInteraction] = {}  # by status message id
         self._active: set[str] = set()  # jobs whose status message shows a Cancel button
         self._result_buttons = result_buttons

@@ -15,7 +15,9 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.core.status_editor import CannotEdit, RetryLater, StatusEditor, Timer
 
-STATUS_EDIT_INTERVAL_S = 3.0  # seconds between two edits of one status message (docs/bot-conventions.md §1)
+STATUS_EDIT_INTERVAL_S = (
+    3.0  # seconds between two edits of one status message (docs/bot-conventions.md §1)
+)
 
 Content = tuple[str, InlineKeyboardMarkup | None]  # a text and its buttons
 
@@ -29,13 +31,20 @@ def retry_after_seconds(error: RetryAfter) -> float:
 class StatusMessage:
     """A bot message in `chat_id` that shows one job's state (text and buttons)."""
 
-    def __init__(self, bot: Bot, chat_id: int, message_id: int,
-                 interval_s: float = STATUS_EDIT_INTERVAL_S, timer: Timer | None = None) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        chat_id: int,
+        message_id: int,
+        interval_s: float = STATUS_EDIT_INTERVAL_S,
+        timer: Timer | None = None,
+    ) -> None:
         self.bot = bot
         self.chat_id = chat_id
         self.message_id = message_id
         self._editor: StatusEditor[Content] = StatusEditor(
-            self._edit, interval_s, timer, name=f"status {message_id} in chat {chat_id}")
+            self._edit, interval_s, timer, name=f"status {message_id} in chat {chat_id}"
+        )
 
     @property
     def text(self) -> str | None:
@@ -59,12 +68,18 @@ class StatusMessage:
         """One editMessageText, its errors told to the editor in its own terms."""
         text, markup = content
         try:
-            await self.bot.edit_message_text(text, chat_id=self.chat_id, message_id=self.message_id,
-                                             reply_markup=markup)
+            await self.bot.edit_message_text(
+                text,
+                chat_id=self.chat_id,
+                message_id=self.message_id,
+                reply_markup=markup,
+            )
         except RetryAfter as error:
             raise RetryLater(retry_after_seconds(error)) from error
         except BadRequest as error:
-            if "not modified" not in error.message.lower():  # e.g. shown already before a restart
+            if (
+                "not modified" not in error.message.lower()
+            ):  # e.g. shown already before a restart
                 raise CannotEdit(error.message) from error
         except NetworkError:
             raise  # transient: the editor retries

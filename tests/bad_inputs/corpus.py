@@ -9,15 +9,18 @@ from __future__ import annotations
 import io
 import struct
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from typing import Callable
 
 import numpy as np
 from PIL import Image
 
 EXIF_ORIENTATION = 0x0112  # TIFF/EXIF tag; 6 = "rotate 90 degrees clockwise to display"
-HUNDRED_MP = (12_000, 8_400)  # 100.8 megapixels, a 3:2-ish photo (Fujifilm GFX100 class)
+HUNDRED_MP = (
+    12_000,
+    8_400,
+)  # 100.8 megapixels, a 3:2-ish photo (Fujifilm GFX100 class)
 FLAT_COLOUR = (90, 140, 200)
 
 
@@ -40,9 +43,14 @@ def encoded(image: Image.Image, fmt: str, **options: object) -> bytes:
 def gradient(width: int = 64, height: int = 48) -> np.ndarray:
     """(height, width, 3) uint8 horizontal colour ramp with some structure."""
     ramp = np.linspace(0, 255, width, dtype=np.float32)
-    rgb = np.stack([np.broadcast_to(ramp, (height, width)),
-                    np.broadcast_to(ramp[::-1], (height, width)),
-                    np.full((height, width), 128.0)], axis=-1)
+    rgb = np.stack(
+        [
+            np.broadcast_to(ramp, (height, width)),
+            np.broadcast_to(ramp[::-1], (height, width)),
+            np.full((height, width), 128.0),
+        ],
+        axis=-1,
+    )
     return rgb.astype(np.uint8)
 
 
@@ -66,7 +74,9 @@ def hundred_megapixel_jpeg() -> bytes:
 
 def flat(size: tuple[int, int], mode: str = "RGB", fmt: str = "PNG") -> bytes:
     """A flat picture of `size` (width, height)."""
-    colour = {"RGB": FLAT_COLOUR, "RGBA": (0, 0, 0, 0), "CMYK": (0, 255, 255, 0)}.get(mode)
+    colour = {"RGB": FLAT_COLOUR, "RGBA": (0, 0, 0, 0), "CMYK": (0, 255, 255, 0)}.get(
+        mode
+    )
     return encoded(Image.new(mode, size, colour), fmt)
 
 
@@ -79,8 +89,12 @@ def truncated_jpeg() -> bytes:
 
 def animated_gif() -> bytes:
     """A two-frame 64x64 animated GIF."""
-    frames = [Image.new("RGB", (64, 64), colour) for colour in ((255, 0, 0), (0, 0, 255))]
-    return encoded(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
+    frames = [
+        Image.new("RGB", (64, 64), colour) for colour in ((255, 0, 0), (0, 0, 255))
+    ]
+    return encoded(
+        frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0
+    )
 
 
 def cmyk_jpeg() -> bytes:
@@ -90,13 +104,21 @@ def cmyk_jpeg() -> bytes:
 
 def svg() -> bytes:
     """A small SVG drawing."""
-    return (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="64" '
-            b'height="64"><rect width="64" height="64" fill="red"/></svg>\n')
+    return (
+        b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="64" '
+        b'height="64"><rect width="64" height="64" fill="red"/></svg>\n'
+    )
 
 
 def heic_header() -> bytes:
     """The start of an ISO-BMFF file of brand 'heic' (what an iPhone photo begins with)."""
-    return struct.pack(">I", 24) + b"ftypheic" + struct.pack(">I", 0) + b"mif1heic" + b"\x00" * 200
+    return (
+        struct.pack(">I", 24)
+        + b"ftypheic"
+        + struct.pack(">I", 0)
+        + b"mif1heic"
+        + b"\x00" * 200
+    )
 
 
 @cache
@@ -113,8 +135,12 @@ def png_header_only(width: int, height: int) -> bytes:
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
     header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header)
-            + chunk(b"IDAT", zlib.compress(b"\x00" * 64)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\x00" * 64))
+        + chunk(b"IEND", b"")
+    )
 
 
 def phone_photo() -> bytes:
@@ -129,7 +155,9 @@ def phone_photo() -> bytes:
 
 def palette_with_transparency() -> bytes:
     """A 64x48 palette PNG whose left half is transparent (index 15)."""
-    source = Image.fromarray(gradient()).convert("P", palette=Image.Palette.ADAPTIVE, colors=15)
+    source = Image.fromarray(gradient()).convert(
+        "P", palette=Image.Palette.ADAPTIVE, colors=15
+    )
     pixels = np.asarray(source).copy()
     pixels[:, :32] = 15  # the one index the 15 colours leave free
     image = Image.fromarray(pixels, "P")
@@ -144,21 +172,32 @@ CASES: dict[str, Case] = {
     "CMYK JPEG": Case("cmyk.jpg", cmyk_jpeg, None),
     "EXIF-rotated photo": Case("phone.jpg", phone_photo, None),
     "palette with transparency": Case("palette.png", palette_with_transparency, None),
-    "PNG named .heic": Case("photo.heic", lambda: encoded(Image.fromarray(gradient()), "PNG"), None),
+    "PNG named .heic": Case(
+        "photo.heic", lambda: encoded(Image.fromarray(gradient()), "PNG"), None
+    ),
     "10x10": Case("tiny.png", lambda: flat((10, 10)), "too_small"),
     "1x1": Case("dot.png", lambda: flat((1, 1)), "too_small"),
     "5000x20": Case("strip.png", lambda: flat((5000, 20)), "too_thin"),
-    "fully transparent": Case("clear.png", lambda: flat((64, 64), "RGBA"), "transparent"),
-    "non-image bytes": Case("notes.png", lambda: b"%PDF-1.4 this is a document, not a picture" * 5,
-                            "not_image"),
+    "fully transparent": Case(
+        "clear.png", lambda: flat((64, 64), "RGBA"), "transparent"
+    ),
+    "non-image bytes": Case(
+        "notes.png",
+        lambda: b"%PDF-1.4 this is a document, not a picture" * 5,
+        "not_image",
+    ),
     "truncated JPEG": Case("cut.jpg", truncated_jpeg, "truncated"),
     "zero bytes": Case("empty.png", lambda: b"", "empty"),
     "animated GIF": Case("anim.gif", animated_gif, "format"),
     "SVG": Case("drawing.svg", svg, "not_image"),
     "real HEIC header": Case("iphone.heic", heic_header, "not_image"),
-    "garbage named .heic": Case("fake.heic", lambda: b"\x00\x01 not heic at all" * 10, "not_image"),
+    "garbage named .heic": Case(
+        "fake.heic", lambda: b"\x00\x01 not heic at all" * 10, "not_image"
+    ),
     "decompression bomb": Case("bomb.png", decompression_bomb, "bomb"),
-    "crafted bomb header": Case("crafted.png", lambda: png_header_only(60_000, 60_000), "bomb"),
+    "crafted bomb header": Case(
+        "crafted.png", lambda: png_header_only(60_000, 60_000), "bomb"
+    ),
 }
 REFUSED = sorted(name for name, case in CASES.items() if case.reason is not None)
 ACCEPTED = sorted(name for name, case in CASES.items() if case.reason is None)

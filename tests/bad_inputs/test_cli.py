@@ -44,8 +44,19 @@ def assert_refused_in_one_line(result, path: Path) -> None:
 def test_run_refuses_each_bad_picture_before_computing(tmp_path, name, role) -> None:
     bad, good = bad_picture(tmp_path, name), good_picture(tmp_path)
     pictures = {"--painting": good, "--object": good, role: bad}
-    result = runner.invoke(app, ["run", *(str(v) for pair in pictures.items() for v in pair),
-                                 "--out", str(tmp_path / "out"), "--iters1", "1", "--iters2", "1"])
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            *(str(v) for pair in pictures.items() for v in pair),
+            "--out",
+            str(tmp_path / "out"),
+            "--iters1",
+            "1",
+            "--iters2",
+            "1",
+        ],
+    )
     assert_refused_in_one_line(result, bad)
     assert not (tmp_path / "out" / "pass1.png").exists()
 
@@ -53,15 +64,29 @@ def test_run_refuses_each_bad_picture_before_computing(tmp_path, name, role) -> 
 @pytest.mark.parametrize("name", REFUSED)
 def test_run_refuses_a_bad_composite_in_the_paper_format(tmp_path, name) -> None:
     bad, good = bad_picture(tmp_path, name), good_picture(tmp_path)
-    result = runner.invoke(app, ["run", "--painting", str(good), "--composite", str(bad),
-                                 "--mask", str(good), "--out", str(tmp_path / "out")])
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            "--painting",
+            str(good),
+            "--composite",
+            str(bad),
+            "--mask",
+            str(good),
+            "--out",
+            str(tmp_path / "out"),
+        ],
+    )
     assert_refused_in_one_line(result, bad)
 
 
 @pytest.mark.parametrize("name", REFUSED)
 def test_cutout_refuses_each_bad_picture(tmp_path, name) -> None:
     bad = bad_picture(tmp_path, name)
-    result = runner.invoke(app, ["cutout", "--object", str(bad), "--out", str(tmp_path / "cut.png")])
+    result = runner.invoke(
+        app, ["cutout", "--object", str(bad), "--out", str(tmp_path / "cut.png")]
+    )
     assert_refused_in_one_line(result, bad)
     assert not (tmp_path / "cut.png").exists()
 
@@ -74,7 +99,17 @@ def test_cutout_reads_a_16_bit_photo_with_its_alpha(tmp_path) -> None:
     rgba[8:40, 16:48] = (200, 60, 30, 255)
     cut = tmp_path / "alpha.png"
     Image.fromarray(rgba).save(cut)
-    result = runner.invoke(app, ["cutout", "--object", str(cut), "--method", "alpha",
-                                 "--out", str(tmp_path / "cut.png")])
+    result = runner.invoke(
+        app,
+        [
+            "cutout",
+            "--object",
+            str(cut),
+            "--method",
+            "alpha",
+            "--out",
+            str(tmp_path / "cut.png"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert Image.open(tmp_path / "cut.png").getextrema()[3] == (0, 255)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 # Words of numpy / Python internals that mean nothing to a user (issue 17: "got shape (1, 1, 3)").
-INTERNAL_TERMS = re.compile(r"\bshape\b|\bdtype\b|ndarray|\bfloat32\b|\buint8\b|Traceback|"
-                            r"\(\d+, \d+(, \d+)?\)|Error:|\bNone\b")
+INTERNAL_TERMS = re.compile(
+    r"\bshape\b|\bdtype\b|ndarray|\bfloat32\b|\buint8\b|Traceback|"
+    r"\(\d+, \d+(, \d+)?\)|Error:|\bNone\b"
+)
 CLI_FLAG = re.compile(r"(?<!\w)--[a-z]")
 
 

@@ -38,16 +38,31 @@ def speck() -> np.ndarray:
 
 PAINTING = np.full((64, 64, 3), 0.5, np.float32)
 ENGINE_ERRORS = {
-    "cut-out of a 1x1 photo": (lambda: cut_out(np.zeros((1, 1, 3), np.uint8)), "cutout"),
-    "cut-out without transparency": (lambda: cut_out(opaque(), method="alpha"), "cutout"),
-    "cut-out of a flat photo": (lambda: cut_out(np.full((64, 64, 3), 128, np.uint8),
-                                                method="grabcut"), "cutout"),
-    "object a speck in the painting": (lambda: compose(PAINTING, speck(), Placement(height=0.01)),
-                                       "placement.too_small"),
-    "object fully transparent": (lambda: compose(PAINTING, np.zeros((64, 64, 4), np.uint8)),
-                                 "placement.transparent"),
+    "cut-out of a 1x1 photo": (
+        lambda: cut_out(np.zeros((1, 1, 3), np.uint8)),
+        "cutout",
+    ),
+    "cut-out without transparency": (
+        lambda: cut_out(opaque(), method="alpha"),
+        "cutout",
+    ),
+    "cut-out of a flat photo": (
+        lambda: cut_out(np.full((64, 64, 3), 128, np.uint8), method="grabcut"),
+        "cutout",
+    ),
+    "object a speck in the painting": (
+        lambda: compose(PAINTING, speck(), Placement(height=0.01)),
+        "placement.too_small",
+    ),
+    "object fully transparent": (
+        lambda: compose(PAINTING, np.zeros((64, 64, 4), np.uint8)),
+        "placement.transparent",
+    ),
     "settings out of range": (lambda: HarmonizeOptions(size=1), "options"),
-    "painting of the wrong shape": (lambda: as_float_image(np.zeros((1, 1)), "painting"), "input"),
+    "painting of the wrong shape": (
+        lambda: as_float_image(np.zeros((1, 1)), "painting"),
+        "input",
+    ),
     "empty mask": (lambda: validate_mask(np.zeros((64, 64), np.float32)), "input"),
 }
 

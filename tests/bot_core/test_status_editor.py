@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 from fake_timer import FakeTimer
 
-from bot.core.status_editor import MAX_EDIT_FAILURES, CannotEdit, RetryLater, StatusBoard, StatusEditor
+from bot.core.status_editor import (
+    MAX_EDIT_FAILURES,
+    CannotEdit,
+    RetryLater,
+    StatusBoard,
+    StatusEditor,
+)
 
 INTERVAL = 3.0
 
@@ -35,7 +42,9 @@ def timer() -> FakeTimer:
     return FakeTimer()
 
 
-async def test_a_burst_is_shown_first_then_its_latest_text_after_the_interval(timer) -> None:
+async def test_a_burst_is_shown_first_then_its_latest_text_after_the_interval(
+    timer,
+) -> None:
     screen = Screen(timer)
     editor = StatusEditor(screen, INTERVAL, timer)
     for percent in range(0, 101, 10):
@@ -54,7 +63,9 @@ async def test_edits_never_come_closer_than_the_interval(timer) -> None:
         await timer.advance(0.7)
     await timer.advance(INTERVAL)
     times = [at for at, _ in screen.edits]
-    assert all(later - earlier >= INTERVAL for earlier, later in zip(times, times[1:]))
+    assert all(
+        later - earlier >= INTERVAL for earlier, later in itertools.pairwise(times)
+    )
     assert screen.texts[-1] == "step 99" and len(times) >= 70 * 0.7 / INTERVAL
 
 
@@ -125,7 +136,9 @@ async def test_the_board_keeps_messages_apart_and_forgets_a_deleted_one(timer) -
     async def edit(key: str, text: str) -> None:
         if text == "deleted":
             assert board is not None
-            board.forget(key)  # what Discord's NotFound handler does, from inside the edit
+            board.forget(
+                key
+            )  # what Discord's NotFound handler does, from inside the edit
             return
         shown.append((key, text))
 
@@ -151,4 +164,6 @@ async def test_close_stops_a_waiting_edit(timer) -> None:
     await editor.close()
     await timer.advance(INTERVAL * 2)
     assert screen.texts == ["queued"]
-    assert not [task for task in asyncio.all_tasks() if task.get_name().endswith("-editor")]
+    assert not [
+        task for task in asyncio.all_tasks() if task.get_name().endswith("-editor")
+    ]

@@ -20,7 +20,7 @@ from pydantic import SecretStr
 
 import bot.main
 import bot.telegram
-from bot import log_redaction
+from bot.core import log_redaction
 from bot.telegram import TelegramFrontEnd
 from harmonize.cutout import CutoutError
 from harmonize.cutout.removebg import RemoveBgBackend
@@ -39,7 +39,14 @@ def every_form(secret: str) -> list[str]:
     return [secret, quote(secret, safe="")]
 
 
-SECRETS = [TOKEN, WRONG_TOKEN, DISCORD_TOKEN, REMOVE_BG_KEY, REDIS_PASSWORD, "p%40ss%2Fword%3A42"]
+SECRETS = [
+    TOKEN,
+    WRONG_TOKEN,
+    DISCORD_TOKEN,
+    REMOVE_BG_KEY,
+    REDIS_PASSWORD,
+    "p%40ss%2Fword%3A42",
+]
 
 
 class Captured:
@@ -53,7 +60,12 @@ class Captured:
         return self.stream.getvalue()
 
     def assert_no_secret(self) -> None:
-        leaks = [form for secret in SECRETS for form in every_form(secret) if form in self.text]
+        leaks = [
+            form
+            for secret in SECRETS
+            for form in every_form(secret)
+            if form in self.text
+        ]
         assert not leaks, f"secrets in the log: {leaks}\n{self.text[-3000:]}"
 
 
@@ -67,14 +79,18 @@ def captured() -> Iterator[Captured]:
     old_level = root.level
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
-    levels = {name: logging.getLogger(name).level for name in log_redaction.CHATTY_LOGGERS}
+    levels = {
+        name: logging.getLogger(name).level for name in log_redaction.CHATTY_LOGGERS
+    }
     yield capture
     root.removeHandler(handler)
     root.setLevel(old_level)
     for name, level in levels.items():
         logging.getLogger(name).setLevel(level)
     for each in root.handlers:
-        for installed in [f for f in each.filters if isinstance(f, log_redaction.SecretRedactor)]:
+        for installed in [
+            f for f in each.filters if isinstance(f, log_redaction.SecretRedactor)
+        ]:
             each.removeFilter(installed)
 
 
@@ -87,23 +103,35 @@ def install_for(settings) -> None:
 
 def secret_settings(tmp_path: Path, **overrides):
     """Test settings holding every kind of secret."""
-    values = dict(discord_token=None, telegram_token=SecretStr(TOKEN),
-                  remove_bg_api_key=SecretStr(REMOVE_BG_KEY), redis_url=SecretStr(REDIS_URL))
+    values = {
+        "discord_token": None,
+        "telegram_token": SecretStr(TOKEN),
+        "remove_bg_api_key": SecretStr(REMOVE_BG_KEY),
+        "redis_url": SecretStr(REDIS_URL),
+    }
     values.update(overrides)
     return make_settings(tmp_path, **values)
 
 
 def test_the_filter_redacts_every_form_from_any_logger(captured) -> None:
-    settings = secret_settings(tmp_path=Path("."), discord_token=SecretStr(DISCORD_TOKEN))
+    settings = secret_settings(
+        tmp_path=Path("."), discord_token=SecretStr(DISCORD_TOKEN)
+    )
     log_redaction.install(log_redaction.settings_secrets(settings))
-    logging.getLogger("httpx").warning("HTTP Request: POST https://api.telegram.org/bot%s/getMe", TOKEN)
+    logging.getLogger("httpx").warning(
+        "HTTP Request: POST https://api.telegram.org/bot%s/getMe", TOKEN
+    )
     logging.getLogger("somewhere.else").error(f"key={REMOVE_BG_KEY} url={REDIS_URL}")
     logging.getLogger("discord.http").error("token %r refused", DISCORD_TOKEN)
     try:
         try:
-            raise ConnectionError(f"cannot reach https://api.telegram.org/bot{TOKEN}/getUpdates")
+            raise ConnectionError(
+                f"cannot reach https://api.telegram.org/bot{TOKEN}/getUpdates"
+            )
         except ConnectionError as error:
-            raise RuntimeError("polling failed", {"password": REDIS_PASSWORD}) from error
+            raise RuntimeError(
+                "polling failed", {"password": REDIS_PASSWORD}
+            ) from error
     except RuntimeError:
         logging.getLogger("telegram.ext").exception("update loop crashed")
     captured.assert_no_secret()
@@ -111,7 +139,9 @@ def test_the_filter_redacts_every_form_from_any_logger(captured) -> None:
     assert "polling failed" in captured.text and "ConnectionError" in captured.text
 
 
-def test_settings_secrets_lists_both_tokens_the_key_and_the_redis_password(tmp_path) -> None:
+def test_settings_secrets_lists_both_tokens_the_key_and_the_redis_password(
+    tmp_path,
+) -> None:
     settings = secret_settings(tmp_path, discord_token=SecretStr(DISCORD_TOKEN))
     found = log_redaction.settings_secrets(settings)
     assert {TOKEN, DISCORD_TOKEN, REMOVE_BG_KEY, REDIS_PASSWORD} <= set(found)
@@ -125,15 +155,22 @@ async def telegram(monkeypatch) -> FakeTelegram:
     api_root = await fake.start()
 
     def create_front_end(service, settings):
-        return TelegramFrontEnd(service, settings, api_root=api_root, status_interval_s=0.2,
-                                album_wait_s=0.3)
+        return TelegramFrontEnd(
+            service,
+            settings,
+            api_root=api_root,
+            status_interval_s=0.2,
+            album_wait_s=0.3,
+        )
 
     monkeypatch.setattr(bot.telegram, "create_front_end", create_front_end)
     yield fake
     await fake.close()
 
 
-async def test_a_whole_run_that_serves_a_user_logs_no_secret(tmp_path, telegram, captured) -> None:
+async def test_a_whole_run_that_serves_a_user_logs_no_secret(
+    tmp_path, telegram, captured
+) -> None:
     settings = secret_settings(tmp_path)
     install_for(settings)
     stop = asyncio.Event()
@@ -148,8 +185,9 @@ async def test_a_whole_run_that_serves_a_user_logs_no_secret(tmp_path, telegram,
     captured.assert_no_secret()
 
 
-async def test_a_wrong_token_stops_the_bot_non_zero_and_logs_no_secret(tmp_path, telegram,
-                                                                       captured) -> None:
+async def test_a_wrong_token_stops_the_bot_non_zero_and_logs_no_secret(
+    tmp_path, telegram, captured
+) -> None:
     settings = secret_settings(tmp_path, telegram_token=SecretStr(WRONG_TOKEN))
     install_for(settings)
     status = await asyncio.wait_for(bot.main.serve(settings, asyncio.Event()), 60)
@@ -158,8 +196,9 @@ async def test_a_wrong_token_stops_the_bot_non_zero_and_logs_no_secret(tmp_path,
     captured.assert_no_secret()
 
 
-async def test_a_network_error_stops_the_bot_non_zero_and_logs_no_secret(tmp_path, monkeypatch,
-                                                                         captured) -> None:
+async def test_a_network_error_stops_the_bot_non_zero_and_logs_no_secret(
+    tmp_path, monkeypatch, captured
+) -> None:
     def unreachable(service, settings):
         return TelegramFrontEnd(service, settings, api_root="http://127.0.0.1:1")
 
@@ -171,14 +210,20 @@ async def test_a_network_error_stops_the_bot_non_zero_and_logs_no_secret(tmp_pat
     captured.assert_no_secret()
 
 
-def test_an_unreachable_redis_with_a_password_logs_no_secret(tmp_path, monkeypatch, captured) -> None:
+def test_an_unreachable_redis_with_a_password_logs_no_secret(
+    tmp_path, monkeypatch, captured
+) -> None:
     pytest.importorskip("arq")
     monkeypatch.chdir(tmp_path)  # no .env here
-    for key, value in {"PAINTERLY_QUEUE_BACKEND": "redis", "PAINTERLY_REDIS_URL": REDIS_URL,
-                       "PAINTERLY_DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
-                       "PAINTERLY_STORAGE_DIR": str(tmp_path / "files"),
-                       "PAINTERLY_ENGINE": f"{ENGINE}:sleepy", "REMOVE_BG_API_KEY": REMOVE_BG_KEY,
-                       "PAINTERLY_TELEGRAM_TOKEN": TOKEN}.items():
+    for key, value in {
+        "PAINTERLY_QUEUE_BACKEND": "redis",
+        "PAINTERLY_REDIS_URL": REDIS_URL,
+        "PAINTERLY_DATABASE_PATH": str(tmp_path / "bot.sqlite3"),
+        "PAINTERLY_STORAGE_DIR": str(tmp_path / "files"),
+        "PAINTERLY_ENGINE": f"{ENGINE}:sleepy",
+        "REMOVE_BG_API_KEY": REMOVE_BG_KEY,
+        "PAINTERLY_TELEGRAM_TOKEN": TOKEN,
+    }.items():
         monkeypatch.setenv(key, value)
     monkeypatch.delenv("PAINTERLY_DISCORD_TOKEN", raising=False)
     with pytest.raises(SystemExit) as stopped:
@@ -191,11 +236,14 @@ def test_an_unreachable_redis_with_a_password_logs_no_secret(tmp_path, monkeypat
 async def test_a_remove_bg_failure_logs_no_secret(captured, tmp_path) -> None:
     settings = secret_settings(tmp_path)
     install_for(settings)
-    backend = RemoveBgBackend(api_key=REMOVE_BG_KEY, url="http://127.0.0.1:1/v1.0/removebg")
+    backend = RemoveBgBackend(
+        api_key=REMOVE_BG_KEY, url="http://127.0.0.1:1/v1.0/removebg"
+    )
     photo = np.full((64, 64, 3), 128, np.uint8)
     with pytest.raises(CutoutError) as failed:
         await asyncio.to_thread(backend.matte, photo, None)
-    logging.getLogger("bot.core.worker_process").error("job failed: %s (key %s)", failed.value,
-                                                       REMOVE_BG_KEY, exc_info=failed.value)
+    logging.getLogger("bot.core.worker_process").error(
+        "job failed: %s (key %s)", failed.value, REMOVE_BG_KEY, exc_info=failed.value
+    )
     assert "remove.bg" in captured.text
     captured.assert_no_secret()

@@ -22,12 +22,21 @@ CHATTY_LOGGERS = ("httpx", "httpcore")  # one INFO line per HTTP request, URL in
 
 def settings_secrets(settings: BotSettings) -> list[str]:
     """Every secret `settings` holds, as the plain strings that must never be logged."""
-    secrets = [value.get_secret_value()
-               for value in (settings.discord_token, settings.telegram_token, settings.remove_bg_api_key)
-               if value is not None]
+    secrets = [
+        value.get_secret_value()
+        for value in (
+            settings.discord_token,
+            settings.telegram_token,
+            settings.remove_bg_api_key,
+        )
+        if value is not None
+    ]
     password = urlsplit(settings.redis_url.get_secret_value()).password
     if password:
-        secrets += [password, unquote(password)]  # as written in the URL, and as Redis gets it
+        secrets += [
+            password,
+            unquote(password),
+        ]  # as written in the URL, and as Redis gets it
     return secrets
 
 
@@ -36,8 +45,15 @@ class SecretRedactor(logging.Filter):
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        forms = {form for secret in secrets if secret for form in (secret, quote(secret, safe=""))}
-        self._forms = sorted(forms, key=len, reverse=True)  # longest first: no partial leftovers
+        forms = {
+            form
+            for secret in secrets
+            if secret
+            for form in (secret, quote(secret, safe=""))
+        }
+        self._forms = sorted(
+            forms, key=len, reverse=True
+        )  # longest first: no partial leftovers
 
     def redact(self, text: str) -> str:
         """`text` with every secret replaced by REDACTED."""
@@ -51,11 +67,16 @@ class SecretRedactor(logging.Filter):
             return True
         try:
             message = record.getMessage()
-        except (TypeError, ValueError):  # arguments that do not fit the format: keep both
+        except (
+            TypeError,
+            ValueError,
+        ):  # arguments that do not fit the format: keep both
             message = f"{record.msg} {record.args!r}"
         record.msg, record.args = self.redact(message), None
         if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
+            record.exc_text = "".join(
+                traceback.format_exception(*record.exc_info)
+            ).rstrip("\n")
             record.exc_info = None
         if record.exc_text:
             record.exc_text = self.redact(record.exc_text)
@@ -64,7 +85,9 @@ class SecretRedactor(logging.Filter):
         return True
 
 
-def install(secrets: Iterable[str], root: logging.Logger | None = None) -> SecretRedactor:
+def install(
+    secrets: Iterable[str], root: logging.Logger | None = None
+) -> SecretRedactor:
     """Put one SecretRedactor on every handler of `root` (default: the root logger); quiet httpx.
 
     Call it after the handlers exist (after `logging.basicConfig`).
