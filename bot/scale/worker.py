@@ -23,6 +23,7 @@ from arq.worker import func, run_worker
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from bot.core import log_redaction
 from bot.core.files import RESULT_NAMES
 from bot.core.job_runner import WorkerCrashed, WorkerKilled, WorkerTimedOut
 from bot.core.process_pool import WorkerPool
@@ -207,7 +208,9 @@ def main() -> None:
     """Entry point: read settings from the environment / .env and serve until SIGINT/SIGTERM."""
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    run_worker(worker_options(BotSettings()))
+    settings = BotSettings()
+    log_redaction.install(log_redaction.settings_secrets(settings))  # the Redis password above all
+    run_worker(worker_options(settings))
 
 
 if __name__ == "__main__":
