@@ -129,6 +129,7 @@ class WorkerPool:
         await asyncio.gather(*self._replacing, return_exceptions=True)
         slots = list(self._slots.values())
         self._slots.clear()
+        self._free = asyncio.Queue()  # a later start() fills it afresh
         for slot in slots:
             self._terminate(slot)
         for slot in slots:

@@ -249,3 +249,20 @@ async def test_results_expire_after_the_retention_time(start_service, tmp_path) 
     assert await service.purge_expired(now=time.time() + 10 * 86400) == 0  # active jobs stay
     assert (await service.get_job(running.job_id)).status == JobStatus.RUNNING
     assert (await service.get_job(queued.job_id)).status == JobStatus.QUEUED
+
+
+async def test_a_service_stopped_and_started_again_runs_jobs(tmp_path) -> None:
+    """The runner is the caller's: it must serve a second start as well as the first."""
+    from .conftest import EventLog, make_service, make_settings
+
+    service = make_service(make_settings(tmp_path, workers=2))  # one slot idle at the stop
+    log = EventLog()
+    service.add_listener(log)
+    await service.start()
+    await service.stop()
+    await service.start()
+    try:
+        job = await service.submit(ALICE, PNG, PNG)
+        assert isinstance(await log.final(job.job_id), JobDone)
+    finally:
+        await service.stop()
