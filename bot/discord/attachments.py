@@ -7,8 +7,9 @@ import discord
 
 from bot.core import InvalidImage
 from bot.discord.replies import DiscordActionFailed
+from harmonize.imageio import ACCEPTED_FORMATS
 
-IMAGE_TYPES = ("image/png", "image/jpeg", "image/webp")  # what bot/core/validation.py accepts
+IMAGE_TYPES = tuple(f"image/{suffix}" for suffix in ACCEPTED_FORMATS.values())  # the one reader's
 
 
 def check_attachment(attachment: discord.Attachment, what: str, max_bytes: int) -> None:
