@@ -80,11 +80,7 @@ def run(
             if composite is not None or mask is not None:
                 raise ValueError("Give either --object or --composite with --mask, not both.")
             canvas, photo = read_painting(painting), read_object(object)
-            naive, tight, used = place_object(canvas, photo, Placement(x, y, height), options.size, method, parse_box(box))
-            loose = None
-            write_preview(out, naive, tight)  # the cut-out can be checked while the passes run
-            typer.echo(f"wrote {out}/naive.png and mask.png (cut out by {used})", err=True)
-            inputs.update(object=str(object), method=method, method_used=used, box=box or "")
+            inputs.update(object=str(object), method=method, box=box or "")
         elif box is not None:
             raise ValueError("--box goes with --object: it marks the object in its photo.")
         elif composite is not None and mask is not None:
@@ -95,6 +91,12 @@ def run(
         else:
             raise ValueError("Give --object, or --composite together with --mask.")
         typer.echo(estimate_line(preset, options, device_type, torch_threads()), err=True)
+        if object is not None:
+            naive, tight, used = place_object(canvas, photo, Placement(x, y, height), options.size, method, parse_box(box))
+            loose = None
+            write_preview(out, naive, tight)  # the cut-out can be checked while the passes run
+            typer.echo(f"wrote {out}/naive.png and mask.png (cut out by {used})", err=True)
+            inputs["method_used"] = used
         harmonizer = Harmonizer(str(weights) if weights else None, device)
         bars = StageBars()
         result = harmonizer.run(canvas, naive, tight, loose, options, bars)

@@ -34,9 +34,11 @@ def pictures(tmp_path, monkeypatch):
     paths = {}
     for name in ("painting", "object"):
         paths[name] = tmp_path / f"{name}.png"
-        Image.fromarray((rng.random((48, 64, 3)) * 255).astype(np.uint8)).save(
-            paths[name]
-        )
+        image = (rng.random((48, 64, 3)) * 255).astype(np.uint8)
+        if name == "object":  # something to cut out: a red square on a plain grey
+            image[:] = 128
+            image[12:36, 20:44] = (200, 40, 30)
+        Image.fromarray(image).save(paths[name])
     return paths
 
 
