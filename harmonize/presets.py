@@ -11,7 +11,8 @@ from typing import Any
 from harmonize.options import HarmonizeOptions
 
 PRESETS: dict[str, dict[str, Any]] = {
-    "paper": {},  # HarmonizeOptions' defaults are the authors' (ALGORITHM.md)
+    "paper": {},  # HarmonizeOptions' defaults: the authors' iterations and sizes (docs/algorithm.md);
+    # likeness (ours) keeps its default in every preset: likeness=0 gives the authors' method exactly
     "fast": {
         "coarse_scale": 0.5,  # pass 1 and a first pass 2 at half size (README, performance)
         "iters1": 30,  # pass 1's loss barely moves; it only feeds the matching (README, performance)
