@@ -33,6 +33,6 @@ def test_out_of_range_settings_are_refused_in_words(changes, words):
 
 def test_replace_validates_too():
     options = HarmonizeOptions()
-    assert options.replace(likeness=0.5).likeness == 0.5
+    assert options.replace(likeness=0.75).likeness == 0.75 != options.likeness
     with pytest.raises(OptionsError):
         options.replace(size=1)
