@@ -36,8 +36,16 @@ def test_accepted_formats_are_sniffed_from_bytes(fmt: str, suffix: str) -> None:
 
 
 def test_rgba_png_with_transparency_is_accepted() -> None:
-    data = image_bytes("PNG", mode="RGBA")
-    assert validate_image(data, "object image", MAX_BYTES, MAX_PIXELS) == "png"
+    image = Image.new("RGBA", (48, 36))  # transparent, with an opaque object in the middle
+    image.paste((200, 120, 40, 255), (12, 9, 36, 27))
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    assert validate_image(buffer.getvalue(), "object image", MAX_BYTES, MAX_PIXELS) == "png"
+
+
+def test_a_fully_transparent_png_is_refused() -> None:
+    with pytest.raises(InvalidImage, match="fully transparent"):
+        validate_image(image_bytes("PNG", mode="RGBA"), "object image", MAX_BYTES, MAX_PIXELS)
 
 
 def _truncated(fmt: str) -> bytes:

@@ -125,7 +125,7 @@ async def test_album_with_the_command_as_caption_needs_no_prompt_and_extra_image
     ada = fake.user(3001)
     fake.send_photo(3001, ada, picture("JPEG", (48, 36)), caption="/harmonize quality=instant",
                     media_group_id="album2")
-    for size in ((20, 20), (22, 22)):
+    for size in ((36, 36), (38, 38)):
         fake.send_photo(3001, ada, picture("JPEG", size), media_group_id="album2")
     await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(3001)))
     texts = fake.texts(3001)

@@ -31,14 +31,11 @@ def pictures(tmp_path, monkeypatch):
     monkeypatch.setattr(run_command, "Harmonizer", NoComputing)
     NoComputing.built = 0
     rng = np.random.default_rng(0)
-    paths = {}
-    for name in ("painting", "object"):
-        paths[name] = tmp_path / f"{name}.png"
-        image = (rng.random((48, 64, 3)) * 255).astype(np.uint8)
-        if name == "object":  # something to cut out: a red square on a plain grey
-            image[:] = 128
-            image[12:36, 20:44] = (200, 40, 30)
-        Image.fromarray(image).save(paths[name])
+    paths = {"painting": tmp_path / "painting.png", "object": tmp_path / "object.png"}
+    Image.fromarray((rng.random((48, 64, 3)) * 255).astype(np.uint8)).save(paths["painting"])
+    cut_out_already = np.zeros((48, 64, 4), np.uint8)  # its own alpha: no cut-out to compute
+    cut_out_already[12:36, 20:44] = (200, 60, 30, 255)
+    Image.fromarray(cut_out_already).save(paths["object"])
     return paths
 
 
