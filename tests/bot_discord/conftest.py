@@ -46,7 +46,7 @@ def settings_for(tmp_path: Path, **overrides: Any) -> BotSettings:
     return BotSettings(_env_file=None, **values)
 
 
-def png(colours: int = 2, size: tuple[int, int] = (8, 6)) -> bytes:
+def png(colours: int = 2, size: tuple[int, int] = (48, 36)) -> bytes:
     """A tiny PNG with one colour, or with a second colour in its left half."""
     image = Image.new("RGB", size, (200, 120, 40))
     if colours > 1:

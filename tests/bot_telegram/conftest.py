@@ -24,7 +24,7 @@ STATUS_INTERVAL_S = 0.2  # fast status edits for tests (the bot's default is 3 s
 ALBUM_WAIT_S = 0.3
 
 
-def picture(fmt: str = "PNG", size: tuple[int, int] = (24, 16), color=(200, 120, 40)) -> bytes:
+def picture(fmt: str = "PNG", size: tuple[int, int] = (48, 32), color=(200, 120, 40)) -> bytes:
     """A tiny image file."""
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, fmt)
