@@ -9,10 +9,12 @@ import json
 import secrets
 from dataclasses import dataclass
 from typing import Any, Literal, Sequence
+from harmonize.options import HarmonizeOptions
 
 MIN_HEIGHT = 0.02  # as bot/core/service.py: smaller objects have no pixels to harmonize
 MOVE_STEP = 0.05  # one arrow press moves the centre by 5 % of the painting's width or height
 SIZE_STEP = 1.2  # bigger / smaller scale the object's height by this factor
+DEFAULT_LIKENESS = HarmonizeOptions().likeness  # what a chat without its own default gets
 LIKENESS_STEP = 0.25  # more / less likeness (harmonize HarmonizeOptions.likeness, in [0, 1])
 DEFAULT_SEED = 316  # neural_gram.lua's seed, HarmonizeOptions' default (docs/algorithm.md §3.4)
 
@@ -60,7 +62,7 @@ class LoopState:
     height: float = 1.0 / 3.0
     method: str = "auto"
     tau: Tau = 5.0
-    likeness: float = 0.0
+    likeness: float = DEFAULT_LIKENESS
     preset: str = "standard"
     seed: int = DEFAULT_SEED
 

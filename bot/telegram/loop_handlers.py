@@ -24,7 +24,7 @@ from bot.core.actions import Action, Press, parse_press
 from bot.core.chat_defaults import NAMES as DEFAULT_NAMES
 from bot.core.chat_defaults import ChatDefaults
 from bot.core.loop import ChatLoop, Discarded, Painting, PreviewShown
-from bot.core.loop_state import LoopState, describe
+from bot.core.loop_state import DEFAULT_LIKENESS, LoopState, describe
 from bot.telegram.chat_context import ChatContext
 from bot.telegram.loop_keyboards import preview_keyboard, result_keyboard
 from bot.telegram.requesters import PLATFORM, admin_requester, requester
@@ -47,7 +47,7 @@ def defaults_text(defaults: ChatDefaults, presets: list[str], default_preset: st
         "Defaults in this chat:",
         f"quality = {defaults.quality or default_preset}",
         f"strength = {defaults.strength or 'medium'}",
-        f"likeness = {defaults.likeness if defaults.likeness is not None else 0:g}",
+        f"likeness = {defaults.likeness if defaults.likeness is not None else DEFAULT_LIKENESS:g}",
         f"shared_buttons = {shared} (on: everyone here may press anyone's buttons)",
         ("Admins: /defaults set NAME VALUE, /defaults reset NAME. "
          f"Names: {', '.join(DEFAULT_NAMES)}; qualities: {', '.join(presets)}."),

@@ -30,7 +30,7 @@ from bot.core.loop import (
     PreviewShown,
     SessionExpired,
 )
-from bot.core.loop_state import STRENGTHS
+from bot.core.loop_state import DEFAULT_LIKENESS, STRENGTHS
 
 from .images import cutout_bytes, decode, painting_bytes
 
@@ -131,14 +131,18 @@ async def test_result_buttons_queue_linked_jobs_and_stop_at_the_ends(start) -> N
         with pytest.raises(InvalidOptions, match="best quality"):
             await chat_loop.press(ALICE, Press(Action.UPGRADE, session_id,
                                                best.submission.job_id))
+        assert first.state.likeness == DEFAULT_LIKENESS == 0.5
+        less = await chat_loop.press(ALICE, Press(Action.LESS_LIKE, session_id, job))
+        least = await chat_loop.press(ALICE, Press(Action.LESS_LIKE, session_id, less.submission.job_id))
+        assert (less.state.likeness, least.state.likeness) == (0.25, 0.0)
         with pytest.raises(InvalidOptions, match="none of its own look"):
-            await chat_loop.press(ALICE, Press(Action.LESS_LIKE, session_id, job))
+            await chat_loop.press(ALICE, Press(Action.LESS_LIKE, session_id, least.submission.job_id))
         more = await chat_loop.press(ALICE, Press(Action.MORE_LIKE, session_id, job))
-        assert more.state.likeness == 0.25
+        assert more.state.likeness == 0.75
         seed = await chat_loop.press(ALICE, Press(Action.RESEED, session_id, job))
         assert seed.state.seed != first.state.seed
         database = chat_loop.service.settings.database_path
-        assert _engine_options(database, more.submission.job_id)["likeness"] == 0.25
+        assert _engine_options(database, more.submission.job_id)["likeness"] == 0.75
         assert _engine_options(database, seed.submission.job_id)["seed"] == seed.state.seed
         assert _engine_options(database, stronger.submission.job_id)["tau"] == stronger.state.tau
         back = await chat_loop.press(ALICE, Press(Action.PLACE, session_id,

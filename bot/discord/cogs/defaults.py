@@ -11,6 +11,7 @@ from discord.app_commands import Choice
 from discord.ext import commands
 
 from bot.core.chat_defaults import ChatDefaults
+from bot.core.loop_state import DEFAULT_LIKENESS
 from bot.discord.checks import manager_or_owner
 from bot.discord.context import PLATFORM, requester_of
 from bot.discord.replies import reply_privately
@@ -28,7 +29,7 @@ DEFAULT_LABELS = {  # bot/core/chat_defaults.py NAMES -> what admins read
 
 def defaults_text(title: str, defaults: ChatDefaults, default_preset: str) -> str:
     """Each default in force here."""
-    likeness = defaults.likeness if defaults.likeness is not None else 0.0
+    likeness = defaults.likeness if defaults.likeness is not None else DEFAULT_LIKENESS
     return "\n".join([
         title,
         f"• quality: {defaults.quality or default_preset}",
