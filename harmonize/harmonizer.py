@@ -41,6 +41,7 @@ CHROMA_SHARE = 0.3  # of the restored low frequencies, the share applied to colo
 MIN_COARSE_SIZE = 32  # px: below this the coarse passes have too few relu5_1 cells to match
 
 StepCallback = Callable[[int, float], None]
+ImageCallback = Callable[[str, np.ndarray], None]
 
 
 class Harmonizer:
@@ -65,13 +66,16 @@ class Harmonizer:
         dilated_mask: np.ndarray | None = None,
         options: HarmonizeOptions = HarmonizeOptions(),
         progress: ProgressCallback | None = None,
+        on_image: ImageCallback | None = None,
     ) -> HarmonizeResult:
         """Harmonize the object pasted into `naive` with `painting`.
 
         painting, naive: (H, W, 3) uint8 or float in [0, 1], same size; tight_mask (H, W) marks the
         object (soft, [0, 1] or uint8); dilated_mask is made from it as the paper does when None.
-        Everything is resized so the longest side is `options.size`.
+        Everything is resized so the longest side is `options.size`. on_image("pass1" | "pass2" |
+        "final", (H, W, 3) float32 in [0, 1]) is called as soon as each stage's picture exists.
         """
+        show = on_image or (lambda name, image: None)
         started = time.perf_counter()
         seconds: dict[str, float] = {}
         report = progress or (lambda event: None)
@@ -113,6 +117,7 @@ class Harmonizer:
         )
         x1_rgb = x1_first if coarse is None else upsample_change(x1_first, coarse.naive, naive_f)
         pass1 = _blend(x1_rgb, painting_f, full.soft)
+        show("pass1", pass1)
         seconds["pass1"] = time.perf_counter() - stage
         losses["pass1"] = _final_terms(history1)
 
@@ -134,6 +139,7 @@ class Harmonizer:
         )
         pass2 = _blend(x2_rgb, painting_f, full.soft)
         pass2 = self._keep_object(pass2, naive_f, tight, loose, options.likeness)
+        show("pass2", pass2)
         seconds["pass2"] = time.perf_counter() - stage
         losses["pass2"] = _final_terms(history2)
 
@@ -145,6 +151,7 @@ class Harmonizer:
             report(Progress("post", 0, 1))
             final = postprocess(pass2, naive_f, painting_f, tight, seed=options.seed)
             final = self._keep_object(final, naive_f, tight, loose, options.likeness)
+            show("final", final)
             report(Progress("post", 1, 1))
             seconds["post"] = time.perf_counter() - stage
         seconds["total"] = time.perf_counter() - started

@@ -11,7 +11,9 @@ from harmonize.cli.cutout_command import BOX_HELP, METHOD_HELP, cli_wording, par
 from harmonize.cli.errors import user_errors
 from harmonize.cli.preview_command import write_preview
 from harmonize.cli.progress_bars import StageBars
-from harmonize.harmonizer import Harmonizer
+from harmonize.harmonizer import Harmonizer, as_float_image
+from harmonize.imageio import save_png
+from harmonize.resize import resize_bilinear
 from harmonize.cli.run_plan import default_preset, estimate_line, prepare_out
 from harmonize.device import pick_device
 from harmonize.imageio import WORKING_PIXELS, load_mask, read_object, read_painting
@@ -93,13 +95,15 @@ def run(
         typer.echo(estimate_line(preset, options, device_type, torch_threads()), err=True)
         if object is not None:
             naive, tight, used = place_object(canvas, photo, Placement(x, y, height), options.size, method, parse_box(box))
+            canvas = resize_bilinear(as_float_image(canvas, "painting"), *tight.shape)  # the preview's size
             loose = None
             write_preview(out, naive, tight)  # the cut-out can be checked while the passes run
             typer.echo(f"wrote {out}/naive.png and mask.png (cut out by {used})", err=True)
             inputs["method_used"] = used
         harmonizer = Harmonizer(str(weights) if weights else None, device)
         bars = StageBars()
-        result = harmonizer.run(canvas, naive, tight, loose, options, bars)
+        result = harmonizer.run(canvas, naive, tight, loose, options, bars, on_image=lambda name, image: save_png(
+            out / f"{name}.png", image))  # each stage's picture as soon as it exists
         bars.close()
         write_outputs(result, options, out, inputs)
     typer.echo(f"wrote {out}/ (pass 1 {result.seconds['pass1']:.0f} s, pass 2 {result.seconds['pass2']:.0f} s)")

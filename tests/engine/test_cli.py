@@ -105,3 +105,19 @@ def test_help_lists_every_option():
                    "--size", "--tau", "--device", "--seed", "--iters1", "--iters2", "--no-post", "--weights",
                    "--preset", "--coarse-scale", "--coarse-iters2"):
         assert option in result.output, option
+
+
+def test_run_object_into_a_painting_larger_than_the_working_size_writes_every_stage(tmp_path):
+    from skimage import data
+
+    Image.fromarray(data.astronaut()).save(tmp_path / "painting.png")  # 512 px, worked at 96
+    Image.fromarray(data.coffee()).save(tmp_path / "cup.jpg")
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["run", "--painting", str(tmp_path / "painting.png"), "--object", str(tmp_path / "cup.jpg"),
+                                 "--out", str(out), "--size", "96", "--preset", "fast", "--iters1", "2", "--iters2",
+                                 "2", "--coarse-iters2", "2", "--likeness", "0.7"])
+    assert result.exit_code == 0, result.output
+    for name in ("naive", "mask", "pass1", "pass2", "final", "compare"):
+        assert (out / f"{name}.png").is_file(), name
+    assert Image.open(out / "final.png").size == (96, 96)
+    assert json.loads((out / "run.json").read_text())["options"]["likeness"] == 0.7
