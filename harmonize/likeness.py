@@ -20,7 +20,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from harmonize.masks import gaussian_blur_zero_padded, gaussian_kernel
+from harmonize.masks import gaussian_blur_zero_padded
 
 SIGMA_FRACTION = 0.012  # of the working size's longest side: 8.4 px at 700 (docs/design/solid-objects.md)
 MIN_SIGMA = 2.0  # px: below this the low-pass would hold brush strokes too
@@ -39,12 +39,16 @@ def _kernel_size(sigma: float) -> int:
 
 
 def low_pass(image: torch.Tensor, sigma: float) -> torch.Tensor:
-    """Zero-padded Gaussian blur of a (1, C, H, W) tensor, per channel."""
+    """Zero-padded Gaussian blur of a (1, C, H, W) tensor, per channel, as two 1-D passes."""
     size = _kernel_size(sigma)
-    kernel = torch.from_numpy(gaussian_kernel(size, sigma)).to(image)
+    axis = torch.arange(size, dtype=image.dtype, device=image.device) - (size - 1) / 2
+    line = torch.exp(-(axis**2) / (2 * sigma**2))
+    line = line / line.sum()
     channels = image.shape[1]
-    weight = kernel.expand(channels, 1, size, size)
-    return F.conv2d(image, weight, padding=size // 2, groups=channels)
+    rows = F.conv2d(image, line.view(1, 1, 1, size).expand(channels, 1, 1, size), padding=(0, size // 2),
+                    groups=channels)
+    return F.conv2d(rows, line.view(1, 1, size, 1).expand(channels, 1, size, 1), padding=(size // 2, 0),
+                    groups=channels)
 
 
 def likeness_term(target: torch.Tensor, mask: torch.Tensor, sigma: float):
