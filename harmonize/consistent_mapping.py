@@ -1,4 +1,4 @@
-"""Pass 2's spatially consistent mapping at the reference layer (ALGORITHM.md §4.2 steps 3-5).
+"""Pass 2's spatially consistent mapping at the reference layer (docs/algorithm.md §4.2 steps 3-5).
 
 `refine_mapping` is the authors' `refineNNF`: each masked position takes, among the matches its
 neighbours imply, the one whose painting colour agrees best with all of them. `ring_hits` is
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-REFINE_RADIUS = 2  # refine_size 5 (ALGORITHM.md §4.2)
+REFINE_RADIUS = 2  # refine_size 5 (docs/algorithm.md §4.2)
 RING_RADIUS = 1  # ring_radius 1 (§4.2 step 4)
 
 

@@ -1,6 +1,6 @@
 """Optimising only a window around the loose mask: same result, a fraction of the pixels.
 
-Outside the loose mask the gradient is zero, so pixels there never change (ALGORITHM.md §3.3).
+Outside the loose mask the gradient is zero, so pixels there never change (docs/algorithm.md §3.3).
 A window that holds the mask plus the receptive field of the deepest layer used, aligned to
 the pooling grid, therefore sees the same features inside the mask as the whole image does;
 only the painting's style features are still computed on the whole painting.

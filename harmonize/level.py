@@ -20,7 +20,7 @@ class Level:
     painting: np.ndarray  # (H, W, 3) RGB in [0, 1]
     tight: np.ndarray  # (H, W) soft tight mask
     loose: np.ndarray  # (H, W) binary loose mask
-    soft: np.ndarray  # T~ cut to the loose mask: the blending weight (ALGORITHM.md §3.5)
+    soft: np.ndarray  # T~ cut to the loose mask: the blending weight (docs/algorithm.md §3.5)
     masks: dict[str, np.ndarray]  # mask_pyramid of `loose`
     composite_c: torch.Tensor  # (1, 3, H, W) Caffe space
     painting_c: torch.Tensor  # (1, 3, H, W) Caffe space

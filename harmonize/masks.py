@@ -1,7 +1,7 @@
 """Masks: the loose (dilated) mask, the blurred tight mask, and the per-layer mask pyramid.
 
 All filters zero-pad, as the authors' MATLAB `imfilter` and Torch convolutions do
-(ALGORITHM.md §6 "Borders"). Masks are (H, W) float32 in [0, 1].
+(docs/algorithm.md §6 "Borders"). Masks are (H, W) float32 in [0, 1].
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import numpy as np
 
 from harmonize.resize import resize_bilinear
 
-DILATE_KERNEL = 35  # dilate_mask.m: 35x35 Gaussian (ALGORITHM.md §1)
+DILATE_KERNEL = 35  # dilate_mask.m: 35x35 Gaussian (docs/algorithm.md §1)
 DILATE_SIGMA = 35 / 3  # dilate_mask.m
 DILATE_THRESHOLD = 0.1  # dilate_mask.m
 TIGHT_BLUR_SIZE = 7  # image.gaussian{size=7, sigma=3}: sigma is a fraction of width (§1)
@@ -52,7 +52,7 @@ def blurred_tight_mask(tight_mask: np.ndarray) -> np.ndarray:
 
 
 def mask_pyramid(mask: np.ndarray, plan: Iterable[tuple[str, str | None]]) -> dict[str, np.ndarray]:
-    """Soft masks at each named layer by walking the network's modules (ALGORITHM.md §2).
+    """Soft masks at each named layer by walking the network's modules (docs/algorithm.md §2).
 
     `plan` lists ("conv" | "pool", layer name or None) in network order; after a conv the mask
     gets a 3x3 zero-padded average /9, after a pool an area resize to (ceil(H/2), ceil(W/2)).

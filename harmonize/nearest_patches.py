@@ -1,6 +1,6 @@
 """Nearest-neighbour matching of 3x3 feature patches, brute force, in memory-bounded chunks.
 
-Two scores from the authors' CUDA kernels (ALGORITHM.md §3.1 and §4.2 step 2):
+Two scores from the authors' CUDA kernels (docs/algorithm.md §3.1 and §4.2 step 2):
 - `match_cosine` (pass 1, `patchmatch_r`): cosine similarity of whole 3x3 patches, both norms
   taken over the offsets where both patches are inside the map;
 - `match_summed_cosine` (pass 2, `patchmatch`): the sum of per-pixel cosines over the offsets
@@ -14,7 +14,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-PATCH = 3  # patch_size 3 (ALGORITHM.md §3.1, §4.2)
+PATCH = 3  # patch_size 3 (docs/algorithm.md §3.1, §4.2)
 COSINE_EPS = 1e-9  # patchmatch_r denominator (§3.1)
 PIXEL_NORM_EPS = 1e-8  # pass-2 per-pixel normalisation (§4.2 step 1)
 CHUNK_ELEMENTS = 1 << 25  # similarity entries per chunk (128 MB of float32)

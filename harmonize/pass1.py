@@ -1,4 +1,4 @@
-"""Pass 1: robust coarse harmonization (ALGORITHM.md §3, neural_gram.lua).
+"""Pass 1: robust coarse harmonization (docs/algorithm.md §3, neural_gram.lua).
 
 Each style layer maps every masked composite patch independently to its most similar painting
 patch (cosine of 3x3 feature patches); the masked Gram matrices of the mapped features are the
@@ -18,8 +18,8 @@ from harmonize.nearest_patches import match_cosine
 from harmonize.optimize import run_lbfgs
 from harmonize.vgg import VGGFeatures
 
-CONTENT_LAYER = "relu4_1"  # ALGORITHM.md §2 table, pass 1
-STYLE_LAYERS = ("relu3_1", "relu4_1", "relu5_1")  # ALGORITHM.md §2 table, pass 1
+CONTENT_LAYER = "relu4_1"  # docs/algorithm.md §2 table, pass 1
+STYLE_LAYERS = ("relu3_1", "relu4_1", "relu5_1")  # docs/algorithm.md §2 table, pass 1
 LEARNING_RATE = 1.0  # torch7 lbfgs default (§3.4)
 TOLERANCE_GRAD = 1e-5  # tolFun (§3.4); PyTorch tests max|g| where torch7 tests sum|g|
 TOLERANCE_CHANGE = 1e-9  # tolX (§3.4)

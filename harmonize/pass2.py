@@ -1,4 +1,4 @@
-"""Pass 2: refinement with a spatially consistent mapping (ALGORITHM.md §4, neural_paint.lua).
+"""Pass 2: refinement with a spatially consistent mapping (docs/algorithm.md §4, neural_paint.lua).
 
 One mapping at relu4_1 from the pass-1 result to the painting, made consistent with its
 neighbours and spread to a hit set; the painting's features over that hit set give the Gram
@@ -24,7 +24,7 @@ from harmonize.pass2_weights import Pass2Weights
 from harmonize.resize import resize_bilinear, resize_simple
 from harmonize.vgg import VGGFeatures
 
-REFERENCE_LAYER = "relu4_1"  # matching and content layer (ALGORITHM.md §2 table, §7)
+REFERENCE_LAYER = "relu4_1"  # matching and content layer (docs/algorithm.md §2 table, §7)
 STYLE_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")  # §2 table, pass 2
 HISTOGRAM_LAYERS = ("relu1_1", "relu4_1")  # §2 table, pass 2
 TIGHT_THRESHOLD = 0.1  # T4 = simple downsample of [M_t > 0.1] (§4.2 step 3)

@@ -1,4 +1,4 @@
-"""Pass-2 loss weights from tau and the painting's noise level (ALGORITHM.md §4.1)."""
+"""Pass-2 loss weights from tau and the painting's noise level (docs/algorithm.md §4.1)."""
 
 from __future__ import annotations
 

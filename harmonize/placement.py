@@ -1,4 +1,4 @@
-"""Paste a cut-out into the painting: the naive composite and the tight mask (ALGORITHM.md §1 inputs)."""
+"""Paste a cut-out into the painting: the naive composite and the tight mask (docs/algorithm.md §1 inputs)."""
 
 from __future__ import annotations
 

@@ -14,9 +14,9 @@ PRESETS: dict[str, dict[str, Any]] = {
     "paper": {},  # HarmonizeOptions' defaults: the authors' iterations and sizes (docs/algorithm.md);
     # likeness (ours) keeps its default in every preset: likeness=0 gives the authors' method exactly
     "fast": {
-        "coarse_scale": 0.5,  # pass 1 and a first pass 2 at half size (README, performance)
-        "iters1": 30,  # pass 1's loss barely moves; it only feeds the matching (README, performance)
-        "coarse_iters2": 100,  # sets the colours cheaply: example 3 needs it (README, performance)
+        "coarse_scale": 0.5,  # pass 1 and a first pass 2 at half size (docs/design/performance.md)
+        "iters1": 30,  # pass 1's loss barely moves; it only feeds the matching (docs/design/performance.md)
+        "coarse_iters2": 100,  # sets the colours cheaply: example 3 needs it (docs/design/performance.md)
         "iters2": 50,  # the full-size pass 2, from the coarse one's upsampled change
     },
 }

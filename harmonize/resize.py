@@ -1,4 +1,4 @@
-"""Torch7 `image.scale` resizes, reproduced exactly (ALGORITHM.md §1).
+"""Torch7 `image.scale` resizes, reproduced exactly (docs/algorithm.md §1).
 
 "bilinear" shrinks by exact area averaging over fractional source intervals and enlarges by
 align-corners linear interpolation, separably per axis; "simple" is nearest by floor.
@@ -56,7 +56,7 @@ def upsample_change(coarse_result: np.ndarray, coarse_start: np.ndarray, fine_st
     """fine_start plus the bilinearly upsampled change coarse_result - coarse_start.
 
     Upsampling the change rather than the result keeps fine_start's detail (coarse-to-fine
-    optimisation; README, performance).
+    optimisation; docs/design/performance.md).
     """
     change = resize_bilinear(coarse_result - coarse_start, *fine_start.shape[:2])
     return (fine_start + change).astype(np.float32)

@@ -1,6 +1,6 @@
 """The pass-2 style weight tau, estimated from plain colour statistics of the painting.
 
-The paper's tau came from a CNN trained on wikiart that was never released (ALGORITHM.md §4.1).
+The paper's tau came from a CNN trained on wikiart that was never released (docs/algorithm.md §4.1).
 This stands in for it with a ridge regression on two features, fitted to the authors' tau for
 the 14 example paintings by scripts/calibrate_tau.py (figures and caveats: docs/design/tau.md):
 expressive, brush-driven paintings are colourful with weak light/dark contrast, academic ones
@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 from skimage.color import rgb2lab
 
-TAU_MIN, TAU_MAX = 1.0, 10.0  # data/wikiart_output.txt spans 1.00-9.996 (ALGORITHM.md §4.1)
+TAU_MIN, TAU_MAX = 1.0, 10.0  # data/wikiart_output.txt spans 1.00-9.996 (docs/algorithm.md §4.1)
 FEATURE_SIDE = 256  # features are measured at this longest side, so any working size agrees
 MODEL_FILE = Path(__file__).with_name("tau_model.json")  # written by scripts/calibrate_tau.py
 

@@ -2,7 +2,7 @@
 
 The network takes images in "Caffe space": BGR, 0-255, minus the ImageNet mean, shape
 (1, 3, H, W) float32. It exposes post-ReLU activations by the paper's names (relu1_1 ...).
-Max pooling is 2x2 stride 2 in ceil mode, as Torch7's (ALGORITHM.md §2).
+Max pooling is 2x2 stride 2 in ceil mode, as Torch7's (docs/algorithm.md §2).
 
 Layer mapping VGG-19 -> VGG-16: relu1_1, relu2_1, relu3_1, relu4_1 and relu5_1 are the first
 conv of each block in both networks, so every layer the method uses exists under the same name.
@@ -21,7 +21,7 @@ from torch import nn
 from harmonize.weight_scales import scales_for
 
 CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)  # ImageNet mean, Caffe/Keras "caffe" mode
-PIXEL_SCALE = 255.0  # Keras "caffe" mode; the authors' Torch code used 256 (ALGORITHM.md §1)
+PIXEL_SCALE = 255.0  # Keras "caffe" mode; the authors' Torch code used 256 (docs/algorithm.md §1)
 
 TORCHVISION_MEAN = (0.485, 0.456, 0.406)  # torchvision ImageNet normalisation, RGB
 TORCHVISION_STD = (0.229, 0.224, 0.225)
@@ -82,7 +82,7 @@ class VGGFeatures(nn.Module):
                     return
 
     def mask_plan(self) -> list[tuple[str, str | None]]:
-        """The ("conv" | "pool", relu name) sequence the mask pyramid walks (ALGORITHM.md §2)."""
+        """The ("conv" | "pool", relu name) sequence the mask pyramid walks (docs/algorithm.md §2)."""
         return list(self.modules_in_order)
 
     def layer_sizes(self, height: int, width: int) -> dict[str, tuple[int, int]]:

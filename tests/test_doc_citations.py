@@ -76,3 +76,33 @@ def test_the_algorithm_document_refers_only_to_its_own_sections() -> None:
     own = sections("docs/algorithm.md")
     missing = sorted({number for number in SECTION.findall(text) if number not in own})
     assert not missing, f"docs/algorithm.md refers to missing sections: {missing}"
+
+
+# Documents that are not in the repository: a reader cannot follow a citation of them.
+ABSENT = re.compile(r"\b(?:ALGORITHM|BOTS|DEVELOPERS)\.md\b")
+# Sections that moved out of the README into docs/design/ (performance.md, calibration.md).
+MOVED = re.compile(r"README(?:, | \")(?:performance|calibration)", re.IGNORECASE)
+
+
+def stale_citations(text: str) -> list[str]:
+    """The citations in `text` of documents outside the repository or of moved README sections."""
+    return ABSENT.findall(text) + MOVED.findall(text)
+
+
+def test_the_stale_citation_finder_finds_each_kind() -> None:
+    assert stale_citations("# (ALGORITHM.md §3) and BOTS.md §1, see DEVELOPERS.md") == [
+        "ALGORITHM.md", "BOTS.md", "DEVELOPERS.md"]
+    assert stale_citations('(README, performance) and README "Calibration"') == [
+        "README, performance", 'README "Calibration']
+    assert stale_citations("docs/algorithm.md §3, docs/design/performance.md") == []
+
+
+def test_no_citation_of_a_document_outside_the_repository_is_left() -> None:
+    this_file = Path(__file__).resolve()
+    stale = [
+        f"{path.relative_to(ROOT)}: {found}"
+        for path in scanned_files()
+        if path.resolve() != this_file  # its own patterns name them
+        for found in stale_citations(path.read_text(encoding="utf-8", errors="replace"))
+    ]
+    assert not stale, "cite docs/algorithm.md, docs/bot-conventions.md or docs/design/ instead:\n" + "\n".join(stale)

@@ -1,4 +1,4 @@
-"""Post-processing (ALGORITHM.md §5): guided filter, PatchMatch + vote, blend, the paper's data."""
+"""Post-processing (docs/algorithm.md §5): guided filter, PatchMatch + vote, blend, the paper's data."""
 
 from __future__ import annotations
 

@@ -31,7 +31,7 @@ log = logging.getLogger(__name__)
 
 TOKEN_MARGIN = datetime.timedelta(seconds=60)  # stop using an interaction this long before expiry
 ANSWER_WAIT_S = 10.0  # how long a failure notice waits for the command's own answer
-TOO_LARGE_RETRIES = 3  # Discord's real limit can be below the one it reports (BOTS.md §1)
+TOO_LARGE_RETRIES = 3  # Discord's real limit can be below the one it reports (docs/bot-conventions.md §1)
 HTTP_TOO_LARGE = 413
 NO_PINGS = discord.AllowedMentions.none()
 StatusKey = tuple[int, int, str]  # channel id, status message id, job id

@@ -10,9 +10,9 @@ from typing import Sequence
 from PIL import Image
 
 MIB = 2**20
-DEFAULT_FILE_LIMIT = 10 * MIB  # default per-file upload limit since 2025-01-16 (BOTS.md §1)
-MESSAGE_LIMIT = 25 * MIB  # bytes in one message request (BOTS.md §1, DAD channel.mdx)
-MAX_FILES = 10  # files per message (BOTS.md §1, dpy webhook/async_.py)
+DEFAULT_FILE_LIMIT = 10 * MIB  # default per-file upload limit since 2025-01-16 (docs/bot-conventions.md §1)
+MESSAGE_LIMIT = 25 * MIB  # bytes in one message request (docs/bot-conventions.md §1)
+MAX_FILES = 10  # files per message (docs/bot-conventions.md §1)
 MULTIPART_MARGIN = 64 * 1024  # room left in a message for its JSON part and multipart headers
 JPEG_QUALITIES = (90, 80, 70, 60, 50)  # tried in turn at full size before shrinking
 SHRINK_QUALITY = 80  # JPEG quality once the picture has to shrink

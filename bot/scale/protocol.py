@@ -3,7 +3,7 @@ report, and the JSON coding arq uses for both.
 
 Every key of one bot starts with its queue name (PAINTERLY_REDIS_QUEUE), so several bots can
 share a Redis server. Images travel as keys of their own with a time to live, never inside a
-queue message (BOTS.md §5).
+queue message (docs/bot-conventions.md §5).
 """
 
 from __future__ import annotations

@@ -53,7 +53,7 @@ def run(
     x: float = typer.Option(Placement.x, help="--object: centre x as a fraction of the painting's width."),
     y: float = typer.Option(Placement.y, help="--object: centre y as a fraction of the painting's height."),
     height: float = typer.Option(Placement.height, help="--object: object height as a fraction of the painting's height."),
-    preset: Optional[str] = typer.Option(None, help="Starting settings: 'paper' (the authors') or 'fast' (README, performance); the options below override it. Default: fast on a CPU, paper on a GPU."),
+    preset: Optional[str] = typer.Option(None, help="Starting settings: 'paper' (the authors') or 'fast' (docs/design/performance.md); the options below override it. Default: fast on a CPU, paper on a GPU."),
     size: int = typer.Option(HarmonizeOptions.size, help="Longest side of the working size, px (paper: 700)."),
     tau: str = typer.Option(str(HarmonizeOptions.tau), help="Pass-2 style weight tau (paper: 1-10), or 'auto'."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from harmonize.options import HarmonizeOptions
 
-# Measured on example 16 at 700 px with 2 CPU threads (README, performance): a 100 + 100 run of
+# Measured on example 16 at 700 px with 2 CPU threads (docs/design/performance.md): a 100 + 100 run of
 # the authors' settings took 169 s of pass 1 and 92 s of pass 2; the fast preset took 111 s in
 # all, about 25 s of it outside the L-BFGS evaluations (matching, post-processing).
 MEASURED_SIZE = 700

@@ -1,4 +1,4 @@
-"""Content losses: pass 1 unmasked MSE (ALGORITHM.md §3.2), pass 2 masked MSE (§4.3)."""
+"""Content losses: pass 1 unmasked MSE (docs/algorithm.md §3.2), pass 2 masked MSE (§4.3)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """The authors' loss nodes: identities in the forward pass that inject their gradient backward.
 
-ALGORITHM.md §3.3 and §4.3: a node at a layer returns m * (w * g + g_in) in the backward pass,
+docs/algorithm.md §3.3 and §4.3: a node at a layer returns m * (w * g + g_in) in the backward pass,
 where g is its own gradient (L2-normalised in pass 2) and g_in arrives from deeper layers. So
 deeper gradients are re-masked at every shallower node, exactly as in the reference code.
 """

@@ -1,4 +1,4 @@
-"""Masked Gram matrices (ALGORITHM.md §3.2)."""
+"""Masked Gram matrices (docs/algorithm.md §3.2)."""
 
 from __future__ import annotations
 

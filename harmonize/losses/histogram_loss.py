@@ -1,4 +1,4 @@
-"""Histogram loss (ALGORITHM.md §4.3, cuda_utils.cu `histogram` / `hist_remap2`).
+"""Histogram loss (docs/algorithm.md §4.3, cuda_utils.cu `histogram` / `hist_remap2`).
 
 The target is the per-channel 256-bin histogram of the painting's features over the hit set,
 rescaled to the number of masked output positions. Each evaluation remaps the output's masked

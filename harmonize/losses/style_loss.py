@@ -1,4 +1,4 @@
-"""Gram style losses: pass 1 on the independently mapped features (ALGORITHM.md §3.2),
+"""Gram style losses: pass 1 on the independently mapped features (docs/algorithm.md §3.2),
 pass 2 on the painting's features over the consistent hit set (§4.3)."""
 
 from __future__ import annotations

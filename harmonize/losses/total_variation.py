@@ -1,4 +1,4 @@
-"""Total variation on the image (ALGORITHM.md §3.2, §4.3), as neural-style's TVLoss."""
+"""Total variation on the image (docs/algorithm.md §3.2, §4.3), as neural-style's TVLoss."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Post-processing of the pass-2 result (ALGORITHM.md §5): chroma denoising, PatchMatch, blend."""
+"""Post-processing of the pass-2 result (docs/algorithm.md §5): chroma denoising, PatchMatch, blend."""
 
 from harmonize.postprocess.pipeline import postprocess
 

@@ -1,4 +1,4 @@
-"""Chrominance denoising of the pass-2 result (ALGORITHM.md §5.2, filt_cnn_artifact.m).
+"""Chrominance denoising of the pass-2 result (docs/algorithm.md §5.2, filt_cnn_artifact.m).
 
 The result goes to CIELAB (sRGB, D65, 2 degree observer, as the authors' colorspace.m); a and b
 are smoothed by the colour-guided filter with the naive composite as guide; L is kept.

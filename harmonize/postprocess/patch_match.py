@@ -1,4 +1,4 @@
-"""PatchMatch nearest-neighbour field between two RGB images, and patch voting (ALGORITHM.md §5.3).
+"""PatchMatch nearest-neighbour field between two RGB images, and patch voting (docs/algorithm.md §5.3).
 
 Follows Barnes et al.'s PatchMatch 2.0 (`nnmex`, the CPU algorithm `nn_n`): random
 initialisation, then iterations that alternate scan order (top-left to bottom-right, then

@@ -1,4 +1,4 @@
-"""The authors' post-processing of the pass-2 result, filt_cnn_artifact.m (ALGORITHM.md §5).
+"""The authors' post-processing of the pass-2 result, filt_cnn_artifact.m (docs/algorithm.md §5).
 
 Steps: soft mask; chrominance denoising guided by the naive composite; PatchMatch of the result
 to the painting and voting, which rebuilds it from painting pixels; re-adding the result's fine

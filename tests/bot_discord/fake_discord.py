@@ -1,6 +1,6 @@
 """A local stand-in for Discord that discord.py's real HTTP client and gateway talk to.
 
-No maintained Discord emulator exists (BOTS.md §3), so this aiohttp server speaks the documented
+No maintained Discord emulator exists (docs/bot-conventions.md §3), so this aiohttp server speaks the documented
 protocol for what the bot uses: login (GET /users/@me, /oauth2/applications/@me), the gateway
 (HELLO op 10, IDENTIFY op 2, READY and GUILD_CREATE dispatches op 0, heartbeats op 1 / ACK op 11,
 INTERACTION_CREATE), interaction callbacks, webhook follow-ups and edits, channel messages with
@@ -422,7 +422,7 @@ class FakeDiscord:
         if (original is not None and original is not interaction.message
                 and not original.content and not original.files):
             # the first follow-up after a deferral replaces the "thinking" message and keeps
-            # the deferral's visibility (BOTS.md §2)
+            # the deferral's visibility (docs/bot-conventions.md §2)
             self._apply_edit(original, payload, files)
             return _json(self._message_json(original))
         message = self._new_message(interaction.channel_id, payload, files)

@@ -107,7 +107,7 @@ async def test_pictures_are_shrunk_to_the_upload_limit_the_interaction_reports(
 
 async def test_a_lower_real_limit_than_reported_is_met_by_retrying(world: World) -> None:
     fake, guild = world.fake, world.guilds[5]
-    guild.upload_limit, guild.enforced_limit = 200_000, 9_000  # as in Sept 2026 (BOTS.md §1)
+    guild.upload_limit, guild.enforced_limit = 200_000, 9_000  # as in Sept 2026 (docs/bot-conventions.md §1)
     await world.harmonize(guild, USER, png(), png())
     posted = (await world.results(guild))[0]
     assert (413, guild.channel_id) in fake.refused  # 5 pictures and the animation, as JPEGs

@@ -1,4 +1,4 @@
-"""The consistent-mapping refinement obeys refineNNF's rule (ALGORITHM.md §4.2 steps 3-4)."""
+"""The consistent-mapping refinement obeys refineNNF's rule (docs/algorithm.md §4.2 steps 3-4)."""
 
 import numpy as np
 

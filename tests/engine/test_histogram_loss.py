@@ -1,4 +1,4 @@
-"""The histogram remap equals a NumPy transcription of hist_remap2 (ALGORITHM.md §4.3)."""
+"""The histogram remap equals a NumPy transcription of hist_remap2 (docs/algorithm.md §4.3)."""
 
 import numpy as np
 import torch

@@ -1,4 +1,4 @@
-"""Masks and Torch-style resizes, against the numbers ALGORITHM.md gives."""
+"""Masks and Torch-style resizes, against the numbers docs/algorithm.md gives."""
 
 import numpy as np
 import pytest

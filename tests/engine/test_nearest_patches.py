@@ -13,7 +13,7 @@ def inside(y, x, h, w):
 
 
 def brute_cosine(a, b):
-    """ALGORITHM.md §3.1, literally: norms over the offsets where both patches are inside."""
+    """docs/algorithm.md §3.1, literally: norms over the offsets where both patches are inside."""
     _, ha, wa = a.shape
     _, hb, wb = b.shape
     best = []
@@ -35,7 +35,7 @@ def brute_cosine(a, b):
 
 
 def brute_summed_cosine(a, b):
-    """ALGORITHM.md §4.2 step 2, literally, with the border rule."""
+    """docs/algorithm.md §4.2 step 2, literally, with the border rule."""
     _, ha, wa = a.shape
     _, hb, wb = b.shape
     an = a / (np.linalg.norm(a, axis=0, keepdims=True) + 1e-8)
