@@ -39,12 +39,12 @@ def refine_mapping(mapping: np.ndarray, guide: np.ndarray, active: np.ndarray) -
     best = mapping[ys, xs].copy()
     best_cost = np.full(len(ys), np.inf)
     guide64 = guide.astype(np.float64)
-    for (cy, cx), inside in zip(implied, valid):
+    for (cy, cx), inside in zip(implied, valid, strict=True):
         candidate_ok = inside & (cy >= 2) & (cy <= hg - 4) & (cx >= 2) & (cx <= wg - 4)
         colour = guide64[np.clip(cy, 0, hg - 1), np.clip(cx, 0, wg - 1)]
         total = np.zeros(len(ys))
         count = np.zeros(len(ys))
-        for (oy, ox), o_inside in zip(implied, valid):
+        for (oy, ox), o_inside in zip(implied, valid, strict=True):
             ok = o_inside & (oy >= 0) & (oy < hg) & (ox >= 0) & (ox < wg)
             other = guide64[np.clip(oy, 0, hg - 1), np.clip(ox, 0, wg - 1)]
             total += np.where(ok, np.linalg.norm(colour - other, axis=1), 0.0)

@@ -8,6 +8,7 @@ only the painting's style features are still computed on the whole painting.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,7 +38,7 @@ class Window:
         """The window of a (1, C, H, W) image, contiguous (the network's input)."""
         return image[..., self.top:self.top + self.height, self.left:self.left + self.width].contiguous()
 
-    def of_layer(self, layer: np.ndarray | torch.Tensor, scale: int, size: tuple[int, int]):
+    def of_layer(self, layer: np.ndarray | torch.Tensor, scale: int, size: Sequence[int]):
         """The window of a (H_l, W_l) layer map at 1/scale resolution, `size` = its window size."""
         top, left = self.top // scale, self.left // scale
         return layer[top:top + size[0], left:left + size[1]]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import torch
@@ -37,7 +37,15 @@ log = logging.getLogger(__name__)
 
 LIKENESS_WEIGHT = 20.0  # the likeness node's weight at likeness 1 (docs/design/solid-objects.md)
 LIKENESS_RESTORE = 1.0  # fraction of the low frequencies put back after post-processing, at likeness 1
-CHROMA_SHARE = 0.3  # of the restored low frequencies, the share applied to colour too (docs/design/solid-objects.md)
+CHROMA_SHARE = 0.3  # up to likeness 0.5, the share of the restored low frequencies applied to colour too
+CHROMA_FROM = 0.5  # above this likeness the colour share rises linearly to 1 at likeness 1 (docs/design/solid-objects.md)
+
+
+def chroma_share(likeness: float) -> float:
+    """The colour share of the restored low frequencies: CHROMA_SHARE up to CHROMA_FROM, then up to 1."""
+    if likeness <= CHROMA_FROM:
+        return CHROMA_SHARE
+    return CHROMA_SHARE + (1.0 - CHROMA_SHARE) * (likeness - CHROMA_FROM) / (1.0 - CHROMA_FROM)
 MIN_COARSE_SIZE = 32  # px: below this the coarse passes have too few relu5_1 cells to match
 
 StepCallback = Callable[[int, float], None]
@@ -86,7 +94,7 @@ class Harmonizer:
                 f"Sizes disagree: painting {painting_f.shape[1]}x{painting_f.shape[0]}, composite "
                 f"{naive_f.shape[1]}x{naive_f.shape[0]}, mask {tight.shape[1]}x{tight.shape[0]}: they must match."
             )
-        h, w = fit_longest_side(*tight.shape, options.size)
+        h, w = fit_longest_side(tight.shape[0], tight.shape[1], options.size)
         naive_f, painting_f = resize_bilinear(naive_f, h, w), resize_bilinear(painting_f, h, w)
         tight = resize_bilinear(tight, h, w)
         validate_mask(tight, "mask")
@@ -173,16 +181,16 @@ class Harmonizer:
         from harmonize.placement import compose
 
         painting_f = as_float_image(painting, "painting")
-        h, w = fit_longest_side(*painting_f.shape[:2], options.size)
+        h, w = fit_longest_side(painting_f.shape[0], painting_f.shape[1], options.size)
         painting_f = resize_bilinear(painting_f, h, w)
         naive, tight = compose(painting_f, object_rgba, placement)
         return self.run(painting_f, naive, tight, None, options, progress)
 
     def _keep_object(self, image: np.ndarray, naive: np.ndarray, tight: np.ndarray, loose: np.ndarray,
                      likeness: float) -> np.ndarray:
-        """Put back just enough of the naive paste's low frequencies to keep `likeness` of its contrast."""
+        """Put back `likeness` of the naive paste's low-frequency luminance, and some of its colour."""
         return restore_low_frequencies(image, naive, blurred_tight_mask(tight) * loose, likeness * LIKENESS_RESTORE,
-                                       CHROMA_SHARE)
+                                       chroma_share(likeness))
 
     def _window_masks(self, window: Window, masks: dict[str, np.ndarray]) -> dict[str, torch.Tensor]:
         """The per-layer masks cut to the window (the pyramid itself is made on the whole image)."""
@@ -223,7 +231,7 @@ class Harmonizer:
         init = None if start is None else win2.of_image(to_caffe(start, self.device))
         composite = win2.of_image(level.composite_c)
         loose = self._tensor(win2.of(level.loose))
-        image_nodes = ()
+        image_nodes: tuple[LossNode, ...] = ()
         if likeness > 0:
             term = likeness_term(composite, self._tensor(win2.of(level.tight)), low_pass_sigma(level.shape))
             image_nodes = (LossNode("likeness", term, loose[None, None], weight=likeness * LIKENESS_WEIGHT,

@@ -127,8 +127,10 @@ def load_mask(source: ImageSource, max_pixels: int | None = None) -> np.ndarray:
     A mask with transparency is read from its alpha channel.
     """
     image = _decode(source, None, max_pixels)
-    if image.mode in ("RGBA", "LA") and image.getextrema()[-1][0] < 255:
-        return np.asarray(image.getchannel("A"), dtype=np.float32) / 255.0
+    if image.mode in ("RGBA", "LA"):
+        alpha = np.asarray(image.getchannel("A"), dtype=np.float32)
+        if alpha.min() < 255:
+            return alpha / 255.0
     return np.asarray(image.convert("RGB"), dtype=np.float32)[..., 0] / 255.0
 
 
@@ -224,7 +226,7 @@ def _decode(
         image = image.resize(
             _fitted(image.size, max_pixels), Image.Resampling.LANCZOS, reducing_gap=3.0
         )
-    if role and image.mode in ("RGBA", "LA") and image.getextrema()[-1][1] == 0:
+    if role and image.mode in ("RGBA", "LA") and not np.asarray(image.getchannel("A")).any():
         raise ImageError(
             f"{subject} is fully transparent: nothing in it is visible.", "transparent"
         )
@@ -248,12 +250,14 @@ def _eight_bit(image: Image.Image) -> Image.Image:
         if profile:
             try:
                 source_profile = ImageCms.ImageCmsProfile(io.BytesIO(profile))
-                return ImageCms.profileToProfile(
+                converted = ImageCms.profileToProfile(
                     image,
                     source_profile,
                     ImageCms.createProfile("sRGB"),
                     outputMode="RGB",
                 )
+                if converted is not None:  # None only when converting in place
+                    return converted
             except (ImageCms.PyCMSError, OSError):
                 pass  # a broken profile: Pillow's plain conversion below
         return image.convert("RGB")

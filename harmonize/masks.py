@@ -6,7 +6,7 @@ All filters zero-pad, as the authors' MATLAB `imfilter` and Torch convolutions d
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import cv2
 import numpy as np

@@ -7,6 +7,8 @@ style targets; a masked content loss at relu4_1 and a TV term keep the object re
 
 from __future__ import annotations
 
+from functools import partial
+
 import torch
 
 from harmonize.losses.content_loss import pass1_content
@@ -51,7 +53,7 @@ def build_pass1_nodes(
     nodes: dict[str, list[LossNode]] = {}
     content_target = content_feats[CONTENT_LAYER][0].clone()
     nodes.setdefault(CONTENT_LAYER, []).append(LossNode(
-        "content", lambda f, t=content_target: pass1_content(f, t), masks[CONTENT_LAYER][None, None],
+        "content", partial(pass1_content, target=content_target), masks[CONTENT_LAYER][None, None],
         weight=net.weight_scales.pass1_content,
     ))
     for layer in STYLE_LAYERS:
@@ -59,7 +61,7 @@ def build_pass1_nodes(
         mapped = mapped_style_features(content_feats[layer][0], style_feats[layer][0], mask)
         target = masked_gram(mapped, mask).clone()
         nodes.setdefault(layer, []).append(
-            LossNode(f"style_{layer}", lambda f, m=mask, t=target: pass1_style(f, m, t), mask[None, None])
+            LossNode(f"style_{layer}", partial(pass1_style, mask=mask, target_gram=target), mask[None, None])
         )
     return nodes
 

@@ -8,6 +8,8 @@ tau and the painting's noise level.
 
 from __future__ import annotations
 
+from functools import partial
+
 import numpy as np
 import torch
 
@@ -55,7 +57,7 @@ def hit_masks(
     mapping = flat_to_yx(nearest, (h4, w4), painting_feats.shape[2])
     guide = resize_bilinear(painting_rgb, *painting_feats.shape[1:])
     refined = refine_mapping(mapping, guide, active)
-    hits = ring_hits(refined, active, tuple(painting_feats.shape[1:]))
+    hits = ring_hits(refined, active, (painting_feats.shape[1], painting_feats.shape[2]))
     return {layer: resize_simple(hits, *layer_sizes[layer]) for layer in STYLE_LAYERS}
 
 
@@ -76,20 +78,20 @@ def build_pass2_nodes(
     nodes: dict[str, list[LossNode]] = {layer: [] for layer in STYLE_LAYERS}
     m4 = masks[REFERENCE_LAYER]
     nodes[REFERENCE_LAYER].append(LossNode(
-        "content", lambda f, t=content_target.clone(), m=m4: pass2_content(f, t, m), m4[None, None],
+        "content", partial(pass2_content, target=content_target.clone(), mask=m4), m4[None, None],
         weight=weights.content * net.weight_scales.pass2_content, normalise=True,
     ))
     for layer in STYLE_LAYERS:
         mask, used, feats = masks[layer], hits[layer], style_feats[layer][0]
         gram = masked_gram(feats, used).clone()
         nodes[layer].append(LossNode(
-            f"style_{layer}", lambda f, m=mask, t=gram: pass2_style(f, m, t), mask[None, None],
+            f"style_{layer}", partial(pass2_style, mask=mask, target_gram=gram), mask[None, None],
             weight=weights.style, normalise=True,
         ))
         if layer in HISTOGRAM_LAYERS:
             target = build_target(feats, used, int((mask > MASK_THRESHOLD).sum()))
             nodes[layer].append(LossNode(
-                f"hist_{layer}", lambda f, m=mask, t=target: histogram_gradient(f, m, t), mask[None, None],
+                f"hist_{layer}", partial(histogram_gradient, mask=mask, target=target), mask[None, None],
                 weight=weights.histogram, normalise=True,
             ))
     return nodes
@@ -125,6 +127,7 @@ def run_pass2(
             image = node(image)
         feats = net.run(image, hooks=hooks, stop_at=REFERENCE_LAYER)
         (feats[REFERENCE_LAYER] * 0).sum().backward()
+        assert x.grad is not None  # backward() just filled it: x requires grad
         x.grad.mul_(m_d)  # the image gradient is masked once more at the end (§4.3)
         return sum(n.last_value for n in all_nodes) + tv.last_value
 

@@ -43,7 +43,7 @@ def place_object(
     canvas = np.asarray(painting, dtype=np.float32)
     if canvas.ndim != 3 or canvas.shape[2] != 3:
         raise ValueError(f"The painting must be an (H, W, 3) colour image, got shape {canvas.shape}.")
-    h, w = fit_longest_side(*canvas.shape[:2], size)
+    h, w = fit_longest_side(canvas.shape[0], canvas.shape[1], size)
     canvas = resize_bilinear(canvas, h, w)  # as Harmonizer.run resizes the painting: the same pixels
     naive, tight = compose(np.clip(canvas, 0.0, 1.0), rgba, placement)
     return naive, tight, used

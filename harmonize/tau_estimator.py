@@ -13,6 +13,7 @@ import functools
 import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -108,7 +109,8 @@ def load_model(path: Path = MODEL_FILE) -> TauModel:
     """The calibrated coefficients shipped next to this module."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        model = TauModel(**{key: tuple(value) if isinstance(value, list) else value for key, value in data.items()})
+        fields: dict[str, Any] = {key: tuple(value) if isinstance(value, list) else value for key, value in data.items()}
+        model = TauModel(**fields)
     except (OSError, ValueError, TypeError) as error:
         raise ValueError(f"{path}: tau coefficients missing or damaged; rerun scripts/calibrate_tau.py.") from error
     unknown = set(model.features) - set(FEATURES)

@@ -11,8 +11,8 @@ Only the deeper convs of blocks 3-5 differ (VGG-16 has 3 per block there, VGG-19
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import torch
@@ -72,8 +72,10 @@ class VGGFeatures(nn.Module):
                 name = f"conv{block + 1}_{i + 1}"
                 w = weights[name]
                 conv = nn.Conv2d(w.weight.shape[1], w.weight.shape[0], 3, padding=1)
-                conv.weight.data = torch.from_numpy(np.ascontiguousarray(w.weight, dtype=np.float32))
-                conv.bias.data = torch.from_numpy(np.ascontiguousarray(w.bias, dtype=np.float32))
+                conv.load_state_dict({
+                    "weight": torch.from_numpy(np.ascontiguousarray(w.weight, dtype=np.float32)),
+                    "bias": torch.from_numpy(np.ascontiguousarray(w.bias, dtype=np.float32)),
+                })
                 conv.requires_grad_(False)
                 self.convs[name] = conv
                 relu = name.replace("conv", "relu")
@@ -106,8 +108,8 @@ class VGGFeatures(nn.Module):
         stop_at = stop_at or self.last
         features: dict[str, torch.Tensor] = {}
         x = self._adapt_input(image)
-        for kind, name in self.modules_in_order:
-            if kind == "pool":
+        for _, name in self.modules_in_order:
+            if name is None:  # ("pool", None)
                 x = nn.functional.max_pool2d(x, 2, 2, ceil_mode=True)
                 continue
             x = torch.relu(self.convs[name.replace("relu", "conv")](x))

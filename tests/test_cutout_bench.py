@@ -29,10 +29,13 @@ def random_mask(seed: int, shape: tuple[int, int] = (24, 30)) -> np.ndarray:
 @pytest.mark.parametrize("seed", range(4))
 def test_iou_and_boundary_f_match_brute_force(seed: int) -> None:
     a, b = random_mask(seed), random_mask(seed + 10)
-    assert iou(a, b) == pytest.approx(sum(x and y for x, y in zip(a.flat, b.flat)) / sum(x or y for x, y in zip(a.flat, b.flat)))
+    assert iou(a, b) == pytest.approx(sum(x and y for x, y in zip(a.flat, b.flat, strict=True)) / sum(x or y for x, y in zip(a.flat, b.flat, strict=True)))
     radius = max(1.0, 0.008 * np.hypot(*a.shape))
     pa, pb = np.argwhere(boundary(a)), np.argwhere(boundary(b))
-    near = lambda points, others: np.mean([min(np.hypot(*(p - q)) for q in others) <= radius for p in points])
+
+    def near(points: np.ndarray, others: np.ndarray) -> float:
+        return float(np.mean([min(np.hypot(*(p - q)) for q in others) <= radius for p in points]))
+
     precision, recall = near(pa, pb), near(pb, pa)
     expected = 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
     assert boundary_f(a, b) == pytest.approx(expected)

@@ -20,8 +20,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from harmonize.cutout import CutoutError, cut_out, cut_out_with_method
-from harmonize.cutout import rembg_model
+from harmonize.cutout import CutoutError, cut_out, cut_out_with_method, rembg_model
 from harmonize.cutout.rembg_model import RembgBackend, resolve_model
 
 MODEL_BYTES = b"not really an onnx file, but a stand-in's weights"

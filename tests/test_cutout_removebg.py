@@ -9,10 +9,10 @@ from __future__ import annotations
 import asyncio
 import io
 import socket
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from email.utils import format_datetime
 from datetime import datetime, timedelta, timezone
-from typing import AsyncIterator
+from email.utils import format_datetime
 
 import cv2
 import numpy as np

@@ -15,6 +15,7 @@ from harmonize.postprocess.guided_filter import guided_filter_color
 from harmonize.postprocess.patch_match import nearest_neighbour_field, vote
 from harmonize.postprocess.pipeline import soft_mask
 
+
 def _guided_filter_reference(guide: np.ndarray, src: np.ndarray, r: int, eps: float) -> np.ndarray:
     """He et al.'s colour-guided filter written per window, windows clipped to the image."""
     h, w = src.shape

@@ -8,8 +8,9 @@ the engine's one settings schema, so a new engine setting needs no edit here.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 from harmonize.options import HarmonizeOptions
 from harmonize.types import Placement, Progress

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import deque
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
-from typing import AsyncIterator, Awaitable, Callable
 
 from bot.core.jobs import JobFiles, JobRef
 
@@ -157,9 +157,10 @@ class EventHub:
 
     def detach(self, channel: _CallbackChannel | EventStream) -> None:
         """Stop sending events to a listener, subscriber or stream (no error if gone)."""
-        for group in (self._listeners, self._subscribers):
-            if channel in group:
-                group.remove(channel)
+        if isinstance(channel, _CallbackChannel) and channel in self._listeners:
+            self._listeners.remove(channel)
+        if channel in self._subscribers:
+            self._subscribers.remove(channel)
 
     def publish(self, event: JobEvent) -> None:
         """Send an event to everyone who wants it; per-job subscribers end at a final event."""

@@ -13,7 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from bot.core.engine_request import EngineRequest, WorkerOutcome
 from bot.core.events import (

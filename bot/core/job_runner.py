@@ -7,7 +7,8 @@ from the settings and the caller hands it to HarmonizeService.
 
 from __future__ import annotations
 
-from typing import Awaitable, Callable, Protocol, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Protocol, TypeVar
 
 from bot.core.engine_request import EngineRequest, WorkerOutcome
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import queue
+from collections.abc import Callable
 from multiprocessing.context import BaseContext
 from multiprocessing.managers import SyncManager
-from typing import Any, Callable
+from typing import Any
 
 from bot.core.engine_request import EngineRequest, WorkerOutcome
 from bot.core.job_runner import ProgressHandler

@@ -13,8 +13,8 @@ import contextlib
 import dataclasses
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from bot.core.actions import Action, Press
 from bot.core.chat_defaults import NAMES as DEFAULT_NAMES

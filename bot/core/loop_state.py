@@ -7,8 +7,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Literal, Sequence
+from typing import Any, Literal
+
 from harmonize.options import HarmonizeOptions
 
 MIN_HEIGHT = 0.02  # as bot/core/service.py: smaller objects have no pixels to harmonize

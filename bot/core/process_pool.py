@@ -13,11 +13,12 @@ import itertools
 import logging
 import os
 import signal
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from multiprocessing.context import BaseContext
-from typing import Any, Callable
+from typing import Any
 
 from bot.core.job_runner import WorkerCrashed, WorkerKilled, WorkerTimedOut
 

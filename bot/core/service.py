@@ -13,9 +13,10 @@ import asyncio
 import logging
 import secrets
 import time
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, Literal
+from typing import Any, Literal
 
 from bot.core import validation
 from bot.core.admin import AdminRules

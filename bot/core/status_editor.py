@@ -18,7 +18,7 @@ import logging
 import math
 import time
 from collections.abc import Awaitable, Callable, Hashable
-from typing import Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -142,7 +142,7 @@ class StatusEditor(Generic[C]):
         """Wait on the timer; a new wanted content cuts the wait short when `interruptible`."""
         self._wake.clear()
         sleeping = asyncio.ensure_future(self._timer.sleep(seconds))
-        waits: set[asyncio.Future[object]] = {sleeping}
+        waits: set[asyncio.Future[Any]] = {sleeping}
         if interruptible:
             waits.add(asyncio.ensure_future(self._wake.wait()))
         try:

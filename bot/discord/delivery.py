@@ -7,8 +7,8 @@ import contextlib
 import datetime
 import io
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import Awaitable, Callable
 
 import discord
 

@@ -16,8 +16,8 @@ import discord
 import typer
 
 from bot.core import BotSettings, HarmonizeService
-from bot.job_runners import make_runner
 from bot.discord.client import PainterlyBot
+from bot.job_runners import make_runner
 
 app = typer.Typer(add_completion=False, help=__doc__)
 

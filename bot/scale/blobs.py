@@ -23,11 +23,11 @@ async def download(redis: Redis, files: dict[str, Path]) -> list[str]:
     """Write every key's bytes to its path (key -> path); return the keys that were missing."""
     keys = list(files)
     values = await redis.mget(keys)
-    found = {files[k]: v for k, v in zip(keys, values) if v is not None}
+    found = {files[k]: v for k, v in zip(keys, values, strict=True) if v is not None}
 
     def write() -> None:
         for path, data in found.items():
             path.write_bytes(data)
 
     await asyncio.to_thread(write)
-    return [k for k, v in zip(keys, values) if v is None]
+    return [k for k, v in zip(keys, values, strict=True) if v is None]

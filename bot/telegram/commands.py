@@ -16,8 +16,8 @@ from bot.core import (
     Limits,
     parse_limit_value,
 )
-from bot.telegram import texts
 from bot.core.loop import ChatLoop
+from bot.telegram import texts
 from bot.telegram.drafts import DraftBook
 from bot.telegram.keyboard import CANCEL_JOB_PATTERN, parse_cancel_job
 from bot.telegram.requesters import PLATFORM, admin_requester, requester

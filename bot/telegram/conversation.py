@@ -24,7 +24,6 @@ from bot.telegram.albums import ALBUM_WAIT_S, AlbumCollector
 from bot.telegram.chat_context import ChatContext
 from bot.telegram.drafts import Draft, DraftBook
 from bot.telegram.images import check_before_download, download, image_from_message
-from bot.telegram.loop_handlers import TelegramLoop
 from bot.telegram.keyboard import (
     DISCARD,
     OPTION_PATTERN,
@@ -32,6 +31,7 @@ from bot.telegram.keyboard import (
     options_keyboard,
     parse_option_press,
 )
+from bot.telegram.loop_handlers import TelegramLoop
 from bot.telegram.options import describe_options, parse_options
 from bot.telegram.requesters import requester
 

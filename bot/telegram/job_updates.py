@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Awaitable, Callable
+from collections.abc import Awaitable, Callable
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import TelegramError

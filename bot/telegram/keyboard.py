@@ -8,14 +8,13 @@ for an option, "o|<user id>|x|" to drop the draft, "c|<job id>" to cancel a job
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit
 
 from bot.core import JobOptions
-from bot.core.actions import CANCEL_PATTERN as CANCEL_JOB_PATTERN
 from bot.core.actions import cancel_data, parse_cancel
 from bot.core.loop_state import STRENGTHS as STRENGTH_TABLE
 

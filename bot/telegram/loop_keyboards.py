@@ -6,7 +6,7 @@ without any state, so keyboards on old messages keep working after a restart.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 from bot.core import MAX_TAU, MIN_HEIGHT, InvalidOptions, JobOptions
 

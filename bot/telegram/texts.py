@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from bot.core import JobInfo, JobStatus, Limits, QueueStatus
 from bot.telegram.images import DOWNLOAD_LIMIT_BYTES

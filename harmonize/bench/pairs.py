@@ -38,7 +38,7 @@ class PairCase:
         """The painting at `size` px with the object composed into it (harmonize_object's order)."""
         folder = Path(self.data)
         painting = load_rgb(folder / f"{self.painting}_target.jpg")
-        painting = resize_bilinear(painting, *fit_longest_side(*painting.shape[:2], size))
+        painting = resize_bilinear(painting, *fit_longest_side(painting.shape[0], painting.shape[1], size))
         naive, tight = compose(painting, self.object_rgba(), self.placement)
         return BenchInputs(painting, naive, tight, None, example_tau(folder, self.painting))
 

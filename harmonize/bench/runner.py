@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Optional, Protocol
+from typing import Protocol
 
 import numpy as np
 
@@ -46,15 +46,17 @@ class BenchInputs:
     painting: np.ndarray
     naive: np.ndarray
     tight: np.ndarray
-    loose: Optional[np.ndarray]  # None: made from `tight` as the paper does
+    loose: np.ndarray | None  # None: made from `tight` as the paper does
     tau: float
-    paper_pass2: Optional[np.ndarray] = None  # the authors' pass 2 of this case, any size
+    paper_pass2: np.ndarray | None = None  # the authors' pass 2 of this case, any size
 
 
 class BenchCase(Protocol):
     """What the child process runs: a picklable description that loads its own inputs."""
 
-    name: str
+    @property
+    def name(self) -> str:
+        """The case's name in records and reports."""
 
     def inputs(self, size: int) -> BenchInputs:
         """The case's inputs; `size` is the working size (cases may compose at it)."""
@@ -134,7 +136,7 @@ def _run_in_child(case: BenchCase, preset: str, size: int, out: str, overrides: 
 
 
 def run_case(case: BenchCase, preset: str, size: int, out: Path,
-             overrides: Optional[dict[str, float]] = None) -> RunRecord:
+             overrides: dict[str, float] | None = None) -> RunRecord:
     """One run in a fresh process, so its peak RSS is its own; `overrides` go on top of the preset's options."""
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
         return pool.submit(_run_in_child, case, preset, size, str(out), overrides or {}).result()

@@ -77,7 +77,7 @@ def survival(result: np.ndarray, naive: np.ndarray, painting: np.ndarray, tight:
     size; tight (the object) and loose (the harmonized region) masks: (H, W) in [0, 1].
     Everything is resized to MEASURE_SIDE first.
     """
-    h, w = fit_longest_side(*tight.shape, MEASURE_SIDE)
+    h, w = fit_longest_side(tight.shape[0], tight.shape[1], MEASURE_SIDE)
     result, naive, painting = (resize_bilinear(np.asarray(x, np.float32), h, w) for x in (result, naive, painting))
     inside = resize_bilinear(np.asarray(tight, np.float32), h, w) > 0.5
     harmonized = (resize_bilinear(np.asarray(loose, np.float32), h, w) > 0.5) | inside
@@ -98,11 +98,11 @@ def survival(result: np.ndarray, naive: np.ndarray, painting: np.ndarray, tight:
 def shape_similarity(result: np.ndarray, naive: np.ndarray, inside: np.ndarray) -> float:
     """Luminance SSIM of result to naive ((H, W, 3) in [0, 1]) in the object's box at SHAPE_SIDE px, over `inside`."""
     box = bounding_box(inside)
-    a, b = result[box] @ LUMA, naive[box] @ LUMA
-    scale = min(1.0, SHAPE_SIDE / max(a.shape))
-    size = (max(SSIM_WINDOW, round(a.shape[1] * scale)), max(SSIM_WINDOW, round(a.shape[0] * scale)))
+    luma_result, luma_naive = result[box] @ LUMA, naive[box] @ LUMA
+    scale = min(1.0, SHAPE_SIDE / max(luma_result.shape))
+    size = (max(SSIM_WINDOW, round(luma_result.shape[1] * scale)), max(SSIM_WINDOW, round(luma_result.shape[0] * scale)))
     a, b, weight = (cv2.resize(np.ascontiguousarray(x, np.float32), size, interpolation=cv2.INTER_AREA)
-                    for x in (a, b, inside[box].astype(np.float32)))
+                    for x in (luma_result, luma_naive, inside[box].astype(np.float32)))
     _, local = structural_similarity(a, b, data_range=1.0, win_size=SSIM_WINDOW, full=True)
     return float(local[weight > 0.5].mean())
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -11,17 +10,17 @@ from harmonize.cli.errors import user_errors
 
 
 def bench(
-    data: Optional[Path] = typer.Option(
+    data: Path | None = typer.Option(
         None, help="Folder with N_target.jpg, N_naive.jpg, N_c_mask.jpg (+ the paper's results)."),
-    out: Optional[Path] = typer.Option(None, help="Where bench.json, bench.md and the panels go."),
+    out: Path | None = typer.Option(None, help="Where bench.json, bench.md and the panels go."),
     examples: str = typer.Option("16,3,9", help="Comma-separated example numbers."),
     size: int = typer.Option(700, help="Working size (longest side, px)."),
     reference: bool = typer.Option(False, "--reference", help="Also run the authors' settings, for side-by-side ratios."),
-    reference_from: Optional[Path] = typer.Option(
+    reference_from: Path | None = typer.Option(
         None, help="Take the authors'-settings runs from this earlier bench.json instead of running them "
                    "(they take hours on a CPU); bench.md says so.",
     ),
-    pairs: Optional[Path] = typer.Option(
+    pairs: Path | None = typer.Option(
         None, help="Instead of the examples: place objects in paintings they were not made for, from this "
                    "tab-separated file (object, painting, x, y, height, note), plus the sample-photo objects.",
     ),
@@ -30,14 +29,14 @@ def bench(
     only: str = typer.Option(
         "", help="With --pairs: run only these comma-separated cases, e.g. '3 in 16,coffee in 9'."),
     preset: str = typer.Option("fast", help="With --pairs: fast, or reference (the authors' settings)."),
-    likeness: Optional[float] = typer.Option(
+    likeness: float | None = typer.Option(
         None, help="With --pairs: how much of the object's own look to keep, 0 to 1 (default: the preset's)."),
-    rescore: Optional[Path] = typer.Option(
+    rescore: Path | None = typer.Option(
         None, help="Instead of running the engine: recompute the survives measure of an earlier --pairs run "
                    "from its bench.json and saved images; writes bench.json, bench.md and panels to --out "
                    "(default: that run's folder).",
     ),
-    survival_authors: Optional[Path] = typer.Option(
+    survival_authors: Path | None = typer.Option(
         None, help="Instead of running the engine: the survives measure on the authors' own results in this "
                    "folder (N_final_res.png, N_final_res2.png against N_naive.jpg); --out also writes it there.",
     ),
@@ -59,7 +58,7 @@ def bench(
             _examples(data, out, examples, size, reference, reference_from)
 
 
-def _examples(data: Path, out: Path, examples: str, size: int, reference: bool, reference_from: Optional[Path]) -> None:
+def _examples(data: Path, out: Path, examples: str, size: int, reference: bool, reference_from: Path | None) -> None:
     from harmonize.bench.report import write_report
     from harmonize.bench.runner import load_records, run_example
 
@@ -85,7 +84,7 @@ def _pairs(data: Path, out: Path, pairs: Path, photos: bool, only: str, preset: 
            overrides: dict[str, float]) -> None:
     from harmonize.bench.pairs import missing_inputs, photo_pairs, read_pairs
     from harmonize.bench.pairs_report import write_pairs_report
-    from harmonize.bench.runner import ENGINE_PRESET, run_case
+    from harmonize.bench.runner import ENGINE_PRESET, RunRecord, run_case
     from harmonize.presets import preset_options
 
     if preset not in ENGINE_PRESET:
@@ -102,7 +101,7 @@ def _pairs(data: Path, out: Path, pairs: Path, photos: bool, only: str, preset: 
         typer.echo(f"skipped {line}")
     skipped_names = {line.split(":")[0] for line in skipped}
     out.mkdir(parents=True, exist_ok=True)
-    records = []
+    records: list[RunRecord] = []
     write_pairs_report(records, skipped, out)
     for case in cases:
         if case.name in skipped_names:
@@ -125,7 +124,7 @@ def _rescore(bench_json: Path, out: Path) -> None:
     typer.echo(f"wrote {out}/bench.md")
 
 
-def _survival_authors(folder: Path, out: Optional[Path]) -> None:
+def _survival_authors(folder: Path, out: Path | None) -> None:
     from harmonize.bench.authors_survival import (
         authors_examples,
         authors_survival,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 import typer
@@ -23,7 +22,7 @@ def bench_cutout(
     methods: str = typer.Option(DEFAULT_METHODS, help="Comma-separated methods; those that cannot run here are listed as not run."),
     per_object: int = typer.Option(3, help="Cases per object: backgrounds, heights and positions vary."),
     seed: int = typer.Option(0, help="Seed of the heights and positions."),
-    figure: Optional[Path] = typer.Option(None, help="Also write scikit-image's four photos cut out by every method (and auto) here."),
+    figure: Path | None = typer.Option(None, help="Also write scikit-image's four photos cut out by every method (and auto) here."),
 ) -> None:
     """Score the cut-out methods (mean IoU, boundary F) on objects pasted onto real photos."""
     with user_errors():
@@ -48,7 +47,7 @@ def bench_cutout(
             mattes = photo_cutouts(photos, [*usable, "auto"])
             columns = {"photo": list(photos.values())}
             for method, alphas in mattes.items():
-                columns[method] = [on_backdrop(p, a if a is not None else np.zeros(p.shape[:2])) for p, a in zip(photos.values(), alphas)]
+                columns[method] = [on_backdrop(p, a if a is not None else np.zeros(p.shape[:2])) for p, a in zip(photos.values(), alphas, strict=True)]
             figure.parent.mkdir(parents=True, exist_ok=True)
             sheet(columns).save(figure)
     typer.echo(f"wrote {out}/cutout-bench.json, cutout-bench.md, cutout-cases.png" + (f" and {figure}" if figure else ""))

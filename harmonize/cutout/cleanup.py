@@ -66,9 +66,8 @@ def _smooth_binary(solid: np.ndarray) -> np.ndarray:
     """Opening then closing with a disc: removes spurs and notches from a binary edge."""
     radius = max(1, round(EDGE_RADIUS_FRACTION * float(np.hypot(*solid.shape))))
     disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-    mask = solid.astype(np.uint8)
-    mask = cv2.morphologyEx(mask, cv2.MORPH_OPEN, disc)
-    return cv2.morphologyEx(mask, cv2.MORPH_CLOSE, disc).astype(bool)
+    opened = cv2.morphologyEx(solid.astype(np.uint8), cv2.MORPH_OPEN, disc)
+    return cv2.morphologyEx(opened, cv2.MORPH_CLOSE, disc).astype(bool)
 
 
 def _check_coverage(solid: np.ndarray) -> None:

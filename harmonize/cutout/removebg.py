@@ -51,11 +51,12 @@ class RemoveBgBackend(CutoutBackend):
         timeout_s: float = TIMEOUT_S,
         max_retry_wait_s: float = MAX_RETRY_WAIT_S,
     ) -> None:
-        self.api_key = api_key or api_key_from_env()
-        if not self.api_key:
+        key = api_key or api_key_from_env()
+        if not key:
             raise _failure(
                 f"The removebg method needs an API key: set {API_KEY_ENV} (remove.bg/api), or use the offline cut-out."
             )
+        self.api_key: str = key
         self.url = url or REMOVE_BG_URL
         self.timeout = httpx.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s))
         self.max_retry_wait_s = max_retry_wait_s
@@ -77,7 +78,7 @@ class RemoveBgBackend(CutoutBackend):
                 "remove.bg sent back something that is not an image: try again, or use the offline cut-out."
             ) from error
         if alpha.shape != (h, w):
-            alpha = cv2.resize(alpha, (w, h), interpolation=cv2.INTER_LINEAR)
+            return cv2.resize(alpha, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255.0
         return alpha.astype(np.float32) / 255.0
 
     def _post(self, upload: bytes, fields: dict[str, str]) -> httpx.Response:

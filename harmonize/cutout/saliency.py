@@ -84,7 +84,8 @@ def grabcut_from_seeds(rgb: np.ndarray, labels: np.ndarray, iterations: int) -> 
     background, foreground = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
     cv2.setRNGSeed(DITHER_SEED)
     try:
-        cv2.grabCut(bgr, labels, None, background, foreground, iterations, cv2.GC_INIT_WITH_MASK)
+        # The rect is unused with GC_INIT_WITH_MASK (OpenCV docs); OpenCV's stubs do not allow None for it.
+        cv2.grabCut(bgr, labels, None, background, foreground, iterations, cv2.GC_INIT_WITH_MASK)  # type: ignore[call-overload]
     except cv2.error as error:  # all seeds one kind: nothing to tell apart
         raise CutoutError(NOTHING_SALIENT, BOX_AND_METHOD) from error
     return np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD)).astype(np.float32)

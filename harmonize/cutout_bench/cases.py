@@ -51,8 +51,12 @@ def example_numbers(data: Path) -> list[int]:
 
 def load_sample(data: Path, number: int) -> Sample:
     """Example `number`'s object, cropped to its mask (binarised at 0.5: the JPEG's ringing goes)."""
-    rgb = cv2.cvtColor(cv2.imread(str(data / f"{number}_naive.jpg"), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
-    mask = cv2.imread(str(data / f"{number}_c_mask.jpg"), cv2.IMREAD_GRAYSCALE) > 127
+    bgr = cv2.imread(str(data / f"{number}_naive.jpg"), cv2.IMREAD_COLOR)
+    grey = cv2.imread(str(data / f"{number}_c_mask.jpg"), cv2.IMREAD_GRAYSCALE)
+    if bgr is None or grey is None:
+        raise FileNotFoundError(f"example {number}: {number}_naive.jpg or {number}_c_mask.jpg in {data} is unreadable")
+    rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
+    mask = np.asarray(grey > 127)
     rows, cols = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
     crop = np.s_[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
     return Sample(f"example {number}", np.ascontiguousarray(rgb[crop]), mask[crop].astype(np.float32))

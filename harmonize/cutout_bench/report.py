@@ -67,7 +67,7 @@ def sheet(columns: dict[str, list[np.ndarray]]) -> Image.Image:
     for c, name in enumerate(names):
         draw.text((c * TILE + 4, 2), name, fill="black")
     top = LABEL_H
-    for row, height in zip(rows, heights):
+    for row, height in zip(rows, heights, strict=True):
         for c, tile in enumerate(row):
             grid.paste(Image.fromarray(tile), (c * TILE, top))
         top += height
@@ -78,5 +78,5 @@ def case_sheet(cases: list[Case], results: list[MethodScores]) -> Image.Image:
     """Each case: the photo, the truth and every method's cut-out on a green screen."""
     columns = {"photo": [c.photo for c in cases], "truth": [on_backdrop(c.photo, c.truth) for c in cases]}
     for result in results:
-        columns[result.method] = [on_backdrop(c.photo, m) for c, m in zip(cases, result.masks)]
+        columns[result.method] = [on_backdrop(c.photo, m) for c, m in zip(cases, result.masks, strict=True)]
     return sheet(columns)

@@ -49,7 +49,7 @@ def paint_strokes(layout: SceneLayout, seed: int, layers: tuple[BrushLayer, ...]
     rng = np.random.default_rng(seed)
     height, width = layout.angles.shape
     size = (width * SUPERSAMPLE, height * SUPERSAMPLE)
-    ground = (1 - GROUND_SHARE) * cv2.GaussianBlur(layout.colours, (0, 0), 2.0) + GROUND_SHARE * np.float32(GROUND)
+    ground = (1 - GROUND_SHARE) * cv2.GaussianBlur(layout.colours, (0, 0), 2.0) + GROUND_SHARE * np.asarray(GROUND, np.float32)
     canvas = cv2.resize(ground, size, interpolation=cv2.INTER_LINEAR)
     canvas = np.round(np.clip(canvas, 0, 1) * 255).astype(np.uint8)
     relief = np.zeros(canvas.shape[:2], np.float32)
@@ -64,7 +64,7 @@ def paint_strokes(layout: SceneLayout, seed: int, layers: tuple[BrushLayer, ...]
         heights = rng.uniform(0.3, 1.0, count).astype(np.float32)
         fixed = np.round(paths * (1 << SUBPIXEL_BITS)).astype(np.int32)
         ridge = max(1, thickness // 2)
-        for points, colour, lift in zip(fixed, colours, heights):
+        for points, colour, lift in zip(fixed, colours, heights, strict=True):
             cv2.polylines(canvas, [points], False, colour.tolist(), thickness, cv2.LINE_AA, SUBPIXEL_BITS)
             cv2.polylines(relief, [points], False, float(lift), thickness, cv2.LINE_8, SUBPIXEL_BITS)
             cv2.polylines(relief, [points], False, float(lift) + 0.3, ridge, cv2.LINE_8, SUBPIXEL_BITS)
@@ -77,7 +77,7 @@ def trace_strokes(starts: np.ndarray, layout: SceneLayout, length: float) -> np.
     """(N, 2) x, y start points on the supersampled canvas -> (N, 2 * STEPS + 1, 2) stroke paths."""
     step = length / (2 * STEPS)
     start_colours = _colour_at(layout.colours, starts)
-    bounds = np.float32((layout.angles.shape[1] * SUPERSAMPLE - 1, layout.angles.shape[0] * SUPERSAMPLE - 1))
+    bounds = np.asarray((layout.angles.shape[1] * SUPERSAMPLE - 1, layout.angles.shape[0] * SUPERSAMPLE - 1), np.float32)
     halves = []
     for sign in (1.0, -1.0):
         point, heading = starts.copy(), sign * _direction_at(layout.angles, starts)
@@ -117,7 +117,7 @@ def _direction_at(angles: np.ndarray, points: np.ndarray) -> np.ndarray:
 def _jittered(colours: np.ndarray, jitter: float, rng: np.random.Generator) -> np.ndarray:
     """(N, 3) RGB in [0, 1] -> (N, 3) uint8 RGB with hue, saturation and value shifted at random."""
     hsv = cv2.cvtColor(colours.reshape(-1, 1, 3).astype(np.float32), cv2.COLOR_RGB2HSV).reshape(-1, 3)
-    shift = rng.standard_normal(hsv.shape).astype(np.float32) * np.float32((40 * jitter, jitter, jitter))
+    shift = rng.standard_normal(hsv.shape).astype(np.float32) * np.asarray((40 * jitter, jitter, jitter), np.float32)
     hsv = hsv + shift
     hsv[:, 0] %= 360.0
     hsv[:, 1:] = np.clip(hsv[:, 1:], 0.0, 1.0)

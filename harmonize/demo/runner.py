@@ -8,8 +8,8 @@ from pathlib import Path
 from PIL import Image
 
 from harmonize.demo.example import demo_inputs
-from harmonize.outputs import write_outputs
 from harmonize.options import HarmonizeOptions
+from harmonize.outputs import write_outputs
 from harmonize.types import ProgressCallback
 
 log = logging.getLogger(__name__)

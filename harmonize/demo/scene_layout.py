@@ -219,6 +219,6 @@ def _shaded(ex: np.ndarray, ey: np.ndarray, radius: np.ndarray,
 
 def _smooth_noise(rng: np.random.Generator, height: int, width: int, channels: int) -> np.ndarray:
     """(H, W, C) low-frequency noise with unit standard deviation."""
-    noise = rng.standard_normal((height, width, channels)).astype(np.float32)
-    noise = cv2.GaussianBlur(noise, (0, 0), max(1.0, NOISE_SCALE * max(height, width)))
+    white = rng.standard_normal((height, width, channels)).astype(np.float32)
+    noise = cv2.GaussianBlur(white, (0, 0), max(1.0, NOISE_SCALE * max(height, width)))
     return noise / max(float(noise.std()), 1e-6)

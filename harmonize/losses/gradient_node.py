@@ -7,8 +7,8 @@ deeper gradients are re-masked at every shallower node, exactly as in the refere
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import torch
 
@@ -40,7 +40,7 @@ class LossNode:
 
 class _Inject(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, activation: torch.Tensor, node: LossNode) -> torch.Tensor:  # type: ignore[override]
+    def forward(ctx, activation: torch.Tensor, node: LossNode) -> torch.Tensor:
         with torch.no_grad():
             value, grad = node.gradient(activation.detach()[0])
             if node.normalise:
@@ -50,7 +50,7 @@ class _Inject(torch.autograd.Function):
         return activation.view_as(activation)
 
     @staticmethod
-    def backward(ctx, grad_in: torch.Tensor):  # type: ignore[override]
+    def backward(ctx, grad_in: torch.Tensor) -> tuple[torch.Tensor, None]:
         own, mask = ctx.saved_tensors
         return mask * (own + grad_in), None
 

@@ -49,7 +49,7 @@ def read_keras_vgg19(path: Path) -> dict[str, ConvWeights]:
         raise ValueError(f"{path} holds {len(pairs)} 3x3 convs; a VGG-19 has {len(VGG19_CONVS)}.")
     return {
         name: ConvWeights(weight=np.asarray(k, np.float32).transpose(3, 2, 0, 1), bias=np.asarray(b, np.float32))
-        for name, (k, b) in zip(VGG19_CONVS, pairs)
+        for name, (k, b) in zip(VGG19_CONVS, pairs, strict=True)
     }
 
 
@@ -66,5 +66,5 @@ def read_torchvision_vgg19(path: Path) -> dict[str, ConvWeights]:
         name: ConvWeights(
             weight=state[f"features.{i}.weight"].float().numpy(), bias=state[f"features.{i}.bias"].float().numpy()
         )
-        for name, i in zip(VGG19_CONVS, indices)
+        for name, i in zip(VGG19_CONVS, indices, strict=True)
     }

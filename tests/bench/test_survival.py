@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import pairwise
 
 import numpy as np
 import pytest
@@ -78,7 +79,7 @@ def test_an_object_blended_half_into_the_painting_does_not_survive():
 def test_every_part_falls_as_the_object_fades():
     base, naive, tight, loose = scene()
     fading = [survival(see_through(naive, base, tight, a), naive, base, tight, loose) for a in (0.9, 0.6, 0.3, 0.0)]
-    for stronger, weaker in zip(fading, fading[1:]):
+    for stronger, weaker in pairwise(fading):
         assert weaker.shape < stronger.shape and weaker.contrast < stronger.contrast
         assert weaker.show_through > stronger.show_through
     assert fading[-1].contrast < 0.1  # gone: the object's place has the ring's colour

@@ -6,8 +6,9 @@ import asyncio
 import contextlib
 import io
 import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable
+from typing import Any
 
 import pytest
 from PIL import Image

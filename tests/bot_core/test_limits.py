@@ -14,16 +14,16 @@ from bot.core import (
     MAX_LIMIT,
     BotError,
     InvalidOptions,
-    LimitName,
     JobOptions,
+    LimitName,
     NotAllowed,
     QueueFull,
     QuotaExceeded,
     RateLimited,
     Requester,
     parse_limit_value,
+    validation,
 )
-from bot.core import validation
 from bot.core.limits import Limits, Usage, check_submission
 
 from .conftest import image_bytes

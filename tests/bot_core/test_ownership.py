@@ -6,8 +6,8 @@ from __future__ import annotations
 import asyncio
 import signal
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Awaitable, Callable
 
 from bot.core import JobInfo, JobOptions, JobStarted, JobStatus, Requester
 

@@ -5,20 +5,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 import discord
 import pytest
 import yarl
+from bot_core.conftest import make_service
 from discord.gateway import DiscordWebSocket
 from PIL import Image
 from pydantic import SecretStr
 
 from bot.core import BotSettings, HarmonizeService, Preset
 from bot.discord import DiscordFrontEnd, create_front_end
-from bot_core.conftest import make_service
 
 from . import engine
 from .fake_discord import TOKEN, FakeDiscord, Guild, Interaction, Message

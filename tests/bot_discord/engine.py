@@ -10,10 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from bot_core.fake_engine import RESULT_NAMES, ProgressCallback, sleepy
 from PIL import Image
 
 from bot.core.engine_request import EngineRequest, EngineUserError
-from bot_core.fake_engine import RESULT_NAMES, ProgressCallback, sleepy
 
 SIDE = 96
 

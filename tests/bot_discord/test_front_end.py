@@ -6,10 +6,10 @@ import asyncio
 from pathlib import Path
 
 import pytest
+from bot_core.conftest import make_service
 from pydantic import SecretStr
 
 import bot.main
-from bot_core.conftest import make_service
 from bot.discord import create_front_end
 
 from .conftest import point_discord_py_at, settings_for

@@ -7,8 +7,8 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import AsyncIterator
 
 import pytest
 from bot_core.conftest import EventLog, started_services

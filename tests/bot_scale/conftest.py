@@ -11,12 +11,12 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import AsyncIterator, Callable, Iterator
 from pathlib import Path
-from typing import Any, AsyncIterator, Callable, Iterator
+from typing import Any
 
 import pytest
 import redis
-
 from bot_core.conftest import TEST_PRESETS, StartService, started_services
 
 from . import marker_engine

@@ -6,10 +6,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from bot_core.conftest import make_settings
 
 from bot.core.engine_request import EngineRequest
-from harmonize.options import HarmonizeOptions
-from harmonize.types import Placement
 from bot.scale.protocol import (
     QueueKeys,
     RunOrder,
@@ -19,7 +18,8 @@ from bot.scale.protocol import (
     loads,
     redis_address,
 )
-from bot_core.conftest import make_settings
+from harmonize.options import HarmonizeOptions
+from harmonize.types import Placement
 
 REQUEST = EngineRequest(
     job_id="abc123", painting_path="/core/files/abc123/input/painting.webp",

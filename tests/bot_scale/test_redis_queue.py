@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 import redis
+from bot_core.conftest import TEST_PRESETS, image_bytes, make_service, make_settings, pid_alive
 
 from bot.core import (
+    HarmonizeService,
     JobCancelled,
     JobDone,
     JobFailed,
@@ -22,7 +24,6 @@ from bot.core import (
     Requester,
 )
 from bot.scale.redis_runner import RedisUnavailable
-from bot_core.conftest import TEST_PRESETS, image_bytes, make_service, make_settings, pid_alive
 
 from .conftest import LEASE_S, eventually, free_port
 from .marker_engine import POISON_TAU, REFUSAL

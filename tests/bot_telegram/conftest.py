@@ -6,9 +6,10 @@ import asyncio
 import contextlib
 import io
 import logging
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any
 
 import pytest
 from bot_core.conftest import EventLog, make_service, make_settings  # core tests: temp files, fake engine

@@ -18,8 +18,9 @@ import io
 import itertools
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable, TypeVar
+from typing import Any, TypeVar
 
 from aiohttp import web
 from PIL import Image

@@ -72,7 +72,7 @@ def test_keras3_vgg19_file(tmp_path):
 def test_torchvision_vgg19_file(tmp_path):
     layers = narrow_vgg19(2)
     state, index = {}, 0
-    for block, count in enumerate(BLOCKS["vgg19"]):
+    for count in BLOCKS["vgg19"]:
         for _ in range(count):
             kernel, bias = layers.pop(0)
             state[f"features.{index}.weight"] = torch.from_numpy(kernel.transpose(3, 2, 0, 1).copy())
