@@ -36,9 +36,7 @@ FRONT_ENDS = {
     "telegram_token": "bot.telegram",
 }  # token -> package
 EXIT_FAILED = 1  # a front end or the core stopped on an error: a supervisor should restart the bot
-EXIT_BAD_SETTINGS = (
-    78  # EX_CONFIG (sysexits.h): the settings are invalid; a restart cannot help
-)
+EXIT_BAD_SETTINGS = 78  # EX_CONFIG (sysexits.h): the settings are invalid; a restart cannot help
 
 
 class FrontEnd(Protocol):
@@ -48,9 +46,7 @@ class FrontEnd(Protocol):
         """Connect to the platform and handle users until cancelled."""
 
 
-def create_front_ends(
-    service: HarmonizeService, settings: BotSettings
-) -> list[FrontEnd]:
+def create_front_ends(service: HarmonizeService, settings: BotSettings) -> list[FrontEnd]:
     """Build the front ends whose token is set; a token without its package is an error."""
     front_ends: list[FrontEnd] = []
     for token_field, package in FRONT_ENDS.items():
@@ -82,14 +78,9 @@ async def serve(settings: BotSettings, stop: asyncio.Event) -> int:
             "or PAINTERLY_TELEGRAM_TOKEN (see .env.example)."
         )
     async with service:
-        tasks = {
-            asyncio.create_task(front.run()): type(front).__name__
-            for front in front_ends
-        }
+        tasks = {asyncio.create_task(front.run()): type(front).__name__ for front in front_ends}
         waiter = asyncio.create_task(stop.wait())
-        done, _ = await asyncio.wait(
-            [waiter, *tasks], return_when=asyncio.FIRST_COMPLETED
-        )
+        done, _ = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
         stopped = [task for task in tasks if task in done and not stop.is_set()]
         for task in [waiter, *tasks]:
             task.cancel()
@@ -97,8 +88,7 @@ async def serve(settings: BotSettings, stop: asyncio.Event) -> int:
         for task in stopped:
             error = None if task.cancelled() else task.exception()
             log.error(
-                "%s stopped%s; stopping the bot (exit status %d) so that its "
-                "supervisor can restart it",
+                "%s stopped%s; stopping the bot (exit status %d) so that its supervisor can restart it",
                 tasks[task],
                 f": {error}" if error else " on its own",
                 EXIT_FAILED,
@@ -138,9 +128,7 @@ def run_offline_demo(out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     """Console-script entry point: serve the bot, or run the offline demo when no token is set."""
-    parser = argparse.ArgumentParser(
-        prog="painterly-bot", description=__doc__.splitlines()[0]
-    )
+    parser = argparse.ArgumentParser(prog="painterly-bot", description=__doc__.splitlines()[0])
     parser.add_argument(
         "--serve",
         action="store_true",
@@ -153,14 +141,10 @@ def main(argv: list[str] | None = None) -> None:
         help="where the offline demo writes its pictures (default: demo-output)",
     )
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         settings = BotSettings()
-    except (
-        ValidationError
-    ) as error:  # its text would quote the values, secrets included
+    except ValidationError as error:  # its text would quote the values, secrets included
         for problem in error.errors(include_input=False, include_url=False):
             log.error(
                 "setting %s: %s",
@@ -169,11 +153,7 @@ def main(argv: list[str] | None = None) -> None:
             )
         raise SystemExit(EXIT_BAD_SETTINGS) from None
     log_redaction.install(log_redaction.settings_secrets(settings))
-    if (
-        not args.serve
-        and settings.discord_token is None
-        and settings.telegram_token is None
-    ):
+    if not args.serve and settings.discord_token is None and settings.telegram_token is None:
         run_offline_demo(args.demo_out)
         return
     try:

@@ -19,8 +19,14 @@ if TYPE_CHECKING:
     from harmonize.harmonizer import Harmonizer
 
 __all__ = [
-    "Harmonizer", "harmonize", "harmonize_object", "HarmonizeOptions", "HarmonizeResult", "OptionsError",
-    "Placement", "Progress",
+    "Harmonizer",
+    "harmonize",
+    "harmonize_object",
+    "HarmonizeOptions",
+    "HarmonizeResult",
+    "OptionsError",
+    "Placement",
+    "Progress",
 ]
 
 

@@ -30,8 +30,12 @@ def labelled_row(images: list[tuple[str, np.ndarray]]) -> np.ndarray:
 
 def compare_panel(result: HarmonizeResult) -> np.ndarray:
     """The labelled side-by-side of a result: painting / naive / pass 1 / pass 2 [/ final]."""
-    columns = [("painting", result.painting), ("naive paste", result.naive), ("pass 1", result.pass1),
-               ("pass 2", result.pass2)]
+    columns = [
+        ("painting", result.painting),
+        ("naive paste", result.naive),
+        ("pass 1", result.pass1),
+        ("pass 2", result.pass2),
+    ]
     if result.final is not None:
         columns.append(("final", result.final))
     return labelled_row(columns)

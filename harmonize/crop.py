@@ -32,21 +32,21 @@ class Window:
 
     def of(self, array: np.ndarray) -> np.ndarray:
         """The window of an (H, W, ...) array."""
-        return array[self.top:self.top + self.height, self.left:self.left + self.width]
+        return array[self.top : self.top + self.height, self.left : self.left + self.width]
 
     def of_image(self, image: torch.Tensor) -> torch.Tensor:
         """The window of a (1, C, H, W) image, contiguous (the network's input)."""
-        return image[..., self.top:self.top + self.height, self.left:self.left + self.width].contiguous()
+        return image[..., self.top : self.top + self.height, self.left : self.left + self.width].contiguous()
 
     def of_layer(self, layer: np.ndarray | torch.Tensor, scale: int, size: Sequence[int]):
         """The window of a (H_l, W_l) layer map at 1/scale resolution, `size` = its window size."""
         top, left = self.top // scale, self.left // scale
-        return layer[top:top + size[0], left:left + size[1]]
+        return layer[top : top + size[0], left : left + size[1]]
 
     def paste(self, full: torch.Tensor, part: torch.Tensor) -> torch.Tensor:
         """A copy of (1, C, H, W) `full` with the window replaced by `part`."""
         out = full.clone()
-        out[..., self.top:self.top + self.height, self.left:self.left + self.width] = part
+        out[..., self.top : self.top + self.height, self.left : self.left + self.width] = part
         return out
 
 

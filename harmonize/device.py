@@ -6,7 +6,7 @@ import torch
 
 
 def pick_device(name: str) -> torch.device:
-    """"auto" -> CUDA when available, else CPU; "cuda" without a GPU is an error."""
+    """ "auto" -> CUDA when available, else CPU; "cuda" without a GPU is an error."""
     if name == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     if name == "cuda" and not torch.cuda.is_available():

@@ -20,7 +20,7 @@ from harmonize.crop import PASS1_MARGIN, PASS2_MARGIN, Window, window_around
 from harmonize.device import pick_device
 from harmonize.imageio import jpeg_roundtrip
 from harmonize.level import Level, make_level
-from harmonize.likeness import likeness_term, low_pass_sigma, restore_low_frequencies
+from harmonize.likeness import LIKENESS_RESTORE, LIKENESS_WEIGHT, chroma_share, likeness_term, low_pass_sigma, restore_low_frequencies
 from harmonize.losses.gradient_node import LossNode
 from harmonize.masks import blurred_tight_mask, dilate_mask, validate_mask
 from harmonize.options import HarmonizeOptions
@@ -35,17 +35,6 @@ from harmonize.weights import load_network
 
 log = logging.getLogger(__name__)
 
-LIKENESS_WEIGHT = 20.0  # the likeness node's weight at likeness 1 (docs/design/solid-objects.md)
-LIKENESS_RESTORE = 1.0  # fraction of the low frequencies put back after post-processing, at likeness 1
-CHROMA_SHARE = 0.3  # up to likeness 0.5, the share of the restored low frequencies applied to colour too
-CHROMA_FROM = 0.5  # above this likeness the colour share rises linearly to 1 at likeness 1 (docs/design/solid-objects.md)
-
-
-def chroma_share(likeness: float) -> float:
-    """The colour share of the restored low frequencies: CHROMA_SHARE up to CHROMA_FROM, then up to 1."""
-    if likeness <= CHROMA_FROM:
-        return CHROMA_SHARE
-    return CHROMA_SHARE + (1.0 - CHROMA_SHARE) * (likeness - CHROMA_FROM) / (1.0 - CHROMA_FROM)
 MIN_COARSE_SIZE = 32  # px: below this the coarse passes have too few relu5_1 cells to match
 
 StepCallback = Callable[[int, float], None]
@@ -121,7 +110,9 @@ class Harmonizer:
         stage = time.perf_counter()
         first = coarse if coarse is not None else full
         x1_first, history1 = self._pass1_rgb(
-            first, options.iters1, lambda i, loss: report(Progress("pass1", i, options.iters1, loss)),
+            first,
+            options.iters1,
+            lambda i, loss: report(Progress("pass1", i, options.iters1, loss)),
         )
         x1_rgb = x1_first if coarse is None else upsample_change(x1_first, coarse.naive, naive_f)
         pass1 = _blend(x1_rgb, painting_f, full.soft)
@@ -136,13 +127,21 @@ class Harmonizer:
         start2 = None
         if coarse is not None and coarse_iters2:
             x2_coarse, _ = self._pass2_rgb(
-                coarse, _blend(x1_first, coarse.painting, coarse.soft), pass2_weights(coarse.painting, tau),
-                coarse_iters2, lambda i, loss: report(Progress("pass2", i, total2, loss)), likeness=options.likeness,
+                coarse,
+                _blend(x1_first, coarse.painting, coarse.soft),
+                pass2_weights(coarse.painting, tau),
+                coarse_iters2,
+                lambda i, loss: report(Progress("pass2", i, total2, loss)),
+                likeness=options.likeness,
             )
             start2 = upsample_change(x2_coarse, coarse.naive, naive_f)
         x2_rgb, history2 = self._pass2_rgb(
-            full, pass1, weights, options.iters2,
-            lambda i, loss: report(Progress("pass2", coarse_iters2 + i, total2, loss)), start=start2,
+            full,
+            pass1,
+            weights,
+            options.iters2,
+            lambda i, loss: report(Progress("pass2", coarse_iters2 + i, total2, loss)),
+            start=start2,
             likeness=options.likeness,
         )
         pass2 = _blend(x2_rgb, painting_f, full.soft)
@@ -165,8 +164,16 @@ class Harmonizer:
         seconds["total"] = time.perf_counter() - started
         log.info("harmonized %dx%d in %.1f s (tau %.2f, t %.2f)", w, h, seconds["total"], tau, weights.t)
         return HarmonizeResult(
-            painting=painting_f, naive=naive_f, tight_mask=tight, dilated_mask=loose, pass1=pass1, pass2=pass2,
-            final=final, tau=tau, seconds=seconds, losses=losses,
+            painting=painting_f,
+            naive=naive_f,
+            tight_mask=tight,
+            dilated_mask=loose,
+            pass1=pass1,
+            pass2=pass2,
+            final=final,
+            tau=tau,
+            seconds=seconds,
+            losses=losses,
         )
 
     def run_object(
@@ -186,11 +193,13 @@ class Harmonizer:
         naive, tight = compose(painting_f, object_rgba, placement)
         return self.run(painting_f, naive, tight, None, options, progress)
 
-    def _keep_object(self, image: np.ndarray, naive: np.ndarray, tight: np.ndarray, loose: np.ndarray,
-                     likeness: float) -> np.ndarray:
+    def _keep_object(
+        self, image: np.ndarray, naive: np.ndarray, tight: np.ndarray, loose: np.ndarray, likeness: float
+    ) -> np.ndarray:
         """Put back `likeness` of the naive paste's low-frequency luminance, and some of its colour."""
-        return restore_low_frequencies(image, naive, blurred_tight_mask(tight) * loose, likeness * LIKENESS_RESTORE,
-                                       chroma_share(likeness))
+        return restore_low_frequencies(
+            image, naive, blurred_tight_mask(tight) * loose, likeness * LIKENESS_RESTORE, chroma_share(likeness)
+        )
 
     def _window_masks(self, window: Window, masks: dict[str, np.ndarray]) -> dict[str, torch.Tensor]:
         """The per-layer masks cut to the window (the pyramid itself is made on the whole image)."""
@@ -200,19 +209,31 @@ class Harmonizer:
     def _tensor(self, array: np.ndarray) -> torch.Tensor:
         return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32)).to(self.device)
 
-    def _pass1_rgb(self, level: Level, iterations: int, on_step: StepCallback) -> tuple[np.ndarray, dict[str, list[float]]]:
+    def _pass1_rgb(
+        self, level: Level, iterations: int, on_step: StepCallback
+    ) -> tuple[np.ndarray, dict[str, list[float]]]:
         """Pass 1's image X at the level's size (RGB, not yet blended) and its loss history."""
         window = window_around(level.loose, PASS1_MARGIN)
         x1, history = run_pass1(
-            self.net, window.of_image(level.composite_c), self.painting_features(level.painting_c),
-            self._window_masks(window, level.masks), self._tensor(window.of(level.loose)), iterations,
+            self.net,
+            window.of_image(level.composite_c),
+            self.painting_features(level.painting_c),
+            self._window_masks(window, level.masks),
+            self._tensor(window.of(level.loose)),
+            iterations,
             on_step=on_step,
         )
         return from_caffe(window.paste(level.composite_c, x1)), history
 
     def _pass2_rgb(
-        self, level: Level, pass1: np.ndarray, weights: Pass2Weights, iterations: int, on_step: StepCallback,
-        start: np.ndarray | None = None, likeness: float = 0.0,
+        self,
+        level: Level,
+        pass1: np.ndarray,
+        weights: Pass2Weights,
+        iterations: int,
+        on_step: StepCallback,
+        start: np.ndarray | None = None,
+        likeness: float = 0.0,
     ) -> tuple[np.ndarray, dict[str, list[float]]]:
         """Pass 2's image X at the level's size (RGB, not yet blended) and its loss history.
 
@@ -227,19 +248,30 @@ class Harmonizer:
         full_sizes = net.layer_sizes(*level.shape)
         active = reference_active(level.tight, full_sizes[REFERENCE_LAYER])
         win_active = win2.of_layer(active, layer_scale(REFERENCE_LAYER), a4[REFERENCE_LAYER].shape[2:])
-        hits = hit_masks(a4[REFERENCE_LAYER][0], style_feats[REFERENCE_LAYER][0], level.painting, win_active, full_sizes)
+        hits = hit_masks(
+            a4[REFERENCE_LAYER][0], style_feats[REFERENCE_LAYER][0], level.painting, win_active, full_sizes
+        )
         init = None if start is None else win2.of_image(to_caffe(start, self.device))
         composite = win2.of_image(level.composite_c)
         loose = self._tensor(win2.of(level.loose))
         image_nodes: tuple[LossNode, ...] = ()
         if likeness > 0:
             term = likeness_term(composite, self._tensor(win2.of(level.tight)), low_pass_sigma(level.shape))
-            image_nodes = (LossNode("likeness", term, loose[None, None], weight=likeness * LIKENESS_WEIGHT,
-                                    normalise=True),)
+            image_nodes = (
+                LossNode("likeness", term, loose[None, None], weight=likeness * LIKENESS_WEIGHT, normalise=True),
+            )
         x2, history = run_pass2(
-            net, composite, style_feats, {k: self._tensor(v) for k, v in hits.items()},
-            self._window_masks(win2, level.masks), loose, weights,
-            iterations, on_step=on_step, start=init, image_nodes=image_nodes,
+            net,
+            composite,
+            style_feats,
+            {k: self._tensor(v) for k, v in hits.items()},
+            self._window_masks(win2, level.masks),
+            loose,
+            weights,
+            iterations,
+            on_step=on_step,
+            start=init,
+            image_nodes=image_nodes,
         )
         return from_caffe(win2.paste(level.composite_c, x2)), history
 

@@ -47,13 +47,9 @@ BOMB_PIXELS = 2 * 89_478_485
 # Larger pictures are downsampled on reading: 2560 x 2560, Telegram's largest photo side and over
 # three times the paper's working size (700 px, docs/algorithm.md §1) each way.
 WORKING_PIXELS = 2560 * 2560
-MIN_SIDE_PX = (
-    32  # smaller: relu5_1 (1/16 scale, docs/algorithm.md §3) would see 2x2 features
-)
+MIN_SIDE_PX = 32  # smaller: relu5_1 (1/16 scale, docs/algorithm.md §3) would see 2x2 features
 MAX_ASPECT = 10  # longest side / shortest: at 700 px the short side still keeps 70 px
-PASS1_JPEG_QUALITY = (
-    75  # torch7 image.save default; pass 2 reads this JPEG (docs/algorithm.md §3.5)
-)
+PASS1_JPEG_QUALITY = 75  # torch7 image.save default; pass 2 reads this JPEG (docs/algorithm.md §3.5)
 
 _SIXTEEN_BIT_MODES = ("I;16", "I;16L", "I;16B", "I;16N", "I", "F")
 _HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"mif1", b"msf1", b"avif", b"avis")
@@ -72,9 +68,7 @@ class ImageError(ValueError):
         self.reason = reason
 
 
-def read_painting(
-    source: ImageSource, name: str | None = None, max_pixels: int = WORKING_PIXELS
-) -> np.ndarray:
+def read_painting(source: ImageSource, name: str | None = None, max_pixels: int = WORKING_PIXELS) -> np.ndarray:
     """The painting as (H, W, 3) float32 RGB in [0, 1]; transparency is flattened onto white.
 
     Refuses pictures under MIN_SIDE_PX, longer than MAX_ASPECT:1, or with nothing visible;
@@ -84,9 +78,7 @@ def read_painting(
     return _flattened(_decode(source, name, max_pixels, role=True))
 
 
-def read_object(
-    source: ImageSource, name: str | None = None, max_pixels: int = WORKING_PIXELS
-) -> np.ndarray:
+def read_object(source: ImageSource, name: str | None = None, max_pixels: int = WORKING_PIXELS) -> np.ndarray:
     """The object photo as (h, w, 3) uint8, or (h, w, 4) uint8 RGBA when it has transparency.
 
     The same checks as `read_painting`; the alpha channel is kept for the cut-out.
@@ -172,9 +164,7 @@ def _open(source: ImageSource, name: str | None) -> Image.Image:
         raise ImageError(f"{subject} is an empty file.", "empty")
     try:
         with _WARNINGS_LOCK, warnings.catch_warnings():
-            warnings.simplefilter(
-                "ignore", Image.DecompressionBombWarning
-            )  # BOMB_PIXELS decides
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # BOMB_PIXELS decides
             image = Image.open(
                 io.BytesIO(data),
                 formats=list(ACCEPTED_FORMATS) + ["GIF", "BMP", "TIFF"],
@@ -198,9 +188,7 @@ def _open(source: ImageSource, name: str | None) -> Image.Image:
     return image
 
 
-def _decode(
-    source: ImageSource, name: str | None, max_pixels: int | None, role: bool = False
-) -> Image.Image:
+def _decode(source: ImageSource, name: str | None, max_pixels: int | None, role: bool = False) -> Image.Image:
     """The upright, 8-bit RGB / RGBA / L / LA picture, at most `max_pixels` (None: any size).
 
     `role`: also refuse, from the header before decoding, sizes no painting or object can have,
@@ -212,24 +200,16 @@ def _decode(
         _check_shape(image.size, subject)
     try:
         if max_pixels is not None and image.format == "JPEG":
-            image.draft(
-                image.mode, _fitted(image.size, max_pixels)
-            )  # decode at 1/2, 1/4 or 1/8
+            image.draft(image.mode, _fitted(image.size, max_pixels))  # decode at 1/2, 1/4 or 1/8
         image.load()
-        ImageOps.exif_transpose(
-            image, in_place=True
-        )  # phone photos: as the camera was held
+        ImageOps.exif_transpose(image, in_place=True)  # phone photos: as the camera was held
     except (OSError, SyntaxError, ValueError, EOFError) as error:
         raise ImageError(_damaged_text(subject), "truncated") from error
     image = _eight_bit(image)
     if max_pixels is not None and image.width * image.height > max_pixels:
-        image = image.resize(
-            _fitted(image.size, max_pixels), Image.Resampling.LANCZOS, reducing_gap=3.0
-        )
+        image = image.resize(_fitted(image.size, max_pixels), Image.Resampling.LANCZOS, reducing_gap=3.0)
     if role and image.mode in ("RGBA", "LA") and not np.asarray(image.getchannel("A")).any():
-        raise ImageError(
-            f"{subject} is fully transparent: nothing in it is visible.", "transparent"
-        )
+        raise ImageError(f"{subject} is fully transparent: nothing in it is visible.", "transparent")
     return image
 
 
@@ -237,14 +217,8 @@ def _eight_bit(image: Image.Image) -> Image.Image:
     """16-bit greyscale scaled (not clipped) to 8 bits; CMYK through its ICC profile; palette expanded."""
     if image.mode in _SIXTEEN_BIT_MODES:
         values = np.asarray(image, dtype=np.float64)
-        full_scale = (
-            65535.0
-            if image.mode.startswith("I;16") or values.max(initial=0) > 255
-            else 255.0
-        )
-        return Image.fromarray(
-            np.round(np.clip(values / full_scale, 0, 1) * 255).astype(np.uint8), "L"
-        )
+        full_scale = 65535.0 if image.mode.startswith("I;16") or values.max(initial=0) > 255 else 255.0
+        return Image.fromarray(np.round(np.clip(values / full_scale, 0, 1) * 255).astype(np.uint8), "L")
     if image.mode == "CMYK":
         profile = image.info.get("icc_profile")
         if profile:
@@ -280,8 +254,7 @@ def _check_shape(size: tuple[int, int], subject: str) -> None:
         )
     if short_side < MIN_SIDE_PX:
         raise ImageError(
-            f"{subject} is only {width}x{height} px; it must be at least "
-            f"{MIN_SIDE_PX}x{MIN_SIDE_PX} px.",
+            f"{subject} is only {width}x{height} px; it must be at least {MIN_SIDE_PX}x{MIN_SIDE_PX} px.",
             "too_small",
         )
 
@@ -290,9 +263,7 @@ def _flattened(image: Image.Image) -> np.ndarray:
     """(H, W, 3) float32 in [0, 1], transparency composited onto white."""
     if image.mode in ("RGBA", "LA") or "transparency" in image.info:
         rgba = image.convert("RGBA")
-        image = Image.alpha_composite(
-            Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba
-        )
+        image = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
     return np.asarray(image.convert("RGB"), dtype=np.float32) / 255.0
 
 

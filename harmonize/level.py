@@ -33,15 +33,35 @@ class Level:
     def resized(self, height: int, width: int, net: VGGFeatures) -> Level:
         """This level bilinearly resized to (height, width); the loose mask stays binary."""
         loose = (resize_bilinear(self.loose, height, width) > 0.5).astype(np.float32)
-        return make_level(resize_bilinear(self.naive, height, width), resize_bilinear(self.painting, height, width),
-                          resize_bilinear(self.tight, height, width), loose, net, self.composite_c.device)
+        return make_level(
+            resize_bilinear(self.naive, height, width),
+            resize_bilinear(self.painting, height, width),
+            resize_bilinear(self.tight, height, width),
+            loose,
+            net,
+            self.composite_c.device,
+        )
 
 
-def make_level(naive: np.ndarray, painting: np.ndarray, tight: np.ndarray, loose: np.ndarray, net: VGGFeatures,
-               device: torch.device) -> Level:
+def make_level(
+    naive: np.ndarray,
+    painting: np.ndarray,
+    tight: np.ndarray,
+    loose: np.ndarray,
+    net: VGGFeatures,
+    device: torch.device,
+) -> Level:
     """The Level of images and masks that already have one size."""
     # T~ is cut to the loose mask: the noisy JPEG masks of the paper otherwise leak faint
     # composite pixels everywhere (a deviation of at most the mask's noise level).
     soft = blurred_tight_mask(tight) * loose
-    return Level(naive, painting, tight, loose, soft, mask_pyramid(loose, net.mask_plan()),
-                 to_caffe(naive, device), to_caffe(painting, device))
+    return Level(
+        naive,
+        painting,
+        tight,
+        loose,
+        soft,
+        mask_pyramid(loose, net.mask_plan()),
+        to_caffe(naive, device),
+        to_caffe(painting, device),
+    )

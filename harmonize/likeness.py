@@ -28,6 +28,18 @@ KERNEL_SIGMAS = 3  # kernel radius in sigmas
 LUMA_RGB = np.array([0.299, 0.587, 0.114], np.float32)  # ITU-R BT.601 luminance weights
 LUMA_BGR = tuple(float(v) for v in LUMA_RGB[::-1])  # the same for Caffe's BGR order
 
+LIKENESS_WEIGHT = 20.0  # the likeness node's weight at likeness 1 (docs/design/solid-objects.md)
+LIKENESS_RESTORE = 1.0  # fraction of the low frequencies put back after post-processing, at likeness 1
+CHROMA_SHARE = 0.3  # up to likeness 0.5, the share of the restored low frequencies applied to colour too
+CHROMA_FROM = 0.5  # above this likeness the colour share rises linearly to 1 at likeness 1
+
+
+def chroma_share(likeness: float) -> float:
+    """The colour share of the restored low frequencies: CHROMA_SHARE up to CHROMA_FROM, then up to 1."""
+    if likeness <= CHROMA_FROM:
+        return CHROMA_SHARE
+    return CHROMA_SHARE + (1.0 - CHROMA_SHARE) * (likeness - CHROMA_FROM) / (1.0 - CHROMA_FROM)
+
 
 def low_pass_sigma(shape: tuple[int, int]) -> float:
     """The low-pass's sigma in pixels for an (H, W) working size."""
@@ -45,10 +57,12 @@ def low_pass(image: torch.Tensor, sigma: float) -> torch.Tensor:
     line = torch.exp(-(axis**2) / (2 * sigma**2))
     line = line / line.sum()
     channels = image.shape[1]
-    rows = F.conv2d(image, line.view(1, 1, 1, size).expand(channels, 1, 1, size), padding=(0, size // 2),
-                    groups=channels)
-    return F.conv2d(rows, line.view(1, 1, size, 1).expand(channels, 1, size, 1), padding=(size // 2, 0),
-                    groups=channels)
+    rows = F.conv2d(
+        image, line.view(1, 1, 1, size).expand(channels, 1, 1, size), padding=(0, size // 2), groups=channels
+    )
+    return F.conv2d(
+        rows, line.view(1, 1, size, 1).expand(channels, 1, size, 1), padding=(size // 2, 0), groups=channels
+    )
 
 
 def likeness_term(target: torch.Tensor, mask: torch.Tensor, sigma: float):
@@ -72,7 +86,11 @@ def likeness_term(target: torch.Tensor, mask: torch.Tensor, sigma: float):
 
 
 def restore_low_frequencies(
-    result: np.ndarray, naive: np.ndarray, mask: np.ndarray, amount: float, chroma_share: float = 0.0,
+    result: np.ndarray,
+    naive: np.ndarray,
+    mask: np.ndarray,
+    amount: float,
+    chroma_share: float = 0.0,
 ) -> np.ndarray:
     """Put back `amount` of the naive paste's low-frequency luminance inside the object.
 

@@ -65,15 +65,22 @@ def run_lbfgs(
     for restart in range(MAX_RESTARTS + 1):
         updates = max(1, iterations - 1 - count)
         optimiser = torch.optim.LBFGS(
-            [x], lr=rate, max_iter=updates, max_eval=updates + 1, history_size=HISTORY,
-            tolerance_grad=tolerance_grad, tolerance_change=tolerance_change, line_search_fn=None,
+            [x],
+            lr=rate,
+            max_iter=updates,
+            max_eval=updates + 1,
+            history_size=HISTORY,
+            tolerance_grad=tolerance_grad,
+            tolerance_change=tolerance_change,
+            line_search_fn=None,
         )
         try:
             final_loss = float(optimiser.step(closure))
             break
         except _Diverged:
-            log.warning("L-BFGS diverged after %d evaluations: restarting from the last sane image at lr %g",
-                        count, rate / 2)
+            log.warning(
+                "L-BFGS diverged after %d evaluations: restarting from the last sane image at lr %g", count, rate / 2
+            )
             with torch.no_grad():
                 x.copy_(sane)
             rate /= 2

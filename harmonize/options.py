@@ -51,8 +51,10 @@ class HarmonizeOptions:
             if isinstance(self.tau, bool) or not isinstance(self.tau, (int, float)) or not math.isfinite(self.tau):
                 raise OptionsError(f"The style strength tau must be a number or 'auto', got {self.tau!r}.")
             if not 0 < self.tau <= MAX_TAU:
-                raise OptionsError(f"The style strength tau must be above 0 and at most {MAX_TAU:g} "
-                                   f"(the paper uses 1 to 10), got {self.tau:g}.")
+                raise OptionsError(
+                    f"The style strength tau must be above 0 and at most {MAX_TAU:g} "
+                    f"(the paper uses 1 to 10), got {self.tau:g}."
+                )
         _check_int("iters1", self.iters1, 1, MAX_ITERATIONS, "pass-1 iterations")
         _check_int("iters2", self.iters2, 1, MAX_ITERATIONS, "pass-2 iterations")
         _check_int("coarse_iters2", self.coarse_iters2, 0, MAX_ITERATIONS, "coarse pass-2 iterations")

@@ -52,10 +52,14 @@ def build_pass1_nodes(
         content_feats = net.run(composite)
     nodes: dict[str, list[LossNode]] = {}
     content_target = content_feats[CONTENT_LAYER][0].clone()
-    nodes.setdefault(CONTENT_LAYER, []).append(LossNode(
-        "content", partial(pass1_content, target=content_target), masks[CONTENT_LAYER][None, None],
-        weight=net.weight_scales.pass1_content,
-    ))
+    nodes.setdefault(CONTENT_LAYER, []).append(
+        LossNode(
+            "content",
+            partial(pass1_content, target=content_target),
+            masks[CONTENT_LAYER][None, None],
+            weight=net.weight_scales.pass1_content,
+        )
+    )
     for layer in STYLE_LAYERS:
         mask = masks[layer]
         mapped = mapped_style_features(content_feats[layer][0], style_feats[layer][0], mask)
@@ -81,7 +85,9 @@ def run_pass1(
     """
     nodes = build_pass1_nodes(net, composite, style_feats, masks)
     tv = LossNode(
-        "tv", lambda x: (tv_value(x), tv_gradient(x)), loose_mask[None, None],
+        "tv",
+        lambda x: (tv_value(x), tv_gradient(x)),
+        loose_mask[None, None],
         weight=PASS1_TV_WEIGHT * net.weight_scales.pass1_tv,
     )
     hooks = {layer: chain_nodes(layer_nodes) for layer, layer_nodes in nodes.items()}

@@ -44,7 +44,10 @@ def reference_active(tight_mask: np.ndarray, size: tuple[int, int]) -> np.ndarra
 
 
 def hit_masks(
-    pass1_feats: torch.Tensor, painting_feats: torch.Tensor, painting_rgb: np.ndarray, active: np.ndarray,
+    pass1_feats: torch.Tensor,
+    painting_feats: torch.Tensor,
+    painting_rgb: np.ndarray,
+    active: np.ndarray,
     layer_sizes: dict[str, tuple[int, int]],
 ) -> dict[str, np.ndarray]:
     """U_l for every style layer: the consistent mapping's hit set, upsampled "simple" (§4.2).
@@ -77,23 +80,38 @@ def build_pass2_nodes(
         content_target = net.run(composite, stop_at=REFERENCE_LAYER)[REFERENCE_LAYER][0] * masks[REFERENCE_LAYER]
     nodes: dict[str, list[LossNode]] = {layer: [] for layer in STYLE_LAYERS}
     m4 = masks[REFERENCE_LAYER]
-    nodes[REFERENCE_LAYER].append(LossNode(
-        "content", partial(pass2_content, target=content_target.clone(), mask=m4), m4[None, None],
-        weight=weights.content * net.weight_scales.pass2_content, normalise=True,
-    ))
+    nodes[REFERENCE_LAYER].append(
+        LossNode(
+            "content",
+            partial(pass2_content, target=content_target.clone(), mask=m4),
+            m4[None, None],
+            weight=weights.content * net.weight_scales.pass2_content,
+            normalise=True,
+        )
+    )
     for layer in STYLE_LAYERS:
         mask, used, feats = masks[layer], hits[layer], style_feats[layer][0]
         gram = masked_gram(feats, used).clone()
-        nodes[layer].append(LossNode(
-            f"style_{layer}", partial(pass2_style, mask=mask, target_gram=gram), mask[None, None],
-            weight=weights.style, normalise=True,
-        ))
+        nodes[layer].append(
+            LossNode(
+                f"style_{layer}",
+                partial(pass2_style, mask=mask, target_gram=gram),
+                mask[None, None],
+                weight=weights.style,
+                normalise=True,
+            )
+        )
         if layer in HISTOGRAM_LAYERS:
             target = build_target(feats, used, int((mask > MASK_THRESHOLD).sum()))
-            nodes[layer].append(LossNode(
-                f"hist_{layer}", partial(histogram_gradient, mask=mask, target=target), mask[None, None],
-                weight=weights.histogram, normalise=True,
-            ))
+            nodes[layer].append(
+                LossNode(
+                    f"hist_{layer}",
+                    partial(histogram_gradient, mask=mask, target=target),
+                    mask[None, None],
+                    weight=weights.histogram,
+                    normalise=True,
+                )
+            )
     return nodes
 
 
@@ -116,8 +134,13 @@ def run_pass2(
     """
     nodes = build_pass2_nodes(net, composite, style_feats, hits, masks, weights)
     m_d = loose_mask[None, None]
-    tv = LossNode("tv", lambda x: (tv_value(x), m_d * tv_gradient(x)), m_d,
-                  weight=weights.tv * net.weight_scales.pass2_tv, normalise=True)
+    tv = LossNode(
+        "tv",
+        lambda x: (tv_value(x), m_d * tv_gradient(x)),
+        m_d,
+        weight=weights.tv * net.weight_scales.pass2_tv,
+        normalise=True,
+    )
     hooks = {layer: chain_nodes(layer_nodes) for layer, layer_nodes in nodes.items()}
     all_nodes = [n for layer_nodes in nodes.values() for n in layer_nodes] + list(image_nodes)
 

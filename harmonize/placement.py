@@ -37,8 +37,11 @@ def place_object(
     if scale < 1.0:
         small = (max(1, round(photo.shape[1] * scale)), max(1, round(photo.shape[0] * scale)))
         photo = cv2.resize(photo, small, interpolation=cv2.INTER_AREA)
-        box = None if box is None else (
-            int(box[0] * scale), int(box[1] * scale), round(box[2] * scale), round(box[3] * scale))
+        box = (
+            None
+            if box is None
+            else (int(box[0] * scale), int(box[1] * scale), round(box[2] * scale), round(box[3] * scale))
+        )
     rgba, used = cut_out_with_method(photo, method, box)
     canvas = np.asarray(painting, dtype=np.float32)
     if canvas.ndim != 3 or canvas.shape[2] != 3:

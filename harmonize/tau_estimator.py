@@ -86,8 +86,12 @@ def fit_ridge(features: tuple[str, ...], values: np.ndarray, tau: np.ndarray, ri
     z = (x - mean) / scale
     weights = np.linalg.solve(z.T @ z + ridge * np.eye(z.shape[1]), z.T @ (y - y.mean()))
     return TauModel(
-        features=tuple(features), mean=tuple(map(float, mean)), scale=tuple(map(float, scale)),
-        weights=tuple(map(float, weights)), intercept=float(y.mean()), ridge=float(ridge),
+        features=tuple(features),
+        mean=tuple(map(float, mean)),
+        scale=tuple(map(float, scale)),
+        weights=tuple(map(float, weights)),
+        intercept=float(y.mean()),
+        ridge=float(ridge),
     )
 
 
@@ -109,7 +113,9 @@ def load_model(path: Path = MODEL_FILE) -> TauModel:
     """The calibrated coefficients shipped next to this module."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        fields: dict[str, Any] = {key: tuple(value) if isinstance(value, list) else value for key, value in data.items()}
+        fields: dict[str, Any] = {
+            key: tuple(value) if isinstance(value, list) else value for key, value in data.items()
+        }
         model = TauModel(**fields)
     except (OSError, ValueError, TypeError) as error:
         raise ValueError(f"{path}: tau coefficients missing or damaged; rerun scripts/calibrate_tau.py.") from error

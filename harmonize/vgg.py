@@ -54,8 +54,7 @@ class ConvWeights:
 class VGGFeatures(nn.Module):
     """VGG conv stack truncated at `last` (a relu name), returning named post-ReLU features."""
 
-    def __init__(self, arch: str, weights: dict[str, ConvWeights], last: str = "relu5_1",
-                 input_space: str = "caffe"):
+    def __init__(self, arch: str, weights: dict[str, ConvWeights], last: str = "relu5_1", input_space: str = "caffe"):
         super().__init__()
         if input_space not in ("caffe", "torchvision"):
             raise ValueError(f"unknown input space {input_space!r}")
@@ -72,10 +71,12 @@ class VGGFeatures(nn.Module):
                 name = f"conv{block + 1}_{i + 1}"
                 w = weights[name]
                 conv = nn.Conv2d(w.weight.shape[1], w.weight.shape[0], 3, padding=1)
-                conv.load_state_dict({
-                    "weight": torch.from_numpy(np.ascontiguousarray(w.weight, dtype=np.float32)),
-                    "bias": torch.from_numpy(np.ascontiguousarray(w.bias, dtype=np.float32)),
-                })
+                conv.load_state_dict(
+                    {
+                        "weight": torch.from_numpy(np.ascontiguousarray(w.weight, dtype=np.float32)),
+                        "bias": torch.from_numpy(np.ascontiguousarray(w.bias, dtype=np.float32)),
+                    }
+                )
                 conv.requires_grad_(False)
                 self.convs[name] = conv
                 relu = name.replace("conv", "relu")
@@ -98,8 +99,9 @@ class VGGFeatures(nn.Module):
                 sizes[name] = (h, w)
         return sizes
 
-    def run(self, image: torch.Tensor, hooks: dict[str, LayerHook] | None = None,
-            stop_at: str | None = None) -> dict[str, torch.Tensor]:
+    def run(
+        self, image: torch.Tensor, hooks: dict[str, LayerHook] | None = None, stop_at: str | None = None
+    ) -> dict[str, torch.Tensor]:
         """Features of a (1, 3, H, W) Caffe-space image at every relu up to `stop_at`.
 
         `hooks[name]` (if given) maps the activation at that layer to the tensor passed on,
@@ -119,7 +121,6 @@ class VGGFeatures(nn.Module):
             if name == stop_at:
                 break
         return features
-
 
     def _adapt_input(self, image: torch.Tensor) -> torch.Tensor:
         """Caffe-space input -> the space the weights were trained in."""

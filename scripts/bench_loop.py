@@ -45,16 +45,18 @@ def make_inputs(folder: Path) -> dict[str, Path]:
     from harmonize.demo.example import COFFEE_BOX
     from harmonize.demo.painting_generator import generate_painting
 
-    painting = Image.fromarray(generate_painting(800))  # painted at 800 px, scaled up.resize(PHOTO_SIZE, Image.Resampling.BICUBIC)
+    painting = Image.fromarray(
+        generate_painting(800)
+    )  # painted at 800 px, scaled up.resize(PHOTO_SIZE, Image.Resampling.BICUBIC)
     photo = Image.fromarray(data.coffee()).resize(PHOTO_SIZE, Image.Resampling.BICUBIC)
     scale = PHOTO_SIZE[0] / data.coffee().shape[1]
     box = tuple(round(v * scale) for v in COFFEE_BOX)
     cup = cut_out(np.asarray(photo), method="grabcut", box=box)  # type: ignore[arg-type]
     canvas = Image.new("RGBA", PHOTO_SIZE, (0, 0, 0, 0))
-    canvas.paste(Image.fromarray(cup, "RGBA"), ((PHOTO_SIZE[0] - cup.shape[1]) // 2,
-                                                 (PHOTO_SIZE[1] - cup.shape[0]) // 2))
-    paths = {"painting": folder / "painting.jpg", "photo": folder / "photo.jpg",
-             "cutout": folder / "cutout.png"}
+    canvas.paste(
+        Image.fromarray(cup, "RGBA"), ((PHOTO_SIZE[0] - cup.shape[1]) // 2, (PHOTO_SIZE[1] - cup.shape[0]) // 2)
+    )
+    paths = {"painting": folder / "painting.jpg", "photo": folder / "photo.jpg", "cutout": folder / "cutout.png"}
     painting.save(paths["painting"], "JPEG", quality=92)
     photo.save(paths["photo"], "JPEG", quality=92)
     canvas.save(paths["cutout"], "PNG")
@@ -77,10 +79,13 @@ async def time_previews(paths: dict[str, Path], repeats: int) -> dict[str, Any]:
             await renderer.render(f"s{repeat}", paths["painting"], photo, moved(state, 1, 0))
             moves.append(time.perf_counter() - start)
             renderer.close()
-        figures[method] = {"preview_s": statistics.median(firsts),
-                           "rerender_s": statistics.median(moves),
-                           "preview_all_s": firsts, "rerender_all_s": moves,
-                           "preview_bytes": len(preview.image)}
+        figures[method] = {
+            "preview_s": statistics.median(firsts),
+            "rerender_s": statistics.median(moves),
+            "preview_all_s": firsts,
+            "rerender_all_s": moves,
+            "preview_bytes": len(preview.image),
+        }
     return figures
 
 
@@ -117,15 +122,16 @@ def markdown(report: dict[str, Any]) -> str:
     """The figures as a markdown table."""
     rows = ["| measure | seconds | target |", "|---|---|---|"]
     for method, figures in report["previews"].items():
-        rows.append(f"| preview after upload, {method} (12 MP) | {figures['preview_s']:.2f} | "
-                    f"<= {TARGETS_S['preview']:g} |")
-        rows.append(f"| re-render after a move, {method} | {figures['rerender_s']:.3f} | "
-                    f"<= {TARGETS_S['rerender']:g} |")
+        rows.append(
+            f"| preview after upload, {method} (12 MP) | {figures['preview_s']:.2f} | <= {TARGETS_S['preview']:g} |"
+        )
+        rows.append(
+            f"| re-render after a move, {method} | {figures['rerender_s']:.3f} | <= {TARGETS_S['rerender']:g} |"
+        )
     engine = report.get("engine", {})
     for name, figures in engine.get("presets", {}).items():
         target = f"<= {TARGETS_S['draft']:g}" if name == "draft" else "-"
-        rows.append(f"| {name} end to end ({figures['size']} px), wall | {figures['wall_s']:.1f} | "
-                    f"{target} |")
+        rows.append(f"| {name} end to end ({figures['size']} px), wall | {figures['wall_s']:.1f} | {target} |")
         rows.append(f"| {name} end to end, CPU seconds (all threads) | {figures['cpu_s']:.1f} | - |")
     if "ratio" in engine:
         rows.append(f"| draft / standard (wall) | {engine['ratio']:.2f} | - |")
@@ -138,14 +144,15 @@ def main() -> None:
     parser.add_argument("out", type=Path, help="folder for bench_loop.json and bench_loop.md")
     parser.add_argument("--repeats", type=int, default=3, help="fresh sessions per preview method")
     parser.add_argument("--skip-engine", action="store_true", help="previews only (no harmonizing)")
-    parser.add_argument("--engine-presets", default="draft,standard",
-                        help="bot quality presets to run end to end, comma-separated")
+    parser.add_argument(
+        "--engine-presets", default="draft,standard", help="bot quality presets to run end to end, comma-separated"
+    )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     report: dict[str, Any] = {
         "machine": f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPU core(s), "
-                   f"torch threads {os.environ.get('OMP_NUM_THREADS', 'default')}, load average "
-                   f"{os.getloadavg()[0]:.1f} at the start",
+        f"torch threads {os.environ.get('OMP_NUM_THREADS', 'default')}, load average "
+        f"{os.getloadavg()[0]:.1f} at the start",
     }
     with tempfile.TemporaryDirectory() as folder:
         paths = make_inputs(Path(folder))
@@ -155,8 +162,7 @@ def main() -> None:
             presets: dict[str, Any] = {}
             for name in args.engine_presets.split(","):
                 wall, cpu = time_engine(harmonizer, paths, name)
-                presets[name] = {"wall_s": wall, "cpu_s": cpu,
-                                 "size": DEFAULT_PRESETS[name].options().size}
+                presets[name] = {"wall_s": wall, "cpu_s": cpu, "size": DEFAULT_PRESETS[name].options().size}
             report["engine"] = {"presets": presets}
             if {"draft", "standard"} <= set(presets):
                 report["engine"]["ratio"] = presets["draft"]["wall_s"] / presets["standard"]["wall_s"]

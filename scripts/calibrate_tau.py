@@ -155,8 +155,12 @@ def report(result: Calibration) -> str:
             f"{result.nested[k]:8.2f}  {result.nested_picks[k]}"
         )
     fixed = np.full_like(result.tau, DEFAULT_TAU)
-    for label, predictions in [("constant (LOO mean)", result.constant), (f"constant {DEFAULT_TAU}", fixed),
-                               ("shipped model", result.shipped), ("nested selection", result.nested)]:
+    for label, predictions in [
+        ("constant (LOO mean)", result.constant),
+        (f"constant {DEFAULT_TAU}", fixed),
+        ("shipped model", result.shipped),
+        ("nested selection", result.nested),
+    ]:
         mae, rmse = result.errors(predictions)
         lines.append(f"{label:20s} MAE {mae:.3f}  RMSE {rmse:.3f}")
     for label, predictions in [("shipped model", result.shipped), ("nested selection", result.nested)]:

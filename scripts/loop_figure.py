@@ -36,12 +36,13 @@ async def previews(painting: Path, cutout: Path, first: LoopState) -> list[np.nd
     """The first preview and the one after ▶ and Bigger, as (H, W, 3) float32 in [0, 1]."""
     renderer = PreviewRenderer()
     try:
-        shown = [await renderer.render("figure", painting, cutout, state)
-                 for state in (first, resized(moved(first, 1, 0), 1))]
+        shown = [
+            await renderer.render("figure", painting, cutout, state)
+            for state in (first, resized(moved(first, 1, 0), 1))
+        ]
     finally:
         renderer.close()
-    return [np.asarray(Image.open(io.BytesIO(p.image)).convert("RGB"), np.float32) / 255.0
-            for p in shown]
+    return [np.asarray(Image.open(io.BytesIO(p.image)).convert("RGB"), np.float32) / 255.0 for p in shown]
 
 
 def main() -> None:
@@ -61,19 +62,30 @@ def main() -> None:
         final_state = resized(moved(first, 1, 0), 1)
         options = DEFAULT_PRESETS["draft"].options()
         result = harmonize.harmonize_object(
-            demo.painting, demo.object_rgba,
-            harmonize.Placement(final_state.x, final_state.y, final_state.height), options)
+            demo.painting,
+            demo.object_rgba,
+            harmonize.Placement(final_state.x, final_state.y, final_state.height),
+            options,
+        )
         painted = result.final if result.final is not None else result.pass2
         save_png(Path(folder) / "naive.png", result.naive)
         save_png(Path(folder) / "final.png", painted)
         (args.out / "loop-before-after.gif").write_bytes(
-            before_after_gif(Path(folder) / "naive.png", Path(folder) / "final.png"))
+            before_after_gif(Path(folder) / "naive.png", Path(folder) / "final.png")
+        )
     height = before.shape[0]
-    scaled = np.asarray(Image.fromarray(np.round(painted * 255).astype(np.uint8)).resize(
-        (round(painted.shape[1] * height / painted.shape[0]), height), Image.Resampling.LANCZOS),
-        np.float32) / 255.0
-    panel = labelled_row([("1. preview", before), ("2. moved right, bigger", after_moves),
-                          ("3. Paint it (draft)", scaled)])
+    scaled = (
+        np.asarray(
+            Image.fromarray(np.round(painted * 255).astype(np.uint8)).resize(
+                (round(painted.shape[1] * height / painted.shape[0]), height), Image.Resampling.LANCZOS
+            ),
+            np.float32,
+        )
+        / 255.0
+    )
+    panel = labelled_row(
+        [("1. preview", before), ("2. moved right, bigger", after_moves), ("3. Paint it (draft)", scaled)]
+    )
     save_png(args.out / "loop.png", panel)
     print(f"wrote {args.out / 'loop.png'} and {args.out / 'loop-before-after.gif'}")
 

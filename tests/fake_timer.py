@@ -30,9 +30,7 @@ class FakeTimer:
     async def sleep(self, seconds: float) -> None:
         """Wait until the fake time reaches now + seconds."""
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        heapq.heappush(
-            self._sleepers, (self.time + max(0.0, seconds), next(self._order), future)
-        )
+        heapq.heappush(self._sleepers, (self.time + max(0.0, seconds), next(self._order), future))
         await future
 
     async def settle(self) -> None:

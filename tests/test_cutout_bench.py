@@ -29,7 +29,10 @@ def random_mask(seed: int, shape: tuple[int, int] = (24, 30)) -> np.ndarray:
 @pytest.mark.parametrize("seed", range(4))
 def test_iou_and_boundary_f_match_brute_force(seed: int) -> None:
     a, b = random_mask(seed), random_mask(seed + 10)
-    assert iou(a, b) == pytest.approx(sum(x and y for x, y in zip(a.flat, b.flat, strict=True)) / sum(x or y for x, y in zip(a.flat, b.flat, strict=True)))
+    assert iou(a, b) == pytest.approx(
+        sum(x and y for x, y in zip(a.flat, b.flat, strict=True))
+        / sum(x or y for x, y in zip(a.flat, b.flat, strict=True))
+    )
     radius = max(1.0, 0.008 * np.hypot(*a.shape))
     pa, pb = np.argwhere(boundary(a)), np.argwhere(boundary(b))
 
@@ -86,8 +89,20 @@ def test_bench_cutout_scores_every_method_and_lists_those_it_cannot_run(tmp_path
     data, out = tmp_path / "data", tmp_path / "out"
     data.mkdir()
     write_example(data, 1)
-    result = CliRunner().invoke(app, ["bench-cutout", "--data", str(data), "--out", str(out), "--per-object", "2",
-                                      "--methods", "grabcut,saliency,removebg"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "bench-cutout",
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            "--per-object",
+            "2",
+            "--methods",
+            "grabcut,saliency,removebg",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "not run: removebg" in result.output and "saliency   mean IoU" in result.output
     results = json.loads((out / "cutout-bench.json").read_text())

@@ -28,7 +28,9 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def disc_photo(height: int = 120, width: int = 160, radius: int = 30) -> np.ndarray:
     rng = np.random.default_rng(0)
-    photo = np.clip(np.full((height, width, 3), (200, 220, 235), np.float32) + rng.normal(0, 6, (height, width, 3)), 0, 255)
+    photo = np.clip(
+        np.full((height, width, 3), (200, 220, 235), np.float32) + rng.normal(0, 6, (height, width, 3)), 0, 255
+    )
     photo = photo.astype(np.uint8)
     cv2.circle(photo, (width // 2, height // 2), radius, (200, 40, 30), -1)
     return photo
@@ -69,8 +71,22 @@ def test_place_object_cuts_a_big_photo_out_downscaled(monkeypatch: pytest.Monkey
 def test_preview_writes_the_placed_cut_out_and_says_which_method(tmp_path: Path) -> None:
     Image.fromarray((painting() * 255).astype(np.uint8)).save(tmp_path / "p.png")
     Image.fromarray(disc_photo()).save(tmp_path / "o.png")
-    result = runner.invoke(app, ["preview", "--painting", str(tmp_path / "p.png"), "--object", str(tmp_path / "o.png"),
-                                 "--out", str(tmp_path / "out"), "--size", "64", "--method", "grabcut"])
+    result = runner.invoke(
+        app,
+        [
+            "preview",
+            "--painting",
+            str(tmp_path / "p.png"),
+            "--object",
+            str(tmp_path / "o.png"),
+            "--out",
+            str(tmp_path / "out"),
+            "--size",
+            "64",
+            "--method",
+            "grabcut",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "cut out by grabcut" in result.output
     mask = np.asarray(Image.open(tmp_path / "out" / "mask.png"))
@@ -82,18 +98,38 @@ def test_preview_writes_the_placed_cut_out_and_says_which_method(tmp_path: Path)
 @pytest.mark.parametrize(
     ("photo", "args", "message"),
     [
-        (np.full((120, 160, 3), 128, np.uint8), [], ("No object was found in the photo: draw a box around the object, "
-         "or try another cut-out method. (--box x0,y0,x1,y1 draws the box, in pixels of the photo; --method picks")),
-        (disc_photo(), ["--method", "grabcut", "--box", "0,0,160,120"],
-         "draw the box tighter around the object. (--box x0,y0,x1,y1"),
+        (
+            np.full((120, 160, 3), 128, np.uint8),
+            [],
+            (
+                "No object was found in the photo: draw a box around the object, "
+                "or try another cut-out method. (--box x0,y0,x1,y1 draws the box, in pixels of the photo; --method picks"
+            ),
+        ),
+        (
+            disc_photo(),
+            ["--method", "grabcut", "--box", "0,0,160,120"],
+            "draw the box tighter around the object. (--box x0,y0,x1,y1",
+        ),
         (disc_photo(), ["--method", "magic"], "Unknown --method 'magic'"),
     ],
 )
 def test_preview_bad_cut_outs_are_one_line_in_the_cli_terms(tmp_path: Path, photo, args, message) -> None:
     Image.fromarray((painting() * 255).astype(np.uint8)).save(tmp_path / "p.png")
     Image.fromarray(photo).save(tmp_path / "o.png")
-    result = runner.invoke(app, ["preview", "--painting", str(tmp_path / "p.png"), "--object", str(tmp_path / "o.png"),
-                                 "--out", str(tmp_path / "out"), *args])
+    result = runner.invoke(
+        app,
+        [
+            "preview",
+            "--painting",
+            str(tmp_path / "p.png"),
+            "--object",
+            str(tmp_path / "o.png"),
+            "--out",
+            str(tmp_path / "out"),
+            *args,
+        ],
+    )
     assert result.exit_code == 2 and message in result.output
     assert result.output.count("\n") == 1 and "Traceback" not in result.output
 
@@ -112,9 +148,29 @@ def test_run_with_box_and_method_writes_the_preview_first_and_records_the_method
     cv2.rectangle(photo, (2, 2), (30, 30), (20, 120, 20), -1)  # a second object, outside the box
     Image.fromarray(photo).save(tmp_path / "o.png")
     out = tmp_path / "out"
-    result = runner.invoke(app, ["run", "--painting", str(tmp_path / "p.png"), "--object", str(tmp_path / "o.png"),
-                                 "--box", "40,20,120,100", "--method", "grabcut", "--out", str(out), "--size", "64",
-                                 "--iters1", "2", "--iters2", "2", "--no-post"])
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            "--painting",
+            str(tmp_path / "p.png"),
+            "--object",
+            str(tmp_path / "o.png"),
+            "--box",
+            "40,20,120,100",
+            "--method",
+            "grabcut",
+            "--out",
+            str(out),
+            "--size",
+            "64",
+            "--iters1",
+            "2",
+            "--iters2",
+            "2",
+            "--no-post",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "naive.png and mask.png (cut out by grabcut)" in result.output
     inputs = json.loads((out / "run.json").read_text())["inputs"]
@@ -126,6 +182,20 @@ def test_run_with_box_and_method_writes_the_preview_first_and_records_the_method
 
 def test_run_box_without_object_is_one_clear_line(tmp_path: Path) -> None:
     Image.fromarray((painting(48, 64) * 255).astype(np.uint8)).save(tmp_path / "p.png")
-    result = runner.invoke(app, ["run", "--painting", str(tmp_path / "p.png"), "--composite", str(tmp_path / "p.png"),
-                                 "--mask", str(tmp_path / "p.png"), "--box", "1,2,30,40", "--out", str(tmp_path / "o")])
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            "--painting",
+            str(tmp_path / "p.png"),
+            "--composite",
+            str(tmp_path / "p.png"),
+            "--mask",
+            str(tmp_path / "p.png"),
+            "--box",
+            "1,2,30,40",
+            "--out",
+            str(tmp_path / "o"),
+        ],
+    )
     assert result.exit_code == 2 and "--box goes with --object" in result.output

@@ -75,8 +75,11 @@ async def handle(request: web.Request) -> web.StreamResponse:
     rgba = np.dstack([np.asarray(photo.convert("RGB").resize((width, height))), alpha])
     buffer = io.BytesIO()
     Image.fromarray(rgba, "RGBA").save(buffer, format="PNG")
-    return web.Response(body=buffer.getvalue(), content_type="image/png",
-                        headers={"X-Credits-Charged": "1", "X-Width": str(width), "X-Height": str(height)})
+    return web.Response(
+        body=buffer.getvalue(),
+        content_type="image/png",
+        headers={"X-Credits-Charged": "1", "X-Width": str(width), "X-Height": str(height)},
+    )
 
 
 @pytest.fixture

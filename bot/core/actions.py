@@ -51,10 +51,18 @@ class Action(str, Enum):
         return self is Action.PAINT or self in NEW_JOB_ACTIONS
 
 
-PREVIEW_ACTIONS = (Action.LEFT, Action.RIGHT, Action.UP, Action.DOWN, Action.BIGGER,
-                   Action.SMALLER, Action.METHOD, Action.PAINT, Action.DISCARD)
-NEW_JOB_ACTIONS = (Action.LIGHTER, Action.STRONGER, Action.LESS_LIKE, Action.MORE_LIKE,
-                   Action.UPGRADE, Action.RESEED)
+PREVIEW_ACTIONS = (
+    Action.LEFT,
+    Action.RIGHT,
+    Action.UP,
+    Action.DOWN,
+    Action.BIGGER,
+    Action.SMALLER,
+    Action.METHOD,
+    Action.PAINT,
+    Action.DISCARD,
+)
+NEW_JOB_ACTIONS = (Action.LIGHTER, Action.STRONGER, Action.LESS_LIKE, Action.MORE_LIKE, Action.UPGRADE, Action.RESEED)
 RESULT_ACTIONS = (Action.PLACE, *NEW_JOB_ACTIONS)
 
 
@@ -73,8 +81,7 @@ class Press:
             parts.append(self.job_id)
         data = "|".join(parts)
         if len(data.encode()) > MAX_DATA_BYTES or _COMPILED.match(data) is None:
-            raise ValueError(f"button data {data!r} is malformed or longer than {MAX_DATA_BYTES} "
-                             "bytes")
+            raise ValueError(f"button data {data!r} is malformed or longer than {MAX_DATA_BYTES} bytes")
         return data
 
 

@@ -34,8 +34,9 @@ class AdminRules:
         if not owner and not self.is_admin_of(requester, job.platform, job.chat_id):
             raise NotAllowed("Only the person who started this job or an admin can cancel it.")
 
-    def limit_scope(self, requester: Requester, name: str, value: int | None,
-                    scope: Literal["global", "chat"]) -> ChatKey | None:
+    def limit_scope(
+        self, requester: Requester, name: str, value: int | None, scope: Literal["global", "chat"]
+    ) -> ChatKey | None:
         """Check a limit change (name, value, who); return its chat, or None for global.
 
         The global ceiling a chat admin must stay under is checked by `check_chat_value`.
@@ -58,13 +59,10 @@ class AdminRules:
             raise InvalidOptions(f"{name} is a global limit; it cannot be set per chat.")
         return (requester.platform, requester.chat_id)
 
-    def check_chat_value(self, requester: Requester, name: str, value: int | None,
-                         global_limits: Limits) -> None:
+    def check_chat_value(self, requester: Requester, name: str, value: int | None, global_limits: Limits) -> None:
         """Chat admins (not owners) may only lower a limit below its global value."""
         if self.is_owner(requester) or value is None:
             return
         ceiling = getattr(global_limits, name)
         if value > ceiling:
-            raise NotAllowed(
-                f"Chat admins can only lower limits; {name} is at most {ceiling} here."
-            )
+            raise NotAllowed(f"Chat admins can only lower limits; {name} is at most {ceiling} here.")

@@ -70,8 +70,10 @@ def parse_value(name: str, text: str, presets: Sequence[str]) -> object:
         except ValueError:
             value = -1.0
         if not 0.0 <= value <= 1.0:
-            raise InvalidOptions("Likeness is how much of the object's own look to keep: a number "
-                                 "from 0 (the painting's look) to 1 (the object's).")
+            raise InvalidOptions(
+                "Likeness is how much of the object's own look to keep: a number "
+                "from 0 (the painting's look) to 1 (the object's)."
+            )
         return value
     if name == "shared_buttons":
         if text not in YES + NO:
@@ -103,13 +105,13 @@ class ChatDefaultsStore:
     async def get(self, platform: str, chat_id: str) -> ChatDefaults:
         """The chat's defaults (the bot's own where none is set)."""
         assert self._db is not None, "ChatDefaultsStore.open() was not called"
-        async with self._db.execute("SELECT name, value FROM chat_defaults WHERE platform = ? AND "
-                                    "chat_id = ?", (platform, chat_id)) as cursor:
+        async with self._db.execute(
+            "SELECT name, value FROM chat_defaults WHERE platform = ? AND chat_id = ?", (platform, chat_id)
+        ) as cursor:
             stored = {name: value for name, value in await cursor.fetchall() if name in NAMES}
         values: dict[str, object] = {}
         for name, value in stored.items():
-            values[name] = (float(value) if name == "likeness" else value == "on"
-                            if name == "shared_buttons" else value)
+            values[name] = float(value) if name == "likeness" else value == "on" if name == "shared_buttons" else value
         return ChatDefaults(**values)  # type: ignore[arg-type]
 
     async def set(self, platform: str, chat_id: str, name: str, value: object | None) -> None:
@@ -119,10 +121,14 @@ class ChatDefaultsStore:
             raise ValueError(f"unknown chat default {name!r}")
         async with self._lock:
             if value is None:
-                await self._db.execute("DELETE FROM chat_defaults WHERE platform = ? AND "
-                                       "chat_id = ? AND name = ?", (platform, chat_id, name))
+                await self._db.execute(
+                    "DELETE FROM chat_defaults WHERE platform = ? AND chat_id = ? AND name = ?",
+                    (platform, chat_id, name),
+                )
                 return
             text = ("on" if value else "off") if isinstance(value, bool) else str(value)
             await self._db.execute(
                 "INSERT INTO chat_defaults VALUES (?,?,?,?) ON CONFLICT (platform, chat_id, name) "
-                "DO UPDATE SET value = excluded.value", (platform, chat_id, name, text))
+                "DO UPDATE SET value = excluded.value",
+                (platform, chat_id, name, text),
+            )

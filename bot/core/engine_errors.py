@@ -20,17 +20,11 @@ CUTOUT_FAILED = (
     "transparent."
 )
 OBJECT_TOO_SMALL = (
-    "The object would be only a few pixels tall in the painting: choose a larger "
-    "height, or send a bigger painting."
+    "The object would be only a few pixels tall in the painting: choose a larger height, or send a bigger painting."
 )
-NOTHING_VISIBLE = (
-    "Nothing of the object is left once it is cut out; send another photo of it."
-)
+NOTHING_VISIBLE = "Nothing of the object is left once it is cut out; send another photo of it."
 BAD_SETTINGS = "This quality setting cannot be used on this bot; the bot's admin can see why in its log."
-UNUSABLE = (
-    "The engine could not use these pictures; try other ones. The bot's admin can see why "
-    "in its log."
-)
+UNUSABLE = "The engine could not use these pictures; try other ones. The bot's admin can see why in its log."
 PLACEMENT_MODULE = "harmonize.placement"
 
 
@@ -45,9 +39,7 @@ class ChatFailure:
 def chat_failure(error: BaseException) -> ChatFailure:
     """The chat words for an error raised by the engine (a ValueError or one of its kinds)."""
     if isinstance(error, ImageError):
-        return ChatFailure(
-            f"image.{error.reason}", error.message
-        )  # written for people already
+        return ChatFailure(f"image.{error.reason}", error.message)  # written for people already
     if isinstance(error, CutoutError):
         return ChatFailure("cutout", CUTOUT_FAILED)
     if isinstance(error, OptionsError):

@@ -33,17 +33,22 @@ class EngineRequest:
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (placement and options as dicts)."""
         return {
-            "job_id": self.job_id, "painting_path": self.painting_path,
-            "object_path": self.object_path, "output_dir": self.output_dir,
-            "placement": dataclasses.asdict(self.placement), "options": self.options.to_dict(),
+            "job_id": self.job_id,
+            "painting_path": self.painting_path,
+            "object_path": self.object_path,
+            "output_dir": self.output_dir,
+            "placement": dataclasses.asdict(self.placement),
+            "options": self.options.to_dict(),
         }
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> EngineRequest:
         """Back from `to_dict()`; options missing from `data` take their defaults."""
         return cls(
-            job_id=data["job_id"], painting_path=data["painting_path"],
-            object_path=data["object_path"], output_dir=data["output_dir"],
+            job_id=data["job_id"],
+            painting_path=data["painting_path"],
+            object_path=data["object_path"],
+            output_dir=data["output_dir"],
             placement=Placement(**data["placement"]),
             options=HarmonizeOptions.from_dict(data["options"]),
         )

@@ -137,9 +137,7 @@ class EventHub:
 
     def add_listener(self, callback: EventCallback, platform: str | None) -> Callable[[], None]:
         """Every event (of one platform when given) goes to `callback`; returns a remover."""
-        channel = _CallbackChannel(
-            callback, lambda event: platform is None or event.job.platform == platform
-        )
+        channel = _CallbackChannel(callback, lambda event: platform is None or event.job.platform == platform)
         self._listeners.append(channel)
         return lambda: self.detach(channel)
 
@@ -176,7 +174,10 @@ class EventHub:
 
     async def close(self) -> None:
         """Wait (briefly) for callbacks to take the events already published."""
-        tasks = [c.task for c in self._listeners + self._subscribers
-                 if isinstance(c, _CallbackChannel) and c.task is not None and not c.task.done()]
+        tasks = [
+            c.task
+            for c in self._listeners + self._subscribers
+            if isinstance(c, _CallbackChannel) and c.task is not None and not c.task.done()
+        ]
         if tasks:
             await asyncio.wait(tasks, timeout=CLOSE_GRACE_S)

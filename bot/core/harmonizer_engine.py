@@ -37,11 +37,15 @@ class HarmonizerEngine:
         progress(Progress("cutout", 0, 1))
         rgba = cut_out(photo, method="auto")  # a CutoutError is worded for chats by engine_errors
         progress(Progress("cutout", 1, 1))
-        result = self.harmonizer.run_object(painting, rgba, request.placement, request.options,
-                                            progress)
+        result = self.harmonizer.run_object(painting, rgba, request.placement, request.options, progress)
         final = result.final if result.final is not None else result.pass2
         folder = Path(request.output_dir)
-        images = {"pass1": result.pass1, "pass2": result.pass2, "final": final,
-                  "original": result.naive, "compare": compare_panel(result)}
+        images = {
+            "pass1": result.pass1,
+            "pass2": result.pass2,
+            "final": final,
+            "original": result.naive,
+            "compare": compare_panel(result),
+        }
         for name, image in images.items():
             save_png(folder / f"{name}.png", image)

@@ -37,17 +37,25 @@ log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]  # Unix seconds
 
-RESTART_REASON = ("The bot restarted twice while your job was running, so it was stopped. "
-                  "Please submit it again.")
-CRASH_REASON = ("The worker crashed twice while running your job (perhaps it ran out of memory). "
-                "Try a faster quality preset or smaller images.")
+RESTART_REASON = "The bot restarted twice while your job was running, so it was stopped. Please submit it again."
+CRASH_REASON = (
+    "The worker crashed twice while running your job (perhaps it ran out of memory). "
+    "Try a faster quality preset or smaller images."
+)
 
 
 class JobLifecycle:
     """Runs queued jobs on `runner`'s slots and records how each ended, in `store` and events."""
 
-    def __init__(self, settings: BotSettings, store: JobStore, files: FileStore, hub: EventHub,
-                 runner: JobRunner[Any], clock: Clock) -> None:
+    def __init__(
+        self,
+        settings: BotSettings,
+        store: JobStore,
+        files: FileStore,
+        hub: EventHub,
+        runner: JobRunner[Any],
+        clock: Clock,
+    ) -> None:
         self.settings = settings
         self.owner = secrets.token_hex(8)  # this process's id in job leases
         self._store = store
@@ -92,8 +100,7 @@ class JobLifecycle:
     async def cancel(self, row: JobRow, by_user_id: str) -> bool:
         """Mark a job cancelled, kill its worker if it runs here, delete its files."""
         async with self._store.transaction():
-            was = await self._store.finish(row.ref.job_id, JobStatus.CANCELLED, self._clock(),
-                                           cancelled_by=by_user_id)
+            was = await self._store.finish(row.ref.job_id, JobStatus.CANCELLED, self._clock(), cancelled_by=by_user_id)
         if was is None:
             return False
         if was == JobStatus.RUNNING:
@@ -148,8 +155,8 @@ class JobLifecycle:
         """Recover the jobs of processes whose lease expired, and look for queued jobs."""
         async with self._store.transaction():
             failed, dropped = await self._store.recover_expired(
-                self.settings.max_attempts, self._clock(), RESTART_REASON, self.owner,
-                self.lease_until())
+                self.settings.max_attempts, self._clock(), RESTART_REASON, self.owner, self.lease_until()
+            )
         for job_id in dropped:
             await asyncio.to_thread(self._files.delete_job, job_id)
         for row in failed:
@@ -170,8 +177,7 @@ class JobLifecycle:
         for job_id in orphans:
             await asyncio.to_thread(self._files.delete_job, job_id)
         if orphans:
-            log.warning("deleted the files of %d job(s) that were not in the database",
-                        len(orphans))
+            log.warning("deleted the files of %d job(s) that were not in the database", len(orphans))
 
     # ------------------------------------------------------------------ internals
 
@@ -183,8 +189,7 @@ class JobLifecycle:
             while row is None:
                 self._work.clear()
                 async with self._store.transaction():
-                    row = await self._store.claim_next(self._clock(), self.owner,
-                                                       self.lease_until())
+                    row = await self._store.claim_next(self._clock(), self.owner, self.lease_until())
                 if row is None:
                     await self._work.wait()
             slot.job_id = row.ref.job_id
@@ -198,8 +203,9 @@ class JobLifecycle:
         ref, started = row.ref, self._clock()
         output_dir = await asyncio.to_thread(self._files.fresh_output_dir, ref.job_id)
         self._hub.publish(JobStarted(ref, row.attempts))
-        request = EngineRequest(ref.job_id, row.painting_path, row.object_path, str(output_dir),
-                                row.spec.placement, row.spec.options)
+        request = EngineRequest(
+            ref.job_id, row.painting_path, row.object_path, str(output_dir), row.spec.placement, row.spec.options
+        )
         try:
             try:
                 outcome: WorkerOutcome = await self._runner.run(slot, request)
@@ -209,8 +215,11 @@ class JobLifecycle:
             return
         except WorkerTimedOut:
             minutes = self.settings.job_timeout_s / 60
-            await self._fail(ref, f"Your job took longer than {minutes:.0f} min and was stopped. "
-                                  "Try a faster quality preset or smaller images.")
+            await self._fail(
+                ref,
+                f"Your job took longer than {minutes:.0f} min and was stopped. "
+                "Try a faster quality preset or smaller images.",
+            )
         except WorkerCrashed:
             await self._after_crash(row)
         else:
@@ -227,8 +236,7 @@ class JobLifecycle:
         missing = await asyncio.to_thread(self._files.missing_results, ref.job_id)
         if missing:
             log.error("job %s: engine wrote no %s", ref.job_id, ", ".join(missing))
-            await self._fail(ref, "The engine finished without writing its pictures; "
-                                  "the bot's operator has been told.")
+            await self._fail(ref, "The engine finished without writing its pictures; the bot's operator has been told.")
             return
         async with self._store.transaction():
             was = await self._store.finish(ref.job_id, JobStatus.DONE, self._clock())
@@ -242,8 +250,7 @@ class JobLifecycle:
     async def _fail(self, ref: JobRef, reason: str) -> None:
         """Record a failed job and tell its listeners why."""
         async with self._store.transaction():
-            was = await self._store.finish(ref.job_id, JobStatus.FAILED, self._clock(),
-                                           error=reason)
+            was = await self._store.finish(ref.job_id, JobStatus.FAILED, self._clock(), error=reason)
         await asyncio.to_thread(self._files.delete_job, ref.job_id)
         if was is not None:
             log.info("job %s failed: %s", ref.job_id, reason)

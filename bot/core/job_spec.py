@@ -33,8 +33,9 @@ class JobSpec:
 
     def to_json(self) -> str:
         """The JSON stored in the job's row."""
-        return json.dumps({"preset": self.preset, "placement": dataclasses.asdict(self.placement),
-                           "options": self.options.to_dict()})
+        return json.dumps(
+            {"preset": self.preset, "placement": dataclasses.asdict(self.placement), "options": self.options.to_dict()}
+        )
 
     @classmethod
     def from_json(cls, text: str) -> JobSpec:
@@ -44,12 +45,11 @@ class JobSpec:
         """
         data = json.loads(text)
         if "options" in data:
-            return cls(data["preset"], Placement(**data["placement"]),
-                       HarmonizeOptions.from_dict(data["options"]))
-        engine = {k: v for k, v in data.items()
-                  if k not in (*PLACEMENT_KEYS, "preset") and not (k == "tau" and v is None)}
-        return cls(data["preset"], Placement(*(data[k] for k in PLACEMENT_KEYS)),
-                   HarmonizeOptions.from_dict(engine))
+            return cls(data["preset"], Placement(**data["placement"]), HarmonizeOptions.from_dict(data["options"]))
+        engine = {
+            k: v for k, v in data.items() if k not in (*PLACEMENT_KEYS, "preset") and not (k == "tau" and v is None)
+        }
+        return cls(data["preset"], Placement(*(data[k] for k in PLACEMENT_KEYS)), HarmonizeOptions.from_dict(engine))
 
 
 def resolve(choice: JobOptions, presets: Mapping[str, Preset], default_preset: str) -> JobSpec:
@@ -57,9 +57,7 @@ def resolve(choice: JobOptions, presets: Mapping[str, Preset], default_preset: s
     if not (0.0 <= choice.x <= 1.0 and 0.0 <= choice.y <= 1.0):
         raise InvalidOptions("x and y are fractions of the painting: use values from 0 to 1.")
     if not (MIN_HEIGHT <= choice.height <= 1.0):
-        raise InvalidOptions(
-            f"height is a fraction of the painting's height: use {MIN_HEIGHT} to 1."
-        )
+        raise InvalidOptions(f"height is a fraction of the painting's height: use {MIN_HEIGHT} to 1.")
     name = choice.preset if choice.preset is not None else default_preset
     if name not in presets:
         raise InvalidOptions(f"Unknown quality {name!r}; choose one of: {', '.join(presets)}.")

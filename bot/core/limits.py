@@ -116,10 +116,7 @@ def check_submission(limits: Limits, usage: Usage, now: float) -> None:
     for times, window_s, limit, who, unit in windows:
         if _count(times, window_s, now) >= limit:
             wait = _retry_after(times, window_s, limit, now)
-            message = (
-                f"{who} reached the limit of {limit} job(s) per {unit}. "
-                f"Try again in {_humane(wait)}."
-            )
+            message = f"{who} reached the limit of {limit} job(s) per {unit}. Try again in {_humane(wait)}."
             if unit == "hour":
                 raise RateLimited(message, retry_after_s=wait)
             raise QuotaExceeded(message, retry_after_s=wait)

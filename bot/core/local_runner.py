@@ -21,9 +21,16 @@ log = logging.getLogger(__name__)
 class LocalRunner:
     """The JobRunner of one machine: a WorkerPool, and a Manager queue carrying progress back."""
 
-    def __init__(self, size: int, context: BaseContext, initializer: Callable[..., None],
-                 initargs: tuple[Any, ...], job: Callable[..., WorkerOutcome],
-                 progress_interval_s: float, timeout_s: float) -> None:
+    def __init__(
+        self,
+        size: int,
+        context: BaseContext,
+        initializer: Callable[..., None],
+        initargs: tuple[Any, ...],
+        job: Callable[..., WorkerOutcome],
+        progress_interval_s: float,
+        timeout_s: float,
+    ) -> None:
         self._pool = WorkerPool(size, context, initializer, initargs)
         self._context = context
         self._job = job
@@ -46,8 +53,7 @@ class LocalRunner:
         finally:
             self._manager = await manager
         self._progress = self._manager.Queue()
-        self._drain = asyncio.create_task(self._drain_progress(on_progress),
-                                          name="painterly-progress")
+        self._drain = asyncio.create_task(self._drain_progress(on_progress), name="painterly-progress")
 
     async def stop(self) -> None:
         """Kill the workers and shut the Manager down."""
@@ -66,8 +72,9 @@ class LocalRunner:
 
     async def run(self, slot: WorkerSlot, request: EngineRequest) -> WorkerOutcome:
         """Run the job function on `slot`'s process, within the job time limit."""
-        return await self._pool.run(slot, self._job, request, self._progress, self._interval_s,
-                                    timeout_s=self._timeout_s)
+        return await self._pool.run(
+            slot, self._job, request, self._progress, self._interval_s, timeout_s=self._timeout_s
+        )
 
     def kill(self, job_id: str) -> bool:
         """Kill the process running `job_id`."""

@@ -45,15 +45,8 @@ class SecretRedactor(logging.Filter):
 
     def __init__(self, secrets: Iterable[str]) -> None:
         super().__init__()
-        forms = {
-            form
-            for secret in secrets
-            if secret
-            for form in (secret, quote(secret, safe=""))
-        }
-        self._forms = sorted(
-            forms, key=len, reverse=True
-        )  # longest first: no partial leftovers
+        forms = {form for secret in secrets if secret for form in (secret, quote(secret, safe=""))}
+        self._forms = sorted(forms, key=len, reverse=True)  # longest first: no partial leftovers
 
     def redact(self, text: str) -> str:
         """`text` with every secret replaced by REDACTED."""
@@ -74,9 +67,7 @@ class SecretRedactor(logging.Filter):
             message = f"{record.msg} {record.args!r}"
         record.msg, record.args = self.redact(message), None
         if record.exc_info and record.exc_info[1] is not None:
-            record.exc_text = "".join(
-                traceback.format_exception(*record.exc_info)
-            ).rstrip("\n")
+            record.exc_text = "".join(traceback.format_exception(*record.exc_info)).rstrip("\n")
             record.exc_info = None
         if record.exc_text:
             record.exc_text = self.redact(record.exc_text)
@@ -85,9 +76,7 @@ class SecretRedactor(logging.Filter):
         return True
 
 
-def install(
-    secrets: Iterable[str], root: logging.Logger | None = None
-) -> SecretRedactor:
+def install(secrets: Iterable[str], root: logging.Logger | None = None) -> SecretRedactor:
     """Put one SecretRedactor on every handler of `root` (default: the root logger); quiet httpx.
 
     Call it after the handlers exist (after `logging.basicConfig`).

@@ -39,8 +39,9 @@ from bot.core.validation import validate_image
 log = logging.getLogger(__name__)
 
 EXPIRED = "This result expired: send the pictures again."
-NOT_YOURS = ("These buttons belong to whoever sent the pictures. An admin can let everyone here "
-             "use them (shared buttons).")
+NOT_YOURS = (
+    "These buttons belong to whoever sent the pictures. An admin can let everyone here use them (shared buttons)."
+)
 AT_THE_END = {
     Action.LIGHTER: "This is already the lightest style.",
     Action.STRONGER: "This is already the strongest style.",
@@ -83,13 +84,13 @@ PressOutcome = PreviewShown | Painting | Discarded
 class ChatLoop:
     """Sessions, previews and the buttons' effects, over one started HarmonizeService."""
 
-    def __init__(self, service: HarmonizeService, clock: Callable[[], float] = time.time,
-                 renderer: PreviewRenderer | None = None) -> None:
+    def __init__(
+        self, service: HarmonizeService, clock: Callable[[], float] = time.time, renderer: PreviewRenderer | None = None
+    ) -> None:
         settings = service.settings
         self.service = service
         self.clock = clock
-        self.sessions = SessionStore(settings.database_path, settings.storage_dir,
-                                     settings.session_hours * 3600.0)
+        self.sessions = SessionStore(settings.database_path, settings.storage_dir, settings.session_hours * 3600.0)
         self.defaults = ChatDefaultsStore(settings.database_path)
         self.renderer = renderer if renderer is not None else PreviewRenderer()
         self._janitor: asyncio.Task[None] | None = None
@@ -112,8 +113,14 @@ class ChatLoop:
 
     # ------------------------------------------------------------------ front-end API
 
-    async def open(self, requester: Requester, painting: bytes, object_image: bytes,
-                   context: str = "", choice: JobOptions | None = None) -> PreviewShown:
+    async def open(
+        self,
+        requester: Requester,
+        painting: bytes,
+        object_image: bytes,
+        context: str = "",
+        choice: JobOptions | None = None,
+    ) -> PreviewShown:
         """Keep the uploads as a new session and render its first preview.
 
         `choice`: what the user typed (placement, strength, quality); the chat's defaults fill
@@ -122,14 +129,23 @@ class ChatLoop:
         settings = self.service.settings
         formats = []
         for data, what in ((painting, "painting"), (object_image, "object image")):
-            formats.append(await asyncio.to_thread(validate_image, data, what,
-                                                   settings.max_image_bytes,
-                                                   settings.max_image_pixels))
+            formats.append(
+                await asyncio.to_thread(validate_image, data, what, settings.max_image_bytes, settings.max_image_pixels)
+            )
         defaults = await self.defaults.get(requester.platform, requester.chat_id)
         state = self._first_state(defaults, choice)
         session = await self.sessions.create(
-            requester.platform, requester.user_id, requester.chat_id, context, state,
-            painting, formats[0], object_image, formats[1], self.clock())
+            requester.platform,
+            requester.user_id,
+            requester.chat_id,
+            context,
+            state,
+            painting,
+            formats[0],
+            object_image,
+            formats[1],
+            self.clock(),
+        )
         try:
             return await self._render(session, state)
         except BotError:
@@ -147,8 +163,7 @@ class ChatLoop:
         if press.action in MOVES:
             return await self._render(session, moved(state, *MOVES[press.action]))
         if press.action in (Action.BIGGER, Action.SMALLER):
-            return await self._render(session, resized(state, 1 if press.action is Action.BIGGER
-                                                       else -1))
+            return await self._render(session, resized(state, 1 if press.action is Action.BIGGER else -1))
         if press.action is Action.METHOD:
             shown = await self._render(session, state)
             method = next_method(shown.preview.method, shown.preview.methods)
@@ -177,14 +192,12 @@ class ChatLoop:
         """The defaults admins set for a chat."""
         return await self.defaults.get(platform, chat_id)
 
-    async def set_chat_default(self, requester: Requester, name: str,
-                               value: str | None) -> ChatDefaults:
+    async def set_chat_default(self, requester: Requester, name: str, value: str | None) -> ChatDefaults:
         """Set (value None: reset) one default of the requester's chat; admins and owners only."""
         if not self.service.is_admin_of(requester, requester.platform, requester.chat_id):
             raise NotAllowed("Only admins of this chat can change its defaults.")
         if name not in DEFAULT_NAMES:
-            raise InvalidOptions(f"Unknown default {name!r}; the defaults are: "
-                                 f"{', '.join(DEFAULT_NAMES)}.")
+            raise InvalidOptions(f"Unknown default {name!r}; the defaults are: {', '.join(DEFAULT_NAMES)}.")
         parsed = None if value is None else parse_value(name, value, self.service.preset_names)
         await self.defaults.set(requester.platform, requester.chat_id, name, parsed)
         return await self.defaults.get(requester.platform, requester.chat_id)
@@ -218,10 +231,8 @@ class ChatLoop:
         if session is None or session.expires_at < self.clock():
             raise SessionExpired(EXPIRED)
         owner = (requester.platform, requester.user_id) == (session.platform, session.user_id)
-        if not owner and not self.service.is_admin_of(requester, session.platform,
-                                                       session.chat_id):
-            same_chat = (requester.platform, requester.chat_id) == (session.platform,
-                                                                    session.chat_id)
+        if not owner and not self.service.is_admin_of(requester, session.platform, session.chat_id):
+            same_chat = (requester.platform, requester.chat_id) == (session.platform, session.chat_id)
             defaults = await self.defaults.get(session.platform, session.chat_id)
             if not (same_chat and defaults.shared_buttons):
                 raise NotAllowed(NOT_YOURS)
@@ -230,8 +241,7 @@ class ChatLoop:
     async def _render(self, session: Session, state: LoopState) -> PreviewShown:
         """Render `state`, then save it (with the method the render used) as the session's."""
         try:
-            preview = await self.renderer.render(session.session_id, session.painting_path,
-                                                 session.object_path, state)
+            preview = await self.renderer.render(session.session_id, session.painting_path, session.object_path, state)
         except PreviewError as error:
             raise InvalidImage(str(error)) from error
         except OSError as error:
@@ -241,8 +251,7 @@ class ChatLoop:
         await self.sessions.update(session.session_id, state, self.clock())
         return PreviewShown(dataclasses.replace(session, state=state), preview)
 
-    async def _press_result(self, requester: Requester, session: Session, press: Press,
-                            context: str) -> PressOutcome:
+    async def _press_result(self, requester: Requester, session: Session, press: Press, context: str) -> PressOutcome:
         """A button under a result: back to the preview, or a new job linked to that result."""
         assert press.job_id is not None  # parse_press guarantees it for result buttons
         job = await self.sessions.job(press.job_id)
@@ -263,22 +272,29 @@ class ChatLoop:
             raise InvalidOptions(AT_THE_END[press.action])
         return await self._paint(requester, session, changed, job.job_id, context)
 
-    async def _paint(self, requester: Requester, session: Session, state: LoopState,
-                     parent: str | None, context: str) -> Painting:
+    async def _paint(
+        self, requester: Requester, session: Session, state: LoopState, parent: str | None, context: str
+    ) -> Painting:
         """Queue the harmonization of `state`: the painting and the session's cut-out."""
         try:
-            cutout = await self.renderer.cutout_png(session.session_id, session.painting_path,
-                                                    session.object_path, state.method)
+            cutout = await self.renderer.cutout_png(
+                session.session_id, session.painting_path, session.object_path, state.method
+            )
         except PreviewError as error:
             raise InvalidImage(str(error)) from error
         painting = await asyncio.to_thread(session.painting_path.read_bytes)
-        options = JobOptions(x=state.x, y=state.y, height=state.height, tau=state.tau,
-                             preset=state.preset, likeness=state.likeness, seed=state.seed)
+        options = JobOptions(
+            x=state.x,
+            y=state.y,
+            height=state.height,
+            tau=state.tau,
+            preset=state.preset,
+            likeness=state.likeness,
+            seed=state.seed,
+        )
         submission = await self.service.submit(requester, painting, cutout, options, context)
-        await self.sessions.add_job(LoopJob(submission.job_id, session.session_id, parent, state),
-                                    self.clock())
-        log.info("session %s queued job %s (parent %s)", session.session_id, submission.job_id,
-                 parent)
+        await self.sessions.add_job(LoopJob(submission.job_id, session.session_id, parent, state), self.clock())
+        log.info("session %s queued job %s (parent %s)", session.session_id, submission.job_id, parent)
         return Painting(submission, state, parent)
 
     async def _drop(self, session_id: str) -> None:

@@ -90,8 +90,9 @@ def _clamp(value: float, low: float, high: float) -> float:
 
 def moved(state: LoopState, dx: int, dy: int) -> LoopState:
     """The object moved by whole steps of MOVE_STEP (right and down are positive)."""
-    return state.replace(x=round(_clamp(state.x + dx * MOVE_STEP, 0.0, 1.0), 4),
-                         y=round(_clamp(state.y + dy * MOVE_STEP, 0.0, 1.0), 4))
+    return state.replace(
+        x=round(_clamp(state.x + dx * MOVE_STEP, 0.0, 1.0), 4), y=round(_clamp(state.y + dy * MOVE_STEP, 0.0, 1.0), 4)
+    )
 
 
 def resized(state: LoopState, steps: int) -> LoopState:
@@ -137,5 +138,7 @@ def next_method(current: str, available: Sequence[str]) -> str:
 
 def describe(state: LoopState) -> str:
     """One line for users: "quality standard · strength medium · likeness 0.25 · cut-out grabcut"."""
-    return (f"quality {state.preset} · strength {strength_name(state.tau)} · likeness "
-            f"{state.likeness:g} · cut-out {state.method}")
+    return (
+        f"quality {state.preset} · strength {strength_name(state.tau)} · likeness "
+        f"{state.likeness:g} · cut-out {state.method}"
+    )

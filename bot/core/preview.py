@@ -97,15 +97,13 @@ class PreviewRenderer:
         self._images: OrderedDict[str, _Images] = OrderedDict()
         self._loading: dict[str, asyncio.Future[_Images]] = {}
 
-    async def render(self, session_id: str, painting: Path, photo: Path,
-                     state: LoopState) -> Preview:
+    async def render(self, session_id: str, painting: Path, photo: Path, state: LoopState) -> Preview:
         """The preview of `state`; raises PreviewError (e.g. no object found) or
         FileNotFoundError (the session's files were deleted)."""
         images = await self._session_images(session_id, painting, photo)
         return await self._run(_render, images, state)
 
-    async def cutout_png(self, session_id: str, painting: Path, photo: Path,
-                         method: str) -> bytes:
+    async def cutout_png(self, session_id: str, painting: Path, photo: Path, method: str) -> bytes:
         """The session's cut-out by `method` as a PNG with transparency (what a job paints)."""
         images = await self._session_images(session_id, painting, photo)
         rgba, _ = await self._run(_cutout, images, method)
@@ -158,8 +156,10 @@ def _load(painting: Path, photo: Path) -> _Images:
         if not path.is_file():
             raise FileNotFoundError(path)
     try:
-        return _Images(read_painting(painting, "The painting", PREVIEW_PIXELS),
-                       read_object(photo, "The object photo", CUTOUT_PIXELS))
+        return _Images(
+            read_painting(painting, "The painting", PREVIEW_PIXELS),
+            read_object(photo, "The object photo", CUTOUT_PIXELS),
+        )
     except ImageError as error:
         raise PreviewError(error.message) from error
 

@@ -46,8 +46,9 @@ class WorkerSlot:
 class WorkerPool:
     """`size` worker slots; each runs one job at a time in a long-lived spawned process."""
 
-    def __init__(self, size: int, context: BaseContext, initializer: Callable[..., None],
-                 initargs: tuple[Any, ...]) -> None:
+    def __init__(
+        self, size: int, context: BaseContext, initializer: Callable[..., None], initargs: tuple[Any, ...]
+    ) -> None:
         self.size = size
         self._context = context
         self._initializer = initializer
@@ -58,9 +59,7 @@ class WorkerPool:
 
     async def start(self) -> None:
         """Start every worker and wait until each has run its initializer (model loaded)."""
-        slots = await asyncio.gather(
-            *(self._new_slot(i) for i in range(self.size)), return_exceptions=True
-        )
+        slots = await asyncio.gather(*(self._new_slot(i) for i in range(self.size)), return_exceptions=True)
         errors = [s for s in slots if isinstance(s, BaseException)]
         for slot in slots:
             if isinstance(slot, WorkerSlot):
@@ -79,8 +78,7 @@ class WorkerPool:
         """Wait for a free slot; the caller must pass it to `run` next."""
         return await self._free.get()
 
-    async def run(self, slot: WorkerSlot, fn: Callable[..., Any], *args: Any,
-                  timeout_s: float) -> Any:
+    async def run(self, slot: WorkerSlot, fn: Callable[..., Any], *args: Any, timeout_s: float) -> Any:
         """Run `fn(*args)` in the slot's process; the slot is freed (or replaced) afterwards.
 
         Raises WorkerKilled (cancelled through `kill`), WorkerTimedOut or WorkerCrashed.
@@ -139,8 +137,10 @@ class WorkerPool:
     async def _new_slot(self, index: int) -> WorkerSlot:
         """Spawn one worker process and wait for its initializer."""
         executor = ProcessPoolExecutor(
-            max_workers=1, mp_context=self._context,
-            initializer=self._initializer, initargs=self._initargs,
+            max_workers=1,
+            mp_context=self._context,
+            initializer=self._initializer,
+            initargs=self._initargs,
         )
         try:
             pid = await asyncio.wrap_future(executor.submit(os.getpid))

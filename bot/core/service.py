@@ -43,8 +43,9 @@ from bot.core.store import JobRow, JobStore
 log = logging.getLogger(__name__)
 
 CONTEXT_MAX_CHARS = 2000
-DELETED_WHILE_UPLOADING = ("Your data was deleted while this job was being submitted, so it was "
-                           "dropped. Send it again if you still want it.")
+DELETED_WHILE_UPLOADING = (
+    "Your data was deleted while this job was being submitted, so it was dropped. Send it again if you still want it."
+)
 
 
 @dataclass(frozen=True)
@@ -63,8 +64,7 @@ class HarmonizeService:
     `clock`: Unix seconds, for tests.
     """
 
-    def __init__(self, settings: BotSettings, runner: JobRunner[Any],
-                 clock: Clock = time.time) -> None:
+    def __init__(self, settings: BotSettings, runner: JobRunner[Any], clock: Clock = time.time) -> None:
         self.settings = settings
         self.admin = AdminRules(settings.owners)
         self._store = JobStore(settings.database_path)
@@ -72,8 +72,7 @@ class HarmonizeService:
         self._hub = EventHub()
         self._runner = runner
         self._clock = clock
-        self._lifecycle = JobLifecycle(settings, self._store, self._files, self._hub, runner,
-                                       clock)
+        self._lifecycle = JobLifecycle(settings, self._store, self._files, self._hub, runner, clock)
         self._running = False
 
     # ----------------------------------------------------------------- lifecycle
@@ -102,8 +101,12 @@ class HarmonizeService:
             raise
         self._running = True
         await self._lifecycle.start()
-        log.info("painterly core started: %s queue, %d worker slot(s), engine %s",
-                 self.settings.queue_backend, self._runner.capacity, self.settings.engine)
+        log.info(
+            "painterly core started: %s queue, %d worker slot(s), engine %s",
+            self.settings.queue_backend,
+            self._runner.capacity,
+            self.settings.engine,
+        )
 
     async def stop(self) -> None:
         """Stop the workers; running jobs go back to the queue (no attempt used) for next start."""
@@ -144,8 +147,9 @@ class HarmonizeService:
         ServiceUnavailable; each message is fit to show the user.
         """
         self._require_running()
-        spec = resolve(options if options is not None else JobOptions(), self.settings.presets,
-                       self.settings.default_preset)
+        spec = resolve(
+            options if options is not None else JobOptions(), self.settings.presets, self.settings.default_preset
+        )
         if len(context) > CONTEXT_MAX_CHARS:
             raise ValueError(f"context must be at most {CONTEXT_MAX_CHARS} characters")
         check_submission(*await self._limits_and_usage(requester))
@@ -156,8 +160,7 @@ class HarmonizeService:
         object_format = await asyncio.to_thread(
             validation.validate_image, object_image, "object image", max_bytes, max_pixels
         )
-        ref = JobRef(secrets.token_hex(5), requester.platform, requester.user_id,
-                     requester.chat_id, context)
+        ref = JobRef(secrets.token_hex(5), requester.platform, requester.user_id, requester.chat_id, context)
         paths = self._files.input_paths(ref.job_id, painting_format, object_format)
         await self._reserve(requester, ref, spec, paths)
         try:
@@ -173,13 +176,10 @@ class HarmonizeService:
             raise
         position = await self._store.position(ref.job_id)
         await self._lifecycle.job_added()
-        log.info("job %s queued by %s:%s at position %d", ref.job_id, requester.platform,
-                 requester.user_id, position)
+        log.info("job %s queued by %s:%s at position %d", ref.job_id, requester.platform, requester.user_id, position)
         return Submission(job_id=ref.job_id, position=position)
 
-    def add_listener(
-        self, callback: EventCallback, platform: str | None = None
-    ) -> Callable[[], None]:
+    def add_listener(self, callback: EventCallback, platform: str | None = None) -> Callable[[], None]:
         """Call `callback` for every event of every job (of `platform` only, when given).
 
         Events reach each callback in order, one at a time; a callback's exceptions are logged.
@@ -252,8 +252,7 @@ class HarmonizeService:
         for job_id in ids:
             self._lifecycle.forget(job_id)
             await asyncio.to_thread(self._files.delete_job, job_id)
-        log.info("deleted data of %s:%s (%d job(s))", requester.platform, requester.user_id,
-                 len(ids))
+        log.info("deleted data of %s:%s (%d job(s))", requester.platform, requester.user_id, len(ids))
         return len(ids)
 
     async def get_limits(self, platform: str | None = None, chat_id: str | None = None) -> Limits:
@@ -285,8 +284,7 @@ class HarmonizeService:
             self.admin.check_chat_value(requester, name, value, await self.get_limits())
         async with self._store.transaction():
             await self._store.set_limit(chat_key, name, value)
-        log.info("limit %s set to %s (%s) by %s:%s", name, value, scope, requester.platform,
-                 requester.user_id)
+        log.info("limit %s set to %s (%s) by %s:%s", name, value, scope, requester.platform, requester.user_id)
         if chat_key is None:
             return await self.get_limits()
         return await self.get_limits(*chat_key)
@@ -333,20 +331,17 @@ class HarmonizeService:
         limits = await self._store.effective_limits(
             self.settings.default_limits(), requester.platform, requester.chat_id
         )
-        usage = await self._store.usage(
-            requester.platform, requester.user_id, requester.chat_id, now - DAY_S
-        )
+        usage = await self._store.usage(requester.platform, requester.user_id, requester.chat_id, now - DAY_S)
         return limits, usage, now
 
-    async def _reserve(self, requester: Requester, ref: JobRef, spec: JobSpec,
-                       paths: tuple[Path, Path]) -> None:
+    async def _reserve(self, requester: Requester, ref: JobRef, spec: JobSpec, paths: tuple[Path, Path]) -> None:
         """Check the limits again and add the job's row, atomically, before its files exist."""
         async with self._store.transaction():
             limits, usage, now = await self._limits_and_usage(requester)
             check_submission(limits, usage, now)
-            await self._store.insert_uploading(ref, spec, str(paths[0]), str(paths[1]), now,
-                                               self._lifecycle.owner,
-                                               self._lifecycle.lease_until())
+            await self._store.insert_uploading(
+                ref, spec, str(paths[0]), str(paths[1]), now, self._lifecycle.owner, self._lifecycle.lease_until()
+            )
 
     async def _info(self, row: JobRow) -> JobInfo:
         """JobInfo for a row, with its queue position and result files."""
@@ -354,9 +349,17 @@ class HarmonizeService:
         position = await self._store.position(row.ref.job_id) if queued else None
         files = self._files.result_files(row.ref.job_id) if row.status == JobStatus.DONE else None
         return JobInfo(
-            ref=row.ref, status=row.status, position=position, preset=row.spec.preset,
-            created_at=row.created_at, started_at=row.started_at, finished_at=row.finished_at,
-            attempts=row.attempts, files=files, error=row.error, cancelled_by=row.cancelled_by,
+            ref=row.ref,
+            status=row.status,
+            position=position,
+            preset=row.spec.preset,
+            created_at=row.created_at,
+            started_at=row.started_at,
+            finished_at=row.finished_at,
+            attempts=row.attempts,
+            files=files,
+            error=row.error,
+            cancelled_by=row.cancelled_by,
         )
 
 

@@ -74,10 +74,18 @@ class LoopJob:
 
 
 def _session(record: aiosqlite.Row) -> Session:
-    return Session(record["id"], record["platform"], record["user_id"], record["chat_id"],
-                   record["context"], LoopState.from_json(record["state"]),
-                   Path(record["painting_path"]), Path(record["object_path"]),
-                   record["created_at"], record["expires_at"])
+    return Session(
+        record["id"],
+        record["platform"],
+        record["user_id"],
+        record["chat_id"],
+        record["context"],
+        LoopState.from_json(record["state"]),
+        Path(record["painting_path"]),
+        Path(record["object_path"]),
+        record["created_at"],
+        record["expires_at"],
+    )
 
 
 class SessionStore:
@@ -114,9 +122,19 @@ class SessionStore:
             await self._db.close()
             self._db = None
 
-    async def create(self, platform: str, user_id: str, chat_id: str, context: str,
-                     state: LoopState, painting: bytes, painting_ext: str, photo: bytes,
-                     photo_ext: str, now: float) -> Session:
+    async def create(
+        self,
+        platform: str,
+        user_id: str,
+        chat_id: str,
+        context: str,
+        state: LoopState,
+        painting: bytes,
+        painting_ext: str,
+        photo: bytes,
+        photo_ext: str,
+        now: float,
+    ) -> Session:
         """Store the uploads and a new session that expires `window_s` from `now`."""
         session_id = secrets.token_hex(6)
         folder = self.folder / session_id
@@ -128,13 +146,25 @@ class SessionStore:
             object_path.write_bytes(photo)
 
         await asyncio.to_thread(write)
-        session = Session(session_id, platform, user_id, chat_id, context, state, painting_path,
-                          object_path, now, now + self.window_s)
+        session = Session(
+            session_id, platform, user_id, chat_id, context, state, painting_path, object_path, now, now + self.window_s
+        )
         async with self._lock:
             await self.db.execute(
                 "INSERT INTO loop_sessions VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (session_id, platform, user_id, chat_id, context, state.to_json(),
-                 str(painting_path), str(object_path), now, session.expires_at))
+                (
+                    session_id,
+                    platform,
+                    user_id,
+                    chat_id,
+                    context,
+                    state.to_json(),
+                    str(painting_path),
+                    str(object_path),
+                    now,
+                    session.expires_at,
+                ),
+            )
         return session
 
     async def get(self, session_id: str) -> Session | None:
@@ -143,23 +173,24 @@ class SessionStore:
             record = await c.fetchone()
         return None if record is None else _session(record)
 
-    async def update(self, session_id: str, state: LoopState, now: float,
-                     context: str | None = None) -> None:
+    async def update(self, session_id: str, state: LoopState, now: float, context: str | None = None) -> None:
         """Save the session's new state (and context) and extend its window from `now`."""
         async with self._lock:
             await self.db.execute(
-                "UPDATE loop_sessions SET state = ?, expires_at = ?, "
-                "context = COALESCE(?, context) WHERE id = ?",
-                (state.to_json(), now + self.window_s, context, session_id))
+                "UPDATE loop_sessions SET state = ?, expires_at = ?, context = COALESCE(?, context) WHERE id = ?",
+                (state.to_json(), now + self.window_s, context, session_id),
+            )
 
     async def add_job(self, job: LoopJob, now: float) -> None:
         """Record a job the session queued; the session's window is extended."""
         async with self._lock:
-            await self.db.execute("INSERT INTO loop_jobs VALUES (?,?,?,?)",
-                                  (job.job_id, job.session_id, job.parent_job_id,
-                                   job.state.to_json()))
-            await self.db.execute("UPDATE loop_sessions SET expires_at = ? WHERE id = ?",
-                                  (now + self.window_s, job.session_id))
+            await self.db.execute(
+                "INSERT INTO loop_jobs VALUES (?,?,?,?)",
+                (job.job_id, job.session_id, job.parent_job_id, job.state.to_json()),
+            )
+            await self.db.execute(
+                "UPDATE loop_sessions SET expires_at = ? WHERE id = ?", (now + self.window_s, job.session_id)
+            )
 
     async def job(self, job_id: str) -> LoopJob | None:
         """The loop's record of a job; None for jobs not queued from a session (or deleted)."""
@@ -167,8 +198,9 @@ class SessionStore:
             record = await c.fetchone()
         if record is None:
             return None
-        return LoopJob(record["job_id"], record["session_id"], record["parent_job_id"],
-                       LoopState.from_json(record["state"]))
+        return LoopJob(
+            record["job_id"], record["session_id"], record["parent_job_id"], LoopState.from_json(record["state"])
+        )
 
     async def delete(self, session_id: str) -> None:
         """Delete a session, its job records and its files."""

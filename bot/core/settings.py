@@ -133,9 +133,7 @@ class BotSettings(BaseSettings):
     def _check_default_preset(self) -> BotSettings:
         """The default preset must be one of the presets."""
         if self.default_preset not in self.presets:
-            raise ValueError(
-                f"default_preset {self.default_preset!r} is not one of {sorted(self.presets)}"
-            )
+            raise ValueError(f"default_preset {self.default_preset!r} is not one of {sorted(self.presets)}")
         return self
 
     def default_limits(self) -> Limits:

@@ -125,18 +125,12 @@ class StatusEditor(Generic[C]):
         self._wanted, self._has_wanted = content, True
         self._wake.set()
         if self._task is None or self._task.done():
-            self._task = asyncio.create_task(
-                self._edit_loop(), name=f"{self.name}-editor"
-            )
+            self._task = asyncio.create_task(self._edit_loop(), name=f"{self.name}-editor")
         return self._task
 
     def _pending(self) -> bool:
         """Whether the wanted content is not on screen yet."""
-        return (
-            not self._abandoned
-            and self._has_wanted
-            and (not self._has_shown or self._wanted != self._shown)
-        )
+        return not self._abandoned and self._has_wanted and (not self._has_shown or self._wanted != self._shown)
 
     async def _wait(self, seconds: float, interruptible: bool) -> None:
         """Wait on the timer; a new wanted content cuts the wait short when `interruptible`."""
@@ -163,9 +157,7 @@ class StatusEditor(Generic[C]):
             try:
                 await self._edit(wanted)  # type: ignore[arg-type]  # set by _want
             except RetryLater as error:
-                log.warning(
-                    "%s: flood control, next edit in %.0f s", self.name, error.delay_s
-                )
+                log.warning("%s: flood control, next edit in %.0f s", self.name, error.delay_s)
                 await self._wait(error.delay_s, interruptible=False)
                 continue
             except CannotEdit as error:

@@ -92,8 +92,7 @@ class JobRow:
 def _row(record: aiosqlite.Row) -> JobRow:
     """A JobRow from a `SELECT *` record."""
     return JobRow(
-        ref=JobRef(record["id"], record["platform"], record["user_id"], record["chat_id"],
-                   record["context"]),
+        ref=JobRef(record["id"], record["platform"], record["user_id"], record["chat_id"], record["context"]),
         status=JobStatus(record["status"]),
         spec=JobSpec.from_json(record["options"]),
         painting_path=record["painting_path"],
@@ -174,9 +173,16 @@ class JobStore:
 
     # ------------------------------------------------------------------ jobs
 
-    async def insert_uploading(self, ref: JobRef, spec: JobSpec, painting_path: str,
-                               object_path: str, now: float, owner: str,
-                               lease_until: float) -> None:
+    async def insert_uploading(
+        self,
+        ref: JobRef,
+        spec: JobSpec,
+        painting_path: str,
+        object_path: str,
+        now: float,
+        owner: str,
+        lease_until: float,
+    ) -> None:
         """Add a job whose images are about to be written, and count it as a submission.
 
         Call inside a transaction; `mark_queued` queues it once its files are in place.
@@ -185,8 +191,20 @@ class JobStore:
             "INSERT INTO jobs (id, platform, user_id, chat_id, context, status, options,"
             " painting_path, object_path, created_at, owner, lease_until)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (ref.job_id, ref.platform, ref.user_id, ref.chat_id, ref.context, UPLOADING,
-             spec.to_json(), painting_path, object_path, now, owner, lease_until),
+            (
+                ref.job_id,
+                ref.platform,
+                ref.user_id,
+                ref.chat_id,
+                ref.context,
+                UPLOADING,
+                spec.to_json(),
+                painting_path,
+                object_path,
+                now,
+                owner,
+                lease_until,
+            ),
         )
         await self.db.execute(
             "INSERT INTO submissions (platform, user_id, chat_id, at) VALUES (?,?,?,?)",
@@ -196,7 +214,8 @@ class JobStore:
     async def mark_queued(self, job_id: str) -> bool:
         """Queue an uploaded job; False if it is gone (its owner's data was deleted meanwhile)."""
         cursor = await self.db.execute(
-            "UPDATE jobs SET status = 'queued' WHERE id = ? AND status = ?", (job_id, UPLOADING),
+            "UPDATE jobs SET status = 'queued' WHERE id = ? AND status = ?",
+            (job_id, UPLOADING),
         )
         return cursor.rowcount > 0
 
@@ -206,15 +225,16 @@ class JobStore:
 
     async def get(self, job_id: str) -> JobRow | None:
         """One job, or None (also while its images are being written)."""
-        record = await self._one("SELECT * FROM jobs WHERE id = ? AND status != ?", job_id,
-                                 UPLOADING)
+        record = await self._one("SELECT * FROM jobs WHERE id = ? AND status != ?", job_id, UPLOADING)
         return None if record is None else _row(record)
 
     async def list_user(self, platform: str, user_id: str) -> list[JobRow]:
         """A user's jobs, oldest first (not those whose images are being written)."""
         records = await self._all(
             "SELECT * FROM jobs WHERE platform = ? AND user_id = ? AND status != ? ORDER BY seq",
-            platform, user_id, UPLOADING,
+            platform,
+            user_id,
+            UPLOADING,
         )
         return [_row(r) for r in records]
 
@@ -226,7 +246,8 @@ class JobStore:
         """1-based position of a queued job among queued jobs (0 if it is not queued)."""
         record = await self._one(
             "SELECT COUNT(*) FROM jobs WHERE status = 'queued' AND seq <= "
-            "(SELECT seq FROM jobs WHERE id = ? AND status = 'queued')", job_id
+            "(SELECT seq FROM jobs WHERE id = ? AND status = 'queued')",
+            job_id,
         )
         return int(record[0]) if record is not None else 0
 
@@ -237,9 +258,7 @@ class JobStore:
 
     async def counts(self) -> tuple[int, int]:
         """(queued, running) job counts."""
-        record = await self._one(
-            "SELECT SUM(status = 'queued'), SUM(status = 'running') FROM jobs"
-        )
+        record = await self._one("SELECT SUM(status = 'queued'), SUM(status = 'running') FROM jobs")
         return (int(record[0] or 0), int(record[1] or 0)) if record is not None else (0, 0)
 
     async def claim_next(self, now: float, owner: str, lease_until: float) -> JobRow | None:
@@ -250,7 +269,8 @@ class JobStore:
             return None
         await self.db.execute(
             "UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = ?, "
-            "owner = ?, lease_until = ? WHERE id = ?", (now, owner, lease_until, record["id"]),
+            "owner = ?, lease_until = ? WHERE id = ?",
+            (now, owner, lease_until, record["id"]),
         )
         return await self.get(record["id"])
 
@@ -263,13 +283,12 @@ class JobStore:
             "UPDATE jobs SET lease_until = ? WHERE owner = ? AND status IN (?, ?, ?)",
             (lease_until, owner, *COUNTED),
         )
-        records = await self._all(
-            "SELECT id FROM jobs WHERE owner = ? AND status IN (?, ?, ?)", owner, *COUNTED
-        )
+        records = await self._all("SELECT id FROM jobs WHERE owner = ? AND status IN (?, ?, ?)", owner, *COUNTED)
         return {r["id"] for r in records}
 
-    async def finish(self, job_id: str, status: JobStatus, now: float, error: str | None = None,
-                     cancelled_by: str | None = None) -> JobStatus | None:
+    async def finish(
+        self, job_id: str, status: JobStatus, now: float, error: str | None = None, cancelled_by: str | None = None
+    ) -> JobStatus | None:
         """End a queued or running job; return its previous status, or None if it had ended."""
         record = await self._one("SELECT status FROM jobs WHERE id = ?", job_id)
         if record is None or record["status"] not in ACTIVE:
@@ -283,13 +302,14 @@ class JobStore:
     async def requeue(self, job_id: str) -> bool:
         """Put a running job back in the queue at its old place; False if it is not running."""
         cursor = await self.db.execute(
-            "UPDATE jobs SET status = 'queued', started_at = NULL WHERE id = ? AND status = "
-            "'running'", (job_id,),
+            "UPDATE jobs SET status = 'queued', started_at = NULL WHERE id = ? AND status = 'running'",
+            (job_id,),
         )
         return cursor.rowcount > 0
 
-    async def recover_expired(self, max_attempts: int, now: float, reason: str, me: str,
-                              lease_until: float) -> tuple[list[JobRow], list[str]]:
+    async def recover_expired(
+        self, max_attempts: int, now: float, reason: str, me: str, lease_until: float
+    ) -> tuple[list[JobRow], list[str]]:
         """Take over the jobs of dead processes: lease expired, or none (an older version's).
 
         Never `me`'s own jobs, which run here whatever their lease says. Running jobs with
@@ -298,8 +318,7 @@ class JobStore:
         Returns (failed rows, deleted upload ids).
         """
         expired = "(lease_until IS NULL OR lease_until < ?) AND owner IS NOT ?"
-        records = await self._all(f"SELECT * FROM jobs WHERE status = 'running' AND {expired}",
-                                  now, me)
+        records = await self._all(f"SELECT * FROM jobs WHERE status = 'running' AND {expired}", now, me)
         failed = [_row(r) for r in records if r["attempts"] >= max_attempts]
         await self.db.execute(
             "UPDATE jobs SET status = 'failed', error = ?, finished_at = ?, owner = NULL, "
@@ -307,17 +326,15 @@ class JobStore:
             (reason, now, max_attempts, now, me),
         )
         await self.db.execute(
-            "UPDATE jobs SET status = 'queued', started_at = NULL "
-            f"WHERE status = 'running' AND {expired}", (now, me),
+            f"UPDATE jobs SET status = 'queued', started_at = NULL WHERE status = 'running' AND {expired}",
+            (now, me),
         )
         await self.db.execute(
             f"UPDATE jobs SET owner = ?, lease_until = ? WHERE status = 'queued' AND {expired}",
             (me, lease_until, now, me),
         )
-        uploads = await self._all(f"SELECT id FROM jobs WHERE status = ? AND {expired}",
-                                  UPLOADING, now, me)
-        await self.db.execute(f"DELETE FROM jobs WHERE status = ? AND {expired}",
-                              (UPLOADING, now, me))
+        uploads = await self._all(f"SELECT id FROM jobs WHERE status = ? AND {expired}", UPLOADING, now, me)
+        await self.db.execute(f"DELETE FROM jobs WHERE status = ? AND {expired}", (UPLOADING, now, me))
         return failed, [r["id"] for r in uploads]
 
     async def release(self, owner: str) -> None:
@@ -325,30 +342,21 @@ class JobStore:
         and its queued jobs are free for the next process to look (start or lease renewal)."""
         await self.db.execute(
             "UPDATE jobs SET status = 'queued', started_at = NULL, attempts = MAX(attempts - 1, 0)"
-            " WHERE status = 'running' AND owner = ?", (owner,)
+            " WHERE status = 'running' AND owner = ?",
+            (owner,),
         )
-        await self.db.execute(
-            "UPDATE jobs SET lease_until = NULL WHERE status = 'queued' AND owner = ?", (owner,)
-        )
+        await self.db.execute("UPDATE jobs SET lease_until = NULL WHERE status = 'queued' AND owner = ?", (owner,))
 
     async def delete_user(self, platform: str, user_id: str) -> list[str]:
         """Delete a user's jobs; return their ids."""
-        records = await self._all(
-            "SELECT id FROM jobs WHERE platform = ? AND user_id = ?", platform, user_id
-        )
-        await self.db.execute(
-            "DELETE FROM jobs WHERE platform = ? AND user_id = ?", (platform, user_id)
-        )
+        records = await self._all("SELECT id FROM jobs WHERE platform = ? AND user_id = ?", platform, user_id)
+        await self.db.execute("DELETE FROM jobs WHERE platform = ? AND user_id = ?", (platform, user_id))
         return [r["id"] for r in records]
 
     async def delete_ended_before(self, cutoff: float) -> list[str]:
         """Delete jobs that ended before `cutoff` (Unix seconds); return their ids."""
-        records = await self._all(
-            "SELECT id FROM jobs WHERE status NOT IN (?, ?) AND finished_at < ?", *ACTIVE, cutoff
-        )
-        await self.db.execute(
-            "DELETE FROM jobs WHERE status NOT IN (?, ?) AND finished_at < ?", (*ACTIVE, cutoff)
-        )
+        records = await self._all("SELECT id FROM jobs WHERE status NOT IN (?, ?) AND finished_at < ?", *ACTIVE, cutoff)
+        await self.db.execute("DELETE FROM jobs WHERE status NOT IN (?, ?) AND finished_at < ?", (*ACTIVE, cutoff))
         return [r["id"] for r in records]
 
     # ------------------------------------------------------------ limits and usage
@@ -358,15 +366,23 @@ class JobStore:
         record = await self._one(
             "SELECT SUM(platform = ? AND user_id = ?), SUM(platform = ? AND chat_id = ?), COUNT(*)"
             " FROM jobs WHERE status IN (?, ?, ?)",
-            platform, user_id, platform, chat_id, *COUNTED,
+            platform,
+            user_id,
+            platform,
+            chat_id,
+            *COUNTED,
         )
         user_times = await self._all(
             "SELECT at FROM submissions WHERE platform = ? AND user_id = ? AND at > ?",
-            platform, user_id, since,
+            platform,
+            user_id,
+            since,
         )
         chat_times = await self._all(
             "SELECT at FROM submissions WHERE platform = ? AND chat_id = ? AND at > ?",
-            platform, chat_id, since,
+            platform,
+            chat_id,
+            since,
         )
         assert record is not None
         return Usage(
@@ -381,8 +397,7 @@ class JobStore:
         """Forget submissions older than `before` (Unix seconds)."""
         await self.db.execute("DELETE FROM submissions WHERE at < ?", (before,))
 
-    async def effective_limits(self, defaults: Limits, platform: str | None,
-                               chat_id: str | None) -> Limits:
+    async def effective_limits(self, defaults: Limits, platform: str | None, chat_id: str | None) -> Limits:
         """`defaults` with stored global changes, then the chat's own changes when given."""
         scopes = [GLOBAL_SCOPE]
         if platform is not None and chat_id is not None:

@@ -88,8 +88,9 @@ class ProgressSender:
     `clock`: seconds, monotonic (injected by tests).
     """
 
-    def __init__(self, job_id: str, channel: Any, interval_s: float,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, job_id: str, channel: Any, interval_s: float, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.job_id = job_id
         self.channel = channel
         self.interval_s = interval_s

@@ -20,11 +20,12 @@ def check_attachment(attachment: discord.Attachment, what: str, max_bytes: int) 
     """
     kind = (attachment.content_type or "").split(";")[0].strip().lower()
     if kind and kind not in IMAGE_TYPES:
-        raise InvalidImage(f"The {what} ({attachment.filename}) is a {kind} file; "
-                           "send a PNG, JPEG or WebP image.")
+        raise InvalidImage(f"The {what} ({attachment.filename}) is a {kind} file; send a PNG, JPEG or WebP image.")
     if attachment.size > max_bytes:
-        raise InvalidImage(f"The {what} is too big ({attachment.size / 1e6:.1f} MB); the limit is "
-                           f"{max_bytes / 1e6:.1f} MB. Send a smaller picture.")
+        raise InvalidImage(
+            f"The {what} is too big ({attachment.size / 1e6:.1f} MB); the limit is "
+            f"{max_bytes / 1e6:.1f} MB. Send a smaller picture."
+        )
 
 
 async def download(attachment: discord.Attachment, what: str) -> bytes:
@@ -32,5 +33,6 @@ async def download(attachment: discord.Attachment, what: str) -> bytes:
     try:
         return await attachment.read()
     except (discord.HTTPException, aiohttp.ClientError) as error:
-        raise DiscordActionFailed(f"I could not download the {what} from Discord ({error}); "
-                                  "please send the command again.") from error
+        raise DiscordActionFailed(
+            f"I could not download the {what} from Discord ({error}); please send the command again."
+        ) from error

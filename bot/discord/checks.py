@@ -21,6 +21,7 @@ def manager_or_owner() -> Callable[[T], T]:
 
     Others get MissingPermissions, as with `app_commands.checks.has_permissions(manage_guild=True)`.
     """
+
     async def predicate(interaction: discord.Interaction) -> bool:
         bot = cast("PainterlyBot", interaction.client)
         if bot.service.is_owner(requester_of(interaction)):

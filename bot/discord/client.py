@@ -39,14 +39,12 @@ class PainterlyBot(commands.Bot):
         self.service = service
         self.settings = settings
         self.loop_flow = DiscordLoop(self, ChatLoop(service))
-        self.delivery = JobDelivery(self, settings.progress_interval_s,
-                                    self.loop_flow.result_buttons)
+        self.delivery = JobDelivery(self, settings.progress_interval_s, self.loop_flow.result_buttons)
 
     async def setup_hook(self) -> None:
         """Register the cogs (their commands join the tree; syncing is separate, on demand) and
         the buttons, which match any message's custom ids, old ones included."""
-        for cog in (HarmonizeCog(self), JobsCog(self), LimitsCog(self), DefaultsCog(self),
-                    HelpCog(self)):
+        for cog in (HarmonizeCog(self), JobsCog(self), LimitsCog(self), DefaultsCog(self), HelpCog(self)):
             await self.add_cog(cog)
         self.add_dynamic_items(LoopButton, CancelJobButton)
         self.delivery.logged_in.set()

@@ -38,8 +38,7 @@ class JobContext:
         """Parse a stored context; None (logged) when it is not one of ours."""
         try:
             values = json.loads(text)
-            return cls(**{key: int(values[key]) for key in
-                          ("channel_id", "message_id", "user_id", "upload_limit")})
+            return cls(**{key: int(values[key]) for key in ("channel_id", "message_id", "user_id", "upload_limit")})
         except (ValueError, TypeError, KeyError) as error:
             log.warning("ignoring a job whose context is not a Discord one (%s): %r", error, text)
             return None

@@ -49,8 +49,9 @@ class _LiveInteraction:
 class JobDelivery:
     """The core's listener for Discord jobs; everything it needs is in each job's JobContext."""
 
-    def __init__(self, client: discord.Client, edit_interval_s: float,
-                 result_buttons: ResultButtons | None = None) -> None:
+    def __init__(
+        self, client: discord.Client, edit_interval_s: float, result_buttons: ResultButtons | None = None
+    ) -> None:
         self._client = client
         self._editor: StatusBoard[StatusKey, str] = StatusBoard(self._edit_status, edit_interval_s)
         self._interactions: dict[int, _LiveInteraction] = {}  # by status message id
@@ -125,32 +126,34 @@ class JobDelivery:
         buttons = await self._result_buttons(job_id) if self._result_buttons else None
         names, images = list(named), list(named.values())
         budget = per_file_budget(context.upload_limit, len(images))
-        reference = discord.MessageReference(message_id=context.message_id,
-                                             channel_id=context.channel_id,
-                                             fail_if_not_exists=False)
-        pings = discord.AllowedMentions(everyone=False, roles=False,
-                                        users=[discord.Object(context.user_id)])
+        reference = discord.MessageReference(
+            message_id=context.message_id, channel_id=context.channel_id, fail_if_not_exists=False
+        )
+        pings = discord.AllowedMentions(everyone=False, roles=False, users=[discord.Object(context.user_id)])
         for attempt in range(TOO_LARGE_RETRIES + 1):
             try:
                 fitted = await asyncio.to_thread(fit_uploads, images, budget)
             except DoesNotFit:
-                await channel.send(too_large_text(job_id, context.user_id, budget),
-                                   allowed_mentions=pings)
+                await channel.send(too_large_text(job_id, context.user_id, budget), allowed_mentions=pings)
                 return
             shrunk = any(a.filename != b.filename for a, b in zip(fitted, images, strict=True))
-            files = [discord.File(io.BytesIO(upload.data), filename=upload.filename)
-                     for upload in fitted]
+            files = [discord.File(io.BytesIO(upload.data), filename=upload.filename) for upload in fitted]
             try:
-                await channel.send(results_text(job_id, context.user_id, names, shrunk),
-                                   files=files, allowed_mentions=pings, reference=reference,
-                                   **({"view": buttons} if buttons is not None else {}))
+                await channel.send(
+                    results_text(job_id, context.user_id, names, shrunk),
+                    files=files,
+                    allowed_mentions=pings,
+                    reference=reference,
+                    **({"view": buttons} if buttons is not None else {}),
+                )
                 return
             except discord.HTTPException as error:
                 if error.status != HTTP_TOO_LARGE or attempt == TOO_LARGE_RETRIES:
                     raise
                 budget = max(len(upload.data) for upload in fitted) // 2
-                log.warning("job %s: Discord refused the pictures as too large; retrying with "
-                            "%d bytes per file", job_id, budget)
+                log.warning(
+                    "job %s: Discord refused the pictures as too large; retrying with %d bytes per file", job_id, budget
+                )
 
     async def _tell_failure(self, event: JobFailed, context: JobContext) -> None:
         """Tell the user privately while their interaction lasts, else with a mention."""
@@ -171,10 +174,12 @@ def _read_results(event: JobDone) -> dict[str, Upload]:
     """The job's result PNGs by name, as '<job>-<name>.png' (no final when it equals pass 2),
     and the animated naive paste -> final as '<job>-before-after.gif'."""
     files, job_id = event.files, event.job.job_id
-    images = {name: Upload(f"{job_id}-{name}.png", getattr(files, name).read_bytes())
-              for name in RESULT_LABELS if name != "animation"}
+    images = {
+        name: Upload(f"{job_id}-{name}.png", getattr(files, name).read_bytes())
+        for name in RESULT_LABELS
+        if name != "animation"
+    }
     if images["final"].data == images["pass2"].data:  # no post-processing: the result is pass 2
         del images["final"]
-    images["animation"] = Upload(f"{job_id}-before-after.gif",
-                                 before_after_gif(files.original, files.final))
+    images["animation"] = Upload(f"{job_id}-before-after.gif", before_after_gif(files.original, files.final))
     return images

@@ -27,8 +27,10 @@ class DiscordFrontEnd:
             async with self.bot:
                 await self.bot.start(self._token.get_secret_value())
         except discord.LoginFailure as error:
-            raise RuntimeError("Discord refused PAINTERLY_DISCORD_TOKEN; copy the bot's token "
-                               "again from the Developer Portal (docs/discord.md).") from error
+            raise RuntimeError(
+                "Discord refused PAINTERLY_DISCORD_TOKEN; copy the bot's token "
+                "again from the Developer Portal (docs/discord.md)."
+            ) from error
         finally:
             await chat_loop.stop()
 

@@ -34,14 +34,15 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NO_PINGS = discord.AllowedMentions.none()
-CANNOT_POST = ("I cannot post in this channel. Ask an admin to let me Send Messages, Attach Files, "
-               "Embed Links and Read Message History here, or use another channel.")
+CANNOT_POST = (
+    "I cannot post in this channel. Ask an admin to let me Send Messages, Attach Files, "
+    "Embed Links and Read Message History here, or use another channel."
+)
 
 
 def preview_file(shown: PreviewShown) -> discord.File:
     """The preview image as an attachment."""
-    return discord.File(io.BytesIO(shown.preview.image),
-                        filename=f"preview-{shown.session.session_id}.jpg")
+    return discord.File(io.BytesIO(shown.preview.image), filename=f"preview-{shown.session.session_id}.jpg")
 
 
 class DiscordLoop:
@@ -51,17 +52,16 @@ class DiscordLoop:
         self.bot = bot
         self.chat_loop = chat_loop
 
-    async def open_preview(self, interaction: discord.Interaction, painting: bytes,
-                           object_image: bytes, choice: JobOptions) -> discord.Message:
+    async def open_preview(
+        self, interaction: discord.Interaction, painting: bytes, object_image: bytes, choice: JobOptions
+    ) -> discord.Message:
         """Keep the uploads as a session and post its preview in the channel, with buttons."""
-        shown = await self.chat_loop.open(requester_of(interaction), painting, object_image,
-                                          choice=choice)
+        shown = await self.chat_loop.open(requester_of(interaction), painting, object_image, choice=choice)
         try:
             return await self._post_preview(interaction, shown)
         except BaseException:
             with contextlib.suppress(BotError):
-                await self.chat_loop.press(requester_of(interaction),
-                                           Press(Action.DISCARD, shown.session.session_id))
+                await self.chat_loop.press(requester_of(interaction), Press(Action.DISCARD, shown.session.session_id))
             raise
 
     async def on_press(self, interaction: discord.Interaction, press: Press) -> None:
@@ -79,11 +79,13 @@ class DiscordLoop:
                 await interaction.edit_original_response(
                     content=preview_text(outcome.session.user_id, outcome.session.state),
                     attachments=[preview_file(outcome)],
-                    view=preview_view(outcome.session.session_id), allowed_mentions=NO_PINGS)
+                    view=preview_view(outcome.session.session_id),
+                    allowed_mentions=NO_PINGS,
+                )
             elif isinstance(outcome, Discarded):
                 await interaction.edit_original_response(
-                    content=discarded_text(interaction.user.id), attachments=[], view=None,
-                    allowed_mentions=NO_PINGS)
+                    content=discarded_text(interaction.user.id), attachments=[], view=None, allowed_mentions=NO_PINGS
+                )
         except BotError as error:
             await interaction.followup.send(error.message, ephemeral=True)
 
@@ -101,32 +103,31 @@ class DiscordLoop:
         except BotError as error:
             await reply_privately(interaction, error.message)
             return
-        await reply_privately(interaction, f"Job `{job_id}` is cancelled." if cancelled
-                              else f"Job `{job_id}` had already ended.")
+        await reply_privately(
+            interaction, f"Job `{job_id}` is cancelled." if cancelled else f"Job `{job_id}` had already ended."
+        )
 
-    async def _post_preview(self, interaction: discord.Interaction,
-                            shown: PreviewShown) -> discord.Message:
+    async def _post_preview(self, interaction: discord.Interaction, shown: PreviewShown) -> discord.Message:
         """Post a preview in the interaction's channel."""
         channel = self._channel(interaction)
         try:
-            return await channel.send(preview_text(shown.session.user_id, shown.session.state),
-                                      file=preview_file(shown),
-                                      view=preview_view(shown.session.session_id),
-                                      allowed_mentions=NO_PINGS)
+            return await channel.send(
+                preview_text(shown.session.user_id, shown.session.state),
+                file=preview_file(shown),
+                view=preview_view(shown.session.session_id),
+                allowed_mentions=NO_PINGS,
+            )
         except discord.Forbidden as error:
             raise DiscordActionFailed(CANNOT_POST) from error
 
-    async def _queue(self, interaction: discord.Interaction, requester: Requester,
-                     press: Press) -> None:
+    async def _queue(self, interaction: discord.Interaction, requester: Requester, press: Press) -> None:
         """Paint it, or a new job from a result: a status message first, then the job."""
         channel = self._channel(interaction)
         try:
-            status = await channel.send(preparing_text(interaction.user.id),
-                                        allowed_mentions=NO_PINGS)
+            status = await channel.send(preparing_text(interaction.user.id), allowed_mentions=NO_PINGS)
         except discord.Forbidden as error:
             raise DiscordActionFailed(CANNOT_POST) from error
-        context = JobContext(channel.id, status.id, interaction.user.id,
-                             interaction.filesize_limit)
+        context = JobContext(channel.id, status.id, interaction.user.id, interaction.filesize_limit)
         self.bot.delivery.track(context, interaction)
         try:
             outcome = await self.chat_loop.press(requester, press, context.to_json())
@@ -140,11 +141,12 @@ class DiscordLoop:
         assert isinstance(outcome, Painting)
         if press.action is Action.PAINT:
             await interaction.edit_original_response(
-                content=painting_text(interaction.user.id, outcome.submission.job_id,
-                                      outcome.state), view=None, allowed_mentions=NO_PINGS)
+                content=painting_text(interaction.user.id, outcome.submission.job_id, outcome.state),
+                view=None,
+                allowed_mentions=NO_PINGS,
+            )
 
     def _channel(self, interaction: discord.Interaction) -> discord.PartialMessageable:
         """The interaction's channel, without the gateway's cache."""
         assert interaction.channel_id is not None  # commands and buttons come from a channel
-        return self.bot.get_partial_messageable(interaction.channel_id,
-                                                guild_id=interaction.guild_id)
+        return self.bot.get_partial_messageable(interaction.channel_id, guild_id=interaction.guild_id)

@@ -23,31 +23,41 @@ if TYPE_CHECKING:
     from bot.discord.client import PainterlyBot
 
 PREVIEW_ROWS: tuple[tuple[tuple[Action, str, discord.ButtonStyle], ...], ...] = (
-    ((Action.LEFT, "◀", discord.ButtonStyle.secondary),
-     (Action.RIGHT, "▶", discord.ButtonStyle.secondary),
-     (Action.UP, "▲", discord.ButtonStyle.secondary),
-     (Action.DOWN, "▼", discord.ButtonStyle.secondary)),
-    ((Action.BIGGER, "Bigger", discord.ButtonStyle.secondary),
-     (Action.SMALLER, "Smaller", discord.ButtonStyle.secondary),
-     (Action.METHOD, "Other cut-out", discord.ButtonStyle.secondary)),
-    ((Action.PAINT, "Paint it", discord.ButtonStyle.success),
-     (Action.DISCARD, "Cancel", discord.ButtonStyle.danger)),
+    (
+        (Action.LEFT, "◀", discord.ButtonStyle.secondary),
+        (Action.RIGHT, "▶", discord.ButtonStyle.secondary),
+        (Action.UP, "▲", discord.ButtonStyle.secondary),
+        (Action.DOWN, "▼", discord.ButtonStyle.secondary),
+    ),
+    (
+        (Action.BIGGER, "Bigger", discord.ButtonStyle.secondary),
+        (Action.SMALLER, "Smaller", discord.ButtonStyle.secondary),
+        (Action.METHOD, "Other cut-out", discord.ButtonStyle.secondary),
+    ),
+    ((Action.PAINT, "Paint it", discord.ButtonStyle.success), (Action.DISCARD, "Cancel", discord.ButtonStyle.danger)),
 )
 
 
 class LoopButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PATTERN):
     """Any of the loop's buttons; a press goes to the bot's DiscordLoop."""
 
-    def __init__(self, press: Press, label: str,
-                 style: discord.ButtonStyle = discord.ButtonStyle.secondary,
-                 disabled: bool = False, row: int | None = None) -> None:
-        super().__init__(discord.ui.Button(label=label, style=style, custom_id=press.encode(),
-                                           disabled=disabled, row=row))
+    def __init__(
+        self,
+        press: Press,
+        label: str,
+        style: discord.ButtonStyle = discord.ButtonStyle.secondary,
+        disabled: bool = False,
+        row: int | None = None,
+    ) -> None:
+        super().__init__(
+            discord.ui.Button(label=label, style=style, custom_id=press.encode(), disabled=disabled, row=row)
+        )
         self.press = press
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction,
-                             item: discord.ui.Item[Any], match: re.Match[str], /) -> LoopButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> LoopButton:
         """Rebuild the button from its custom id (no memory of the message needed)."""
         press = parse_press(match.string)
         if press is None:  # the template matched, the checks did not (e.g. a job on a preview)
@@ -65,13 +75,15 @@ class CancelJobButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=C
     """The Cancel button under a job's status message, queued or running."""
 
     def __init__(self, job_id: str) -> None:
-        super().__init__(discord.ui.Button(label="Cancel job", style=discord.ButtonStyle.danger,
-                                           custom_id=cancel_data(job_id)))
+        super().__init__(
+            discord.ui.Button(label="Cancel job", style=discord.ButtonStyle.danger, custom_id=cancel_data(job_id))
+        )
         self.job_id = job_id
 
     @classmethod
-    async def from_custom_id(cls, interaction: discord.Interaction,
-                             item: discord.ui.Item[Any], match: re.Match[str], /) -> CancelJobButton:
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str], /
+    ) -> CancelJobButton:
         """Rebuild the button from its custom id."""
         return cls(match["job"])
 
@@ -91,12 +103,16 @@ def _view(buttons: Sequence[discord.ui.Item[Any]]) -> discord.ui.View:
 
 def preview_view(session_id: str) -> discord.ui.View:
     """Move ◀ ▶ ▲ ▼, Bigger, Smaller, Other cut-out, Paint it, Cancel."""
-    return _view([LoopButton(Press(action, session_id), label, style, row=row)
-                  for row, buttons in enumerate(PREVIEW_ROWS) for action, label, style in buttons])
+    return _view(
+        [
+            LoopButton(Press(action, session_id), label, style, row=row)
+            for row, buttons in enumerate(PREVIEW_ROWS)
+            for action, label, style in buttons
+        ]
+    )
 
 
-def result_view(session_id: str, job_id: str, state: LoopState,
-                presets: Sequence[str]) -> discord.ui.View:
+def result_view(session_id: str, job_id: str, state: LoopState, presets: Sequence[str]) -> discord.ui.View:
     """Move / resize, Lighter, Stronger, Less / More likeness, Better quality, Another seed."""
     strength = strength_name(state.tau)
     names = [name for name, _ in STRENGTHS]
@@ -107,16 +123,17 @@ def result_view(session_id: str, job_id: str, state: LoopState,
     def button(action: Action, label: str, row: int, disabled: bool = False) -> LoopButton:
         return LoopButton(Press(action, session_id, job_id), label, disabled=disabled, row=row)
 
-    return _view([
-        button(Action.PLACE, "Move / resize", 0),
-        button(Action.LIGHTER, "Lighter style", 0, lightest),
-        button(Action.STRONGER, "Stronger style", 0, strongest),
-        button(Action.LESS_LIKE, "Less like the photo", 1, state.likeness <= 0.0),
-        button(Action.MORE_LIKE, "More like the photo", 1, state.likeness >= 1.0),
-        button(Action.UPGRADE, f"Re-paint: {better.preset}" if better else "Best quality", 2,
-               better is None),
-        button(Action.RESEED, "Another seed", 2),
-    ])
+    return _view(
+        [
+            button(Action.PLACE, "Move / resize", 0),
+            button(Action.LIGHTER, "Lighter style", 0, lightest),
+            button(Action.STRONGER, "Stronger style", 0, strongest),
+            button(Action.LESS_LIKE, "Less like the photo", 1, state.likeness <= 0.0),
+            button(Action.MORE_LIKE, "More like the photo", 1, state.likeness >= 1.0),
+            button(Action.UPGRADE, f"Re-paint: {better.preset}" if better else "Best quality", 2, better is None),
+            button(Action.RESEED, "Another seed", 2),
+        ]
+    )
 
 
 def cancel_view(job_id: str) -> discord.ui.View:

@@ -31,8 +31,7 @@ def error_text(error: app_commands.AppCommandError) -> str | None:
     if isinstance(cause, BotError):
         return cause.message
     if isinstance(cause, app_commands.MissingPermissions):
-        return ("Only members with the Manage Server permission, or the bot's owners, can do "
-                "that.")
+        return "Only members with the Manage Server permission, or the bot's owners, can do that."
     if isinstance(cause, app_commands.TransformerError):
         return f"{cause.value!r} is not a valid value here; check the command's options."
     return None
@@ -41,8 +40,7 @@ def error_text(error: app_commands.AppCommandError) -> str | None:
 class ReplyingTree(app_commands.CommandTree):
     """A command tree whose errors reach the user privately, never as a traceback."""
 
-    async def on_error(self, interaction: discord.Interaction,
-                       error: app_commands.AppCommandError) -> None:
+    async def on_error(self, interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
         """Tell the user what went wrong and what to do; log the unexpected."""
         text = error_text(error)
         if text is None:

@@ -39,9 +39,7 @@ async def sync_commands(settings: BotSettings, guild_id: int | None = None) -> l
 
 @app.command()
 def main(
-    guild: int | None = typer.Option(
-        None, help="A server id: register the commands there only, effective at once."
-    ),
+    guild: int | None = typer.Option(None, help="A server id: register the commands there only, effective at once."),
 ) -> None:
     """Register the bot's slash commands with Discord."""
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")

@@ -31,8 +31,9 @@ RESULT_LABELS = {  # result file -> its caption, in the order they are attached
     "compare": "side by side",
     "animation": "before and after, animated",
 }
-GENERIC_APOLOGY = ("Sorry, something went wrong on my side. It has been logged for the bot's "
-                   "operator; please try again in a while.")
+GENERIC_APOLOGY = (
+    "Sorry, something went wrong on my side. It has been logged for the bot's operator; please try again in a while."
+)
 
 
 def mention(user_id: int | str) -> str:
@@ -85,23 +86,23 @@ def status_text(event: JobEvent, user_id: int) -> str:
 
 def results_text(job_id: str, user_id: int, names: list[str], shrunk: bool) -> str:
     """The results message: a mention, then what each attached picture is."""
-    captions = ", ".join(f"{index}. {RESULT_LABELS[name]}"
-                         for index, name in enumerate(names, start=1))
+    captions = ", ".join(f"{index}. {RESULT_LABELS[name]}" for index, name in enumerate(names, start=1))
     note = "\n(Some pictures are JPEGs, to fit this server's upload limit.)" if shrunk else ""
     return f"{mention(user_id)}, your painting is ready (job `{job_id}`): {captions}.{note}"
 
 
 def too_large_text(job_id: str, user_id: int, limit: int) -> str:
     """Told when the results cannot be made to fit the upload limit at all."""
-    return (f"{mention(user_id)}, job `{job_id}` is done, but its pictures do not fit this "
-            f"channel's upload limit ({limit // 1024} KiB each). Try a channel of a server with a "
-            "higher limit, or a direct message with me.")
+    return (
+        f"{mention(user_id)}, job `{job_id}` is done, but its pictures do not fit this "
+        f"channel's upload limit ({limit // 1024} KiB each). Try a channel of a server with a "
+        "higher limit, or a direct message with me."
+    )
 
 
 def failed_notice(job_id: str, reason: str) -> str:
     """The failure told to the user alone (ephemeral) or with a mention."""
-    return (f"Your job `{job_id}` failed: {reason}\nYou can send `/harmonize` again; "
-            "`/help` explains the options.")
+    return f"Your job `{job_id}` failed: {reason}\nYou can send `/harmonize` again; `/help` explains the options."
 
 
 def message_link(guild_id: int | None, channel_id: int, message_id: int) -> str:
@@ -111,9 +112,11 @@ def message_link(guild_id: int | None, channel_id: int, message_id: int) -> str:
 
 def queued_reply(job_id: str, position: int, status_link: str) -> str:
     """The private answer to /harmonize once the job is queued."""
-    return (f"🕒 Queued as job `{job_id}`, position {position}. [This message]({status_link}) "
-            "follows it, and the pictures will be posted in this channel with a mention. "
-            f"`/cancel job:{job_id}` stops it.")
+    return (
+        f"🕒 Queued as job `{job_id}`, position {position}. [This message]({status_link}) "
+        "follows it, and the pictures will be posted in this channel with a mention. "
+        f"`/cancel job:{job_id}` stops it."
+    )
 
 
 def job_line(job: JobInfo, now: float) -> str:
@@ -131,8 +134,7 @@ def job_line(job: JobInfo, now: float) -> str:
 
 def queue_text(jobs: list[JobInfo], load: QueueStatus, now: float) -> str:
     """/queue: the whole bot's load, then the user's jobs."""
-    head = (f"The queue: {load.queued} waiting, {load.running} running on {load.workers} "
-            f"worker(s).")
+    head = f"The queue: {load.queued} waiting, {load.running} running on {load.workers} worker(s)."
     if not jobs:
         return f"{head}\nYou have no jobs. Start one with `/harmonize`."
     return "\n".join([head, "Your jobs:", *(job_line(job, now) for job in jobs)])
@@ -140,8 +142,10 @@ def queue_text(jobs: list[JobInfo], load: QueueStatus, now: float) -> str:
 
 def preview_text(user_id: int | str, state: LoopState) -> str:
     """The preview message: whose it is, its settings, and what the buttons do."""
-    return (f"👀 {mention(user_id)}'s preview ({describe(state)}). Move or resize the object, try "
-            "another cut-out, then press **Paint it**.")
+    return (
+        f"👀 {mention(user_id)}'s preview ({describe(state)}). Move or resize the object, try "
+        "another cut-out, then press **Paint it**."
+    )
 
 
 def painting_text(user_id: int, job_id: str, state: LoopState) -> str:
@@ -151,8 +155,10 @@ def painting_text(user_id: int, job_id: str, state: LoopState) -> str:
 
 def preview_reply(preview_link: str) -> str:
     """The private answer to /harmonize once the preview is posted."""
-    return (f"👀 [Your preview]({preview_link}) is in this channel: move or resize the object "
-            "with its buttons, then press **Paint it**. Only Paint it counts as a job.")
+    return (
+        f"👀 [Your preview]({preview_link}) is in this channel: move or resize the object "
+        "with its buttons, then press **Paint it**. Only Paint it counts as a job."
+    )
 
 
 def discarded_text(user_id: int) -> str:

@@ -127,12 +127,10 @@ class RunOrder:
     progress_interval_s: float
 
     @classmethod
-    def for_request(cls, run_id: str, request: EngineRequest, timeout_s: float,
-                    progress_interval_s: float) -> RunOrder:
+    def for_request(cls, run_id: str, request: EngineRequest, timeout_s: float, progress_interval_s: float) -> RunOrder:
         """The order for a core-side request (its paths stay on the core's machine)."""
         fields = {k: v for k, v in request.to_dict().items() if k not in LOCAL_FIELDS}
-        inputs = {"painting": Path(request.painting_path).name,
-                  "object": Path(request.object_path).name}
+        inputs = {"painting": Path(request.painting_path).name, "object": Path(request.object_path).name}
         return cls(run_id, fields, inputs, timeout_s, progress_interval_s)
 
     def engine_request(self, folder: Path) -> EngineRequest:
@@ -141,11 +139,14 @@ class RunOrder:
         Raises harmonize.options.OptionsError (a ValueError) for options this worker's engine
         does not know or accept.
         """
-        return EngineRequest.from_dict({
-            **self.request, "painting_path": str(folder / self.inputs["painting"]),
-            "object_path": str(folder / self.inputs["object"]),
-            "output_dir": str(folder / "output"),
-        })
+        return EngineRequest.from_dict(
+            {
+                **self.request,
+                "painting_path": str(folder / self.inputs["painting"]),
+                "object_path": str(folder / self.inputs["object"]),
+                "output_dir": str(folder / "output"),
+            }
+        )
 
     def to_wire(self) -> dict[str, Any]:
         """A JSON-ready dict."""

@@ -97,7 +97,9 @@ class RedisRunner:
         """Connect, drop what a previous run of the core left in Redis, follow the workers."""
         try:
             self._redis = await create_pool(
-                redis_settings(self._settings), job_serializer=dumps, job_deserializer=loads,
+                redis_settings(self._settings),
+                job_serializer=dumps,
+                job_deserializer=loads,
                 default_queue_name=self._keys.queue,
             )
         except (RedisError, OSError) as error:
@@ -112,8 +114,12 @@ class RedisRunner:
             asyncio.create_task(self._follow_workers(), name="painterly-redis-workers"),
             asyncio.create_task(self._listen(on_progress), name="painterly-redis-progress"),
         ]
-        log.info("Redis queue %s at %s: %d worker slot(s) alive", self._keys.queue,
-                 redis_address(self._settings), self._capacity)
+        log.info(
+            "Redis queue %s at %s: %d worker slot(s) alive",
+            self._keys.queue,
+            redis_address(self._settings),
+            self._capacity,
+        )
 
     async def stop(self) -> None:
         """Stop following workers and close the connection (running jobs were cancelled)."""
@@ -147,10 +153,13 @@ class RedisRunner:
         try:
             if slot.kill_requested:
                 raise WorkerKilled()
-            order = RunOrder.for_request(run_id, request, self._settings.job_timeout_s,
-                                         self._settings.progress_interval_s)
-            await upload(self.redis, {keys.input("painting"): Path(request.painting_path),
-                                      keys.input("object"): Path(request.object_path)})
+            order = RunOrder.for_request(
+                run_id, request, self._settings.job_timeout_s, self._settings.progress_interval_s
+            )
+            await upload(
+                self.redis,
+                {keys.input("painting"): Path(request.painting_path), keys.input("object"): Path(request.object_path)},
+            )
             self._runs[run_id] = request.job_id
             await self.redis.enqueue_job(JOB_FUNCTION, order.to_wire(), _job_id=run_id)
             result = await self._wait_for_result(slot, run_id, keys)
@@ -213,8 +222,9 @@ class RedisRunner:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(slot.wake.wait(), STATE_POLL_S)
 
-    async def _outcome(self, slot: RemoteSlot, run_id: str, keys: RunKeys, result: JobResult,
-                       output_dir: Path) -> WorkerOutcome:
+    async def _outcome(
+        self, slot: RemoteSlot, run_id: str, keys: RunKeys, result: JobResult, output_dir: Path
+    ) -> WorkerOutcome:
         """Turn the worker's report into the local pool's outcome or exception."""
         try:
             if not result.success:
@@ -248,14 +258,18 @@ class RedisRunner:
                 pipe.set(keys.cancel, b"1", ex=BLOB_TTL_S)
                 pipe.zrem(self._keys.queue, run_id)
                 pipe.delete(job_key_prefix + run_id, retry_key_prefix + run_id)
-            pipe.delete(keys.lease, keys.input("painting"), keys.input("object"),
-                        result_key_prefix + run_id, *(keys.output(name) for name in RESULT_NAMES))
+            pipe.delete(
+                keys.lease,
+                keys.input("painting"),
+                keys.input("object"),
+                result_key_prefix + run_id,
+                *(keys.output(name) for name in RESULT_NAMES),
+            )
             await pipe.execute()
 
     async def _announce(self) -> None:
         """Say this bot process lives, for one lease: other processes leave its runs alone."""
-        await self.redis.set(self._keys.core(self._core_id), b"1",
-                             px=int(self._settings.redis_lease_s * 1000))
+        await self.redis.set(self._keys.core(self._core_id), b"1", px=int(self._settings.redis_lease_s * 1000))
 
     async def _abandon_previous_runs(self) -> None:
         """Stop the runs of bot processes that are gone (SQLite has taken their jobs back);
@@ -263,8 +277,7 @@ class RedisRunner:
         queued = [run.decode() for run in await self.redis.zrange(self._keys.queue, 0, -1)]
         keys = [key.decode() async for key in self.redis.scan_iter(match=self._keys.runs_pattern)]
         cores = {core_of(run) for run in queued} | {core_of(self._keys.run_of(k)) for k in keys}
-        live = {core for core in cores
-                if core and await self.redis.exists(self._keys.core(core))}
+        live = {core for core in cores if core and await self.redis.exists(self._keys.core(core))}
         dropped = [run for run in queued if core_of(run) not in live]
         async with self.redis.pipeline(transaction=True) as pipe:
             for key in keys:
@@ -301,8 +314,7 @@ class RedisRunner:
                 await self._count_workers()
             except RedisError as error:
                 if self._capacity:
-                    log.warning("cannot see the workers (%s); no job is sent until Redis "
-                                "answers again", error)
+                    log.warning("cannot see the workers (%s); no job is sent until Redis answers again", error)
                 async with self._changed:
                     self._capacity = 0
 

@@ -50,8 +50,9 @@ log = logging.getLogger(__name__)
 # arq's own limit sits this far above the job limit, so that the engine pool's timeout (which
 # reports) always fires first, even after waiting for a replaced engine process to load.
 ARQ_TIMEOUT_MARGIN_S = 600.0
-OUTDATED_WORKER = ("The worker that took this job is older than the bot and cannot run it; "
-                   "the bot's operator has been told.")
+OUTDATED_WORKER = (
+    "The worker that took this job is older than the bot and cannot run it; the bot's operator has been told."
+)
 LOST_INPUTS = "The job's images were lost before a worker could start it; please submit it again."
 
 
@@ -76,18 +77,23 @@ async def startup(ctx: dict[str, Any]) -> None:
     settings: BotSettings = ctx["settings"]
     key = settings.remove_bg_api_key
     pool = WorkerPool(
-        size=settings.workers, context=multiprocessing.get_context("spawn"),
+        size=settings.workers,
+        context=multiprocessing.get_context("spawn"),
         initializer=init_worker,
         initargs=(settings.engine, settings.device, key.get_secret_value() if key else None),
     )
     await pool.start()
-    state = WorkerState(settings, f"{socket.gethostname()}:{os.getpid()}",
-                        QueueKeys(settings.redis_queue), pool)
+    state = WorkerState(settings, f"{socket.gethostname()}:{os.getpid()}", QueueKeys(settings.redis_queue), pool)
     ctx["painterly"] = state
     await _announce(ctx["redis"], state)
     state.heartbeat = asyncio.create_task(_heartbeat(ctx["redis"], state))
-    log.info("worker %s ready: %d engine process(es), queue %s at %s", state.name, pool.size,
-             state.keys.queue, redis_address(settings))
+    log.info(
+        "worker %s ready: %d engine process(es), queue %s at %s",
+        state.name,
+        pool.size,
+        state.keys.queue,
+        redis_address(settings),
+    )
 
 
 async def shutdown(ctx: dict[str, Any]) -> None:
@@ -133,18 +139,19 @@ async def _run(redis: Redis, state: WorkerState, order: RunOrder, keys: RunKeys)
         except ValueError as error:  # a core newer than this worker sent a setting it lacks
             return RunReport(RunStatus.FAILED, OUTDATED_WORKER, str(error))
         Path(request.output_dir).mkdir()
-        missing = await download(redis, {keys.input(name): folder / file_name
-                                         for name, file_name in order.inputs.items()})
+        missing = await download(
+            redis, {keys.input(name): folder / file_name for name, file_name in order.inputs.items()}
+        )
         if missing:
             return RunReport(RunStatus.FAILED, LOST_INPUTS, f"missing keys: {missing}")
         slot = await state.pool.acquire()
         slot.job_id = order.run_id  # the lease keeper kills by run id
-        channel = RedisProgressChannel(state.settings.redis_url.get_secret_value(),
-                                       state.keys.progress, order.run_id)
+        channel = RedisProgressChannel(state.settings.redis_url.get_secret_value(), state.keys.progress, order.run_id)
         timeout_s = min(order.timeout_s, state.settings.job_timeout_s)
         try:
-            outcome = await state.pool.run(slot, run_job, request, channel,
-                                           order.progress_interval_s, timeout_s=timeout_s)
+            outcome = await state.pool.run(
+                slot, run_job, request, channel, order.progress_interval_s, timeout_s=timeout_s
+            )
         except WorkerKilled:
             return RunReport(RunStatus.KILLED)
         except WorkerTimedOut:
@@ -154,8 +161,10 @@ async def _run(redis: Redis, state: WorkerState, order: RunOrder, keys: RunKeys)
         if not outcome.ok:
             return RunReport(RunStatus.FAILED, outcome.message, outcome.detail)
         output = Path(request.output_dir)
-        await upload(redis, {keys.output(name): output / f"{name}.png" for name in RESULT_NAMES
-                             if (output / f"{name}.png").is_file()})
+        await upload(
+            redis,
+            {keys.output(name): output / f"{name}.png" for name in RESULT_NAMES if (output / f"{name}.png").is_file()},
+        )
         return RunReport(RunStatus.OK)
 
 
@@ -189,8 +198,9 @@ async def _heartbeat(redis: Redis, state: WorkerState) -> None:
 def worker_options(settings: BotSettings) -> dict[str, Any]:
     """The arq Worker's keyword arguments for these settings."""
     return dict(
-        functions=[func(harmonize, name=JOB_FUNCTION, max_tries=1,
-                        timeout=settings.job_timeout_s + ARQ_TIMEOUT_MARGIN_S)],
+        functions=[
+            func(harmonize, name=JOB_FUNCTION, max_tries=1, timeout=settings.job_timeout_s + ARQ_TIMEOUT_MARGIN_S)
+        ],
         queue_name=QueueKeys(settings.redis_queue).queue,
         redis_settings=redis_settings(settings),
         max_jobs=settings.workers,
@@ -206,8 +216,7 @@ def worker_options(settings: BotSettings) -> dict[str, Any]:
 
 def main() -> None:
     """Entry point: read settings from the environment / .env and serve until SIGINT/SIGTERM."""
-    logging.basicConfig(level=logging.INFO,
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     settings = BotSettings()
     log_redaction.install(log_redaction.settings_secrets(settings))  # the Redis password above all
     run_worker(worker_options(settings))

@@ -18,8 +18,7 @@ AlbumKey = tuple[int, str]  # (chat id, media_group_id)
 class AlbumCollector:
     """Gathers an album's messages, then hands them over together, in message order."""
 
-    def __init__(self, on_album: Callable[[list[Message]], Awaitable[None]],
-                 wait_s: float = ALBUM_WAIT_S) -> None:
+    def __init__(self, on_album: Callable[[list[Message]], Awaitable[None]], wait_s: float = ALBUM_WAIT_S) -> None:
         self.on_album = on_album
         self.wait_s = wait_s
         self._albums: dict[AlbumKey, list[Message]] = {}

@@ -24,7 +24,11 @@ class ChatContext:
         """Parse what `to_json` wrote; None for anything else (e.g. a job from another version)."""
         try:
             data = json.loads(text)
-            return cls(int(data["chat_id"]), int(data["status_id"]), int(data["reply_to_id"]),
-                       None if data.get("thread_id") is None else int(data["thread_id"]))
+            return cls(
+                int(data["chat_id"]),
+                int(data["status_id"]),
+                int(data["reply_to_id"]),
+                None if data.get("thread_id") is None else int(data["thread_id"]),
+            )
         except (ValueError, TypeError, KeyError):
             return None

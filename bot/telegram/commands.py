@@ -39,8 +39,9 @@ class AccountCommands:
     BotError from the core propagates to the Application's error handler, which shows its message.
     """
 
-    def __init__(self, service: HarmonizeService, settings: BotSettings, drafts: DraftBook,
-                 chat_loop: ChatLoop) -> None:
+    def __init__(
+        self, service: HarmonizeService, settings: BotSettings, drafts: DraftBook, chat_loop: ChatLoop
+    ) -> None:
         self.service = service
         self.settings = settings
         self.drafts = drafts
@@ -61,8 +62,9 @@ class AccountCommands:
         """How to use the bot."""
         if update.effective_message is None:
             return
-        await update.effective_message.reply_text(texts.help_text(
-            self.service.preset_names, self.service.default_preset, self.settings.max_image_bytes))
+        await update.effective_message.reply_text(
+            texts.help_text(self.service.preset_names, self.service.default_preset, self.settings.max_image_bytes)
+        )
 
     async def on_queue(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """The queue's load and the sender's jobs (in groups: their jobs in this group)."""
@@ -83,8 +85,7 @@ class AccountCommands:
             job_id = context.args[0]
             who = await admin_requester(context.bot, chat, user, message)
             ended = not await self.service.cancel(job_id, who)
-            await message.reply_text(f"Job {job_id} had already ended." if ended
-                                     else f"Job {job_id} cancelled.")
+            await message.reply_text(f"Job {job_id} had already ended." if ended else f"Job {job_id} cancelled.")
             return
         dropped = self.drafts.pop(chat.id, user.id) is not None
         who = requester(chat.id, user.id)
@@ -97,7 +98,8 @@ class AccountCommands:
             await message.reply_text("You have nothing to cancel here.")
             return
         parts = (["your request in progress"] if dropped else []) + (
-            [f"job(s) {', '.join(cancelled)}"] if cancelled else [])
+            [f"job(s) {', '.join(cancelled)}"] if cancelled else []
+        )
         await message.reply_text(f"Cancelled {' and '.join(parts)}.")
 
     async def on_delete_my_data(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -112,7 +114,8 @@ class AccountCommands:
         await message.reply_text(
             f"Deleted your {count} job(s) and {previews} preview(s) with their images and "
             "results. Only the times of your submissions are kept, for a day, so that the limits "
-            "still apply.")
+            "still apply."
+        )
 
     async def on_limits(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """`/limits`, `/limits set NAME VALUE [global]`, `/limits reset NAME [global]`."""
@@ -131,8 +134,10 @@ class AccountCommands:
         action = args[0].lower()
         if not ((action == "set" and len(args) == 3) or (action == "reset" and len(args) == 2)):
             names = ", ".join(Limits.names())
-            raise InvalidOptions("Use /limits, /limits set NAME VALUE or /limits reset NAME "
-                                 f"(add 'global' for every chat). Names: {names}.")
+            raise InvalidOptions(
+                "Use /limits, /limits set NAME VALUE or /limits reset NAME "
+                f"(add 'global' for every chat). Names: {names}."
+            )
         name = args[1]
         value: int | None = None
         if action == "set":

@@ -46,8 +46,14 @@ class HarmonizeConversation:
     """Collects one job per chat + user (a Draft); once both images are in, shows the preview
     (`loop`, when settings.preview_first) or submits the job at once."""
 
-    def __init__(self, service: HarmonizeService, settings: BotSettings, drafts: DraftBook,
-                 loop: TelegramLoop, album_wait_s: float = ALBUM_WAIT_S) -> None:
+    def __init__(
+        self,
+        service: HarmonizeService,
+        settings: BotSettings,
+        drafts: DraftBook,
+        loop: TelegramLoop,
+        album_wait_s: float = ALBUM_WAIT_S,
+    ) -> None:
         self.service = service
         self.settings = settings
         self.drafts = drafts
@@ -107,8 +113,7 @@ class HarmonizeConversation:
             await query.answer()
             return
         if press.user_id != query.from_user.id:
-            await query.answer("These buttons belong to whoever sent that /harmonize.",
-                               show_alert=True)
+            await query.answer("These buttons belong to whoever sent that /harmonize.", show_alert=True)
             return
         draft = self.drafts.get(query.message.chat.id, press.user_id)
         if draft is None or draft.prompt_id != query.message.message_id:
@@ -139,26 +144,28 @@ class HarmonizeConversation:
 
     def _prompt_text(self, draft: Draft, chat: Chat) -> str:
         """The prompt for this draft's next image."""
-        return texts.prompt_text(describe_options(draft.options, self.service.default_preset),
-                                 len(draft.images), chat.type != Chat.PRIVATE)
+        return texts.prompt_text(
+            describe_options(draft.options, self.service.default_preset), len(draft.images), chat.type != Chat.PRIVATE
+        )
 
     def _keyboard(self, draft: Draft) -> InlineKeyboardMarkup:
         """The option keyboard of this draft."""
-        return options_keyboard(draft.user_id, draft.options, self.service.preset_names,
-                                self.service.default_preset)
+        return options_keyboard(draft.user_id, draft.options, self.service.preset_names, self.service.default_preset)
 
     async def _send_prompt(self, draft: Draft, message: Message) -> None:
         """Reply to `message` with the prompt and its keyboard."""
-        prompt = await message.reply_text(self._prompt_text(draft, message.chat),
-                                          reply_markup=self._keyboard(draft))
+        prompt = await message.reply_text(self._prompt_text(draft, message.chat), reply_markup=self._keyboard(draft))
         draft.prompt_id = prompt.message_id
 
     async def _update_prompt(self, bot: Bot, draft: Draft, chat: Chat, prompt_id: int) -> None:
         """Show on the prompt which image comes next (the keyboard stays)."""
         with contextlib.suppress(TelegramError):
-            await bot.edit_message_text(self._prompt_text(draft, chat), chat_id=chat.id,
-                                        message_id=prompt_id,
-                                        reply_markup=self._keyboard(draft))
+            await bot.edit_message_text(
+                self._prompt_text(draft, chat),
+                chat_id=chat.id,
+                message_id=prompt_id,
+                reply_markup=self._keyboard(draft),
+            )
 
     async def _take_images(self, messages: list[Message]) -> None:
         """Add the images of one message (or one album) to the sender's draft; submit when full.
@@ -169,8 +176,7 @@ class HarmonizeConversation:
         user, chat = first.from_user, first.chat
         if user is None:
             return
-        commands = [(m, args) for m in messages
-                    if (args := _caption_command(m, first.get_bot().username)) is not None]
+        commands = [(m, args) for m in messages if (args := _caption_command(m, first.get_bot().username)) is not None]
         draft: Draft | None
         if commands:
             command, args = commands[0]
@@ -184,8 +190,9 @@ class HarmonizeConversation:
             draft = self.drafts.get(chat.id, user.id)
         if draft is None:
             if chat.type == Chat.PRIVATE:
-                await first.reply_text("Send /harmonize first, then the painting and the object "
-                                       "photo. /help explains the options.")
+                await first.reply_text(
+                    "Send /harmonize first, then the painting and the object photo. /help explains the options."
+                )
             return
         extra = 0
         for message in messages:
@@ -202,13 +209,13 @@ class HarmonizeConversation:
                 continue
             draft.images.append(image)
         if extra:
-            await messages[-1].reply_text("I only need two images, the painting and the object "
-                                          "photo; I took the first two.")
+            await messages[-1].reply_text(
+                "I only need two images, the painting and the object photo; I took the first two."
+            )
         last = messages[-1]
         if draft.complete:
             self.drafts.pop(*draft.key)
-            task = asyncio.create_task(self._submit(last.get_bot(), draft, last),
-                                       name=f"submit-{chat.id}-{user.id}")
+            task = asyncio.create_task(self._submit(last.get_bot(), draft, last), name=f"submit-{chat.id}-{user.id}")
             self._submissions.add(task)
             task.add_done_callback(self._submission_ended)
         elif draft.prompt_id is None:
@@ -227,28 +234,29 @@ class HarmonizeConversation:
         job when previews are off)."""
         if draft.prompt_id is not None:
             with contextlib.suppress(TelegramError):
-                await bot.edit_message_text("Got both images.", chat_id=draft.chat_id,
-                                            message_id=draft.prompt_id)
+                await bot.edit_message_text("Got both images.", chat_id=draft.chat_id, message_id=draft.prompt_id)
         status = await last.reply_text("Downloading your images…")
         where = ChatContext(draft.chat_id, status.message_id, last.message_id, draft.thread_id)
         try:
             painting, object_image = await asyncio.gather(
-                download(bot, draft.images[0]), download(bot, draft.images[1]))
+                download(bot, draft.images[0]), download(bot, draft.images[1])
+            )
         except TelegramError as error:
             log.warning("download for chat %s failed: %s", draft.chat_id, error)
-            await status.edit_text("I could not download your images from Telegram "
-                                   f"({error.message}). Send /harmonize to try again.")
+            await status.edit_text(
+                f"I could not download your images from Telegram ({error.message}). Send /harmonize to try again."
+            )
             return
         try:
             if self.settings.preview_first:
-                await self.loop.open_preview(bot, draft.chat_id, draft.user_id, last,
-                                             draft.thread_id, painting, object_image,
-                                             draft.options)
-                await status.edit_text("Here is the preview: move the object with its buttons, "
-                                       "then press Paint it.")
+                await self.loop.open_preview(
+                    bot, draft.chat_id, draft.user_id, last, draft.thread_id, painting, object_image, draft.options
+                )
+                await status.edit_text("Here is the preview: move the object with its buttons, then press Paint it.")
                 return
-            await self.service.submit(requester(draft.chat_id, draft.user_id), painting,
-                                      object_image, draft.options, context=where.to_json())
+            await self.service.submit(
+                requester(draft.chat_id, draft.user_id), painting, object_image, draft.options, context=where.to_json()
+            )
         except BotError as error:
             await status.edit_text(error.message)
 

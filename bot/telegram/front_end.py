@@ -39,15 +39,16 @@ class TelegramFrontEnd:
         album_wait_s: float = ALBUM_WAIT_S,
     ) -> None:
         if settings.telegram_token is None:
-            raise ValueError("PAINTERLY_TELEGRAM_TOKEN is not set; get a token from @BotFather "
-                             "and put it in .env (see .env.example).")
+            raise ValueError(
+                "PAINTERLY_TELEGRAM_TOKEN is not set; get a token from @BotFather "
+                "and put it in .env (see .env.example)."
+            )
         self.service = service
         self.loop = TelegramLoop(ChatLoop(service))
         self.updates = JobUpdates(status_interval_s, self.loop.result_buttons)
         self._remove_listener = service.add_listener(self.updates, platform=PLATFORM)
         drafts = DraftBook()
-        self.conversation = HarmonizeConversation(service, settings, drafts, self.loop,
-                                                  album_wait_s)
+        self.conversation = HarmonizeConversation(service, settings, drafts, self.loop, album_wait_s)
         commands = AccountCommands(service, settings, drafts, self.loop.chat_loop)
         self.application: Application = (
             ApplicationBuilder()
@@ -57,8 +58,7 @@ class TelegramFrontEnd:
             .rate_limiter(AIORateLimiter(max_retries=API_RETRIES))
             .build()
         )
-        self.application.add_handlers(self.conversation.handlers() + commands.handlers()
-                                      + self.loop.handlers())
+        self.application.add_handlers(self.conversation.handlers() + commands.handlers() + self.loop.handlers())
         self.application.add_error_handler(self._on_error)
 
     async def run(self) -> None:
@@ -69,8 +69,7 @@ class TelegramFrontEnd:
             async with app:
                 await app.bot.set_my_commands([BotCommand(*item) for item in COMMANDS.items()])
                 self.updates.attach(app.bot)
-                await app.updater.start_polling(
-                    allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
+                await app.updater.start_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
                 await app.start()
                 log.info("telegram front end polling as @%s", app.bot.username)
                 try:

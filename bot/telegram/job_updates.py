@@ -37,8 +37,9 @@ class JobUpdates:
     one StatusMessage, found again after a restart from the job's ChatContext.
     """
 
-    def __init__(self, status_interval_s: float = STATUS_EDIT_INTERVAL_S,
-                 result_buttons: ResultButtons | None = None) -> None:
+    def __init__(
+        self, status_interval_s: float = STATUS_EDIT_INTERVAL_S, result_buttons: ResultButtons | None = None
+    ) -> None:
         self.status_interval_s = status_interval_s
         self.result_buttons = result_buttons
         self._bot: Bot | None = None
@@ -67,27 +68,23 @@ class JobUpdates:
         """Handle one event (the core calls this in order, one event at a time)."""
         await self._ready.wait()
         if self._closed or self._bot is None:
-            log.info("telegram front end stopped; event %s of job %s dropped",
-                     type(event).__name__, event.job.job_id)
+            log.info("telegram front end stopped; event %s of job %s dropped", type(event).__name__, event.job.job_id)
             return
         where = ChatContext.from_json(event.job.context)
         if where is None:
-            log.warning("job %s has no Telegram context (%r); event dropped", event.job.job_id,
-                        event.job.context)
+            log.warning("job %s has no Telegram context (%r); event dropped", event.job.job_id, event.job.context)
             return
         job_id = event.job.job_id
         status = self._statuses.get(job_id)
         if status is None:
-            status = StatusMessage(self._bot, where.chat_id, where.status_id,
-                                   self.status_interval_s)
+            status = StatusMessage(self._bot, where.chat_id, where.status_id, self.status_interval_s)
             self._statuses[job_id] = status
         if isinstance(event, JobQueued):
             status.show(texts.queued_text(job_id, event.position), cancel_job_keyboard(job_id))
         elif isinstance(event, JobStarted):
             status.show(texts.started_text(job_id, event.attempt), cancel_job_keyboard(job_id))
         elif isinstance(event, JobProgress):
-            status.show(texts.progress_text(job_id, event.stage, event.percent),
-                        cancel_job_keyboard(job_id))
+            status.show(texts.progress_text(job_id, event.stage, event.percent), cancel_job_keyboard(job_id))
         else:
             del self._statuses[job_id]
             if isinstance(event, JobDone):
@@ -104,8 +101,7 @@ class JobUpdates:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _deliver(self, bot: Bot, status: StatusMessage, where: ChatContext,
-                       event: JobDone) -> None:
+    async def _deliver(self, bot: Bot, status: StatusMessage, where: ChatContext, event: JobDone) -> None:
         """Post the pictures, then mark the status done (or say why they could not be posted)."""
         job_id = event.job.job_id
         try:
@@ -113,11 +109,11 @@ class JobUpdates:
             await send_results(bot, where, job_id, event.files, buttons)
         except OSError as error:
             log.error("job %s: result files unreadable: %s", job_id, error)
-            await status.finish(texts.failed_text(
-                job_id, "its pictures were deleted before they could be posted. Run it again."))
+            await status.finish(
+                texts.failed_text(job_id, "its pictures were deleted before they could be posted. Run it again.")
+            )
         except TelegramError as error:
             log.error("job %s: posting the results failed: %s", job_id, error)
-            await status.finish(texts.failed_text(
-                job_id, f"Telegram refused the pictures ({error.message})."))
+            await status.finish(texts.failed_text(job_id, f"Telegram refused the pictures ({error.message})."))
         else:
             await status.finish(texts.done_text(job_id, event.seconds))

@@ -52,18 +52,26 @@ def _row(buttons: Sequence[InlineKeyboardButton | None]) -> list[InlineKeyboardB
     return [button for button in buttons if button is not None]
 
 
-def options_keyboard(user_id: int, options: JobOptions, presets: Sequence[str],
-                     default_preset: str) -> InlineKeyboardMarkup:
+def options_keyboard(
+    user_id: int, options: JobOptions, presets: Sequence[str], default_preset: str
+) -> InlineKeyboardMarkup:
     """Rows: quality presets, style strength, object height, and "Cancel"."""
     uid = str(user_id)
     preset = options.preset or default_preset
-    tau = options.tau if isinstance(options.tau, str) else (
-        None if options.tau is None else f"{options.tau:g}")
+    tau = options.tau if isinstance(options.tau, str) else (None if options.tau is None else f"{options.tau:g}")
     quality = _row([_button(name, name == preset, _data("o", uid, "q", name)) for name in presets])
-    strength = _row([_button(f"strength {value}" if value == "auto" else value, value == tau,
-                             _data("o", uid, "s", value)) for value in STRENGTHS])
-    height = _row([_button(label, abs(float(value) - options.height) < 0.01,
-                           _data("o", uid, "h", value)) for label, value in HEIGHTS])
+    strength = _row(
+        [
+            _button(f"strength {value}" if value == "auto" else value, value == tau, _data("o", uid, "s", value))
+            for value in STRENGTHS
+        ]
+    )
+    height = _row(
+        [
+            _button(label, abs(float(value) - options.height) < 0.01, _data("o", uid, "h", value))
+            for label, value in HEIGHTS
+        ]
+    )
     cancel = _row([_button("Cancel", False, _data("o", uid, DISCARD, ""))])
     return InlineKeyboardMarkup([row for row in (quality, strength, height, cancel) if row])
 
@@ -90,8 +98,7 @@ def apply_press(options: JobOptions, press: OptionPress, presets: Sequence[str])
 
 def cancel_job_keyboard(job_id: str) -> InlineKeyboardMarkup:
     """A single "Cancel job" button for a job's status message."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton("Cancel job",
-                                                       callback_data=cancel_data(job_id))]])
+    return InlineKeyboardMarkup([[InlineKeyboardButton("Cancel job", callback_data=cancel_data(job_id))]])
 
 
 def parse_cancel_job(data: str) -> str | None:

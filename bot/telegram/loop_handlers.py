@@ -36,22 +36,25 @@ PRESS_PATTERN = r"^L\|"  # bot/core/actions.py PREFIX
 
 def preview_caption(state: LoopState) -> str:
     """The preview photo's caption."""
-    return (f"Preview ({describe(state)}). Move or resize the object, try another cut-out, "
-            "then press Paint it.")
+    return f"Preview ({describe(state)}). Move or resize the object, try another cut-out, then press Paint it."
 
 
 def defaults_text(defaults: ChatDefaults, presets: list[str], default_preset: str) -> str:
     """/defaults: this chat's defaults and how admins change them."""
     shared = "on" if defaults.shared_buttons else "off"
-    return "\n".join([
-        "Defaults in this chat:",
-        f"quality = {defaults.quality or default_preset}",
-        f"strength = {defaults.strength or 'medium'}",
-        f"likeness = {defaults.likeness if defaults.likeness is not None else DEFAULT_LIKENESS:g}",
-        f"shared_buttons = {shared} (on: everyone here may press anyone's buttons)",
-        ("Admins: /defaults set NAME VALUE, /defaults reset NAME. "
-         f"Names: {', '.join(DEFAULT_NAMES)}; qualities: {', '.join(presets)}."),
-    ])
+    return "\n".join(
+        [
+            "Defaults in this chat:",
+            f"quality = {defaults.quality or default_preset}",
+            f"strength = {defaults.strength or 'medium'}",
+            f"likeness = {defaults.likeness if defaults.likeness is not None else DEFAULT_LIKENESS:g}",
+            f"shared_buttons = {shared} (on: everyone here may press anyone's buttons)",
+            (
+                "Admins: /defaults set NAME VALUE, /defaults reset NAME. "
+                f"Names: {', '.join(DEFAULT_NAMES)}; qualities: {', '.join(presets)}."
+            ),
+        ]
+    )
 
 
 class TelegramLoop:
@@ -63,24 +66,35 @@ class TelegramLoop:
 
     def handlers(self) -> list[BaseHandler]:
         """The handlers to add to the Application."""
-        return [CallbackQueryHandler(self.on_press, pattern=PRESS_PATTERN),
-                CommandHandler("defaults", self.on_defaults)]
+        return [
+            CallbackQueryHandler(self.on_press, pattern=PRESS_PATTERN),
+            CommandHandler("defaults", self.on_defaults),
+        ]
 
-    async def open_preview(self, bot: Bot, chat_id: int, user_id: int, reply_to: Message,
-                           thread_id: int | None, painting: bytes, object_image: bytes,
-                           choice: JobOptions) -> Message:
+    async def open_preview(
+        self,
+        bot: Bot,
+        chat_id: int,
+        user_id: int,
+        reply_to: Message,
+        thread_id: int | None,
+        painting: bytes,
+        object_image: bytes,
+        choice: JobOptions,
+    ) -> Message:
         """Keep the uploads as a session and reply with its preview and keyboard.
 
         Raises BotError (refused pictures, no object found) with a message for the user.
         """
-        shown = await self.chat_loop.open(requester(chat_id, user_id), painting, object_image,
-                                          choice=choice)
+        shown = await self.chat_loop.open(requester(chat_id, user_id), painting, object_image, choice=choice)
         return await bot.send_photo(
-            chat_id, shown.preview.image, caption=preview_caption(shown.session.state),
+            chat_id,
+            shown.preview.image,
+            caption=preview_caption(shown.session.state),
             reply_markup=preview_keyboard(shown.session.session_id),
-            reply_parameters=ReplyParameters(reply_to.message_id,
-                                             allow_sending_without_reply=True),
-            message_thread_id=thread_id)
+            reply_parameters=ReplyParameters(reply_to.message_id, allow_sending_without_reply=True),
+            message_thread_id=thread_id,
+        )
 
     async def result_buttons(self, job_id: str) -> InlineKeyboardMarkup | None:
         """The keyboard under a finished job's before/after; None for jobs not from a preview."""
@@ -114,16 +128,13 @@ class TelegramLoop:
             return
         args = list(context.args or [])
         if args and args[0].lower() in ("set", "reset"):
-            if not ((args[0].lower() == "set" and len(args) == 3)
-                    or (args[0].lower() == "reset" and len(args) == 2)):
+            if not ((args[0].lower() == "set" and len(args) == 3) or (args[0].lower() == "reset" and len(args) == 2)):
                 await message.reply_text("Use /defaults set NAME VALUE or /defaults reset NAME.")
                 return
             who = await admin_requester(context.bot, chat, user, message)
-            await self.chat_loop.set_chat_default(who, args[1].lower(),
-                                                  args[2] if len(args) == 3 else None)
+            await self.chat_loop.set_chat_default(who, args[1].lower(), args[2] if len(args) == 3 else None)
         defaults = await self.chat_loop.chat_defaults(PLATFORM, str(chat.id))
-        await message.reply_text(defaults_text(defaults, self.service.preset_names,
-                                               self.service.default_preset))
+        await message.reply_text(defaults_text(defaults, self.service.preset_names, self.service.default_preset))
 
     async def _apply(self, bot: Bot, who: Requester, press: Press, message: Message) -> str:
         """Apply the press to the message it came from; return the note for the presser."""
@@ -138,28 +149,33 @@ class TelegramLoop:
         caption = preview_caption(session.state)
         keyboard = preview_keyboard(session.session_id)
         if press.action is Action.PLACE:
-            await bot.send_photo(message.chat.id, outcome.preview.image, caption=caption,
-                                 reply_markup=keyboard, message_thread_id=_thread(message))
+            await bot.send_photo(
+                message.chat.id,
+                outcome.preview.image,
+                caption=caption,
+                reply_markup=keyboard,
+                message_thread_id=_thread(message),
+            )
             return "Here is the preview again."
-        await message.edit_media(InputMediaPhoto(outcome.preview.image, caption=caption),
-                                 reply_markup=keyboard)
+        await message.edit_media(InputMediaPhoto(outcome.preview.image, caption=caption), reply_markup=keyboard)
         return describe(session.state)
 
     async def _queue(self, bot: Bot, who: Requester, press: Press, message: Message) -> str:
         """Paint it, or a new job from a result: a status message first, then the job."""
         status = await bot.send_message(
-            message.chat.id, "Queuing your picture…", message_thread_id=_thread(message),
-            reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True))
-        where = ChatContext(message.chat.id, status.message_id, message.message_id,
-                            _thread(message))
+            message.chat.id,
+            "Queuing your picture…",
+            message_thread_id=_thread(message),
+            reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
+        )
+        where = ChatContext(message.chat.id, status.message_id, message.message_id, _thread(message))
         try:
             outcome = await self.chat_loop.press(who, press, where.to_json())
         except BotError as error:
             try:
                 await status.edit_text(error.message)
             except TelegramError as edit_error:
-                log.warning("could not show a refusal in chat %s: %s", message.chat.id,
-                            edit_error)
+                log.warning("could not show a refusal in chat %s: %s", message.chat.id, edit_error)
             raise
         assert isinstance(outcome, Painting)
         job_id = outcome.submission.job_id

@@ -26,12 +26,12 @@ def _button(label: str, press: Press) -> InlineKeyboardButton:
 
 def preview_keyboard(session_id: str) -> InlineKeyboardMarkup:
     """Move ◀ ▶ ▲ ▼, Bigger, Smaller, Other cut-out, Paint it, Cancel."""
-    return InlineKeyboardMarkup([[_button(label, Press(action, session_id))
-                                  for action, label in row] for row in PREVIEW_ROWS])
+    return InlineKeyboardMarkup(
+        [[_button(label, Press(action, session_id)) for action, label in row] for row in PREVIEW_ROWS]
+    )
 
 
-def result_keyboard(session_id: str, job_id: str, state: LoopState,
-                    presets: Sequence[str]) -> InlineKeyboardMarkup:
+def result_keyboard(session_id: str, job_id: str, state: LoopState, presets: Sequence[str]) -> InlineKeyboardMarkup:
     """Move / resize; lighter / stronger; less / more like the photo; better quality, new seed.
 
     Buttons that would change nothing (the lightest style, no likeness left, the best quality)

@@ -18,9 +18,11 @@ KEYS = {  # argument name -> JobOptions field
     "quality": "preset",
     "preset": "preset",
 }
-USAGE = ("Options look like x=0.5 y=0.6 height=0.3 strength=5 quality=draft: x, y place the "
-         "object's centre (0 to 1, from the left and top), height is its size as a fraction of the "
-         "painting's height, strength is the style strength (1 to 10, or auto).")
+USAGE = (
+    "Options look like x=0.5 y=0.6 height=0.3 strength=5 quality=draft: x, y place the "
+    "object's centre (0 to 1, from the left and top), height is its size as a fraction of the "
+    "painting's height, strength is the style strength (1 to 10, or auto)."
+)
 
 
 def _fraction(key: str, text: str, low: float, high: float) -> float:
@@ -47,9 +49,7 @@ def _strength(text: str) -> float | str:
     return value
 
 
-def parse_options(
-    args: Sequence[str], presets: Sequence[str], base: JobOptions | None = None
-) -> JobOptions:
+def parse_options(args: Sequence[str], presets: Sequence[str], base: JobOptions | None = None) -> JobOptions:
     """Options from command arguments (`key=value`, or a bare preset name), applied over `base`.
 
     x, y in [0, 1]; height in [MIN_HEIGHT, 1]; strength "auto" or in (0, MAX_TAU]; quality one of
@@ -81,5 +81,7 @@ def describe_options(options: JobOptions, default_preset: str) -> str:
     """One line for the user: "quality standard · strength 5 · height 0.33 · centre x 0.50, ..."."""
     tau = options.tau
     strength = "default" if tau is None else tau if isinstance(tau, str) else f"{tau:g}"
-    return (f"quality {options.preset or default_preset} · strength {strength} · "
-            f"height {options.height:.2f} · centre x {options.x:.2f}, y {options.y:.2f}")
+    return (
+        f"quality {options.preset or default_preset} · strength {strength} · "
+        f"height {options.height:.2f} · centre x {options.x:.2f}, y {options.y:.2f}"
+    )

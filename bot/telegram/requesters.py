@@ -38,7 +38,6 @@ def requester(chat_id: int, user_id: int, is_admin: bool = False) -> Requester:
     return Requester(PLATFORM, str(user_id), str(chat_id), is_platform_admin=is_admin)
 
 
-async def admin_requester(bot: Bot, chat: Chat, user: User,
-                          message: Message | None = None) -> Requester:
+async def admin_requester(bot: Bot, chat: Chat, user: User, message: Message | None = None) -> Requester:
     """The Requester, with `is_platform_admin` looked up (one getChatMember in groups)."""
     return requester(chat.id, user.id, await is_chat_admin(bot, chat, user, message))

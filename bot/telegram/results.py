@@ -18,8 +18,9 @@ def _load(paths: list[Path]) -> tuple[list[bytes], bool]:
     return [path.read_bytes() for path in paths], all(fits_as_photo(path) for path in paths)
 
 
-async def send_results(bot: Bot, where: ChatContext, job_id: str, files: JobFiles,
-                       buttons: InlineKeyboardMarkup | None = None) -> None:
+async def send_results(
+    bot: Bot, where: ChatContext, job_id: str, files: JobFiles, buttons: InlineKeyboardMarkup | None = None
+) -> None:
     """Reply to the user's message with the pictures as an album, the side-by-side, then the
     animated before -> after carrying `buttons` (the loop's, for jobs from a preview).
 
@@ -29,9 +30,12 @@ async def send_results(bot: Bot, where: ChatContext, job_id: str, files: JobFile
     an album cannot mix photos and files, so then the whole album goes as files.
     Raises OSError if the files are gone, TelegramError if Telegram refuses.
     """
-    items = {"pass1": (files.pass1, f"Pass 1 (job {job_id})"), "pass2": (files.pass2, "Pass 2"),
-             "final": (files.final, "Final: pass 2 with its artefacts cleaned up"),
-             "original": (files.original, "Before: the naive paste")}
+    items = {
+        "pass1": (files.pass1, f"Pass 1 (job {job_id})"),
+        "pass2": (files.pass2, "Pass 2"),
+        "final": (files.final, "Final: pass 2 with its artefacts cleaned up"),
+        "original": (files.original, "Before: the naive paste"),
+    }
     group, group_as_photos = await asyncio.to_thread(_load, [path for path, _ in items.values()])
     data = dict(zip(items, group, strict=True))
     if data["final"] == data["pass2"]:  # no post-processing: the result is pass 2
@@ -39,15 +43,27 @@ async def send_results(bot: Bot, where: ChatContext, job_id: str, files: JobFile
     (compare,), compare_as_photo = await asyncio.to_thread(_load, [files.compare])
     reply = ReplyParameters(where.reply_to_id, allow_sending_without_reply=True)
     media_type = InputMediaPhoto if group_as_photos else InputMediaDocument
-    media = [media_type(data[name], caption=caption, filename=f"{job_id}-{name}.png")
-             for name, (_, caption) in items.items()]
-    await bot.send_media_group(where.chat_id, media, reply_parameters=reply,
-                               message_thread_id=where.thread_id)
+    media = [
+        media_type(data[name], caption=caption, filename=f"{job_id}-{name}.png") for name, (_, caption) in items.items()
+    ]
+    await bot.send_media_group(where.chat_id, media, reply_parameters=reply, message_thread_id=where.thread_id)
     caption = "Side by side: painting, naive paste, pass 1, pass 2 (and final)"
     send = bot.send_photo if compare_as_photo else bot.send_document
-    await send(where.chat_id, compare, caption=caption, filename=f"{job_id}-compare.png",
-               reply_parameters=reply, message_thread_id=where.thread_id)
+    await send(
+        where.chat_id,
+        compare,
+        caption=caption,
+        filename=f"{job_id}-compare.png",
+        reply_parameters=reply,
+        message_thread_id=where.thread_id,
+    )
     animation = await asyncio.to_thread(before_after_gif, files.original, files.final)
-    await bot.send_animation(where.chat_id, animation, filename=f"{job_id}-before-after.gif",
-                             caption=f"Before and after (job {job_id})", reply_markup=buttons,
-                             reply_parameters=reply, message_thread_id=where.thread_id)
+    await bot.send_animation(
+        where.chat_id,
+        animation,
+        filename=f"{job_id}-before-after.gif",
+        caption=f"Before and after (job {job_id})",
+        reply_markup=buttons,
+        reply_parameters=reply,
+        message_thread_id=where.thread_id,
+    )

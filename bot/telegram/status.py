@@ -15,9 +15,7 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.core.status_editor import CannotEdit, RetryLater, StatusEditor, Timer
 
-STATUS_EDIT_INTERVAL_S = (
-    3.0  # seconds between two edits of one status message (docs/bot-conventions.md §1)
-)
+STATUS_EDIT_INTERVAL_S = 3.0  # seconds between two edits of one status message (docs/bot-conventions.md §1)
 
 Content = tuple[str, InlineKeyboardMarkup | None]  # a text and its buttons
 
@@ -77,9 +75,7 @@ class StatusMessage:
         except RetryAfter as error:
             raise RetryLater(retry_after_seconds(error)) from error
         except BadRequest as error:
-            if (
-                "not modified" not in error.message.lower()
-            ):  # e.g. shown already before a restart
+            if "not modified" not in error.message.lower():  # e.g. shown already before a restart
                 raise CannotEdit(error.message) from error
         except NetworkError:
             raise  # transient: the editor retries

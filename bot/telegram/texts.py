@@ -53,8 +53,7 @@ def prompt_text(options_line: str, received: int, in_group: bool) -> str:
     """The /harmonize prompt, with what is still missing."""
     wanted = "the painting" if received == 0 else "the photo of the object"
     how = "Reply to this message with" if in_group else "Send"
-    return (f"{how} {wanted} (as a photo, or as a file for full resolution).\n"
-            f"Options: {options_line}")
+    return f"{how} {wanted} (as a photo, or as a file for full resolution).\nOptions: {options_line}"
 
 
 def queued_text(job_id: str, position: int) -> str:
@@ -90,13 +89,11 @@ def cancelled_text(job_id: str, by_owner: bool) -> str:
 
 def queue_text(jobs: Sequence[JobInfo], status: QueueStatus) -> str:
     """/queue: the bot's load, then the requester's jobs."""
-    lines = [f"Queue: {status.queued} waiting, {status.running} running "
-             f"on {status.workers} worker(s)."]
+    lines = [f"Queue: {status.queued} waiting, {status.running} running on {status.workers} worker(s)."]
     if not jobs:
         lines.append("You have no jobs here.")
     for job in jobs:
-        state = (f"waiting, position {job.position}" if job.status == JobStatus.QUEUED
-                 else job.status.value)
+        state = f"waiting, position {job.position}" if job.status == JobStatus.QUEUED else job.status.value
         lines.append(f"{job.job_id}: {state} ({job.preset})")
     return "\n".join(lines)
 
@@ -108,7 +105,6 @@ def limits_text(chat_limits: Limits, global_limits: Limits, user_id: int) -> str
     for name in Limits.names():
         here, everywhere = getattr(chat_limits, name), getattr(global_limits, name)
         lines.append(f"{name} = {here}" + ("" if here == everywhere else f" (global {everywhere})"))
-    lines.append("Admins: /limits set NAME VALUE, /limits reset NAME "
-                 "(owners add 'global' to change every chat's).")
+    lines.append("Admins: /limits set NAME VALUE, /limits reset NAME (owners add 'global' to change every chat's).")
     lines.append(f"Your Telegram user id: {user_id}.")
     return "\n".join(lines)

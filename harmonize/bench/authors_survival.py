@@ -34,8 +34,10 @@ def authors_survival(data: Path, example: str) -> dict[str, Survival]:
     painting = at_naive_size(load_rgb(data / f"{example}_target.jpg"))
     tight = at_naive_size(load_mask(data / f"{example}_c_mask.jpg"))
     loose = at_naive_size(load_mask(data / f"{example}_c_mask_dilated.jpg"))
-    return {stage: survival(at_naive_size(load_rgb(data / f"{example}_{suffix}")), naive, painting, tight, loose)
-            for stage, suffix in AUTHORS_RESULTS.items()}
+    return {
+        stage: survival(at_naive_size(load_rgb(data / f"{example}_{suffix}")), naive, painting, tight, loose)
+        for stage, suffix in AUTHORS_RESULTS.items()
+    }
 
 
 def distribution_rows(measures: dict[str, dict[str, Survival]]) -> list[tuple[str, str, float, float, float]]:
@@ -55,8 +57,10 @@ def survival_table(measures: dict[str, dict[str, Survival]]) -> str:
     lines = ["| case | stage | shape | contrast | show-through | survives | typical |", "|---|---|---|---|---|---|---|"]
     for name, stages in measures.items():
         for stage, m in stages.items():
-            lines.append(f"| {name} | {stage} | {m.shape:.3f} | {m.contrast:.3f} | {m.show_through:+.3f} | "
-                         f"{'yes' if m.survives else 'no'} | {'yes' if m.typical else 'no'} |")
+            lines.append(
+                f"| {name} | {stage} | {m.shape:.3f} | {m.contrast:.3f} | {m.show_through:+.3f} | "
+                f"{'yes' if m.survives else 'no'} | {'yes' if m.typical else 'no'} |"
+            )
     return "\n".join(lines)
 
 

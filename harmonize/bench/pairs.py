@@ -31,7 +31,7 @@ class PairCase:
 
     @property
     def name(self) -> str:
-        """"3 in 16", "coffee in 9"."""
+        """ "3 in 16", "coffee in 9"."""
         return f"{self.object} in {self.painting}"
 
     def inputs(self, size: int) -> BenchInputs:
@@ -82,8 +82,11 @@ def read_pairs(path: Path, data: Path) -> list[PairCase]:
             placement = Placement(float(row["x"]), float(row["y"]), float(row["height"]))
         except (TypeError, ValueError):
             raise ValueError(f"{path} line {line}: x, y and height must be numbers.") from None
-        cases.append(PairCase(str(data), row["object"].strip(), row["painting"].strip(), placement,
-                              (row.get("note") or "").strip()))
+        cases.append(
+            PairCase(
+                str(data), row["object"].strip(), row["painting"].strip(), placement, (row.get("note") or "").strip()
+            )
+        )
     return cases
 
 
@@ -104,4 +107,3 @@ def missing_inputs(cases: list[PairCase]) -> list[str]:
         if absent:
             missing.append(f"{case.name}: {folder} has no {', '.join(absent)}")
     return missing
-

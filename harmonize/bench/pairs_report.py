@@ -11,16 +11,24 @@ from harmonize.bench.runner import RunRecord
 from harmonize.compare import labelled_row
 from harmonize.imageio import load_rgb, save_png
 
-PANEL_COLUMNS = (("painting", "painting"), ("naive paste", "naive"), ("pass 1", "pass1"), ("pass 2", "pass2"),
-                 ("final", "final"))  # (label, image name in the record's inputs or images)
+PANEL_COLUMNS = (
+    ("painting", "painting"),
+    ("naive paste", "naive"),
+    ("pass 1", "pass1"),
+    ("pass 2", "pass2"),
+    ("final", "final"),
+)  # (label, image name in the record's inputs or images)
 
 
 def write_pairs_report(records: list[RunRecord], skipped: list[str], out: Path) -> None:
     """bench.json, bench.md (timings, quality and the survives measure per case) and panel_<case>.png."""
     write_records(records, out)
-    lines = ["| case | note | preset | size | total s | peak RSS MiB | Gram naive | Gram result | SSIM to naive | "
-             "pass 2 shape / contrast / show-through | final shape / contrast / show-through | "
-             "survives (pass 2, final) | typical (pass 2, final) |", "|---" * 13 + "|"]
+    lines = [
+        "| case | note | preset | size | total s | peak RSS MiB | Gram naive | Gram result | SSIM to naive | "
+        "pass 2 shape / contrast / show-through | final shape / contrast / show-through | "
+        "survives (pass 2, final) | typical (pass 2, final) |",
+        "|---" * 13 + "|",
+    ]
     lines += [_row(r) for r in records]
     lines += [f"\nSkipped {line}." for line in skipped]
     (out / "bench.md").write_text("\n".join(lines) + "\n")
@@ -51,6 +59,8 @@ def _row(r: RunRecord) -> str:
         return ", ".join("yes" if q[f"{s}_{name}"] else "no" for s in ("pass2", "final") if f"{s}_{name}" in q)
 
     preset = " ".join([r.preset, *(f"{k} {v:g}" for k, v in r.overrides.items())])
-    return (f"| {r.example} | {r.note} | {preset} | {r.size} | {r.seconds.get('total', 0):.0f} | "
-            f"{r.peak_rss_mib:.0f} | {q['gram_naive']:.3f} | {q['gram_result']:.3f} | {q['ssim_naive']:.3f} | "
-            f"{parts('pass2')} | {parts('final')} | {verdicts('survives')} | {verdicts('typical')} |")
+    return (
+        f"| {r.example} | {r.note} | {preset} | {r.size} | {r.seconds.get('total', 0):.0f} | "
+        f"{r.peak_rss_mib:.0f} | {q['gram_naive']:.3f} | {q['gram_result']:.3f} | {q['ssim_naive']:.3f} | "
+        f"{parts('pass2')} | {parts('final')} | {verdicts('survives')} | {verdicts('typical')} |"
+    )

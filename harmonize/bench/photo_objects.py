@@ -16,15 +16,54 @@ POLYGON_FEATHER_SIGMA = 1.5  # px: a hand-drawn polygon's edge is antialiased, n
 # the suit but drops the neck ring and the neck, whose colours it takes for the backdrop; this
 # polygon (x, y px, drawn by eye) adds the torso from the ring down, stopping at the helmet.
 ASTRONAUT_BOX = (20, 10, 365, 512)  # x0, y0, x1, y1 px
-ASTRONAUT_TORSO = ((112, 190), (125, 165), (160, 148), (185, 158), (200, 178), (245, 175), (268, 165),
-                   (296, 175), (305, 200), (300, 250), (330, 280), (352, 300), (362, 340), (330, 345),
-                   (300, 365), (285, 400), (278, 450), (275, 512), (20, 512), (22, 420), (28, 330),
-                   (40, 280), (80, 265), (115, 240))
+ASTRONAUT_TORSO = (
+    (112, 190),
+    (125, 165),
+    (160, 148),
+    (185, 158),
+    (200, 178),
+    (245, 175),
+    (268, 165),
+    (296, 175),
+    (305, 200),
+    (300, 250),
+    (330, 280),
+    (352, 300),
+    (362, 340),
+    (330, 345),
+    (300, 365),
+    (285, 400),
+    (278, 450),
+    (275, 512),
+    (20, 512),
+    (22, 420),
+    (28, 330),
+    (40, 280),
+    (80, 265),
+    (115, 240),
+)
 # skimage.data.chelsea() (451x300, CC0, Stefan van der Walt): the head fills the photo, so GrabCut
 # has no background to learn from; this polygon (x, y px, drawn by eye) follows ears, cheeks and chin.
-CHELSEA_HEAD = ((40, 0), (95, 25), (150, 10), (260, 5), (330, 10), (390, 0), (385, 60), (370, 120),
-                (372, 190), (345, 250), (300, 292), (255, 299), (190, 299), (120, 280), (60, 240),
-                (25, 180), (20, 110), (35, 40))
+CHELSEA_HEAD = (
+    (40, 0),
+    (95, 25),
+    (150, 10),
+    (260, 5),
+    (330, 10),
+    (390, 0),
+    (385, 60),
+    (370, 120),
+    (372, 190),
+    (345, 250),
+    (300, 292),
+    (255, 299),
+    (190, 299),
+    (120, 280),
+    (60, 240),
+    (25, 180),
+    (20, 110),
+    (35, 40),
+)
 
 
 def coffee_object() -> np.ndarray:
@@ -52,7 +91,9 @@ def chelsea_object() -> np.ndarray:
 
 
 PHOTO_OBJECTS: dict[str, Callable[[], np.ndarray]] = {
-    "coffee": coffee_object, "astronaut": astronaut_object, "chelsea": chelsea_object,
+    "coffee": coffee_object,
+    "astronaut": astronaut_object,
+    "chelsea": chelsea_object,
 }
 
 

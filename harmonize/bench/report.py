@@ -15,17 +15,28 @@ from harmonize.resize import resize_bilinear
 def write_report(records: list[RunRecord], data: Path, out: Path) -> None:
     """Write bench.json, bench.md (with ratios to the reference when it ran) and panels."""
     write_records(records, out)
-    lines = ["| example | preset | threads | total s | pass 1 s | pass 2 s | post s | peak RSS MiB | Gram naive | Gram result | "
-             "SSIM to naive | SSIM to paper pass 2 |", "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| example | preset | threads | total s | pass 1 s | pass 2 s | post s | peak RSS MiB | Gram naive | Gram result | "
+        "SSIM to naive | SSIM to paper pass 2 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in records:
         s, q = r.seconds, r.quality
-        lines.append(f"| {r.example} | {r.preset} | {r.threads} | {s.get('total', 0):.0f} | {s.get('pass1', 0):.0f} | "
-                     f"{s.get('pass2', 0):.0f} | {s.get('post', 0):.1f} | {r.peak_rss_mib:.0f} | {q['gram_naive']:.3f} | "
-                     f"{q['gram_result']:.3f} | {q['ssim_naive']:.3f} | {q.get('ssim_paper_pass2', float('nan')):.3f} |")
-    lines += [f"\n{r.example} {r.preset}: taken from {r.source}, not measured in this run." for r in records if r.source]
+        lines.append(
+            f"| {r.example} | {r.preset} | {r.threads} | {s.get('total', 0):.0f} | {s.get('pass1', 0):.0f} | "
+            f"{s.get('pass2', 0):.0f} | {s.get('post', 0):.1f} | {r.peak_rss_mib:.0f} | {q['gram_naive']:.3f} | "
+            f"{q['gram_result']:.3f} | {q['ssim_naive']:.3f} | {q.get('ssim_paper_pass2', float('nan')):.3f} |"
+        )
+    lines += [
+        f"\n{r.example} {r.preset}: taken from {r.source}, not measured in this run." for r in records if r.source
+    ]
     ratios = _ratios(records)
     if ratios:
-        lines += ["", "| example | speed-up (reference / fast) | Gram change | SSIM-to-naive change |", "|---|---|---|---|"]
+        lines += [
+            "",
+            "| example | speed-up (reference / fast) | Gram change | SSIM-to-naive change |",
+            "|---|---|---|---|",
+        ]
         lines += [f"| {e} | {x:.1f}x | {g:+.1%} | {c:+.1%} |" for e, (x, g, c) in ratios.items()]
     (out / "bench.md").write_text("\n".join(lines) + "\n")
     for example in sorted({r.example for r in records}):

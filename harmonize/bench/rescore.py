@@ -12,8 +12,13 @@ MEASURED_STAGES = ("pass2", "final")
 def stage_survival(record: RunRecord, stage: str) -> Survival:
     """The measure of `stage` ("pass2" | "final") of a run from its saved result, naive paste, painting and masks."""
     i = record.inputs
-    return survival(load_rgb(record.images[stage]), load_rgb(i["naive"]), load_rgb(i["painting"]),
-                    load_mask(i["tight_mask"]), load_mask(i["dilated_mask"]))
+    return survival(
+        load_rgb(record.images[stage]),
+        load_rgb(i["naive"]),
+        load_rgb(i["painting"]),
+        load_mask(i["tight_mask"]),
+        load_mask(i["dilated_mask"]),
+    )
 
 
 def rescored(record: RunRecord) -> RunRecord:

@@ -85,9 +85,12 @@ class PaperExample:
         folder, n = Path(self.data), self.name
         loose_path, paper_path = folder / f"{n}_c_mask_dilated.jpg", folder / f"{n}_final_res.png"
         return BenchInputs(
-            painting=load_rgb(folder / f"{n}_target.jpg"), naive=load_rgb(folder / f"{n}_naive.jpg"),
-            tight=load_mask(folder / f"{n}_c_mask.jpg"), loose=load_mask(loose_path) if loose_path.is_file() else None,
-            tau=example_tau(folder, n), paper_pass2=load_rgb(paper_path) if paper_path.is_file() else None,
+            painting=load_rgb(folder / f"{n}_target.jpg"),
+            naive=load_rgb(folder / f"{n}_naive.jpg"),
+            tight=load_mask(folder / f"{n}_c_mask.jpg"),
+            loose=load_mask(loose_path) if loose_path.is_file() else None,
+            tau=example_tau(folder, n),
+            paper_pass2=load_rgb(paper_path) if paper_path.is_file() else None,
         )
 
 
@@ -130,13 +133,25 @@ def _run_in_child(case: BenchCase, preset: str, size: int, out: str, overrides: 
     for name, path in inputs.items():
         save_png(path, getattr(result, name))
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
-    return RunRecord(case.name, preset, {k: round(v, 2) for k, v in result.seconds.items()}, round(peak, 1),
-                     {k: round(v, 4) for k, v in quality.items()}, images, torch.get_num_threads(), size, "", inputs,
-                     getattr(case, "note", ""), dict(overrides))
+    return RunRecord(
+        case.name,
+        preset,
+        {k: round(v, 2) for k, v in result.seconds.items()},
+        round(peak, 1),
+        {k: round(v, 4) for k, v in quality.items()},
+        images,
+        torch.get_num_threads(),
+        size,
+        "",
+        inputs,
+        getattr(case, "note", ""),
+        dict(overrides),
+    )
 
 
-def run_case(case: BenchCase, preset: str, size: int, out: Path,
-             overrides: dict[str, float] | None = None) -> RunRecord:
+def run_case(
+    case: BenchCase, preset: str, size: int, out: Path, overrides: dict[str, float] | None = None
+) -> RunRecord:
     """One run in a fresh process, so its peak RSS is its own; `overrides` go on top of the preset's options."""
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
         return pool.submit(_run_in_child, case, preset, size, str(out), overrides or {}).result()
@@ -170,8 +185,11 @@ def load_records(path: Path, preset: str, size: int) -> dict[str, RunRecord]:
 def paper_images(data: Path, example: str, shape: tuple[int, int]) -> list[tuple[str, np.ndarray]]:
     """The authors' pass 1 / pass 2 / final for the panel, when DIR has them."""
     found = []
-    for label, suffix in (("paper pass 1", "inter_res.jpg"), ("paper pass 2", "final_res.png"),
-                          ("paper final", "final_res2.png")):
+    for label, suffix in (
+        ("paper pass 1", "inter_res.jpg"),
+        ("paper pass 2", "final_res.png"),
+        ("paper final", "final_res2.png"),
+    ):
         path = data / f"{example}_{suffix}"
         if path.is_file():
             found.append((label, resize_bilinear(load_rgb(path), *shape)))

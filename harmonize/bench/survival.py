@@ -65,12 +65,18 @@ class Survival:
 
     def as_dict(self) -> dict[str, float]:
         """The parts and the verdicts (1.0 or 0.0) as plain floats, for bench.json."""
-        return {"shape": self.shape, "contrast": self.contrast, "show_through": self.show_through,
-                "survives": float(self.survives), "typical": float(self.typical)}
+        return {
+            "shape": self.shape,
+            "contrast": self.contrast,
+            "show_through": self.show_through,
+            "survives": float(self.survives),
+            "typical": float(self.typical),
+        }
 
 
-def survival(result: np.ndarray, naive: np.ndarray, painting: np.ndarray, tight: np.ndarray,
-             loose: np.ndarray) -> Survival:
+def survival(
+    result: np.ndarray, naive: np.ndarray, painting: np.ndarray, tight: np.ndarray, loose: np.ndarray
+) -> Survival:
     """The measure of `result` against `naive`.
 
     result, naive, painting (the painting without the object): (H, W, 3) float in [0, 1] of one
@@ -100,9 +106,14 @@ def shape_similarity(result: np.ndarray, naive: np.ndarray, inside: np.ndarray) 
     box = bounding_box(inside)
     luma_result, luma_naive = result[box] @ LUMA, naive[box] @ LUMA
     scale = min(1.0, SHAPE_SIDE / max(luma_result.shape))
-    size = (max(SSIM_WINDOW, round(luma_result.shape[1] * scale)), max(SSIM_WINDOW, round(luma_result.shape[0] * scale)))
-    a, b, weight = (cv2.resize(np.ascontiguousarray(x, np.float32), size, interpolation=cv2.INTER_AREA)
-                    for x in (luma_result, luma_naive, inside[box].astype(np.float32)))
+    size = (
+        max(SSIM_WINDOW, round(luma_result.shape[1] * scale)),
+        max(SSIM_WINDOW, round(luma_result.shape[0] * scale)),
+    )
+    a, b, weight = (
+        cv2.resize(np.ascontiguousarray(x, np.float32), size, interpolation=cv2.INTER_AREA)
+        for x in (luma_result, luma_naive, inside[box].astype(np.float32))
+    )
     _, local = structural_similarity(a, b, data_range=1.0, win_size=SSIM_WINDOW, full=True)
     return float(local[weight > 0.5].mean())
 

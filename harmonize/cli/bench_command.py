@@ -11,34 +11,44 @@ from harmonize.cli.errors import user_errors
 
 def bench(
     data: Path | None = typer.Option(
-        None, help="Folder with N_target.jpg, N_naive.jpg, N_c_mask.jpg (+ the paper's results)."),
+        None, help="Folder with N_target.jpg, N_naive.jpg, N_c_mask.jpg (+ the paper's results)."
+    ),
     out: Path | None = typer.Option(None, help="Where bench.json, bench.md and the panels go."),
     examples: str = typer.Option("16,3,9", help="Comma-separated example numbers."),
     size: int = typer.Option(700, help="Working size (longest side, px)."),
-    reference: bool = typer.Option(False, "--reference", help="Also run the authors' settings, for side-by-side ratios."),
+    reference: bool = typer.Option(
+        False, "--reference", help="Also run the authors' settings, for side-by-side ratios."
+    ),
     reference_from: Path | None = typer.Option(
-        None, help="Take the authors'-settings runs from this earlier bench.json instead of running them "
-                   "(they take hours on a CPU); bench.md says so.",
+        None,
+        help="Take the authors'-settings runs from this earlier bench.json instead of running them "
+        "(they take hours on a CPU); bench.md says so.",
     ),
     pairs: Path | None = typer.Option(
-        None, help="Instead of the examples: place objects in paintings they were not made for, from this "
-                   "tab-separated file (object, painting, x, y, height, note), plus the sample-photo objects.",
+        None,
+        help="Instead of the examples: place objects in paintings they were not made for, from this "
+        "tab-separated file (object, painting, x, y, height, note), plus the sample-photo objects.",
     ),
     photos: bool = typer.Option(
-        True, help="With --pairs: also the scikit-image photo objects (coffee, astronaut, cat)."),
+        True, help="With --pairs: also the scikit-image photo objects (coffee, astronaut, cat)."
+    ),
     only: str = typer.Option(
-        "", help="With --pairs: run only these comma-separated cases, e.g. '3 in 16,coffee in 9'."),
+        "", help="With --pairs: run only these comma-separated cases, e.g. '3 in 16,coffee in 9'."
+    ),
     preset: str = typer.Option("fast", help="With --pairs: fast, or reference (the authors' settings)."),
     likeness: float | None = typer.Option(
-        None, help="With --pairs: how much of the object's own look to keep, 0 to 1 (default: the preset's)."),
+        None, help="With --pairs: how much of the object's own look to keep, 0 to 1 (default: the preset's)."
+    ),
     rescore: Path | None = typer.Option(
-        None, help="Instead of running the engine: recompute the survives measure of an earlier --pairs run "
-                   "from its bench.json and saved images; writes bench.json, bench.md and panels to --out "
-                   "(default: that run's folder).",
+        None,
+        help="Instead of running the engine: recompute the survives measure of an earlier --pairs run "
+        "from its bench.json and saved images; writes bench.json, bench.md and panels to --out "
+        "(default: that run's folder).",
     ),
     survival_authors: Path | None = typer.Option(
-        None, help="Instead of running the engine: the survives measure on the authors' own results in this "
-                   "folder (N_final_res.png, N_final_res2.png against N_naive.jpg); --out also writes it there.",
+        None,
+        help="Instead of running the engine: the survives measure on the authors' own results in this "
+        "folder (N_final_res.png, N_final_res2.png against N_naive.jpg); --out also writes it there.",
     ),
 ) -> None:
     """Benchmark the engine: the paper's examples, objects in new paintings (--pairs); or, without running
@@ -80,8 +90,9 @@ def _examples(data: Path, out: Path, examples: str, size: int, reference: bool, 
     typer.echo(f"wrote {out}/bench.md")
 
 
-def _pairs(data: Path, out: Path, pairs: Path, photos: bool, only: str, preset: str, size: int,
-           overrides: dict[str, float]) -> None:
+def _pairs(
+    data: Path, out: Path, pairs: Path, photos: bool, only: str, preset: str, size: int, overrides: dict[str, float]
+) -> None:
     from harmonize.bench.pairs import missing_inputs, photo_pairs, read_pairs
     from harmonize.bench.pairs_report import write_pairs_report
     from harmonize.bench.runner import ENGINE_PRESET, RunRecord, run_case
@@ -134,8 +145,10 @@ def _survival_authors(folder: Path, out: Path | None) -> None:
 
     names = authors_examples(folder)
     if not names:
-        raise ValueError(f"{folder} has no example with N_naive.jpg, N_target.jpg, both masks and the authors' "
-                         "N_final_res.png and N_final_res2.png.")
+        raise ValueError(
+            f"{folder} has no example with N_naive.jpg, N_target.jpg, both masks and the authors' "
+            "N_final_res.png and N_final_res2.png."
+        )
     measures = {name: authors_survival(folder, name) for name in names}
     text = f"{survival_table(measures)}\n\n{distribution_table(measures)}\n"
     typer.echo(text)

@@ -19,10 +19,14 @@ DEFAULT_METHODS = ",".join(name for name in BACKENDS if name != "alpha")  # a ph
 def bench_cutout(
     data: Path = typer.Option(..., help="The paper's data folder (N_naive.jpg and N_c_mask.jpg pairs)."),
     out: Path = typer.Option(..., help="Folder for cutout-bench.json, cutout-bench.md and cutout-cases.png."),
-    methods: str = typer.Option(DEFAULT_METHODS, help="Comma-separated methods; those that cannot run here are listed as not run."),
+    methods: str = typer.Option(
+        DEFAULT_METHODS, help="Comma-separated methods; those that cannot run here are listed as not run."
+    ),
     per_object: int = typer.Option(3, help="Cases per object: backgrounds, heights and positions vary."),
     seed: int = typer.Option(0, help="Seed of the heights and positions."),
-    figure: Path | None = typer.Option(None, help="Also write scikit-image's four photos cut out by every method (and auto) here."),
+    figure: Path | None = typer.Option(
+        None, help="Also write scikit-image's four photos cut out by every method (and auto) here."
+    ),
 ) -> None:
     """Score the cut-out methods (mean IoU, boundary F) on objects pasted onto real photos."""
     with user_errors():
@@ -38,8 +42,10 @@ def bench_cutout(
         for method in usable:
             results.append(score_method(method, cases))
             s = results[-1].summary()
-            typer.echo(f"{method:10s} mean IoU {s['mean_iou']:.3f}  boundary F {s['mean_boundary_f']:.3f}  "
-                       f"({len(cases)} photos, {s['mean_seconds']:.2f} s each)")
+            typer.echo(
+                f"{method:10s} mean IoU {s['mean_iou']:.3f}  boundary F {s['mean_boundary_f']:.3f}  "
+                f"({len(cases)} photos, {s['mean_seconds']:.2f} s each)"
+            )
         write_results(out, results, skipped, {"examples": numbers, "per_object": per_object, "seed": seed})
         case_sheet(cases, results).save(out / "cutout-cases.png")
         if figure is not None:
@@ -47,7 +53,12 @@ def bench_cutout(
             mattes = photo_cutouts(photos, [*usable, "auto"])
             columns = {"photo": list(photos.values())}
             for method, alphas in mattes.items():
-                columns[method] = [on_backdrop(p, a if a is not None else np.zeros(p.shape[:2])) for p, a in zip(photos.values(), alphas, strict=True)]
+                columns[method] = [
+                    on_backdrop(p, a if a is not None else np.zeros(p.shape[:2]))
+                    for p, a in zip(photos.values(), alphas, strict=True)
+                ]
             figure.parent.mkdir(parents=True, exist_ok=True)
             sheet(columns).save(figure)
-    typer.echo(f"wrote {out}/cutout-bench.json, cutout-bench.md, cutout-cases.png" + (f" and {figure}" if figure else ""))
+    typer.echo(
+        f"wrote {out}/cutout-bench.json, cutout-bench.md, cutout-cases.png" + (f" and {figure}" if figure else "")
+    )

@@ -61,7 +61,7 @@ def cutout(
 
 
 def parse_box(text: str | None) -> Box | None:
-    """"x0,y0,x1,y1" -> a tuple of four ints; None stays None."""
+    """ "x0,y0,x1,y1" -> a tuple of four ints; None stays None."""
     if text is None:
         return None
     parts = [part.strip() for part in text.split(",")]

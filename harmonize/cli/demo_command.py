@@ -15,7 +15,8 @@ from harmonize.options import HarmonizeOptions
 
 def demo(
     out: Path = typer.Option(
-        Path("demo-output"), help="Output folder: painting, object, naive, pass1, pass2, final, compare PNGs and run.json."
+        Path("demo-output"),
+        help="Output folder: painting, object, naive, pass1, pass2, final, compare PNGs and run.json.",
     ),
     size: int = typer.Option(DEMO_OPTIONS.size, help="Longest side of the painting and of the working size, px."),
     iters1: int = typer.Option(DEMO_OPTIONS.iters1, help="Pass-1 L-BFGS iterations (paper: 1000)."),
@@ -31,10 +32,16 @@ def demo(
         if size < 32 or iters1 < 1 or iters2 < 1:
             raise ValueError("--size must be at least 32 and --iters1/--iters2 at least 1.")
         options = HarmonizeOptions(
-            size=size, tau=parse_tau(tau), iters1=iters1, iters2=iters2, seed=DEMO_OPTIONS.seed,
+            size=size,
+            tau=parse_tau(tau),
+            iters1=iters1,
+            iters2=iters2,
+            seed=DEMO_OPTIONS.seed,
             post=post,
         )
         bars = StageBars()
         run_demo(out, options, bars, device=device)
         bars.close()
-    typer.echo(f"wrote {out}/: {out / 'compare.png'} shows painting, naive paste, pass 1, pass 2 and final side by side")
+    typer.echo(
+        f"wrote {out}/: {out / 'compare.png'} shows painting, naive paste, pass 1, pass 2 and final side by side"
+    )

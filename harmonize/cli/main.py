@@ -13,8 +13,12 @@ from harmonize.cli.demo_command import demo
 from harmonize.cli.preview_command import preview
 from harmonize.cli.run_command import run
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Paste an object into a painting so that it looks painted in.")
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    help="Paste an object into a painting so that it looks painted in.",
+)
 app.command("run")(run)
 app.command("cutout")(cutout)
 app.command("preview")(preview)

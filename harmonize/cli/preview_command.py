@@ -18,7 +18,9 @@ from harmonize.types import Placement
 
 def preview(
     painting: Path = typer.Option(..., help="The painting (PNG/JPEG/WebP)."),
-    object: Path = typer.Option(..., "--object", help="A photo of the object (alpha PNG/WebP, or any photo: it is cut out)."),
+    object: Path = typer.Option(
+        ..., "--object", help="A photo of the object (alpha PNG/WebP, or any photo: it is cut out)."
+    ),
     out: Path = typer.Option(..., help="Output folder: naive.png (the object pasted in) and mask.png."),
     method: str = typer.Option("auto", help=METHOD_HELP),
     box: str | None = typer.Option(None, help=BOX_HELP),

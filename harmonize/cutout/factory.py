@@ -42,8 +42,14 @@ def auto_methods(image: np.ndarray, boxed: bool = False) -> list[str]:
     """
     if has_meaningful_alpha(image):
         return [AlphaBackend.name]
-    configured = [name for name, ready in ((RemoveBgBackend.name, api_key_from_env() is not None),
-                                           (RembgBackend.name, rembg_installed())) if ready]
+    configured = [
+        name
+        for name, ready in (
+            (RemoveBgBackend.name, api_key_from_env() is not None),
+            (RembgBackend.name, rembg_installed()),
+        )
+        if ready
+    ]
     return [*configured, BEST_OFFLINE_WITH_BOX if boxed else BEST_OFFLINE]
 
 

@@ -94,8 +94,9 @@ def download_model(destination: Path, client: httpx.Client | None = None) -> Pat
     return destination
 
 
-def resolve_model(model_path: str | Path | None = None, download: bool = True,
-                  client: httpx.Client | None = None) -> Path:
+def resolve_model(
+    model_path: str | Path | None = None, download: bool = True, client: httpx.Client | None = None
+) -> Path:
     """The model file to use: `model_path`, else $PAINTERLY_REMBG_MODEL, else the cached download.
 
     A configured file is used as it is (it may be a custom U^2-Net); the cached one is checked
@@ -119,8 +120,9 @@ class RembgBackend(CutoutBackend):
 
     name = "rembg"
 
-    def __init__(self, model_path: str | Path | None = None, download: bool = True,
-                 client: httpx.Client | None = None) -> None:
+    def __init__(
+        self, model_path: str | Path | None = None, download: bool = True, client: httpx.Client | None = None
+    ) -> None:
         try:
             import rembg
         except ImportError as error:

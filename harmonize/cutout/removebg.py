@@ -87,7 +87,9 @@ class RemoveBgBackend(CutoutBackend):
             try:
                 with httpx.Client(timeout=self.timeout) as client:
                     response = client.post(
-                        self.url, headers={"X-Api-Key": self.api_key}, data=fields,
+                        self.url,
+                        headers={"X-Api-Key": self.api_key},
+                        data=fields,
                         files={"image_file": ("image.jpg", upload, "image/jpeg")},
                     )
             except httpx.TimeoutException as error:
@@ -149,7 +151,9 @@ def _error_message(response: httpx.Response) -> str:
     if status == 400:
         if code == "unknown_foreground":
             return "remove.bg found no object in the photo: use the offline cut-out with a box around the object."
-        return f"remove.bg could not use the photo ({title or 'bad request'}): try another photo or the offline cut-out."
+        return (
+            f"remove.bg could not use the photo ({title or 'bad request'}): try another photo or the offline cut-out."
+        )
     if status == 402:
         return "remove.bg credits are used up: add credits at remove.bg, or use the offline cut-out."
     if status in (401, 403):

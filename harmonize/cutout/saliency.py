@@ -41,8 +41,15 @@ class SaliencyGrabCutBackend(CutoutBackend):
         x0, y0, x1, y1 = box if box is not None else (0, 0, w, h)
         region = np.ascontiguousarray(image[y0:y1, x0:x1, :3])
         scale = min(1.0, self.work_side / max(region.shape[:2]))
-        small = cv2.resize(region, (max(1, round(region.shape[1] * scale)), max(1, round(region.shape[0] * scale))),
-                           interpolation=cv2.INTER_AREA) if scale < 1 else region
+        small = (
+            cv2.resize(
+                region,
+                (max(1, round(region.shape[1] * scale)), max(1, round(region.shape[0] * scale))),
+                interpolation=cv2.INTER_AREA,
+            )
+            if scale < 1
+            else region
+        )
         found = grabcut_from_seeds(small, seeds(border_saliency(small)), self.iterations)
         matte = np.zeros((h, w), np.float32)
         matte[y0:y1, x0:x1] = cv2.resize(found, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)

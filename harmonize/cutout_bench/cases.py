@@ -78,7 +78,9 @@ def background(name: str) -> np.ndarray:
     return cv2.resize(image, size, interpolation=cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC)
 
 
-def paste(sample: Sample, photo: np.ndarray, height: float, centre: tuple[float, float]) -> tuple[np.ndarray, np.ndarray]:
+def paste(
+    sample: Sample, photo: np.ndarray, height: float, centre: tuple[float, float]
+) -> tuple[np.ndarray, np.ndarray]:
     """Paste the sample at `height` (fraction of the frame) centred at (x, y) fractions.
 
     Returns the (H, W, 3) uint8 photo and the true (H, W) bool mask (soft alpha > 0.5); the

@@ -72,7 +72,9 @@ def score_method(method: str, cases: list[Case]) -> MethodScores:
         except CutoutError as failure:  # an empty or full cut-out scores as nothing found
             found, error = np.zeros_like(case.truth), str(failure)
         seconds = time.perf_counter() - start
-        result.scores.append(CaseScore(case.name, iou(found, case.truth), boundary_f(found, case.truth), seconds, error))
+        result.scores.append(
+            CaseScore(case.name, iou(found, case.truth), boundary_f(found, case.truth), seconds, error)
+        )
         result.masks.append(found)
         log.info("%s on %s: IoU %.3f", method, case.name, result.scores[-1].iou)
     return result

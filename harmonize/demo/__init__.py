@@ -1,7 +1,7 @@
 """The offline demo: a painting made by our own code, a cup from scikit-image's sample photos.
 
-    from harmonize.demo import run_demo
-    run_demo(Path("demo-output"))  # painting, object, naive, pass1, pass2, final, compare PNGs + run.json
+from harmonize.demo import run_demo
+run_demo(Path("demo-output"))  # painting, object, naive, pass1, pass2, final, compare PNGs + run.json
 """
 
 from harmonize.demo.example import DemoInputs, demo_inputs

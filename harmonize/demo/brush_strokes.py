@@ -49,7 +49,9 @@ def paint_strokes(layout: SceneLayout, seed: int, layers: tuple[BrushLayer, ...]
     rng = np.random.default_rng(seed)
     height, width = layout.angles.shape
     size = (width * SUPERSAMPLE, height * SUPERSAMPLE)
-    ground = (1 - GROUND_SHARE) * cv2.GaussianBlur(layout.colours, (0, 0), 2.0) + GROUND_SHARE * np.asarray(GROUND, np.float32)
+    ground = (1 - GROUND_SHARE) * cv2.GaussianBlur(layout.colours, (0, 0), 2.0) + GROUND_SHARE * np.asarray(
+        GROUND, np.float32
+    )
     canvas = cv2.resize(ground, size, interpolation=cv2.INTER_LINEAR)
     canvas = np.round(np.clip(canvas, 0, 1) * 255).astype(np.uint8)
     relief = np.zeros(canvas.shape[:2], np.float32)
@@ -77,7 +79,9 @@ def trace_strokes(starts: np.ndarray, layout: SceneLayout, length: float) -> np.
     """(N, 2) x, y start points on the supersampled canvas -> (N, 2 * STEPS + 1, 2) stroke paths."""
     step = length / (2 * STEPS)
     start_colours = _colour_at(layout.colours, starts)
-    bounds = np.asarray((layout.angles.shape[1] * SUPERSAMPLE - 1, layout.angles.shape[0] * SUPERSAMPLE - 1), np.float32)
+    bounds = np.asarray(
+        (layout.angles.shape[1] * SUPERSAMPLE - 1, layout.angles.shape[0] * SUPERSAMPLE - 1), np.float32
+    )
     halves = []
     for sign in (1.0, -1.0):
         point, heading = starts.copy(), sign * _direction_at(layout.angles, starts)

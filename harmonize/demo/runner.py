@@ -23,7 +23,9 @@ DEMO_OPTIONS = HarmonizeOptions(  # a few minutes on a 2-core CPU (docs/demo.md 
 
 
 def run_demo(
-    out: Path, options: HarmonizeOptions = DEMO_OPTIONS, progress: ProgressCallback | None = None,
+    out: Path,
+    options: HarmonizeOptions = DEMO_OPTIONS,
+    progress: ProgressCallback | None = None,
     device: str = "auto",
 ) -> list[Path]:
     """Harmonize the demo cup into the generated painting; write inputs and outputs into `out`."""

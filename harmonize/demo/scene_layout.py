@@ -109,8 +109,9 @@ def _sky(u: np.ndarray, v: np.ndarray, aspect: float) -> tuple[np.ndarray, np.nd
     return colours, flow
 
 
-def _glow(colours: np.ndarray, distance: np.ndarray, colour: tuple[float, float, float], strength: float,
-          reach: float) -> np.ndarray:
+def _glow(
+    colours: np.ndarray, distance: np.ndarray, colour: tuple[float, float, float], strength: float, reach: float
+) -> np.ndarray:
     """Blend towards `colour` with a weight falling off with distance (in radii)."""
     weight = (strength * np.exp(-((distance / reach) ** 2)))[..., None]
     return weight * np.asarray(colour, np.float32) + (1 - weight) * colours
@@ -205,8 +206,9 @@ def _vase_profile(along: np.ndarray) -> np.ndarray:
     return np.maximum(belly, np.where(along < 0.45, neck, 0.0))
 
 
-def _shaded(ex: np.ndarray, ey: np.ndarray, radius: np.ndarray,
-            palette: tuple[tuple[float, float, float], ...]) -> np.ndarray:
+def _shaded(
+    ex: np.ndarray, ey: np.ndarray, radius: np.ndarray, palette: tuple[tuple[float, float, float], ...]
+) -> np.ndarray:
     """Lambert shading of a round form in normalised coordinates, with a dark contour near radius 1."""
     nz = np.sqrt(np.clip(1 - ex**2 - ey**2, 0.0, 1.0))
     light = np.asarray(OBJECT_LIGHT, np.float32) / np.linalg.norm(OBJECT_LIGHT)

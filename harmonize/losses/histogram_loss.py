@@ -61,7 +61,9 @@ def remap(features: torch.Tensor, region: torch.Tensor, target: HistogramTarget)
     return out.reshape(features.shape)
 
 
-def histogram_gradient(features: torch.Tensor, mask: torch.Tensor, target: HistogramTarget) -> tuple[float, torch.Tensor]:
+def histogram_gradient(
+    features: torch.Tensor, mask: torch.Tensor, target: HistogramTarget
+) -> tuple[float, torch.Tensor]:
     """(value, gradient) of the histogram loss: mean((F - R)^2) and F - R (§4.3)."""
     remapped = remap(features, mask > MASK_THRESHOLD, target)
     diff = features - remapped

@@ -20,10 +20,7 @@ GUIDE_EPS = 0.1**2  # filt_cnn_artifact.m: eps = 0.1^2
 def denoise_chrominance(image: np.ndarray, guide: np.ndarray) -> np.ndarray:
     """Guided-filter a*, b* of (H, W, 3) RGB `image` by RGB `guide`; (H, W, 3) float32 in [0, 1]."""
     if image.shape != guide.shape or image.ndim != 3 or image.shape[2] != 3:
-        raise ValueError(
-            "image and guide must both be (H, W, 3) RGB of one size;"
-            f" got {image.shape} and {guide.shape}"
-        )
+        raise ValueError(f"image and guide must both be (H, W, 3) RGB of one size; got {image.shape} and {guide.shape}")
     lab = color.rgb2lab(np.asarray(image, dtype=np.float64))
     lab[..., 1:] = guided_filter_color(guide, lab[..., 1:], GUIDE_RADIUS, GUIDE_EPS)
     with warnings.catch_warnings():

@@ -29,9 +29,7 @@ def guided_filter_color(guide: np.ndarray, src: np.ndarray, radius: int, eps: fl
     Each channel of `src` is filtered on its own, as calling guidedfilter_color.m once per channel.
     """
     if guide.ndim != 3 or guide.shape[2] != 3 or guide.shape[:2] != src.shape[:2]:
-        raise ValueError(
-            f"guide must be (H, W, 3) and match src's (H, W); got {guide.shape} and {src.shape}"
-        )
+        raise ValueError(f"guide must be (H, W, 3) and match src's (H, W); got {guide.shape} and {src.shape}")
     guide = np.asarray(guide, dtype=np.float64)
     p = np.asarray(src, dtype=np.float64)
     p3 = p if p.ndim == 3 else p[..., None]

@@ -115,13 +115,10 @@ def nearest_neighbour_field(
     for name, image in (("source", source), ("target", target)):
         if image.ndim != 3 or min(image.shape[:2]) < patch_size:
             raise ValueError(
-                f"The {name} image must be (H, W, C) with both sides >= {patch_size} px;"
-                f" got shape {image.shape}."
+                f"The {name} image must be (H, W, C) with both sides >= {patch_size} px; got shape {image.shape}."
             )
     if source.shape[2] != target.shape[2]:
-        raise ValueError(
-            f"source and target must have the same channels; got {source.shape} and {target.shape}"
-        )
+        raise ValueError(f"source and target must have the same channels; got {source.shape} and {target.shape}")
     a = source if source.dtype == np.uint8 else to_uint8(source)
     b = target if target.dtype == np.uint8 else to_uint8(target)
     field, dist = _patch_match(
@@ -155,9 +152,7 @@ def vote(target: np.ndarray, field: np.ndarray, patch_size: int = PATCH_SIZE) ->
     """
     rows, cols = target.shape[0] - patch_size, target.shape[1] - patch_size
     if field.size and (field.min() < 0 or field[..., 0].max() > rows or field[..., 1].max() > cols):
-        raise ValueError(
-            f"The field points outside the {target.shape[:2]} target's {patch_size}-px patches."
-        )
+        raise ValueError(f"The field points outside the {target.shape[:2]} target's {patch_size}-px patches.")
     values = np.ascontiguousarray(target, dtype=np.float64)
     total, count = _vote(values, np.ascontiguousarray(field, dtype=np.int32), patch_size)
     return (total / count[..., None]).astype(np.float32)

@@ -49,9 +49,7 @@ def postprocess(
         raise ValueError(f"The painting must be an (H, W, 3) RGB image; got shape {shape}.")
     for name, image in (("pass-2 result", result), ("naive composite", naive)):
         if image.shape != shape:
-            raise ValueError(
-                f"The {name} is {image.shape} but the painting is {shape}; resize it first."
-            )
+            raise ValueError(f"The {name} is {image.shape} but the painting is {shape}; resize it first.")
     if tight_mask.shape != shape[:2]:
         raise ValueError(f"The tight mask is {tight_mask.shape} but the painting is {shape[:2]}.")
 

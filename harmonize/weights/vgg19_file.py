@@ -57,7 +57,8 @@ def read_torchvision_vgg19(path: Path) -> dict[str, ConvWeights]:
     """VGG-19 conv weights from a torchvision state dict (`features.N.weight`; RGB input)."""
     state = torch.load(path, map_location="cpu", weights_only=True)
     indices = sorted(
-        int(m.group(1)) for key, value in state.items()
+        int(m.group(1))
+        for key, value in state.items()
         if (m := re.fullmatch(r"features\.(\d+)\.weight", key)) and value.ndim == 4
     )
     if len(indices) != len(VGG19_CONVS):

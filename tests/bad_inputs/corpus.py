@@ -74,9 +74,7 @@ def hundred_megapixel_jpeg() -> bytes:
 
 def flat(size: tuple[int, int], mode: str = "RGB", fmt: str = "PNG") -> bytes:
     """A flat picture of `size` (width, height)."""
-    colour = {"RGB": FLAT_COLOUR, "RGBA": (0, 0, 0, 0), "CMYK": (0, 255, 255, 0)}.get(
-        mode
-    )
+    colour = {"RGB": FLAT_COLOUR, "RGBA": (0, 0, 0, 0), "CMYK": (0, 255, 255, 0)}.get(mode)
     return encoded(Image.new(mode, size, colour), fmt)
 
 
@@ -89,12 +87,8 @@ def truncated_jpeg() -> bytes:
 
 def animated_gif() -> bytes:
     """A two-frame 64x64 animated GIF."""
-    frames = [
-        Image.new("RGB", (64, 64), colour) for colour in ((255, 0, 0), (0, 0, 255))
-    ]
-    return encoded(
-        frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0
-    )
+    frames = [Image.new("RGB", (64, 64), colour) for colour in ((255, 0, 0), (0, 0, 255))]
+    return encoded(frames[0], "GIF", save_all=True, append_images=frames[1:], duration=100, loop=0)
 
 
 def cmyk_jpeg() -> bytes:
@@ -112,13 +106,7 @@ def svg() -> bytes:
 
 def heic_header() -> bytes:
     """The start of an ISO-BMFF file of brand 'heic' (what an iPhone photo begins with)."""
-    return (
-        struct.pack(">I", 24)
-        + b"ftypheic"
-        + struct.pack(">I", 0)
-        + b"mif1heic"
-        + b"\x00" * 200
-    )
+    return struct.pack(">I", 24) + b"ftypheic" + struct.pack(">I", 0) + b"mif1heic" + b"\x00" * 200
 
 
 @cache
@@ -155,9 +143,7 @@ def phone_photo() -> bytes:
 
 def palette_with_transparency() -> bytes:
     """A 64x48 palette PNG whose left half is transparent (index 15)."""
-    source = Image.fromarray(gradient()).convert(
-        "P", palette=Image.Palette.ADAPTIVE, colors=15
-    )
+    source = Image.fromarray(gradient()).convert("P", palette=Image.Palette.ADAPTIVE, colors=15)
     pixels = np.asarray(source).copy()
     pixels[:, :32] = 15  # the one index the 15 colours leave free
     image = Image.fromarray(pixels, "P")
@@ -172,15 +158,11 @@ CASES: dict[str, Case] = {
     "CMYK JPEG": Case("cmyk.jpg", cmyk_jpeg, None),
     "EXIF-rotated photo": Case("phone.jpg", phone_photo, None),
     "palette with transparency": Case("palette.png", palette_with_transparency, None),
-    "PNG named .heic": Case(
-        "photo.heic", lambda: encoded(Image.fromarray(gradient()), "PNG"), None
-    ),
+    "PNG named .heic": Case("photo.heic", lambda: encoded(Image.fromarray(gradient()), "PNG"), None),
     "10x10": Case("tiny.png", lambda: flat((10, 10)), "too_small"),
     "1x1": Case("dot.png", lambda: flat((1, 1)), "too_small"),
     "5000x20": Case("strip.png", lambda: flat((5000, 20)), "too_thin"),
-    "fully transparent": Case(
-        "clear.png", lambda: flat((64, 64), "RGBA"), "transparent"
-    ),
+    "fully transparent": Case("clear.png", lambda: flat((64, 64), "RGBA"), "transparent"),
     "non-image bytes": Case(
         "notes.png",
         lambda: b"%PDF-1.4 this is a document, not a picture" * 5,
@@ -191,13 +173,9 @@ CASES: dict[str, Case] = {
     "animated GIF": Case("anim.gif", animated_gif, "format"),
     "SVG": Case("drawing.svg", svg, "not_image"),
     "real HEIC header": Case("iphone.heic", heic_header, "not_image"),
-    "garbage named .heic": Case(
-        "fake.heic", lambda: b"\x00\x01 not heic at all" * 10, "not_image"
-    ),
+    "garbage named .heic": Case("fake.heic", lambda: b"\x00\x01 not heic at all" * 10, "not_image"),
     "decompression bomb": Case("bomb.png", decompression_bomb, "bomb"),
-    "crafted bomb header": Case(
-        "crafted.png", lambda: png_header_only(60_000, 60_000), "bomb"
-    ),
+    "crafted bomb header": Case("crafted.png", lambda: png_header_only(60_000, 60_000), "bomb"),
 }
 REFUSED = sorted(name for name, case in CASES.items() if case.reason is not None)
 ACCEPTED = sorted(name for name, case in CASES.items() if case.reason is None)

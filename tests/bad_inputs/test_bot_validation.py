@@ -16,9 +16,7 @@ DEFAULTS = BotSettings(_env_file=None)
 
 def check(data: bytes) -> str:
     """validate_image with the bot's default limits."""
-    return validate_image(
-        data, "painting", DEFAULTS.max_image_bytes, DEFAULTS.max_image_pixels
-    )
+    return validate_image(data, "painting", DEFAULTS.max_image_bytes, DEFAULTS.max_image_pixels)
 
 
 @pytest.mark.parametrize("name", REFUSED)

@@ -84,9 +84,7 @@ def test_run_refuses_a_bad_composite_in_the_paper_format(tmp_path, name) -> None
 @pytest.mark.parametrize("name", REFUSED)
 def test_cutout_refuses_each_bad_picture(tmp_path, name) -> None:
     bad = bad_picture(tmp_path, name)
-    result = runner.invoke(
-        app, ["cutout", "--object", str(bad), "--out", str(tmp_path / "cut.png")]
-    )
+    result = runner.invoke(app, ["cutout", "--object", str(bad), "--out", str(tmp_path / "cut.png")])
     assert_refused_in_one_line(result, bad)
     assert not (tmp_path / "cut.png").exists()
 

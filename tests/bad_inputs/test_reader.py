@@ -59,16 +59,11 @@ def test_bytes_are_named_as_the_caller_says(name) -> None:
 def test_accepted_cases_read_as_8_bit_pictures_within_the_working_cap(name) -> None:
     painting = read_painting(CASES[name].make())
     photo = read_object(CASES[name].make())
-    assert (
-        painting.dtype == np.float32 and painting.ndim == 3 and painting.shape[2] == 3
-    )
+    assert painting.dtype == np.float32 and painting.ndim == 3 and painting.shape[2] == 3
     assert 0.0 <= painting.min() and painting.max() <= 1.0
     assert photo.dtype == np.uint8 and photo.shape[2] in (3, 4)
     for image in (painting, photo):
-        assert (
-            MIN_SIDE_PX <= min(image.shape[:2])
-            and image.shape[0] * image.shape[1] <= WORKING_PIXELS
-        )
+        assert MIN_SIDE_PX <= min(image.shape[:2]) and image.shape[0] * image.shape[1] <= WORKING_PIXELS
 
 
 def test_16_bit_greyscale_keeps_its_tones() -> None:
@@ -93,29 +88,21 @@ def test_a_100_megapixel_photo_is_downsampled_not_refused(name) -> None:
 
 def test_a_cmyk_jpeg_has_its_colours() -> None:
     red, green, blue = read_painting(CASES["CMYK JPEG"].make()).mean(axis=(0, 1))
-    assert (
-        red > 0.8 and green < 0.2 and blue < 0.2
-    )  # no cyan, full magenta and yellow: red
+    assert red > 0.8 and green < 0.2 and blue < 0.2  # no cyan, full magenta and yellow: red
 
 
 def test_exif_orientation_is_applied_for_both_roles() -> None:
     data = CASES["EXIF-rotated photo"].make()
     for image in (read_painting(data), read_object(data) / 255.0, load_rgb(data)):
         assert image.shape[:2] == (64, 40)
-        assert (
-            image[5, 20, 0] > 0.8 > image[60, 20, 0]
-        )  # the stored left half is now on top
+        assert image[5, 20, 0] > 0.8 > image[60, 20, 0]  # the stored left half is now on top
 
 
 def test_alpha_policy_painting_flattened_onto_white_object_keeps_it() -> None:
     data = CASES["palette with transparency"].make()
     painting, photo = read_painting(data), read_object(data)
     assert np.all(painting[:, :32] == 1.0) and painting[:, 32:].min() < 0.5
-    assert (
-        photo.shape[2] == 4
-        and np.all(photo[:, :32, 3] == 0)
-        and np.all(photo[:, 32:, 3] == 255)
-    )
+    assert photo.shape[2] == 4 and np.all(photo[:, :32, 3] == 0) and np.all(photo[:, 32:, 3] == 255)
 
 
 def test_an_opaque_photo_has_no_alpha_channel() -> None:
@@ -140,9 +127,7 @@ print(photo.shape[0] * photo.shape[1], int(peak_kib) // 1024)
 FULL_DECODE_MB = HUNDRED_MP[0] * HUNDRED_MP[1] * 3 // 2**20  # 288 MiB of RGB pixels
 
 
-@pytest.mark.skipif(
-    not Path("/proc/self/status").is_file(), reason="needs Linux's /proc"
-)
+@pytest.mark.skipif(not Path("/proc/self/status").is_file(), reason="needs Linux's /proc")
 def test_a_100_megapixel_jpeg_is_never_decoded_at_full_size(tmp_path) -> None:
     path = tmp_path / "huge.jpg"
     path.write_bytes(hundred_megapixel_jpeg())
@@ -154,6 +139,4 @@ def test_a_100_megapixel_jpeg_is_never_decoded_at_full_size(tmp_path) -> None:
     )
     pixels, peak_mib = map(int, done.stdout.split())
     assert pixels <= WORKING_PIXELS
-    assert peak_mib < FULL_DECODE_MB, (
-        f"peak {peak_mib} MiB: the photo was decoded at full size"
-    )
+    assert peak_mib < FULL_DECODE_MB, f"peak {peak_mib} MiB: the photo was decoded at full size"

@@ -50,10 +50,15 @@ def test_case_composes_the_object_into_the_painting_at_the_working_size(pair_dat
 
 
 def test_cases_whose_files_are_absent_are_listed_with_the_reason(pair_data):
-    cases = [PairCase(str(pair_data), "1", "2", Placement()), PairCase(str(pair_data), "3", "2", Placement()),
-             PairCase(str(pair_data), "coffee", "5", Placement())]
-    assert missing_inputs(cases) == [f"3 in 2: {pair_data} has no 3_naive.jpg, 3_c_mask.jpg",
-                                     f"coffee in 5: {pair_data} has no 5_target.jpg"]
+    cases = [
+        PairCase(str(pair_data), "1", "2", Placement()),
+        PairCase(str(pair_data), "3", "2", Placement()),
+        PairCase(str(pair_data), "coffee", "5", Placement()),
+    ]
+    assert missing_inputs(cases) == [
+        f"3 in 2: {pair_data} has no 3_naive.jpg, 3_c_mask.jpg",
+        f"coffee in 5: {pair_data} has no 5_target.jpg",
+    ]
 
 
 def test_photo_pairs_use_known_photo_objects(pair_data):

@@ -23,9 +23,21 @@ def record(tmp_path, name: str) -> RunRecord:
     for level, stage in enumerate(STAGES):
         paths[stage] = str(tmp_path / f"{stage}.png")
         save_png(paths[stage], np.full((16, 20, 3), level / 4, np.float32))
-    quality = {"gram_naive": 1.2, "gram_result": 0.6, "ssim_naive": 0.7, "pass2_shape": 0.81, "pass2_contrast": 0.42,
-               "pass2_show_through": 0.05, "pass2_survives": 1.0, "pass2_typical": 0.0, "final_shape": 0.31,
-               "final_contrast": 0.12, "final_show_through": 0.33, "final_survives": 0.0, "final_typical": 0.0}
+    quality = {
+        "gram_naive": 1.2,
+        "gram_result": 0.6,
+        "ssim_naive": 0.7,
+        "pass2_shape": 0.81,
+        "pass2_contrast": 0.42,
+        "pass2_show_through": 0.05,
+        "pass2_survives": 1.0,
+        "pass2_typical": 0.0,
+        "final_shape": 0.31,
+        "final_contrast": 0.12,
+        "final_show_through": 0.33,
+        "final_survives": 0.0,
+        "final_typical": 0.0,
+    }
     images = {k: paths[k] for k in ("pass1", "pass2", "final")}
     inputs = {k: paths[k] for k in ("painting", "naive")}
     return RunRecord(name, "fast", {"total": 61.0}, 900.0, quality, images, 2, 400, "", inputs, "an eagle")
@@ -44,8 +56,10 @@ def test_report_writes_rows_panels_and_reasons_for_skipped_cases(tmp_path):
     out.mkdir()
     write_pairs_report([record(tmp_path, "3 in 16")], ["9 in 2: DIR has no 9_naive.jpg"], out)
     table = (out / "bench.md").read_text()
-    assert "| 3 in 16 | an eagle | fast | 400 | 61 | 900 | 1.200 | 0.600 | 0.700 | 0.81 / 0.42 / +0.05 | " \
-           "0.31 / 0.12 / +0.33 | yes, no | no, no |" in table
+    assert (
+        "| 3 in 16 | an eagle | fast | 400 | 61 | 900 | 1.200 | 0.600 | 0.700 | 0.81 / 0.42 / +0.05 | "
+        "0.31 / 0.12 / +0.33 | yes, no | no, no |" in table
+    )
     assert "Skipped 9 in 2: DIR has no 9_naive.jpg." in table
     assert (out / "panel_3_in_16_fast.png").is_file()
     assert load_records(out / "bench.json", "fast", 400)["3 in 16"].inputs["naive"].endswith("naive.png")
@@ -70,8 +84,6 @@ def test_bench_needs_data_and_out_unless_calibrating(tmp_path):
     assert result.exit_code == 2 and "Give --data" in result.output
 
 
-
-
 def test_a_case_runs_end_to_end_in_its_child_process(tmp_path, pair_data):
     """One tiny case through the real engine (few iterations): the measure, the saved images, the panel."""
     case = PairCase(str(pair_data), "1", "2", Placement(0.5, 0.5, 0.5), "a red block")
@@ -81,6 +93,8 @@ def test_a_case_runs_end_to_end_in_its_child_process(tmp_path, pair_data):
     assert {"pass2_shape", "final_contrast", "final_show_through", "final_survives"} <= set(measured.quality)
     assert load_rgb(measured.images["final"]).shape == load_rgb(measured.inputs["naive"]).shape == (36, 48, 3)
     write_pairs_report([measured], [], tmp_path)
-    assert "| 1 in 2 | a red block | fast iters1 2 iters2 2 coarse_scale 1 coarse_iters2 0 likeness 0 | 48 |" \
+    assert (
+        "| 1 in 2 | a red block | fast iters1 2 iters2 2 coarse_scale 1 coarse_iters2 0 likeness 0 | 48 |"
         in (tmp_path / "bench.md").read_text()
+    )
     assert (tmp_path / "panel_1_in_2_fast.png").is_file()

@@ -77,8 +77,7 @@ class EventLog:
 
     def of(self, job_id: str, kind: type | None = None) -> list[JobEvent]:
         """Events of one job (of one type when given), in order."""
-        return [e for e in self.events
-                if e.job.job_id == job_id and (kind is None or isinstance(e, kind))]
+        return [e for e in self.events if e.job.job_id == job_id and (kind is None or isinstance(e, kind))]
 
     async def wait_for(self, test: Callable[[JobEvent], bool], timeout: float = 20.0) -> JobEvent:
         """The first event passing `test`, waiting up to `timeout` seconds."""
@@ -98,9 +97,7 @@ class EventLog:
         """The job's done, failed or cancelled event."""
         from bot.core.events import FINAL_EVENTS
 
-        return await self.wait_for(
-            lambda e: e.job.job_id == job_id and isinstance(e, FINAL_EVENTS), timeout
-        )
+        return await self.wait_for(lambda e: e.job.job_id == job_id and isinstance(e, FINAL_EVENTS), timeout)
 
 
 StartService = Callable[..., Awaitable[tuple[HarmonizeService, "EventLog"]]]

@@ -43,8 +43,7 @@ async def main() -> None:
     write({"event": "started", "job_id": ""})
 
     async def submit(number: int) -> None:
-        submitted = await service.submit(Requester("telegram", f"user{number}", "chat"),
-                                         tiny_png(), tiny_png())
+        submitted = await service.submit(Requester("telegram", f"user{number}", "chat"), tiny_png(), tiny_png())
         write({"event": "submitted", "job_id": submitted.job_id})
 
     numbers = range(int(os.environ.get("CORE_TEST_SUBMIT", "0")))

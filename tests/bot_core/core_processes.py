@@ -40,8 +40,9 @@ def launch(tmp_path: Path, name: str, submit: int, **env_overrides: str) -> subp
         CORE_TEST_SUBMIT=str(submit),
     )
     env.update(env_overrides)
-    return subprocess.Popen([sys.executable, str(SCRIPT)], env=env, cwd=tmp_path,
-                            stderr=open(tmp_path / f"{name}.log", "wb"))
+    return subprocess.Popen(
+        [sys.executable, str(SCRIPT)], env=env, cwd=tmp_path, stderr=open(tmp_path / f"{name}.log", "wb")
+    )
 
 
 def rows(tmp_path: Path) -> dict[str, tuple[str, int, str | None]]:

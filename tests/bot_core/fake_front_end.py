@@ -28,8 +28,7 @@ class FakeFrontEnd:
     async def run(self) -> None:
         buffer = io.BytesIO()
         Image.new("RGB", (48, 36)).save(buffer, "PNG")
-        await self.service.submit(Requester("fake", "1", "1"), buffer.getvalue(),
-                                  buffer.getvalue())
+        await self.service.submit(Requester("fake", "1", "1"), buffer.getvalue(), buffer.getvalue())
         try:
             await asyncio.Event().wait()
         except asyncio.CancelledError:

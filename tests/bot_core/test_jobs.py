@@ -73,8 +73,7 @@ def test_progress_is_sent_at_most_once_per_interval() -> None:
 async def test_job_runs_to_done_with_progress_and_files(start_service, tmp_path) -> None:
     interval = 0.2
     service, log = await start_service(progress_interval_s=interval)
-    submitted = await service.submit(ALICE, PNG, JPEG, JobOptions(preset="medium"),
-                                     context="channel=5")
+    submitted = await service.submit(ALICE, PNG, JPEG, JobOptions(preset="medium"), context="channel=5")
     assert submitted.position == 1
     done = await log.final(submitted.job_id)
     assert isinstance(done, JobDone), done
@@ -126,16 +125,14 @@ async def test_cancel_a_queued_job(start_service, tmp_path) -> None:
     assert await service.cancel(queued.job_id, ALICE) is True
     cancelled = await log.final(queued.job_id)
     assert isinstance(cancelled, JobCancelled) and cancelled.by_user_id == "alice"
-    await log.wait_for(lambda e: e.job.job_id == behind.job_id and isinstance(e, JobQueued)
-                       and e.position == 1)
+    await log.wait_for(lambda e: e.job.job_id == behind.job_id and isinstance(e, JobQueued) and e.position == 1)
     assert not (tmp_path / "files" / queued.job_id).exists()
     assert (await service.get_job(queued.job_id)).status == JobStatus.CANCELLED
     assert await service.cancel(queued.job_id, ALICE) is False
     assert (await service.get_job(running.job_id)).status == JobStatus.RUNNING
 
 
-async def test_an_admin_cancels_a_running_job_and_its_worker_is_replaced(start_service,
-                                                                         tmp_path) -> None:
+async def test_an_admin_cancels_a_running_job_and_its_worker_is_replaced(start_service, tmp_path) -> None:
     service, log = await start_service()
     running = await service.submit(ALICE, PNG, PNG, LONG)
     pid = int(await wait_for_file(pid_file(tmp_path, running.job_id)))
@@ -158,8 +155,11 @@ async def test_a_killed_worker_retries_its_job_once_then_fails_it(start_service,
 
     killed: list[int] = []
     for attempt in (1, 2):
-        await log.wait_for(lambda e, attempt=attempt: e.job.job_id == victim.job_id
-                           and isinstance(e, JobStarted) and e.attempt == attempt)
+        await log.wait_for(
+            lambda e, attempt=attempt: (
+                e.job.job_id == victim.job_id and isinstance(e, JobStarted) and e.attempt == attempt
+            )
+        )
         pid = int(await wait_for_file(pid_file(tmp_path, victim.job_id)))
         assert pid not in killed  # a fresh output folder for the retry
         os.kill(pid, signal.SIGKILL)
@@ -188,8 +188,7 @@ async def test_the_event_loop_keeps_ticking_while_a_job_burns_cpu(start_service)
     assert len(ticks) > 50 and max(gaps) < 0.5, (len(ticks), max(gaps))
 
 
-async def test_a_job_over_its_time_limit_fails_and_the_bot_goes_on(start_service,
-                                                                   tmp_path) -> None:
+async def test_a_job_over_its_time_limit_fails_and_the_bot_goes_on(start_service, tmp_path) -> None:
     service, log = await start_service(job_timeout_s=1.0)
     slow = await service.submit(ALICE, PNG, PNG, LONG)
     pid = int(await wait_for_file(pid_file(tmp_path, slow.job_id)))
@@ -200,10 +199,13 @@ async def test_a_job_over_its_time_limit_fails_and_the_bot_goes_on(start_service
     assert isinstance(await log.final(quick.job_id), JobDone)
 
 
-@pytest.mark.parametrize("engine, reason", [
-    ("refuse", "No object found in the photo."),
-    ("lazy", "without writing its pictures"),
-])
+@pytest.mark.parametrize(
+    "engine, reason",
+    [
+        ("refuse", "No object found in the photo."),
+        ("lazy", "without writing its pictures"),
+    ],
+)
 async def test_engine_failures_reach_the_user(start_service, tmp_path, engine, reason) -> None:
     service, log = await start_service(engine=f"{__package__}.fake_engine:{engine}")
     job = await service.submit(ALICE, PNG, PNG)

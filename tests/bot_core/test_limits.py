@@ -52,8 +52,7 @@ def test_hourly_limit_says_when_to_retry() -> None:
 def test_daily_and_concurrent_quotas_and_queue_cap() -> None:
     now = 100_000.0
     with pytest.raises(QuotaExceeded) as daily:
-        check_submission(LOOSE.with_values({"chat_jobs_per_day": 1}),
-                         usage(chat_times=(now - 80_000,)), now)
+        check_submission(LOOSE.with_values({"chat_jobs_per_day": 1}), usage(chat_times=(now - 80_000,)), now)
     assert daily.value.retry_after_s == pytest.approx(6400.0)
     with pytest.raises(QuotaExceeded) as concurrent:
         check_submission(LOOSE.with_values({"user_concurrent_jobs": 1}), usage(user_active=1), now)
@@ -74,8 +73,7 @@ SCENARIOS = {
 
 
 @pytest.mark.parametrize("name", list(SCENARIOS))
-async def test_200_concurrent_submissions_respect_limits_exactly(start_service, tmp_path,
-                                                                 name: str) -> None:
+async def test_200_concurrent_submissions_respect_limits_exactly(start_service, tmp_path, name: str) -> None:
     overrides, expected, refusal = SCENARIOS[name]
     service, _ = await start_service(default_preset="long", **overrides)
     requesters = [Requester("discord", f"user{i % 20}", f"guild{i % 2}") for i in range(200)]
@@ -150,12 +148,24 @@ async def test_bad_options_are_refused_before_queueing(start_service) -> None:
     await service.submit(Requester("discord", "1", "1"), PNG, PNG, JobOptions(tau="auto"))
 
 
-@pytest.mark.parametrize("text, accepted", [
-    ("12", 12), ("0", 0), (" 7 ", 7), (f"{MAX_LIMIT}", MAX_LIMIT),
-    ("99999999999999999999", None),  # past SQLite's integers: a clear refusal, not a crash
-    (f"{MAX_LIMIT + 1}", None), ("١٢", None), ("²", None), ("1_000", None), ("-3", None),
-    ("many", None), ("", None), ("9" * 5000, None),
-])
+@pytest.mark.parametrize(
+    "text, accepted",
+    [
+        ("12", 12),
+        ("0", 0),
+        (" 7 ", 7),
+        (f"{MAX_LIMIT}", MAX_LIMIT),
+        ("99999999999999999999", None),  # past SQLite's integers: a clear refusal, not a crash
+        (f"{MAX_LIMIT + 1}", None),
+        ("١٢", None),
+        ("²", None),
+        ("1_000", None),
+        ("-3", None),
+        ("many", None),
+        ("", None),
+        ("9" * 5000, None),
+    ],
+)
 def test_a_typed_limit_is_ascii_digits_within_bounds(text: str, accepted: int | None) -> None:
     if accepted is not None:
         assert parse_limit_value(text) == accepted
@@ -171,8 +181,7 @@ async def test_a_limit_beyond_the_bound_is_refused_and_nothing_changes(start_ser
         with pytest.raises(InvalidOptions, match=f"0 to {MAX_LIMIT:,}"):
             await service.set_limit(owner, "user_jobs_per_day", value)
     assert (await service.get_limits()).user_jobs_per_day == 1000
-    assert (await service.set_limit(owner, "user_jobs_per_day", MAX_LIMIT)).user_jobs_per_day \
-        == MAX_LIMIT
+    assert (await service.set_limit(owner, "user_jobs_per_day", MAX_LIMIT)).user_jobs_per_day == MAX_LIMIT
 
 
 def test_every_limit_is_named_once() -> None:

@@ -18,8 +18,7 @@ from . import fake_front_end
 from .conftest import ENGINE, make_service, make_settings
 
 
-async def test_front_ends_are_built_before_start_and_cancelled_at_stop(tmp_path,
-                                                                       monkeypatch) -> None:
+async def test_front_ends_are_built_before_start_and_cancelled_at_stop(tmp_path, monkeypatch) -> None:
     monkeypatch.setattr(bot.main, "FRONT_ENDS", {"discord_token": fake_front_end.__name__})
     settings = make_settings(tmp_path, discord_token=SecretStr("x"))
     stop = asyncio.Event()
@@ -41,16 +40,16 @@ def test_a_token_without_its_front_end_stops_with_a_clear_message(tmp_path, monk
 
 
 def test_painterly_bot_stops_cleanly_on_sigterm(tmp_path) -> None:
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith("PAINTERLY_") and k != "REMOVE_BG_API_KEY"}
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAINTERLY_") and k != "REMOVE_BG_API_KEY"}
     env.update(
         PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
         PAINTERLY_DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
         PAINTERLY_STORAGE_DIR=str(tmp_path / "files"),
         PAINTERLY_ENGINE=f"{ENGINE}:sleepy",
     )
-    proc = subprocess.Popen([sys.executable, "-m", "bot.main", "--serve"], env=env, cwd=tmp_path,
-                            stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.main", "--serve"], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True
+    )
     try:
         lines = []
         assert proc.stderr is not None

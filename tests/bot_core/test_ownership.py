@@ -36,8 +36,12 @@ def runs(tmp_path: Path) -> Counter[str]:
 
 
 def counted_env(tmp_path: Path, lease_s: float) -> dict[str, str]:
-    return dict(PAINTERLY_ENGINE=f"{ENGINE}:counted", CORE_TEST_RUNS=str(tmp_path / "runs.txt"),
-                PAINTERLY_DEFAULT_PRESET="short", PAINTERLY_JOB_LEASE_S=str(lease_s))
+    return dict(
+        PAINTERLY_ENGINE=f"{ENGINE}:counted",
+        CORE_TEST_RUNS=str(tmp_path / "runs.txt"),
+        PAINTERLY_DEFAULT_PRESET="short",
+        PAINTERLY_JOB_LEASE_S=str(lease_s),
+    )
 
 
 def test_two_bot_processes_on_one_database_run_each_job_exactly_once(tmp_path: Path) -> None:
@@ -45,11 +49,19 @@ def test_two_bot_processes_on_one_database_run_each_job_exactly_once(tmp_path: P
     first = launch(tmp_path, "first", submit=4, **env)
     second = None
     try:
-        wait("a job running in the first core",
-             lambda: any(s == "running" for s, _, _ in rows(tmp_path).values()), first, tmp_path)
+        wait(
+            "a job running in the first core",
+            lambda: any(s == "running" for s, _, _ in rows(tmp_path).values()),
+            first,
+            tmp_path,
+        )
         second = launch(tmp_path, "second", submit=4, **env)  # the old bug: it requeued them
-        wait("8 jobs done", lambda: len(rows(tmp_path)) == 8 and all(
-            s == "done" for s, _, _ in rows(tmp_path).values()), second, tmp_path)
+        wait(
+            "8 jobs done",
+            lambda: len(rows(tmp_path)) == 8 and all(s == "done" for s, _, _ in rows(tmp_path).values()),
+            second,
+            tmp_path,
+        )
         for proc in (first, second):
             proc.send_signal(signal.SIGTERM)
             assert proc.wait(20) == 0
@@ -59,8 +71,9 @@ def test_two_bot_processes_on_one_database_run_each_job_exactly_once(tmp_path: P
                 proc.kill()
     assert runs(tmp_path) == Counter({job_id: 1 for job_id in rows(tmp_path)})
     assert all(attempts == 1 for _, attempts, _ in rows(tmp_path).values())
-    started = [e["job_id"] for name in ("first", "second") for e in events(tmp_path, name)
-               if e["event"] == "JobStarted"]
+    started = [
+        e["job_id"] for name in ("first", "second") for e in events(tmp_path, name) if e["event"] == "JobStarted"
+    ]
     assert len(started) == 8  # each start is reported once, by the process that ran it
     for name in ("first", "second"):  # queue positions go to the submitter's users only
         seen = events(tmp_path, name)
@@ -70,17 +83,20 @@ def test_two_bot_processes_on_one_database_run_each_job_exactly_once(tmp_path: P
 
 def test_a_killed_process_job_is_taken_over_by_the_live_one_after_its_lease(tmp_path) -> None:
     gate = tmp_path / "gate"  # the engine finishes no run before the test opens it
-    doomed = launch(tmp_path, "doomed", submit=1, CORE_TEST_GATE=str(gate),
-                    **counted_env(tmp_path, lease_s=1.0))
+    doomed = launch(tmp_path, "doomed", submit=1, CORE_TEST_GATE=str(gate), **counted_env(tmp_path, lease_s=1.0))
     survivor = None
     try:
         [job] = wait("the job", lambda: list(rows(tmp_path)), doomed, tmp_path)
         pid = wait("the job running", lambda: running_pid(tmp_path, job, 1), doomed, tmp_path)
-        survivor = launch(tmp_path, "survivor", submit=0, CORE_TEST_GATE=str(gate),
-                          **counted_env(tmp_path, lease_s=6.0))
-        wait("the survivor started",
-             lambda: any(e["event"] == "started" for e in events(tmp_path, "survivor")),
-             survivor, tmp_path)
+        survivor = launch(
+            tmp_path, "survivor", submit=0, CORE_TEST_GATE=str(gate), **counted_env(tmp_path, lease_s=6.0)
+        )
+        wait(
+            "the survivor started",
+            lambda: any(e["event"] == "started" for e in events(tmp_path, "survivor")),
+            survivor,
+            tmp_path,
+        )
         assert rows(tmp_path)[job][:2] == ("running", 1)  # a live owner's job is not taken
         kill_hard(doomed, pid)
         gate.touch()
@@ -149,8 +165,9 @@ async def test_a_core_never_takes_over_its_own_running_jobs(tmp_path) -> None:
         await service.stop()
 
 
-async def until(read: Callable[[], Awaitable[JobInfo]], status: JobStatus,
-                attempts: int = 1, tries: int = 2000) -> JobInfo:
+async def until(
+    read: Callable[[], Awaitable[JobInfo]], status: JobStatus, attempts: int = 1, tries: int = 2000
+) -> JobInfo:
     """Poll `read()` every 10 ms until the job has `status` and `attempts`."""
     for _ in range(tries):
         info = await read()

@@ -40,11 +40,16 @@ def object_png() -> bytes:
 async def test_real_engine_end_to_end(start_service, monkeypatch) -> None:
     monkeypatch.setenv("OMP_NUM_THREADS", "1")  # inherited by the spawned worker's torch
     presets = {**TEST_PRESETS, "tiny": Preset(size=64, iters1=3, iters2=3, post=False)}
-    service, log = await start_service(engine="bot.core.harmonizer_engine:HarmonizerEngine",
-                                       presets=presets, default_preset="tiny", device="cpu",
-                                       job_timeout_s=300)
-    job = await service.submit(Requester("telegram", "1", "1"), painting_png(), object_png(),
-                               JobOptions(x=0.5, y=0.6, height=0.4, tau=5.0))
+    service, log = await start_service(
+        engine="bot.core.harmonizer_engine:HarmonizerEngine",
+        presets=presets,
+        default_preset="tiny",
+        device="cpu",
+        job_timeout_s=300,
+    )
+    job = await service.submit(
+        Requester("telegram", "1", "1"), painting_png(), object_png(), JobOptions(x=0.5, y=0.6, height=0.4, tau=5.0)
+    )
     end = await log.final(job.job_id, timeout=300)
     assert isinstance(end, JobDone), end
     sizes = {name: Image.open(path).size for name, path in vars(end.files).items()}

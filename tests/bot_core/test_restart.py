@@ -14,8 +14,7 @@ from .core_processes import events, kill_hard, launch, rows, running_pid, wait
 def test_kill_9_mid_job_then_restart(tmp_path: Path) -> None:
     first = launch(tmp_path, "first", submit=3)
     try:
-        ids = wait("3 submissions", lambda: len(rows(tmp_path)) == 3 and list(rows(tmp_path)),
-                   first, tmp_path)
+        ids = wait("3 submissions", lambda: len(rows(tmp_path)) == 3 and list(rows(tmp_path)), first, tmp_path)
         job, *others = ids
         pid = wait("job 1 running", lambda: running_pid(tmp_path, job, 1), first, tmp_path)
         kill_hard(first, pid)
@@ -27,16 +26,19 @@ def test_kill_9_mid_job_then_restart(tmp_path: Path) -> None:
 
     second = launch(tmp_path, "second", submit=0)
     try:
-        retry_pid = wait("job 1 retried", lambda: running_pid(tmp_path, job, 2, pid), second,
-                         tmp_path)
+        retry_pid = wait("job 1 retried", lambda: running_pid(tmp_path, job, 2, pid), second, tmp_path)
         kill_hard(second, retry_pid)
     finally:
         second.kill()
 
     third = launch(tmp_path, "third", submit=0)
     try:
-        wait("all jobs ended", lambda: all(s in ("done", "failed") for s, _, _ in
-                                           rows(tmp_path).values()), third, tmp_path)
+        wait(
+            "all jobs ended",
+            lambda: all(s in ("done", "failed") for s, _, _ in rows(tmp_path).values()),
+            third,
+            tmp_path,
+        )
         third.send_signal(signal.SIGTERM)
         assert third.wait(20) == 0
     finally:

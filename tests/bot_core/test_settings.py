@@ -55,8 +55,7 @@ def test_tokens_never_show_in_reprs_or_logs(monkeypatch) -> None:
 
 def test_owners_presets_and_limits_from_the_environment(monkeypatch) -> None:
     monkeypatch.setenv("PAINTERLY_OWNERS", "discord:1, telegram:2")
-    monkeypatch.setenv("PAINTERLY_PRESETS", '{"tiny": {"size": 64, "iters1": 3, "iters2": 3,'
-                                            ' "post": false}}')
+    monkeypatch.setenv("PAINTERLY_PRESETS", '{"tiny": {"size": 64, "iters1": 3, "iters2": 3, "post": false}}')
     monkeypatch.setenv("PAINTERLY_DEFAULT_PRESET", "tiny")
     monkeypatch.setenv("PAINTERLY_USER_JOBS_PER_DAY", "7")
     settings = BotSettings(_env_file=None)
@@ -65,12 +64,15 @@ def test_owners_presets_and_limits_from_the_environment(monkeypatch) -> None:
     assert settings.default_limits().user_jobs_per_day == 7
 
 
-@pytest.mark.parametrize("key, value, word", [
-    ("PAINTERLY_OWNERS", "1234", "PLATFORM:USER_ID"),
-    ("PAINTERLY_ENGINE", "bot.core.harmonizer_engine.HarmonizerEngine", "MODULE:FUNCTION"),
-    ("PAINTERLY_DEFAULT_PRESET", "ultra", "default_preset"),
-    ("PAINTERLY_WORKERS", "0", "workers"),
-])
+@pytest.mark.parametrize(
+    "key, value, word",
+    [
+        ("PAINTERLY_OWNERS", "1234", "PLATFORM:USER_ID"),
+        ("PAINTERLY_ENGINE", "bot.core.harmonizer_engine.HarmonizerEngine", "MODULE:FUNCTION"),
+        ("PAINTERLY_DEFAULT_PRESET", "ultra", "default_preset"),
+        ("PAINTERLY_WORKERS", "0", "workers"),
+    ],
+)
 def test_bad_settings_say_what_is_wrong(monkeypatch, key: str, value: str, word: str) -> None:
     monkeypatch.setenv(key, value)
     with pytest.raises(ValidationError, match=word):
@@ -98,15 +100,23 @@ def test_the_default_standard_preset_runs_coarse_to_fine_and_reaches_the_engine(
 
 
 def test_a_job_an_older_version_queued_runs_with_the_defaults_for_what_it_lacks() -> None:
-    old = {"x": 0.5, "y": 0.25, "height": 0.3, "tau": None, "preset": "standard", "size": 700,
-           "iters1": 100, "iters2": 100, "post": True}
+    old = {
+        "x": 0.5,
+        "y": 0.25,
+        "height": 0.3,
+        "tau": None,
+        "preset": "standard",
+        "size": 700,
+        "iters1": 100,
+        "iters2": 100,
+        "post": True,
+    }
     spec = JobSpec.from_json(json.dumps(old))
     assert spec.preset == "standard" and spec.placement == Placement(0.5, 0.25, 0.3)
     # full size throughout, the authors' tau: what that version ran such a job with
     assert spec.options == HarmonizeOptions(size=700, iters1=100, iters2=100, post=True)
     assert (spec.options.coarse_scale, spec.options.coarse_iters2) == (1.0, 0)
-    with_tau = JobSpec.from_json(json.dumps({**old, "tau": "auto", "coarse_scale": 0.5,
-                                             "coarse_iters2": 10}))
+    with_tau = JobSpec.from_json(json.dumps({**old, "tau": "auto", "coarse_scale": 0.5, "coarse_iters2": 10}))
     assert with_tau.options.tau == "auto" and with_tau.options.coarse_iters2 == 10
 
 
@@ -115,7 +125,8 @@ def test_a_new_engine_option_needs_no_bot_edit() -> None:
     changes = {"likeness": 0.25, "seed": 7, "size": 64, "iters1": 2, "iters2": 3, "post": False}
     presets = {"custom": Preset(**changes)}
     spec = resolve(JobOptions(preset="custom"), presets, "custom")
-    order = RunOrder.for_request("r", EngineRequest("j", "/a/p.png", "/a/o.png", "/a/out",
-                                                    spec.placement, spec.options), 1.0, 1.0)
+    order = RunOrder.for_request(
+        "r", EngineRequest("j", "/a/p.png", "/a/o.png", "/a/out", spec.placement, spec.options), 1.0, 1.0
+    )
     request = RunOrder.from_wire(json.loads(json.dumps(order.to_wire()))).engine_request(Path("/w"))
     assert request.options == HarmonizeOptions(**changes)

@@ -63,9 +63,7 @@ async def test_edits_never_come_closer_than_the_interval(timer) -> None:
         await timer.advance(0.7)
     await timer.advance(INTERVAL)
     times = [at for at, _ in screen.edits]
-    assert all(
-        later - earlier >= INTERVAL for earlier, later in itertools.pairwise(times)
-    )
+    assert all(later - earlier >= INTERVAL for earlier, later in itertools.pairwise(times))
     assert screen.texts[-1] == "step 99" and len(times) >= 70 * 0.7 / INTERVAL
 
 
@@ -136,9 +134,7 @@ async def test_the_board_keeps_messages_apart_and_forgets_a_deleted_one(timer) -
     async def edit(key: str, text: str) -> None:
         if text == "deleted":
             assert board is not None
-            board.forget(
-                key
-            )  # what Discord's NotFound handler does, from inside the edit
+            board.forget(key)  # what Discord's NotFound handler does, from inside the edit
             return
         shown.append((key, text))
 
@@ -164,6 +160,4 @@ async def test_close_stops_a_waiting_edit(timer) -> None:
     await editor.close()
     await timer.advance(INTERVAL * 2)
     assert screen.texts == ["queued"]
-    assert not [
-        task for task in asyncio.all_tasks() if task.get_name().endswith("-editor")
-    ]
+    assert not [task for task in asyncio.all_tasks() if task.get_name().endswith("-editor")]

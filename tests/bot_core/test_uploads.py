@@ -47,9 +47,15 @@ async def test_what_a_crash_left_is_swept_at_the_next_start(start_service, tmp_p
     spec = resolve(JobOptions(), settings.presets, settings.default_preset)
     paths = files.input_paths("deadbeef01", "png", "png")
     async with store.transaction():
-        await store.insert_uploading(JobRef("deadbeef01", "telegram", "bob", "chat"), spec,
-                                     str(paths[0]), str(paths[1]), now=1.0, owner="dead",
-                                     lease_until=2.0)
+        await store.insert_uploading(
+            JobRef("deadbeef01", "telegram", "bob", "chat"),
+            spec,
+            str(paths[0]),
+            str(paths[1]),
+            now=1.0,
+            owner="dead",
+            lease_until=2.0,
+        )
     await store.close()
     paths[0].parent.mkdir(parents=True)
     paths[0].write_bytes(PNG[:10])
@@ -74,8 +80,7 @@ async def test_the_janitor_sweeps_orphans_while_the_bot_runs(start_service, tmp_
     assert not orphan.parent.exists()
 
 
-async def test_deleting_ones_data_during_an_upload_leaves_nothing(start_service, tmp_path,
-                                                                  monkeypatch) -> None:
+async def test_deleting_ones_data_during_an_upload_leaves_nothing(start_service, tmp_path, monkeypatch) -> None:
     service, _ = await start_service()
     writing, release = threading.Event(), threading.Event()
     real_write = FileStore.write_inputs
@@ -98,12 +103,14 @@ async def test_deleting_ones_data_during_an_upload_leaves_nothing(start_service,
 
 def test_kill_9_mid_burst_leaves_no_orphan_file(tmp_path: Path) -> None:
     roomy = {f"PAINTERLY_{name.upper()}": "1000" for name in Limits.names()}
-    burst = launch(tmp_path, "burst", submit=60, CORE_TEST_BURST="1",
-                   PAINTERLY_DEFAULT_PRESET="long", **roomy)
+    burst = launch(tmp_path, "burst", submit=60, CORE_TEST_BURST="1", PAINTERLY_DEFAULT_PRESET="long", **roomy)
     try:
-        wait("a dozen submissions",
-             lambda: sum(e["event"] == "submitted" for e in events(tmp_path, "burst")) >= 12,
-             burst, tmp_path)
+        wait(
+            "a dozen submissions",
+            lambda: sum(e["event"] == "submitted" for e in events(tmp_path, "burst")) >= 12,
+            burst,
+            tmp_path,
+        )
         burst.kill()
         burst.wait(10)
     finally:
@@ -111,8 +118,7 @@ def test_kill_9_mid_burst_leaves_no_orphan_file(tmp_path: Path) -> None:
     submitted = {e["job_id"] for e in events(tmp_path, "burst") if e["event"] == "submitted"}
     after = launch(tmp_path, "after", submit=0, PAINTERLY_DEFAULT_PRESET="long")
     try:
-        wait("the next start", lambda: any(e["event"] == "started"
-                                           for e in events(tmp_path, "after")), after, tmp_path)
+        wait("the next start", lambda: any(e["event"] == "started" for e in events(tmp_path, "after")), after, tmp_path)
         jobs = rows(tmp_path)
         assert submitted <= set(jobs)  # every acknowledged job survived
         assert uploading(tmp_path) == 0

@@ -34,12 +34,21 @@ PRESETS = {  # the fake engine sleeps 10 ms a step (tests/bot_core/fake_engine.p
 def settings_for(tmp_path: Path, **overrides: Any) -> BotSettings:
     """Bot settings for a test: temp storage, the noise engine, a Discord token, one owner."""
     values: dict[str, Any] = dict(
-        discord_token=SecretStr(TOKEN), owners=[f"discord:{OWNER_ID}"],
-        database_path=tmp_path / "bot.sqlite3", storage_dir=tmp_path / "files",
-        engine=f"{engine.__name__}:paint_noise", presets=PRESETS, default_preset="instant",
-        progress_interval_s=0.2, cleanup_interval_s=3600,
-        user_jobs_per_hour=1000, user_jobs_per_day=1000, user_concurrent_jobs=1000,
-        chat_jobs_per_hour=1000, chat_jobs_per_day=1000, chat_concurrent_jobs=1000,
+        discord_token=SecretStr(TOKEN),
+        owners=[f"discord:{OWNER_ID}"],
+        database_path=tmp_path / "bot.sqlite3",
+        storage_dir=tmp_path / "files",
+        engine=f"{engine.__name__}:paint_noise",
+        presets=PRESETS,
+        default_preset="instant",
+        progress_interval_s=0.2,
+        cleanup_interval_s=3600,
+        user_jobs_per_hour=1000,
+        user_jobs_per_day=1000,
+        user_concurrent_jobs=1000,
+        chat_jobs_per_hour=1000,
+        chat_jobs_per_day=1000,
+        chat_concurrent_jobs=1000,
         queue_cap=1000,
         preview_first=False,  # one-shot jobs unless a test asks for the loop (test_loop.py)
     )
@@ -72,28 +81,37 @@ class World:
     front_end: DiscordFrontEnd
     guilds: list[Guild]  # each test uses its own, so that limits do not mix
 
-    async def harmonize(self, guild: Guild, user_id: int, painting: bytes, object_image: bytes,
-                        content_type: str = "image/png", **options: Any) -> Interaction:
+    async def harmonize(
+        self,
+        guild: Guild,
+        user_id: int,
+        painting: bytes,
+        object_image: bytes,
+        content_type: str = "image/png",
+        **options: Any,
+    ) -> Interaction:
         """Send `/harmonize` with two hosted attachments and options given as name=value."""
         stamp = self.fake.next_id()
-        files = [self.fake.host(f"painting-{stamp}.png", painting, content_type),
-                 self.fake.host(f"object-{stamp}.png", object_image, content_type)]
+        files = [
+            self.fake.host(f"painting-{stamp}.png", painting, content_type),
+            self.fake.host(f"object-{stamp}.png", object_image, content_type),
+        ]
         kinds = {float: 10, int: 4, str: 3}
-        opts = [{"name": "painting", "type": 11, "value": files[0]["id"]},
-                {"name": "object", "type": 11, "value": files[1]["id"]},
-                *({"name": k, "type": kinds[type(v)], "value": v} for k, v in options.items())]
+        opts = [
+            {"name": "painting", "type": 11, "value": files[0]["id"]},
+            {"name": "object", "type": 11, "value": files[1]["id"]},
+            *({"name": k, "type": kinds[type(v)], "value": v} for k, v in options.items()),
+        ]
         return await self.fake.command(guild, user_id, "harmonize", opts, files)
-
 
     async def answer(self, interaction: Interaction, count: int = 1) -> Message:
         """The interaction's `count`-th visible reply, once it exists."""
-        replies = await self.fake.wait_for(
-            lambda: len(interaction.replies()) >= count and interaction.replies()
-        )
+        replies = await self.fake.wait_for(lambda: len(interaction.replies()) >= count and interaction.replies())
         return replies[count - 1]
 
     async def results(self, guild: Guild, count: int = 1) -> list[Message]:
         """The first `count` messages with pictures in the guild's channel, once posted."""
+
         def posted() -> list[Message] | None:
             found = [m for m in self.fake.channel_messages(guild.channel_id) if m.files]
             return found if len(found) >= count else None
@@ -102,8 +120,7 @@ class World:
 
 
 @contextlib.asynccontextmanager
-async def running_world(tmp_path: Path, guilds: int = 1,
-                        **overrides: Any) -> AsyncIterator[World]:
+async def running_world(tmp_path: Path, guilds: int = 1, **overrides: Any) -> AsyncIterator[World]:
     """Start the stand-in, the core and the front end; stop them all at the end."""
     fake = FakeDiscord()
     await fake.start()

@@ -61,8 +61,12 @@ class Message:
 
     def custom_ids(self) -> list[str]:
         """The custom ids of the message's buttons, row by row."""
-        return [button["custom_id"] for row in self.components
-                for button in row.get("components", []) if "custom_id" in button]
+        return [
+            button["custom_id"]
+            for row in self.components
+            for button in row.get("components", [])
+            if "custom_id" in button
+        ]
 
     @property
     def ephemeral(self) -> bool:
@@ -118,15 +122,20 @@ def _now() -> str:
 
 def _json(body: Any, status: int = 200) -> web.Response:
     """A JSON response with Discord's exact content type (discord.py compares it verbatim)."""
-    return web.Response(body=json.dumps(body).encode(), status=status,
-                        headers={"Content-Type": "application/json"})
+    return web.Response(body=json.dumps(body).encode(), status=status, headers={"Content-Type": "application/json"})
 
 
 def user_json(user_id: int, name: str | None = None, bot: bool = False) -> dict[str, Any]:
     """A user object."""
-    return {"id": str(user_id), "username": name or f"user{user_id % 10000}",
-            "discriminator": "0", "global_name": None, "avatar": None, "bot": bot,
-            "public_flags": 0}
+    return {
+        "id": str(user_id),
+        "username": name or f"user{user_id % 10000}",
+        "discriminator": "0",
+        "global_name": None,
+        "avatar": None,
+        "bot": bot,
+        "public_flags": 0,
+    }
 
 
 class FakeDiscord:
@@ -154,21 +163,23 @@ class FakeDiscord:
     async def start(self) -> None:
         """Listen on a free local port."""
         app = web.Application(client_max_size=64 * 2**20, middlewares=[self._require_token])
-        app.add_routes([
-            web.get(f"{API}/users/@me", self._me),
-            web.get(f"{API}/oauth2/applications/@me", self._application),
-            web.get(f"{API}/gateway", self._gateway_url),
-            web.get("/gateway", self._gateway),
-            web.get("/cdn/{name}", self._cdn),
-            web.post(f"{API}/interactions/{{iid}}/{{token}}/callback", self._callback),
-            web.patch(f"{API}/webhooks/{{app}}/{{token}}/messages/@original", self._edit_original),
-            web.post(f"{API}/webhooks/{{app}}/{{token}}", self._followup),
-            web.post(f"{API}/channels/{{cid}}/messages", self._post_message),
-            web.patch(f"{API}/channels/{{cid}}/messages/{{mid}}", self._edit_message),
-            web.delete(f"{API}/channels/{{cid}}/messages/{{mid}}", self._delete_message),
-            web.put(f"{API}/applications/{{app}}/commands", self._sync),
-            web.put(f"{API}/applications/{{app}}/guilds/{{gid}}/commands", self._sync),
-        ])
+        app.add_routes(
+            [
+                web.get(f"{API}/users/@me", self._me),
+                web.get(f"{API}/oauth2/applications/@me", self._application),
+                web.get(f"{API}/gateway", self._gateway_url),
+                web.get("/gateway", self._gateway),
+                web.get("/cdn/{name}", self._cdn),
+                web.post(f"{API}/interactions/{{iid}}/{{token}}/callback", self._callback),
+                web.patch(f"{API}/webhooks/{{app}}/{{token}}/messages/@original", self._edit_original),
+                web.post(f"{API}/webhooks/{{app}}/{{token}}", self._followup),
+                web.post(f"{API}/channels/{{cid}}/messages", self._post_message),
+                web.patch(f"{API}/channels/{{cid}}/messages/{{mid}}", self._edit_message),
+                web.delete(f"{API}/channels/{{cid}}/messages/{{mid}}", self._delete_message),
+                web.put(f"{API}/applications/{{app}}/commands", self._sync),
+                web.put(f"{API}/applications/{{app}}/guilds/{{gid}}/commands", self._sync),
+            ]
+        )
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -204,9 +215,14 @@ class FakeDiscord:
     def host(self, name: str, data: bytes, content_type: str) -> dict[str, Any]:
         """Serve a file as an attachment; returns its attachment object."""
         self.cdn[name] = (data, content_type)
-        return {"id": str(self.next_id()), "filename": name, "size": len(data),
-                "url": f"{self.base_url}/cdn/{name}", "proxy_url": f"{self.base_url}/cdn/{name}",
-                "content_type": content_type}
+        return {
+            "id": str(self.next_id()),
+            "filename": name,
+            "size": len(data),
+            "url": f"{self.base_url}/cdn/{name}",
+            "proxy_url": f"{self.base_url}/cdn/{name}",
+            "content_type": content_type,
+        }
 
     async def command(
         self,
@@ -218,23 +234,20 @@ class FakeDiscord:
         permissions: int = EVERYDAY,
     ) -> Interaction:
         """Dispatch INTERACTION_CREATE for `/name` (options as Discord sends them)."""
-        interaction = Interaction(self.next_id(), f"token-{self.next_id()}", user_id,
-                                  guild.channel_id)
+        interaction = Interaction(self.next_id(), f"token-{self.next_id()}", user_id, guild.channel_id)
         self.interactions[interaction.id] = interaction
-        data: dict[str, Any] = {"id": str(self.next_id()), "name": name, "type": 1,
-                                "options": options or []}
+        data: dict[str, Any] = {"id": str(self.next_id()), "name": name, "type": 1, "options": options or []}
         if attachments:
             data["resolved"] = {"attachments": {a["id"]: a for a in attachments}}
-        await self.dispatch("INTERACTION_CREATE",
-                            self._interaction_json(guild, interaction, 2, data, permissions))
+        await self.dispatch("INTERACTION_CREATE", self._interaction_json(guild, interaction, 2, data, permissions))
         return interaction
 
-    async def press(self, guild: Guild, user_id: int, message: Message, custom_id: str,
-                    permissions: int = EVERYDAY) -> Interaction:
+    async def press(
+        self, guild: Guild, user_id: int, message: Message, custom_id: str, permissions: int = EVERYDAY
+    ) -> Interaction:
         """Dispatch INTERACTION_CREATE for a press on one of `message`'s buttons."""
         assert custom_id in message.custom_ids(), f"no button {custom_id!r} on that message"
-        interaction = Interaction(self.next_id(), f"token-{self.next_id()}", user_id,
-                                  guild.channel_id, message=message)
+        interaction = Interaction(self.next_id(), f"token-{self.next_id()}", user_id, guild.channel_id, message=message)
         self.interactions[interaction.id] = interaction
         data = {"custom_id": custom_id, "component_type": 2}
         payload = self._interaction_json(guild, interaction, 3, data, permissions)
@@ -242,20 +255,35 @@ class FakeDiscord:
         await self.dispatch("INTERACTION_CREATE", payload)
         return interaction
 
-    def _interaction_json(self, guild: Guild, interaction: Interaction, kind: int,
-                          data: dict[str, Any], permissions: int) -> dict[str, Any]:
+    def _interaction_json(
+        self, guild: Guild, interaction: Interaction, kind: int, data: dict[str, Any], permissions: int
+    ) -> dict[str, Any]:
         """An interaction object of `kind` (2: slash command, 3: message component)."""
         user_id = interaction.user_id
         return {
-            "id": str(interaction.id), "application_id": str(APP_ID), "type": kind,
-            "token": interaction.token, "version": 1, "guild_id": str(guild.id),
+            "id": str(interaction.id),
+            "application_id": str(APP_ID),
+            "type": kind,
+            "token": interaction.token,
+            "version": 1,
+            "guild_id": str(guild.id),
             "channel_id": str(guild.channel_id),
             "channel": self._channel_json(guild),
-            "member": {"user": user_json(user_id), "roles": [], "joined_at": _now(),
-                       "deaf": False, "mute": False, "flags": 0,
-                       "permissions": str(permissions)},
-            "data": data, "app_permissions": str(EVERYDAY), "locale": "en-US",
-            "guild_locale": "en-US", "entitlements": [], "context": 0,
+            "member": {
+                "user": user_json(user_id),
+                "roles": [],
+                "joined_at": _now(),
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+                "permissions": str(permissions),
+            },
+            "data": data,
+            "app_permissions": str(EVERYDAY),
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "context": 0,
             "authorizing_integration_owners": {"0": str(guild.id)},
             "attachment_size_limit": guild.upload_limit,
         }
@@ -288,10 +316,14 @@ class FakeDiscord:
 
     def channel_messages(self, channel_id: int) -> list[Message]:
         """Messages posted in a channel (not interaction replies), oldest first."""
-        return [m for m in self.messages.values()
-                if m.channel_id == channel_id and not any(
-                    (m is i.original and m is not i.message) or m in i.followups
-                    for i in self.interactions.values())]
+        return [
+            m
+            for m in self.messages.values()
+            if m.channel_id == channel_id
+            and not any(
+                (m is i.original and m is not i.message) or m in i.followups for i in self.interactions.values()
+            )
+        ]
 
     # ------------------------------------------------------------------ REST
 
@@ -312,12 +344,22 @@ class FakeDiscord:
         return _json(user_json(BOT_ID, "painterly", bot=True))
 
     async def _application(self, request: web.Request) -> web.Response:
-        return _json({
-            "id": str(APP_ID), "name": "painterly", "description": "", "icon": None,
-            "bot_public": True, "bot_require_code_grant": False, "verify_key": "00",
-            "owner": user_json(1), "flags": 0, "team": None, "summary": "",
-            "interactions_endpoint_url": None,
-        })
+        return _json(
+            {
+                "id": str(APP_ID),
+                "name": "painterly",
+                "description": "",
+                "icon": None,
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "verify_key": "00",
+                "owner": user_json(1),
+                "flags": 0,
+                "team": None,
+                "summary": "",
+                "interactions_endpoint_url": None,
+            }
+        )
 
     async def _gateway_url(self, request: web.Request) -> web.Response:
         return _json({"url": self.gateway_url})
@@ -337,45 +379,65 @@ class FakeDiscord:
             if part.name == "payload_json":
                 payload = json.loads(await part.text())
             else:
-                files.append(StoredFile(part.filename or "", bytes(await part.read()),
-                                        part.headers.get("Content-Type", "")))
+                files.append(
+                    StoredFile(part.filename or "", bytes(await part.read()), part.headers.get("Content-Type", ""))
+                )
         return payload, files
 
     def _message_json(self, message: Message) -> dict[str, Any]:
         guild = next((g for g in self.guilds.values() if g.channel_id == message.channel_id), None)
         return {
-            "id": str(message.id), "channel_id": str(message.channel_id),
+            "id": str(message.id),
+            "channel_id": str(message.channel_id),
             **({"guild_id": str(guild.id)} if guild else {}),
-            "author": user_json(BOT_ID, "painterly", bot=True), "content": message.content,
-            "timestamp": _now(), "edited_timestamp": None, "tts": False,
-            "mention_everyone": False, "mentions": [], "mention_roles": [],
-            "attachments": [{"id": str(self.next_id()), "filename": f.filename,
-                             "size": len(f.data), "url": f"{self.base_url}/cdn/x",
-                             "proxy_url": f"{self.base_url}/cdn/x"} for f in message.files],
-            "embeds": [], "pinned": False, "type": 0, "flags": message.flags,
+            "author": user_json(BOT_ID, "painterly", bot=True),
+            "content": message.content,
+            "timestamp": _now(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [
+                {
+                    "id": str(self.next_id()),
+                    "filename": f.filename,
+                    "size": len(f.data),
+                    "url": f"{self.base_url}/cdn/x",
+                    "proxy_url": f"{self.base_url}/cdn/x",
+                }
+                for f in message.files
+            ],
+            "embeds": [],
+            "pinned": False,
+            "type": 0,
+            "flags": message.flags,
             "components": message.components,
         }
 
-    def _new_message(self, channel_id: int, payload: dict[str, Any],
-                     files: list[StoredFile]) -> Message:
-        message = Message(self.next_id(), channel_id, payload.get("content") or "",
-                          int(payload.get("flags") or 0), files,
-                          [payload.get("content") or ""], payload.get("allowed_mentions"),
-                          payload.get("message_reference"),
-                          components=list(payload.get("components") or []))
+    def _new_message(self, channel_id: int, payload: dict[str, Any], files: list[StoredFile]) -> Message:
+        message = Message(
+            self.next_id(),
+            channel_id,
+            payload.get("content") or "",
+            int(payload.get("flags") or 0),
+            files,
+            [payload.get("content") or ""],
+            payload.get("allowed_mentions"),
+            payload.get("message_reference"),
+            components=list(payload.get("components") or []),
+        )
         self.messages[message.id] = message
         self._touch()
         return message
 
-    def _too_large(self, channel_id: int, files: list[StoredFile],
-                   per_file: int) -> web.Response | None:
+    def _too_large(self, channel_id: int, files: list[StoredFile], per_file: int) -> web.Response | None:
         """Discord's 413 when a file or the message is over the limits."""
         too_big = any(len(f.data) > per_file for f in files)
         if too_big or sum(len(f.data) for f in files) > MESSAGE_LIMIT or len(files) > MAX_FILES:
             self.refused.append((413, channel_id))
             self._touch()
-            return _json({"code": 40005, "message": "Request entity too large"},
-                                     status=413)
+            return _json({"code": 40005, "message": "Request entity too large"}, status=413)
         return None
 
     def _interaction(self, token: str) -> Interaction:
@@ -385,8 +447,7 @@ class FakeDiscord:
         interaction = self.interactions[int(request.match_info["iid"])]
         assert interaction.token == request.match_info["token"]
         if interaction.callbacks:
-            return _json({"code": 40060, "message": "Interaction has already been "
-                                      "acknowledged."}, status=400)
+            return _json({"code": 40060, "message": "Interaction has already been acknowledged."}, status=400)
         payload, files = await self._body(request)
         interaction.callbacks.append(payload)
         data = payload.get("data") or {}
@@ -396,15 +457,18 @@ class FakeDiscord:
             if kind == 7:
                 self._apply_edit(interaction.message, data, files)
             interaction.original = interaction.message
-            return _json({"interaction": {"id": str(interaction.id), "type": 3},
-                          "resource": {"type": kind}})
+            return _json({"interaction": {"id": str(interaction.id), "type": 3}, "resource": {"type": kind}})
         interaction.original = self._new_message(interaction.channel_id, data, files)
-        body: dict[str, Any] = {"interaction": {
-            "id": str(interaction.id), "type": 2,
-            "response_message_id": str(interaction.original.id),
-            "response_message_loading": kind == 5,
-            "response_message_ephemeral": bool(int(data.get("flags") or 0) & EPHEMERAL),
-        }, "resource": {"type": kind}}
+        body: dict[str, Any] = {
+            "interaction": {
+                "id": str(interaction.id),
+                "type": 2,
+                "response_message_id": str(interaction.original.id),
+                "response_message_loading": kind == 5,
+                "response_message_ephemeral": bool(int(data.get("flags") or 0) & EPHEMERAL),
+            },
+            "resource": {"type": kind},
+        }
         if kind == 4:
             body["resource"]["message"] = self._message_json(interaction.original)
         return _json(body)
@@ -420,8 +484,7 @@ class FakeDiscord:
         interaction = self._interaction(request.match_info["token"])
         payload, files = await self._body(request)
         original = interaction.original
-        if (original is not None and original is not interaction.message
-                and not original.content and not original.files):
+        if original is not None and original is not interaction.message and not original.content and not original.files:
             # the first follow-up after a deferral replaces the "thinking" message and keeps
             # the deferral's visibility (docs/bot-conventions.md §2)
             self._apply_edit(original, payload, files)
@@ -430,8 +493,7 @@ class FakeDiscord:
         interaction.followups.append(message)
         return _json(self._message_json(message))
 
-    def _apply_edit(self, message: Message, payload: dict[str, Any],
-                    files: list[StoredFile]) -> None:
+    def _apply_edit(self, message: Message, payload: dict[str, Any], files: list[StoredFile]) -> None:
         if "content" in payload:
             message.content = payload["content"] or ""
             message.edits.append(message.content)
@@ -481,32 +543,76 @@ class FakeDiscord:
         where = request.match_info.get("gid", "global")
         self.synced[where] = commands
         self._touch()
-        echoed = [{**command, "id": str(self.next_id()), "application_id": str(APP_ID),
-                   "version": "1", "default_member_permissions": None,
-                   "type": command.get("type", 1)} for command in commands]
+        echoed = [
+            {
+                **command,
+                "id": str(self.next_id()),
+                "application_id": str(APP_ID),
+                "version": "1",
+                "default_member_permissions": None,
+                "type": command.get("type", 1),
+            }
+            for command in commands
+        ]
         return _json(echoed)
 
     # ------------------------------------------------------------------ gateway
 
     def _channel_json(self, guild: Guild) -> dict[str, Any]:
-        return {"id": str(guild.channel_id), "type": 0, "guild_id": str(guild.id),
-                "name": "general", "position": 0, "permission_overwrites": [], "nsfw": False,
-                "parent_id": None, "topic": None, "last_message_id": None,
-                "rate_limit_per_user": 0}
+        return {
+            "id": str(guild.channel_id),
+            "type": 0,
+            "guild_id": str(guild.id),
+            "name": "general",
+            "position": 0,
+            "permission_overwrites": [],
+            "nsfw": False,
+            "parent_id": None,
+            "topic": None,
+            "last_message_id": None,
+            "rate_limit_per_user": 0,
+        }
 
     def _guild_json(self, guild: Guild) -> dict[str, Any]:
         return {
-            "id": str(guild.id), "name": f"server {guild.id % 10000}", "icon": None,
-            "owner_id": str(guild.owner_id), "unavailable": False, "member_count": 2,
-            "large": False, "joined_at": _now(), "features": [], "emojis": [], "stickers": [],
-            "roles": [{"id": str(guild.id), "name": "@everyone", "permissions": str(EVERYDAY),
-                       "position": 0, "color": 0, "hoist": False, "managed": False,
-                       "mentionable": False, "flags": 0}],
-            "channels": [self._channel_json(guild)], "threads": [], "members": [],
-            "voice_states": [], "presences": [], "stage_instances": [],
-            "guild_scheduled_events": [], "verification_level": 0,
-            "default_message_notifications": 0, "explicit_content_filter": 0, "mfa_level": 0,
-            "premium_tier": 0, "preferred_locale": "en-US", "nsfw_level": 0,
+            "id": str(guild.id),
+            "name": f"server {guild.id % 10000}",
+            "icon": None,
+            "owner_id": str(guild.owner_id),
+            "unavailable": False,
+            "member_count": 2,
+            "large": False,
+            "joined_at": _now(),
+            "features": [],
+            "emojis": [],
+            "stickers": [],
+            "roles": [
+                {
+                    "id": str(guild.id),
+                    "name": "@everyone",
+                    "permissions": str(EVERYDAY),
+                    "position": 0,
+                    "color": 0,
+                    "hoist": False,
+                    "managed": False,
+                    "mentionable": False,
+                    "flags": 0,
+                }
+            ],
+            "channels": [self._channel_json(guild)],
+            "threads": [],
+            "members": [],
+            "voice_states": [],
+            "presences": [],
+            "stage_instances": [],
+            "guild_scheduled_events": [],
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "premium_tier": 0,
+            "preferred_locale": "en-US",
+            "nsfw_level": 0,
         }
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
@@ -526,12 +632,18 @@ class FakeDiscord:
 
     async def _welcome(self) -> None:
         """READY, then one GUILD_CREATE per server."""
-        await self.dispatch("READY", {
-            "v": 10, "user": user_json(BOT_ID, "painterly", bot=True),
-            "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
-            "session_id": "stand-in-session", "resume_gateway_url": self.gateway_url,
-            "application": {"id": str(APP_ID), "flags": 0}, "shard": [0, 1],
-        })
+        await self.dispatch(
+            "READY",
+            {
+                "v": 10,
+                "user": user_json(BOT_ID, "painterly", bot=True),
+                "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
+                "session_id": "stand-in-session",
+                "resume_gateway_url": self.gateway_url,
+                "application": {"id": str(APP_ID), "flags": 0},
+                "shard": [0, 1],
+            },
+        )
         for guild in self.guilds.values():
             await self.dispatch("GUILD_CREATE", self._guild_json(guild))
         self.ready.set()

@@ -30,8 +30,15 @@ def option(name: str, value: Any) -> dict[str, Any]:
     return {"name": name, "type": kinds[type(value)], "value": value}
 
 
-async def ask(world: World, guild: Guild, user: int, name: str, *options: dict[str, Any],
-              permissions: int = EVERYDAY, subcommand: str | None = None) -> Message:
+async def ask(
+    world: World,
+    guild: Guild,
+    user: int,
+    name: str,
+    *options: dict[str, Any],
+    permissions: int = EVERYDAY,
+    subcommand: str | None = None,
+) -> Message:
     """Send a slash command and return the bot's (first) reply."""
     opts = list(options)
     if subcommand is not None:
@@ -72,8 +79,9 @@ async def test_delete_my_data_removes_the_users_jobs(world: World) -> None:
 
 async def test_limits_set_is_refused_to_members_without_manage_server(world: World) -> None:
     guild = world.guilds[2]
-    refused = await ask(world, guild, USER, "limits", option("limit", "user_jobs_per_hour"),
-                        option("value", 3), subcommand="set")
+    refused = await ask(
+        world, guild, USER, "limits", option("limit", "user_jobs_per_hour"), option("value", 3), subcommand="set"
+    )
     assert refused.ephemeral and "Manage Server" in refused.content
     limits = await world.service.get_limits("discord", str(guild.id))
     assert limits.user_jobs_per_hour == 1000
@@ -82,17 +90,41 @@ async def test_limits_set_is_refused_to_members_without_manage_server(world: Wor
 async def test_admins_set_their_servers_limits_and_owners_the_bots(world: World) -> None:
     guild = world.guilds[3]
     admin = EVERYDAY | MANAGE_GUILD
-    done = await ask(world, guild, USER, "limits", option("limit", "user_jobs_per_hour"),
-                     option("value", 3), subcommand="set", permissions=admin)
+    done = await ask(
+        world,
+        guild,
+        USER,
+        "limits",
+        option("limit", "user_jobs_per_hour"),
+        option("value", 3),
+        subcommand="set",
+        permissions=admin,
+    )
     assert done.ephemeral and "set to 3 here" in done.content
     assert "jobs per user per hour: 3 (whole bot: 1000)" in done.content
     assert (await world.service.get_limits("discord", str(guild.id))).user_jobs_per_hour == 3
-    global_ = await ask(world, guild, USER, "limits", option("limit", "queue_cap"),
-                        option("value", 7), option("scope", "global"), subcommand="set",
-                        permissions=admin)
+    global_ = await ask(
+        world,
+        guild,
+        USER,
+        "limits",
+        option("limit", "queue_cap"),
+        option("value", 7),
+        option("scope", "global"),
+        subcommand="set",
+        permissions=admin,
+    )
     assert "Only the bot's owners can change global limits" in global_.content
-    owner = await ask(world, guild, OWNER_ID, "limits", option("limit", "queue_cap"),
-                      option("value", 900), option("scope", "global"), subcommand="set")
+    owner = await ask(
+        world,
+        guild,
+        OWNER_ID,
+        "limits",
+        option("limit", "queue_cap"),
+        option("value", 900),
+        option("scope", "global"),
+        subcommand="set",
+    )
     assert "for the whole bot" in owner.content
     assert (await world.service.get_limits()).queue_cap == 900
     shown = await ask(world, guild, USER, "limits", subcommand="show")
@@ -107,7 +139,8 @@ async def test_help_names_the_commands_and_presets(world: World) -> None:
 
 
 async def test_an_unexpected_error_gets_an_apology_and_a_log_line(
-        world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    world: World, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     async def broken() -> None:
         raise RuntimeError("database on fire")
 

@@ -17,7 +17,8 @@ from .fake_discord import FakeDiscord
 
 
 async def test_painterly_bot_connects_to_discord_and_stops_cleanly(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake = FakeDiscord()
     await fake.start()
     try:
@@ -34,7 +35,8 @@ async def test_painterly_bot_connects_to_discord_and_stops_cleanly(
 
 
 async def test_a_wrong_token_stops_the_front_end_with_a_clear_error(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     fake = FakeDiscord()
     await fake.start()
     try:

@@ -94,8 +94,7 @@ async def test_a_failed_job_is_told_privately_and_shown_in_its_status(world: Wor
     await fake.wait_for(lambda: "failed" in status.content)
 
 
-async def test_pictures_are_shrunk_to_the_upload_limit_the_interaction_reports(
-        world: World) -> None:
+async def test_pictures_are_shrunk_to_the_upload_limit_the_interaction_reports(world: World) -> None:
     fake, guild = world.fake, world.guilds[4]
     guild.upload_limit = 12_000
     await world.harmonize(guild, USER, png(), png())
@@ -119,8 +118,7 @@ async def test_results_reach_the_channel_without_the_interaction(world: World) -
     fake, guild = world.fake, world.guilds[6]
     status = fake.post_as_bot(guild.channel_id, "queued before the restart")
     context = JobContext(guild.channel_id, status.id, USER, guild.upload_limit)
-    await world.service.submit(Requester("discord", str(USER), str(guild.id)), png(), png(),
-                               context=context.to_json())
+    await world.service.submit(Requester("discord", str(USER), str(guild.id)), png(), png(), context=context.to_json())
     posted = (await world.results(guild))[0]
     assert f"<@{USER}>" in posted.content and len(posted.files) == 6  # 5 PNGs and the GIF
     assert "done" in status.content

@@ -21,8 +21,11 @@ from .conftest import point_discord_py_at, settings_for
 from .fake_discord import FakeDiscord, Guild, Interaction, Message
 
 ADA, BOB = 920000000000000001, 920000000000000002
-PRESETS = {"draft": TEST_PRESETS["instant"], "standard": TEST_PRESETS["polished"],
-           "best": TEST_PRESETS["long"]}  # best runs for a minute: long enough to cancel
+PRESETS = {
+    "draft": TEST_PRESETS["instant"],
+    "standard": TEST_PRESETS["polished"],
+    "best": TEST_PRESETS["long"],
+}  # best runs for a minute: long enough to cancel
 SETTINGS: dict[str, Any] = dict(preview_first=True, presets=PRESETS, default_preset="draft")
 
 
@@ -46,12 +49,15 @@ async def bot_on(fake: FakeDiscord, tmp_path: Path, **overrides: Any) -> AsyncIt
 
 def buttons(message: Message) -> dict[str, str]:
     """A message's buttons: label -> custom id."""
-    return {button["label"]: button["custom_id"] for row in message.components
-            for button in row["components"] if "custom_id" in button}
+    return {
+        button["label"]: button["custom_id"]
+        for row in message.components
+        for button in row["components"]
+        if "custom_id" in button
+    }
 
 
-async def press(fake: FakeDiscord, guild: Guild, user: int, message: Message,
-                label: str) -> Interaction:
+async def press(fake: FakeDiscord, guild: Guild, user: int, message: Message, label: str) -> Interaction:
     """Press the button called `label` under `message`."""
     return await fake.press(guild, user, message, buttons(message)[label])
 
@@ -69,6 +75,7 @@ def posted(fake: FakeDiscord, guild: Guild, test) -> list[Message]:
 
 async def results(fake: FakeDiscord, guild: Guild, count: int) -> list[Message]:
     """The first `count` results messages (they carry the before/after GIF)."""
+
     def done() -> list[Message] | None:
         found = posted(fake, guild, lambda m: any(f.filename.endswith(".gif") for f in m.files))
         return found if len(found) >= count else None
@@ -84,18 +91,27 @@ async def test_the_whole_loop_on_discord(tmp_path: Path, monkeypatch: pytest.Mon
     try:
         async with bot_on(fake, tmp_path) as service:
             stamp = fake.next_id()
-            files = [fake.host(f"painting-{stamp}.jpg", painting_bytes(), "image/jpeg"),
-                     fake.host(f"cup-{stamp}.png", cutout_bytes(), "image/png")]
-            command = await fake.command(guild, ADA, "harmonize", [
-                {"name": "painting", "type": 11, "value": files[0]["id"]},
-                {"name": "object", "type": 11, "value": files[1]["id"]},
-                {"name": "x", "type": 10, "value": 0.3}], files)
+            files = [
+                fake.host(f"painting-{stamp}.jpg", painting_bytes(), "image/jpeg"),
+                fake.host(f"cup-{stamp}.png", cutout_bytes(), "image/png"),
+            ]
+            command = await fake.command(
+                guild,
+                ADA,
+                "harmonize",
+                [
+                    {"name": "painting", "type": 11, "value": files[0]["id"]},
+                    {"name": "object", "type": 11, "value": files[1]["id"]},
+                    {"name": "x", "type": 10, "value": 0.3},
+                ],
+                files,
+            )
             answer = await private_answer(fake, command)
             assert "preview" in answer.lower()
-            [preview] = await fake.wait_for(lambda: posted(fake, guild, lambda m: "Paint it" in
-                                                           buttons(m)))
+            [preview] = await fake.wait_for(lambda: posted(fake, guild, lambda m: "Paint it" in buttons(m)))
             assert {"◀", "▶", "▲", "▼", "Bigger", "Smaller", "Other cut-out", "Cancel"} < set(
-                buttons(preview)) and preview.files[0].filename.endswith(".jpg")
+                buttons(preview)
+            ) and preview.files[0].filename.endswith(".jpg")
             assert (await service.queue_status()).queued == 0
 
             first_image = preview.files[0].data
@@ -110,8 +126,7 @@ async def test_the_whole_loop_on_discord(tmp_path: Path, monkeypatch: pytest.Mon
             await press(fake, guild, ADA, preview, "Paint it")
             [result] = await results(fake, guild, 1)
             assert "painting this as job" in preview.content and not preview.components
-            assert {"Move / resize", "Stronger style", "Re-paint: standard",
-                    "Another seed"} <= set(buttons(result))
+            assert {"Move / resize", "Stronger style", "Re-paint: standard", "Another seed"} <= set(buttons(result))
             gif = next(f for f in result.files if f.filename.endswith(".gif"))
             assert gif.data.startswith(b"GIF8")
             status = posted(fake, guild, lambda m: "done" in m.content)[0]
@@ -124,20 +139,21 @@ async def test_the_whole_loop_on_discord(tmp_path: Path, monkeypatch: pytest.Mon
             await press(fake, guild, ADA, stronger, "Re-paint: standard")
             standard = (await results(fake, guild, 3))[2]
             await press(fake, guild, ADA, standard, "Re-paint: best")
-            running = await fake.wait_for(lambda: posted(
-                fake, guild, lambda m: "Cancel job" in buttons(m)))
+            running = await fake.wait_for(lambda: posted(fake, guild, lambda m: "Cancel job" in buttons(m)))
 
             limited = await press(fake, guild, ADA, result, "Another seed")
             assert "waiting or running" in await private_answer(fake, limited)
 
             cancel = await press(fake, guild, ADA, running[0], "Cancel job")
             assert "cancelled" in await private_answer(fake, cancel)
-            await fake.wait_for(lambda: "cancelled" in running[0].content
-                                and not running[0].components)
+            await fake.wait_for(lambda: "cancelled" in running[0].content and not running[0].components)
 
             again = await press(fake, guild, ADA, stronger, "Move / resize")
-            [new_preview] = await fake.wait_for(lambda: posted(  # the first lost its buttons
-                fake, guild, lambda m: "Paint it" in buttons(m)))
+            [new_preview] = await fake.wait_for(
+                lambda: posted(  # the first lost its buttons
+                    fake, guild, lambda m: "Paint it" in buttons(m)
+                )
+            )
             assert new_preview is not preview
             assert again.callbacks[0]["type"] == 6
             _expire_sessions(tmp_path / "bot.sqlite3")
@@ -158,4 +174,3 @@ def _expire_sessions(database: Path) -> None:
     with contextlib.closing(sqlite3.connect(database)) as db:
         db.execute("UPDATE loop_sessions SET expires_at = 0")
         db.commit()
-

@@ -17,8 +17,7 @@ def by_name(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {item["name"]: item for item in items}
 
 
-async def test_sync_uploads_every_command_with_its_options(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_sync_uploads_every_command_with_its_options(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakeDiscord()
     await fake.start()
     try:
@@ -28,8 +27,7 @@ async def test_sync_uploads_every_command_with_its_options(
         await sync_commands(settings_for(tmp_path), guild.id)
     finally:
         await fake.close()
-    assert sorted(names) == ["cancel", "defaults", "delete-my-data", "harmonize", "help",
-                             "limits", "queue"]
+    assert sorted(names) == ["cancel", "defaults", "delete-my-data", "harmonize", "help", "limits", "queue"]
     commands = by_name(fake.synced["global"])
     assert sorted(fake.synced[str(guild.id)], key=str) == sorted(fake.synced["global"], key=str)
     harmonize = by_name(commands["harmonize"]["options"])
@@ -38,7 +36,13 @@ async def test_sync_uploads_every_command_with_its_options(
     assert (harmonize["x"]["min_value"], harmonize["x"]["max_value"]) == (0.0, 1.0)
     assert harmonize["height"]["min_value"] == 0.02
     assert [c["value"] for c in harmonize["strength"]["choices"]] == [
-        "auto", "very light", "light", "medium", "strong", "very strong"]  # the one table
+        "auto",
+        "very light",
+        "light",
+        "medium",
+        "strong",
+        "very strong",
+    ]  # the one table
     assert harmonize["quality"]["autocomplete"]
     limits = by_name(commands["limits"]["options"])
     assert set(limits) == {"show", "set"} and limits["set"]["type"] == 1  # sub-commands

@@ -39,10 +39,22 @@ def test_every_button_round_trips_within_both_platforms_limits(action: Action) -
     assert parse_press(data) == press
 
 
-@pytest.mark.parametrize("data", [
-    "", "L", "L|p", "L|p|XYZ", "L|?|abc", f"L|p|{SESSION}|{JOB}", f"L|-|{SESSION}",
-    "o|1|q|draft", "c|abc", f"L|p|{SESSION}|", "L|p|" + "a" * 21,
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "",
+        "L",
+        "L|p",
+        "L|p|XYZ",
+        "L|?|abc",
+        f"L|p|{SESSION}|{JOB}",
+        f"L|-|{SESSION}",
+        "o|1|q|draft",
+        "c|abc",
+        f"L|p|{SESSION}|",
+        "L|p|" + "a" * 21,
+    ],
+)
 def test_foreign_or_malformed_data_is_not_a_press(data: str) -> None:
     assert parse_press(data) is None
 

@@ -29,8 +29,7 @@ def test_the_gif_goes_from_before_to_after_and_back(tmp_path: Path) -> None:
         frames = []
         for index in range(gif.n_frames):
             gif.seek(index)
-            frames.append((np.asarray(gif.convert("RGB"), dtype=int).mean(axis=(0, 1)),
-                           gif.info["duration"]))
+            frames.append((np.asarray(gif.convert("RGB"), dtype=int).mean(axis=(0, 1)), gif.info["duration"]))
     assert len(frames) == 2 * FADE_FRAMES + 2
     assert frames[0][1] == HOLD_MS and frames[FADE_FRAMES + 1][1] == HOLD_MS
     reds = [colour[0] for colour, _ in frames]

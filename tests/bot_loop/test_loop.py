@@ -65,9 +65,9 @@ async def running_loop(start, clock: Clock, **settings) -> AsyncIterator[tuple[C
 
 @pytest.fixture
 async def start(tmp_path: Path):
-    async with started_services(tmp_path, presets={"instant": _preset("instant"),
-                                                   "polished": _preset("polished")},
-                                session_hours=1.0) as start:
+    async with started_services(
+        tmp_path, presets={"instant": _preset("instant"), "polished": _preset("polished")}, session_hours=1.0
+    ) as start:
         yield start
 
 
@@ -85,8 +85,7 @@ def _preset(name: str):
 
 
 async def _open(chat_loop: ChatLoop, who: Requester = ALICE) -> PreviewShown:
-    return await chat_loop.open(who, painting_bytes(), cutout_bytes(),
-                                choice=JobOptions(x=0.3, y=0.5, height=0.4))
+    return await chat_loop.open(who, painting_bytes(), cutout_bytes(), choice=JobOptions(x=0.3, y=0.5, height=0.4))
 
 
 async def test_previews_move_without_queueing_then_paint_it_queues_one_job(start) -> None:
@@ -129,8 +128,7 @@ async def test_result_buttons_queue_linked_jobs_and_stop_at_the_ends(start) -> N
         best = await chat_loop.press(ALICE, Press(Action.UPGRADE, session_id, job))
         assert best.state.preset == PRESETS[-1] and best.state.tau == first.state.tau
         with pytest.raises(InvalidOptions, match="best quality"):
-            await chat_loop.press(ALICE, Press(Action.UPGRADE, session_id,
-                                               best.submission.job_id))
+            await chat_loop.press(ALICE, Press(Action.UPGRADE, session_id, best.submission.job_id))
         assert first.state.likeness == DEFAULT_LIKENESS == 0.5
         less = await chat_loop.press(ALICE, Press(Action.LESS_LIKE, session_id, job))
         least = await chat_loop.press(ALICE, Press(Action.LESS_LIKE, session_id, less.submission.job_id))
@@ -145,8 +143,7 @@ async def test_result_buttons_queue_linked_jobs_and_stop_at_the_ends(start) -> N
         assert _engine_options(database, more.submission.job_id)["likeness"] == 0.75
         assert _engine_options(database, seed.submission.job_id)["seed"] == seed.state.seed
         assert _engine_options(database, stronger.submission.job_id)["tau"] == stronger.state.tau
-        back = await chat_loop.press(ALICE, Press(Action.PLACE, session_id,
-                                                  stronger.submission.job_id))
+        back = await chat_loop.press(ALICE, Press(Action.PLACE, session_id, stronger.submission.job_id))
         assert isinstance(back, PreviewShown) and back.session.state == stronger.state
         for queued in (stronger, best, more, seed):
             assert isinstance(await events.final(queued.submission.job_id), JobDone)
@@ -157,14 +154,12 @@ async def test_strangers_are_refused_unless_the_chat_shares_its_buttons(start) -
         session_id = (await _open(chat_loop)).session.session_id
         with pytest.raises(NotAllowed, match="belong to"):
             await chat_loop.press(BOB, Press(Action.LEFT, session_id))
-        assert isinstance(await chat_loop.press(ADMIN, Press(Action.LEFT, session_id)),
-                          PreviewShown)
+        assert isinstance(await chat_loop.press(ADMIN, Press(Action.LEFT, session_id)), PreviewShown)
         with pytest.raises(NotAllowed):
             await chat_loop.set_chat_default(BOB, "shared_buttons", "on")
         defaults = await chat_loop.set_chat_default(ADMIN, "shared_buttons", "on")
         assert defaults.shared_buttons
-        assert isinstance(await chat_loop.press(BOB, Press(Action.LEFT, session_id)),
-                          PreviewShown)
+        assert isinstance(await chat_loop.press(BOB, Press(Action.LEFT, session_id)), PreviewShown)
         elsewhere = Requester("discord", "2", "another guild")
         with pytest.raises(NotAllowed):
             await chat_loop.press(elsewhere, Press(Action.LEFT, session_id))
@@ -181,23 +176,20 @@ async def test_chat_defaults_start_new_previews(start) -> None:
             await chat_loop.set_chat_default(ADMIN, "colour", "red")
         state = (await chat_loop.open(ALICE, painting_bytes(), cutout_bytes())).session.state
         assert (state.preset, state.tau, state.likeness) == ("polished", STRENGTHS[0][1], 0.5)
-        typed = await chat_loop.open(ALICE, painting_bytes(), cutout_bytes(),
-                                     choice=JobOptions(preset="instant"))
+        typed = await chat_loop.open(ALICE, painting_bytes(), cutout_bytes(), choice=JobOptions(preset="instant"))
         assert typed.session.state.preset == "instant" and typed.session.state.likeness == 0.5
         await chat_loop.set_chat_default(ADMIN, "quality", None)
         assert (await chat_loop.chat_defaults("discord", "guild")).quality is None
 
 
-async def test_a_press_after_the_window_or_after_deletion_says_it_expired(start,
-                                                                         tmp_path: Path) -> None:
+async def test_a_press_after_the_window_or_after_deletion_says_it_expired(start, tmp_path: Path) -> None:
     clock = Clock()
     async with running_loop(start, clock) as (chat_loop, _):
         old = (await _open(chat_loop)).session
         clock.now += 1800
         await chat_loop.press(ALICE, Press(Action.UP, old.session_id))  # use extends the window
         clock.now += 3000
-        assert isinstance(await chat_loop.press(ALICE, Press(Action.UP, old.session_id)),
-                          PreviewShown)
+        assert isinstance(await chat_loop.press(ALICE, Press(Action.UP, old.session_id)), PreviewShown)
         clock.now += 3601
         with pytest.raises(SessionExpired, match=EXPIRED):
             await chat_loop.press(ALICE, Press(Action.UP, old.session_id))
@@ -223,8 +215,7 @@ async def test_a_press_at_the_limit_is_refused_but_previews_go_on(start) -> None
             await chat_loop.press(ALICE, Press(Action.STRONGER, session_id, job))
         with pytest.raises(RateLimited):
             await chat_loop.press(ALICE, Press(Action.PAINT, session_id))
-        assert isinstance(await chat_loop.press(ALICE, Press(Action.DOWN, session_id)),
-                          PreviewShown)
+        assert isinstance(await chat_loop.press(ALICE, Press(Action.DOWN, session_id)), PreviewShown)
         assert len(await chat_loop.service.list_jobs(ALICE)) == 1
 
 

@@ -53,8 +53,7 @@ async def test_the_object_is_where_the_state_puts_it(tmp_path: Path, renderer) -
     assert _close(_colour_at(again, 0.3, 0.4), PAINTING_RGB)
 
 
-async def test_moves_reuse_the_cut_out(tmp_path: Path, renderer,
-                                       monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_moves_reuse_the_cut_out(tmp_path: Path, renderer, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
     real = preview_module.cut_out
 
@@ -75,8 +74,7 @@ async def test_moves_reuse_the_cut_out(tmp_path: Path, renderer,
     assert rgba.shape[2] == 4 and rgba[..., 3].min() == 0 and rgba[..., 3].max() == 255
 
 
-async def test_a_photo_without_an_object_is_refused_with_a_message(tmp_path: Path,
-                                                                     renderer) -> None:
+async def test_a_photo_without_an_object_is_refused_with_a_message(tmp_path: Path, renderer) -> None:
     painting = write(tmp_path, "painting.jpg", painting_bytes())
     flat = write(tmp_path, "object.png", _flat_png())
     with pytest.raises(PreviewError, match=r"\w"):

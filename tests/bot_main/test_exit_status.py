@@ -33,23 +33,15 @@ class Serving:
             Serving.cancelled = True
 
 
-async def test_one_failing_front_end_stops_the_other_and_the_status_is_non_zero(
-    tmp_path, monkeypatch
-) -> None:
-    monkeypatch.setattr(
-        bot.main, "create_front_ends", lambda service, settings: [Serving(), Failing()]
-    )
+async def test_one_failing_front_end_stops_the_other_and_the_status_is_non_zero(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(bot.main, "create_front_ends", lambda service, settings: [Serving(), Failing()])
     Serving.cancelled = False
-    status = await asyncio.wait_for(
-        bot.main.serve(make_settings(tmp_path), asyncio.Event()), 60
-    )
+    status = await asyncio.wait_for(bot.main.serve(make_settings(tmp_path), asyncio.Event()), 60)
     assert status == bot.main.EXIT_FAILED and Serving.cancelled
 
 
 async def test_a_requested_stop_is_status_0(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(
-        bot.main, "create_front_ends", lambda service, settings: [Serving()]
-    )
+    monkeypatch.setattr(bot.main, "create_front_ends", lambda service, settings: [Serving()])
     stop = asyncio.Event()
     serving = asyncio.create_task(bot.main.serve(make_settings(tmp_path), stop))
     await asyncio.sleep(0)
@@ -61,11 +53,7 @@ def test_the_issue_case_telegram_without_network_exits_1_and_keeps_the_token_sec
     tmp_path,
 ) -> None:
     """`PAINTERLY_TELEGRAM_TOKEN=... painterly-bot` with no way out to the network."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("PAINTERLY_") and k != "REMOVE_BG_API_KEY"
-    }
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PAINTERLY_") and k != "REMOVE_BG_API_KEY"}
     env.update(
         PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
         PAINTERLY_DATABASE_PATH=str(tmp_path / "bot.sqlite3"),

@@ -60,12 +60,7 @@ class Captured:
         return self.stream.getvalue()
 
     def assert_no_secret(self) -> None:
-        leaks = [
-            form
-            for secret in SECRETS
-            for form in every_form(secret)
-            if form in self.text
-        ]
+        leaks = [form for secret in SECRETS for form in every_form(secret) if form in self.text]
         assert not leaks, f"secrets in the log: {leaks}\n{self.text[-3000:]}"
 
 
@@ -79,18 +74,14 @@ def captured() -> Iterator[Captured]:
     old_level = root.level
     root.addHandler(handler)
     root.setLevel(logging.DEBUG)
-    levels = {
-        name: logging.getLogger(name).level for name in log_redaction.CHATTY_LOGGERS
-    }
+    levels = {name: logging.getLogger(name).level for name in log_redaction.CHATTY_LOGGERS}
     yield capture
     root.removeHandler(handler)
     root.setLevel(old_level)
     for name, level in levels.items():
         logging.getLogger(name).setLevel(level)
     for each in root.handlers:
-        for installed in [
-            f for f in each.filters if isinstance(f, log_redaction.SecretRedactor)
-        ]:
+        for installed in [f for f in each.filters if isinstance(f, log_redaction.SecretRedactor)]:
             each.removeFilter(installed)
 
 
@@ -114,24 +105,16 @@ def secret_settings(tmp_path: Path, **overrides):
 
 
 def test_the_filter_redacts_every_form_from_any_logger(captured) -> None:
-    settings = secret_settings(
-        tmp_path=Path("."), discord_token=SecretStr(DISCORD_TOKEN)
-    )
+    settings = secret_settings(tmp_path=Path("."), discord_token=SecretStr(DISCORD_TOKEN))
     log_redaction.install(log_redaction.settings_secrets(settings))
-    logging.getLogger("httpx").warning(
-        "HTTP Request: POST https://api.telegram.org/bot%s/getMe", TOKEN
-    )
+    logging.getLogger("httpx").warning("HTTP Request: POST https://api.telegram.org/bot%s/getMe", TOKEN)
     logging.getLogger("somewhere.else").error(f"key={REMOVE_BG_KEY} url={REDIS_URL}")
     logging.getLogger("discord.http").error("token %r refused", DISCORD_TOKEN)
     try:
         try:
-            raise ConnectionError(
-                f"cannot reach https://api.telegram.org/bot{TOKEN}/getUpdates"
-            )
+            raise ConnectionError(f"cannot reach https://api.telegram.org/bot{TOKEN}/getUpdates")
         except ConnectionError as error:
-            raise RuntimeError(
-                "polling failed", {"password": REDIS_PASSWORD}
-            ) from error
+            raise RuntimeError("polling failed", {"password": REDIS_PASSWORD}) from error
     except RuntimeError:
         logging.getLogger("telegram.ext").exception("update loop crashed")
     captured.assert_no_secret()
@@ -168,9 +151,7 @@ async def telegram(monkeypatch) -> FakeTelegram:
     await fake.close()
 
 
-async def test_a_whole_run_that_serves_a_user_logs_no_secret(
-    tmp_path, telegram, captured
-) -> None:
+async def test_a_whole_run_that_serves_a_user_logs_no_secret(tmp_path, telegram, captured) -> None:
     settings = secret_settings(tmp_path)
     install_for(settings)
     stop = asyncio.Event()
@@ -185,9 +166,7 @@ async def test_a_whole_run_that_serves_a_user_logs_no_secret(
     captured.assert_no_secret()
 
 
-async def test_a_wrong_token_stops_the_bot_non_zero_and_logs_no_secret(
-    tmp_path, telegram, captured
-) -> None:
+async def test_a_wrong_token_stops_the_bot_non_zero_and_logs_no_secret(tmp_path, telegram, captured) -> None:
     settings = secret_settings(tmp_path, telegram_token=SecretStr(WRONG_TOKEN))
     install_for(settings)
     status = await asyncio.wait_for(bot.main.serve(settings, asyncio.Event()), 60)
@@ -196,9 +175,7 @@ async def test_a_wrong_token_stops_the_bot_non_zero_and_logs_no_secret(
     captured.assert_no_secret()
 
 
-async def test_a_network_error_stops_the_bot_non_zero_and_logs_no_secret(
-    tmp_path, monkeypatch, captured
-) -> None:
+async def test_a_network_error_stops_the_bot_non_zero_and_logs_no_secret(tmp_path, monkeypatch, captured) -> None:
     def unreachable(service, settings):
         return TelegramFrontEnd(service, settings, api_root="http://127.0.0.1:1")
 
@@ -210,9 +187,7 @@ async def test_a_network_error_stops_the_bot_non_zero_and_logs_no_secret(
     captured.assert_no_secret()
 
 
-def test_an_unreachable_redis_with_a_password_logs_no_secret(
-    tmp_path, monkeypatch, captured
-) -> None:
+def test_an_unreachable_redis_with_a_password_logs_no_secret(tmp_path, monkeypatch, captured) -> None:
     pytest.importorskip("arq")
     monkeypatch.chdir(tmp_path)  # no .env here
     for key, value in {
@@ -236,9 +211,7 @@ def test_an_unreachable_redis_with_a_password_logs_no_secret(
 async def test_a_remove_bg_failure_logs_no_secret(captured, tmp_path) -> None:
     settings = secret_settings(tmp_path)
     install_for(settings)
-    backend = RemoveBgBackend(
-        api_key=REMOVE_BG_KEY, url="http://127.0.0.1:1/v1.0/removebg"
-    )
+    backend = RemoveBgBackend(api_key=REMOVE_BG_KEY, url="http://127.0.0.1:1/v1.0/removebg")
     photo = np.full((64, 64, 3), 128, np.uint8)
     with pytest.raises(CutoutError) as failed:
         await asyncio.to_thread(backend.matte, photo, None)

@@ -46,23 +46,33 @@ def stop_process(proc: subprocess.Popen[bytes], timeout: float = 10.0) -> None:
 
 def logs(folder: Path) -> str:
     """The tail of every log file in `folder`, for failure messages."""
-    return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}"
-                     for p in sorted(folder.glob("*.log")))
+    return "\n".join(f"--- {p.name}\n{p.read_text(errors='replace')[-3000:]}" for p in sorted(folder.glob("*.log")))
 
 
 @pytest.fixture
 def redis_url(tmp_path: Path) -> Iterator[str]:
     """URL of a fresh redis-server (no persistence) on 127.0.0.1, stopped at teardown."""
     if REDIS_SERVER is None:
-        pytest.skip("redis-server is not installed (apt-get install redis-server): "
-                    "the scale-out tests need a real one")
+        pytest.skip("redis-server is not installed (apt-get install redis-server): the scale-out tests need a real one")
     port = free_port()
     folder = tmp_path / "redis"
     folder.mkdir()
     proc = subprocess.Popen(
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder),
-         "--save", "", "--appendonly", "no"],
-        stdout=open(tmp_path / "redis.log", "wb"), stderr=subprocess.STDOUT,
+        [
+            REDIS_SERVER,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--dir",
+            str(folder),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=open(tmp_path / "redis.log", "wb"),
+        stderr=subprocess.STDOUT,
     )
     client = redis.Redis(port=port)
     try:
@@ -90,8 +100,7 @@ def markers(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def start_worker(tmp_path: Path, redis_url: str,
-                 markers: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
+def start_worker(tmp_path: Path, redis_url: str, markers: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
     """Factory: `start_worker(**PAINTERLY_settings)` -> a worker process, stopped at teardown."""
     started: list[subprocess.Popen[bytes]] = []
 
@@ -108,8 +117,9 @@ def start_worker(tmp_path: Path, redis_url: str,
         )
         env.update({f"PAINTERLY_{k.upper()}": v for k, v in overrides.items()})
         log = open(tmp_path / f"worker{len(started)}.log", "wb")
-        proc = subprocess.Popen([sys.executable, "-m", "bot.scale.worker"], env=env,
-                                cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "bot.scale.worker"], env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT
+        )
         started.append(proc)
         return proc
 
@@ -121,13 +131,13 @@ def start_worker(tmp_path: Path, redis_url: str,
 @pytest.fixture
 async def start_core(tmp_path: Path, redis_url: str) -> AsyncIterator[StartService]:
     """Factory: `await start_core(**settings)` -> (service, event log) on the Redis queue."""
-    async with started_services(tmp_path, queue_backend="redis", redis_url=redis_url, redis_lease_s=LEASE_S,
-                                engine=ENGINE, presets=TEST_PRESETS) as start:
+    async with started_services(
+        tmp_path, queue_backend="redis", redis_url=redis_url, redis_lease_s=LEASE_S, engine=ENGINE, presets=TEST_PRESETS
+    ) as start:
         yield start
 
 
-async def eventually(test: Callable[[], Any], what: str, folder: Path,
-                     timeout: float = 30.0) -> Any:
+async def eventually(test: Callable[[], Any], what: str, folder: Path, timeout: float = 30.0) -> Any:
     """Poll `test` (sync or async) until it returns something truthy; fail with the logs."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

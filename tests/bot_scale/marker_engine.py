@@ -44,7 +44,6 @@ def run(request: EngineRequest, progress) -> None:
             time.sleep(STEP_S)
             progress(Step(stage, (step + 1) / total))
     for name in RESULT_NAMES:
-        Image.fromarray(np.zeros((4, 4, 3), dtype=np.uint8)).save(
-            Path(request.output_dir) / f"{name}.png")
+        Image.fromarray(np.zeros((4, 4, 3), dtype=np.uint8)).save(Path(request.output_dir) / f"{name}.png")
     with open(marks / f"{request.job_id}.done", "a") as handle:
         handle.write(tag + "\n")

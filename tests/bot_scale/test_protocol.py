@@ -22,8 +22,10 @@ from harmonize.options import HarmonizeOptions
 from harmonize.types import Placement
 
 REQUEST = EngineRequest(
-    job_id="abc123", painting_path="/core/files/abc123/input/painting.webp",
-    object_path="/core/files/abc123/input/object.jpg", output_dir="/core/files/abc123/output",
+    job_id="abc123",
+    painting_path="/core/files/abc123/input/painting.webp",
+    object_path="/core/files/abc123/input/object.jpg",
+    output_dir="/core/files/abc123/output",
     placement=Placement(0.25, 0.5, 0.3),
     options=HarmonizeOptions(tau="auto", size=512, iters1=300, iters2=200, post=True),
 )
@@ -36,14 +38,14 @@ def test_an_order_crosses_json_and_gets_the_workers_paths() -> None:
     back = RunOrder.from_wire(wire)
     assert back == order
     request = back.engine_request(Path("/tmp/run"))
-    assert request == replace(REQUEST, painting_path="/tmp/run/painting.webp",
-                              object_path="/tmp/run/object.jpg", output_dir="/tmp/run/output")
+    assert request == replace(
+        REQUEST, painting_path="/tmp/run/painting.webp", object_path="/tmp/run/object.jpg", output_dir="/tmp/run/output"
+    )
 
 
 @pytest.mark.parametrize("tau", [2.5, "auto"])
 def test_every_kind_of_tau_survives_the_trip(tau) -> None:
-    order = RunOrder.for_request("r", replace(REQUEST, options=REQUEST.options.replace(tau=tau)),
-                                 1.0, 1.0)
+    order = RunOrder.for_request("r", replace(REQUEST, options=REQUEST.options.replace(tau=tau)), 1.0, 1.0)
     back = RunOrder.from_wire(loads(dumps(order.to_wire()))).engine_request(Path("/w"))
     assert back.options.tau == tau
 
@@ -66,8 +68,15 @@ def test_reports_round_trip_and_reject_unknown_statuses() -> None:
 def test_every_key_lives_under_the_queue_name() -> None:
     keys = QueueKeys("bot2")
     run = keys.run("abc123-00ff")
-    names = [keys.queue, keys.progress, keys.worker("host:1"), run.lease, run.cancel,
-             run.input("painting"), run.output("final")]
+    names = [
+        keys.queue,
+        keys.progress,
+        keys.worker("host:1"),
+        run.lease,
+        run.cancel,
+        run.input("painting"),
+        run.output("final"),
+    ]
     assert all(name.startswith("bot2:") for name in names)
     assert len(set(names)) == len(names)
     assert run.lease.startswith(keys.runs_pattern.rstrip("*"))

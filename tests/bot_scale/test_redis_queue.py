@@ -39,8 +39,7 @@ def user(number: int) -> Requester:
 
 def started(markers: Path, job_id: str) -> list[tuple[int, int]]:
     """(worker pid, engine pid) of every run of `job_id` that began."""
-    return [tuple(int(n) for n in p.name.split(".")[1:3])
-            for p in markers.glob(f"{job_id}.*.started")]
+    return [tuple(int(n) for n in p.name.split(".")[1:3]) for p in markers.glob(f"{job_id}.*.started")]
 
 
 async def _capacity(service: HarmonizeService, expected: int) -> bool:
@@ -53,18 +52,14 @@ def completions(markers: Path, job_id: str) -> list[str]:
     return done.read_text().splitlines() if done.is_file() else []
 
 
-async def test_two_workers_and_a_worker_killed_mid_job(start_worker, start_core, markers,
-                                                       redis_url, tmp_path) -> None:
+async def test_two_workers_and_a_worker_killed_mid_job(start_worker, start_core, markers, redis_url, tmp_path) -> None:
     first, second = start_worker(), start_worker()
     service, log = await start_core()
-    await eventually(lambda: _capacity(service, 2), "both workers to announce themselves",
-                     tmp_path)
-    ids = [(await service.submit(user(n), PNG, JPEG, JobOptions(preset="medium"))).job_id
-           for n in range(4)]
+    await eventually(lambda: _capacity(service, 2), "both workers to announce themselves", tmp_path)
+    ids = [(await service.submit(user(n), PNG, JPEG, JobOptions(preset="medium"))).job_id for n in range(4)]
 
     def both_busy() -> dict[int, str] | None:
-        running = {pid: job for job in ids for pid, _ in started(markers, job)
-                   if not completions(markers, job)}
+        running = {pid: job for job in ids for pid, _ in started(markers, job) if not completions(markers, job)}
         return running if set(running) == {first.pid, second.pid} else None
 
     running = await eventually(both_busy, "both workers to run a job at once", tmp_path)
@@ -93,8 +88,9 @@ async def test_two_workers_and_a_worker_killed_mid_job(start_worker, start_core,
     client.close()
 
 
-async def test_jobs_wait_for_a_worker_then_cancel_fail_and_time_out(start_worker, start_core,
-                                                                    markers, tmp_path) -> None:
+async def test_jobs_wait_for_a_worker_then_cancel_fail_and_time_out(
+    start_worker, start_core, markers, tmp_path
+) -> None:
     service, log = await start_core(job_timeout_s=TIMEOUT_S)
     owner = user(1)
     long_job = (await service.submit(owner, PNG, PNG, JobOptions(preset="long"))).job_id
@@ -104,13 +100,13 @@ async def test_jobs_wait_for_a_worker_then_cancel_fail_and_time_out(start_worker
     assert (await service.get_job(long_job)).status == JobStatus.QUEUED  # no worker: no dispatch
 
     start_worker()
-    [(_, engine_pid)] = await eventually(lambda: started(markers, long_job),
-                                         "the first job to start remotely", tmp_path)
+    [(_, engine_pid)] = await eventually(
+        lambda: started(markers, long_job), "the first job to start remotely", tmp_path
+    )
     assert await service.cancel(long_job, owner) is True
     assert isinstance(await log.final(long_job), JobCancelled)
     # Well before its time limit: the worker sees the cancel within a third of a lease.
-    await eventually(lambda: not pid_alive(engine_pid), "the cancelled engine to be killed",
-                     tmp_path, timeout=LEASE_S)
+    await eventually(lambda: not pid_alive(engine_pid), "the cancelled engine to be killed", tmp_path, timeout=LEASE_S)
 
     refused = await log.final(poisoned, timeout=30)
     assert isinstance(refused, JobFailed) and refused.reason == REFUSAL
@@ -131,16 +127,15 @@ async def test_an_unreachable_redis_is_reported_without_its_password(tmp_path) -
 
 
 async def test_a_core_restart_stops_its_remote_run_and_runs_the_job_again_once(
-        start_worker, start_core, markers, tmp_path) -> None:
+    start_worker, start_core, markers, tmp_path
+) -> None:
     start_worker()
     presets = {**TEST_PRESETS, "slow": Preset(size=32, iters1=200, iters2=200, post=False)}
     service, _ = await start_core(presets=presets)
     job_id = (await service.submit(user(1), PNG, PNG, JobOptions(preset="slow"))).job_id
-    [(_, engine_pid)] = await eventually(lambda: started(markers, job_id),
-                                         "the job to start remotely", tmp_path)
+    [(_, engine_pid)] = await eventually(lambda: started(markers, job_id), "the job to start remotely", tmp_path)
     await service.stop()
-    await eventually(lambda: not pid_alive(engine_pid), "the orphaned run to be stopped",
-                     tmp_path, timeout=LEASE_S)
+    await eventually(lambda: not pid_alive(engine_pid), "the orphaned run to be stopped", tmp_path, timeout=LEASE_S)
 
     again, log = await start_core(presets=presets)
     assert isinstance(await log.final(job_id, timeout=30), JobDone)
@@ -148,8 +143,7 @@ async def test_a_core_restart_stops_its_remote_run_and_runs_the_job_again_once(
     assert (await again.get_job(job_id)).attempts == 1  # a clean stop gives the attempt back
 
 
-async def test_a_starting_core_drops_what_a_crashed_core_left_in_redis(start_core,
-                                                                       redis_url) -> None:
+async def test_a_starting_core_drops_what_a_crashed_core_left_in_redis(start_core, redis_url) -> None:
     client = redis.Redis.from_url(redis_url)
     client.zadd("painterly:queue", {"oldjob-1": 1})
     client.set("arq:job:oldjob-1", b"{}")
@@ -158,14 +152,14 @@ async def test_a_starting_core_drops_what_a_crashed_core_left_in_redis(start_cor
     client.set("painterly:run:oldjob-2:out:final", b"png")
     await start_core()
     assert client.exists("painterly:queue", "arq:job:oldjob-1") == 0
-    assert client.exists("painterly:run:oldjob-1:in:painting",
-                         "painterly:run:oldjob-2:out:final") == 0
+    assert client.exists("painterly:run:oldjob-1:in:painting", "painterly:run:oldjob-2:out:final") == 0
     assert client.get("painterly:run:oldjob-2:cancel") == b"1"  # its worker will stop it
     client.close()
 
 
-async def test_a_second_bot_process_leaves_the_first_ones_runs_alone(start_worker, start_core,
-                                                                     markers, tmp_path) -> None:
+async def test_a_second_bot_process_leaves_the_first_ones_runs_alone(
+    start_worker, start_core, markers, tmp_path
+) -> None:
     """Two bot processes on one database and one Redis: starting the second cancels nothing."""
     start_worker()
     presets = {**TEST_PRESETS, "slow": Preset(size=32, iters1=200, iters2=200, post=False)}

@@ -70,9 +70,9 @@ class Harness:
         """A core (fake engine) and a front end polling the fake Telegram."""
         settings = self.settings(**overrides)
         service = make_service(settings)
-        front_end = TelegramFrontEnd(service, settings, api_root=self.api_root,
-                                     status_interval_s=STATUS_INTERVAL_S,
-                                     album_wait_s=ALBUM_WAIT_S)
+        front_end = TelegramFrontEnd(
+            service, settings, api_root=self.api_root, status_interval_s=STATUS_INTERVAL_S, album_wait_s=ALBUM_WAIT_S
+        )
         events = EventLog()
         service.add_listener(events)
         await service.start()
@@ -96,7 +96,9 @@ async def harness(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> AsyncIter
         await bot.stop()
     await fake.close()
     records = caplog.get_records("call") + caplog.get_records("teardown")
-    errors = [r.getMessage() for r in records
-              if r.levelno >= logging.ERROR and r.name.startswith(("bot.telegram", "telegram"))]
+    errors = [
+        r.getMessage()
+        for r in records
+        if r.levelno >= logging.ERROR and r.name.startswith(("bot.telegram", "telegram"))
+    ]
     assert harness.errors_expected or not errors, errors
-

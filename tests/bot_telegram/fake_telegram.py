@@ -28,24 +28,45 @@ from PIL import Image
 T = TypeVar("T")
 
 TOKEN = "123456:TEST-fake-token"
-BOT_USER = {"id": 123456, "is_bot": True, "first_name": "Painterly",
-            "username": "painterly_test_bot", "can_join_groups": True,
-            "can_read_all_group_messages": False, "supports_inline_queries": False}
+BOT_USER = {
+    "id": 123456,
+    "is_bot": True,
+    "first_name": "Painterly",
+    "username": "painterly_test_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
 # Bot API limits the fake enforces.
 DOWNLOAD_LIMIT = 20_000_000  # getFile
 PHOTO_LIMIT = 10_000_000  # sendPhoto
 UPLOAD_LIMIT = 50_000_000  # other uploads
 TEXT_LIMIT = 4096  # sendMessage / editMessageText
 CALLBACK_DATA_LIMIT = 64  # InlineKeyboardButton.callback_data, bytes
-INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id",
-              "message_thread_id", "cache_time"}
-JSON_FIELDS = {"reply_markup", "media", "reply_parameters", "allowed_updates", "commands",
-               "entities", "caption_entities", "link_preview_options", "scope"}
-BOOL_FIELDS = {"show_alert", "drop_pending_updates", "disable_notification", "protect_content",
-               "allow_sending_without_reply"}
-NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply "
-                "markup of the specified message are exactly the same as a current content and "
-                "reply markup of the message")
+INT_FIELDS = {"chat_id", "message_id", "offset", "limit", "timeout", "user_id", "message_thread_id", "cache_time"}
+JSON_FIELDS = {
+    "reply_markup",
+    "media",
+    "reply_parameters",
+    "allowed_updates",
+    "commands",
+    "entities",
+    "caption_entities",
+    "link_preview_options",
+    "scope",
+}
+BOOL_FIELDS = {
+    "show_alert",
+    "drop_pending_updates",
+    "disable_notification",
+    "protect_content",
+    "allow_sending_without_reply",
+}
+NOT_MODIFIED = (
+    "Bad Request: message is not modified: specified new message content and reply "
+    "markup of the specified message are exactly the same as a current content and "
+    "reply markup of the message"
+)
 
 
 class ApiError(Exception):
@@ -193,8 +214,7 @@ class FakeTelegram:
         self.admins[chat_id] = set(admins)
         return self.chats[chat_id]
 
-    def send_text(self, chat_id: int, user: dict[str, Any], text: str,
-                  reply_to: int | None = None) -> dict[str, Any]:
+    def send_text(self, chat_id: int, user: dict[str, Any], text: str, reply_to: int | None = None) -> dict[str, Any]:
         """The user sends a text (a /command gets its bot_command entity)."""
         content: dict[str, Any] = {"text": text}
         entities = _command_entities(text)
@@ -202,45 +222,74 @@ class FakeTelegram:
             content["entities"] = entities
         return self._user_message(chat_id, user, content, reply_to)
 
-    def send_photo(self, chat_id: int, user: dict[str, Any], data: bytes,
-                   caption: str | None = None, media_group_id: str | None = None,
-                   reply_to: int | None = None) -> dict:
+    def send_photo(
+        self,
+        chat_id: int,
+        user: dict[str, Any],
+        data: bytes,
+        caption: str | None = None,
+        media_group_id: str | None = None,
+        reply_to: int | None = None,
+    ) -> dict:
         """The user sends a photo: a thumbnail and the full size, as Telegram stores them."""
         width, height = Image.open(io.BytesIO(data)).size
         thumb = self._store(_thumbnail(data), "photos", "jpg")
         full = self._store(data, "photos", "jpg")
         scale = 90 / max(width, height)
-        content: dict[str, Any] = {"photo": [
-            _photo_size(thumb, max(1, round(width * scale)), max(1, round(height * scale))),
-            _photo_size(full, width, height),
-        ]}
-        return self._user_message(chat_id, user, self._with_caption(content, caption,
-                                                                    media_group_id), reply_to)
+        content: dict[str, Any] = {
+            "photo": [
+                _photo_size(thumb, max(1, round(width * scale)), max(1, round(height * scale))),
+                _photo_size(full, width, height),
+            ]
+        }
+        return self._user_message(chat_id, user, self._with_caption(content, caption, media_group_id), reply_to)
 
-    def send_document(self, chat_id: int, user: dict[str, Any], data: bytes, file_name: str,
-                      mime_type: str, caption: str | None = None, media_group_id: str | None = None,
-                      declared_size: int | None = None, reply_to: int | None = None) -> dict:
+    def send_document(
+        self,
+        chat_id: int,
+        user: dict[str, Any],
+        data: bytes,
+        file_name: str,
+        mime_type: str,
+        caption: str | None = None,
+        media_group_id: str | None = None,
+        declared_size: int | None = None,
+        reply_to: int | None = None,
+    ) -> dict:
         """The user sends a file; `declared_size` fakes a bigger one without the bytes."""
-        stored = self._store(data, "documents", file_name.rpartition(".")[2] or "bin",
-                             declared_size)
-        content: dict[str, Any] = {"document": {
-            "file_id": stored.file_id, "file_unique_id": stored.unique_id, "file_name": file_name,
-            "mime_type": mime_type, "file_size": stored.declared_size}}
-        return self._user_message(chat_id, user, self._with_caption(content, caption,
-                                                                    media_group_id), reply_to)
+        stored = self._store(data, "documents", file_name.rpartition(".")[2] or "bin", declared_size)
+        content: dict[str, Any] = {
+            "document": {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.unique_id,
+                "file_name": file_name,
+                "mime_type": mime_type,
+                "file_size": stored.declared_size,
+            }
+        }
+        return self._user_message(chat_id, user, self._with_caption(content, caption, media_group_id), reply_to)
 
     def press(self, user: dict[str, Any], message: dict[str, Any], data: str) -> str:
         """The user presses an inline button under a bot message; returns the query id."""
         query_id = str(next(self._ids))
         current = self.messages[(message["chat"]["id"], message["message_id"])]
         self.callback_queries[query_id] = {"answered": False, "user_id": user["id"]}
-        self._push({"callback_query": {"id": query_id, "from": user, "message": current,
-                                       "chat_instance": f"ci{message['chat']['id']}",
-                                       "data": data}})
+        self._push(
+            {
+                "callback_query": {
+                    "id": query_id,
+                    "from": user,
+                    "message": current,
+                    "chat_instance": f"ci{message['chat']['id']}",
+                    "data": data,
+                }
+            }
+        )
         return query_id
 
-    def fail_next(self, method: str, code: int = 429, description: str | None = None,
-                  retry_after: int | None = 1) -> None:
+    def fail_next(
+        self, method: str, code: int = 429, description: str | None = None, retry_after: int | None = 1
+    ) -> None:
         """Answer the method's next call with an error (429 carries parameters.retry_after)."""
         if code == 429:
             text = description or f"Too Many Requests: retry after {retry_after}"
@@ -257,8 +306,9 @@ class FakeTelegram:
 
     def bot_messages(self, chat_id: int) -> list[dict[str, Any]]:
         """Messages the bot sent to a chat, oldest first, as they are now."""
-        return [m for (chat, _), m in sorted(self.messages.items())
-                if chat == chat_id and m["from"]["id"] == BOT_USER["id"]]
+        return [
+            m for (chat, _), m in sorted(self.messages.items()) if chat == chat_id and m["from"]["id"] == BOT_USER["id"]
+        ]
 
     def texts(self, chat_id: int) -> list[str]:
         """The current texts of the bot's text messages in a chat."""
@@ -281,17 +331,20 @@ class FakeTelegram:
 
     # ---------------------------------------------------------------- internals
 
-    def _store(self, data: bytes, folder: str, suffix: str,
-               declared_size: int | None = None) -> StoredFile:
+    def _store(self, data: bytes, folder: str, suffix: str, declared_size: int | None = None) -> StoredFile:
         number = next(self._ids)
-        stored = StoredFile(f"FILE{number}", f"U{number}", f"{folder}/file_{number}.{suffix}", data,
-                            declared_size if declared_size is not None else len(data))
+        stored = StoredFile(
+            f"FILE{number}",
+            f"U{number}",
+            f"{folder}/file_{number}.{suffix}",
+            data,
+            declared_size if declared_size is not None else len(data),
+        )
         self.files[stored.file_id] = stored
         return stored
 
     @staticmethod
-    def _with_caption(content: dict[str, Any], caption: str | None,
-                      media_group_id: str | None) -> dict[str, Any]:
+    def _with_caption(content: dict[str, Any], caption: str | None, media_group_id: str | None) -> dict[str, Any]:
         if caption is not None:
             content["caption"] = caption
             entities = _command_entities(caption)
@@ -301,18 +354,25 @@ class FakeTelegram:
             content["media_group_id"] = media_group_id
         return content
 
-    def _new_message(self, chat_id: int, sender: dict[str, Any], content: dict[str, Any],
-                     reply_to: int | None) -> dict[str, Any]:
+    def _new_message(
+        self, chat_id: int, sender: dict[str, Any], content: dict[str, Any], reply_to: int | None
+    ) -> dict[str, Any]:
         counter = self._message_ids.setdefault(chat_id, itertools.count(1))
-        message = {"message_id": next(counter), "from": sender, "chat": self.chats[chat_id],
-                   "date": int(time.time()), **content}
+        message = {
+            "message_id": next(counter),
+            "from": sender,
+            "chat": self.chats[chat_id],
+            "date": int(time.time()),
+            **content,
+        }
         if reply_to is not None:
             message["reply_to_message"] = self.messages[(chat_id, reply_to)]
         self.messages[(chat_id, message["message_id"])] = message
         return message
 
-    def _user_message(self, chat_id: int, user: dict[str, Any], content: dict[str, Any],
-                      reply_to: int | None) -> dict[str, Any]:
+    def _user_message(
+        self, chat_id: int, user: dict[str, Any], content: dict[str, Any], reply_to: int | None
+    ) -> dict[str, Any]:
         message = self._new_message(chat_id, user, content, reply_to)
         self._push({"message": message})
         return message
@@ -378,8 +438,14 @@ class FakeTelegram:
         if len(data) > UPLOAD_LIMIT:
             raise ApiError(413, "Request Entity Too Large")
         stored = self._store(data, "documents", name.rpartition(".")[2] or "bin")
-        return {"document": {"file_id": stored.file_id, "file_unique_id": stored.unique_id,
-                             "file_name": name, "file_size": len(data)}}
+        return {
+            "document": {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.unique_id,
+                "file_name": name,
+                "file_size": len(data),
+            }
+        }
 
     # ---------------------------------------------------------------- methods
 
@@ -392,8 +458,9 @@ class FakeTelegram:
     async def _m_setmycommands(self, params: dict, files: dict) -> bool:
         for command in params.get("commands", []):
             name, text = command.get("command", ""), command.get("description", "")
-            if not (1 <= len(name) <= 32 and name.replace("_", "").isalnum() and name.islower()
-                    and 1 <= len(text) <= 256):
+            if not (
+                1 <= len(name) <= 32 and name.replace("_", "").isalnum() and name.islower() and 1 <= len(text) <= 256
+            ):
                 raise ApiError(400, "Bad Request: BOT_COMMAND_INVALID")
         return True
 
@@ -425,8 +492,12 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: invalid file_id")
         if stored.declared_size > DOWNLOAD_LIMIT:
             raise ApiError(400, "Bad Request: file is too big")
-        return {"file_id": stored.file_id, "file_unique_id": stored.unique_id,
-                "file_size": stored.declared_size, "file_path": stored.path}
+        return {
+            "file_id": stored.file_id,
+            "file_unique_id": stored.unique_id,
+            "file_size": stored.declared_size,
+            "file_path": stored.path,
+        }
 
     async def _m_sendmessage(self, params: dict, files: dict) -> dict:
         text = params.get("text", "")
@@ -470,10 +541,17 @@ class FakeTelegram:
         except OSError:
             raise ApiError(400, "Bad Request: wrong type of the web page content") from None
         stored = self._store(upload.data, "animations", upload.filename.rpartition(".")[2] or "gif")
-        content: dict[str, Any] = {"animation": {
-            "file_id": stored.file_id, "file_unique_id": stored.unique_id,
-            "file_name": upload.filename, "file_size": len(upload.data), "width": width,
-            "height": height, "duration": duration}}
+        content: dict[str, Any] = {
+            "animation": {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.unique_id,
+                "file_name": upload.filename,
+                "file_size": len(upload.data),
+                "width": width,
+                "height": height,
+                "duration": duration,
+            }
+        }
         if "caption" in params:
             content["caption"] = params["caption"]
         return self._bot_message(params, content)
@@ -488,8 +566,9 @@ class FakeTelegram:
             raise ApiError(400, "Bad Request: there is no media in the message to edit")
         return key, message
 
-    def _replace(self, key: tuple[int, int], message: dict[str, Any],
-                 changes: dict[str, Any], markup: dict[str, Any] | None) -> dict[str, Any]:
+    def _replace(
+        self, key: tuple[int, int], message: dict[str, Any], changes: dict[str, Any], markup: dict[str, Any] | None
+    ) -> dict[str, Any]:
         """Store an edited message: `changes` applied, the keyboard replaced (None removes it)."""
         if markup is not None:
             _check_markup(markup)
@@ -539,22 +618,22 @@ class FakeTelegram:
         contents = []
         for item in media:
             upload = self._upload(item.get("media"), files, "")
-            content = (self._photo_content(upload.data) if item["type"] == "photo"
-                       else self._document_content(upload.data, upload.filename))
+            content = (
+                self._photo_content(upload.data)
+                if item["type"] == "photo"
+                else self._document_content(upload.data, upload.filename)
+            )
             if "caption" in item:
                 content["caption"] = item["caption"]
             contents.append(content)
         group_id = f"G{next(self._ids)}"
-        return [self._bot_message(params, {**content, "media_group_id": group_id})
-                for content in contents]
+        return [self._bot_message(params, {**content, "media_group_id": group_id}) for content in contents]
 
     async def _m_answercallbackquery(self, params: dict, files: dict) -> bool:
         query = self.callback_queries.get(params.get("callback_query_id", ""))
         if query is None or query["answered"]:
-            raise ApiError(400, "Bad Request: query is too old and response timeout expired or "
-                                "query ID is invalid")
-        query.update(answered=True, text=params.get("text"),
-                     show_alert=params.get("show_alert", False))
+            raise ApiError(400, "Bad Request: query is too old and response timeout expired or query ID is invalid")
+        query.update(answered=True, text=params.get("text"), show_alert=params.get("show_alert", False))
         return True
 
     async def _m_getchatmember(self, params: dict, files: dict) -> dict:
@@ -563,18 +642,26 @@ class FakeTelegram:
         user = {"id": user_id, "is_bot": False, "first_name": f"user{user_id}"}
         if user_id in self.admins.get(chat_id, set()):
             rights = dict.fromkeys(
-                ("can_manage_chat", "can_delete_messages", "can_manage_video_chats",
-                 "can_restrict_members", "can_promote_members", "can_change_info",
-                 "can_invite_users", "can_post_stories", "can_edit_stories",
-                 "can_delete_stories"), True)
-            return {"status": "administrator", "user": user, "can_be_edited": False,
-                    "is_anonymous": False, **rights}
+                (
+                    "can_manage_chat",
+                    "can_delete_messages",
+                    "can_manage_video_chats",
+                    "can_restrict_members",
+                    "can_promote_members",
+                    "can_change_info",
+                    "can_invite_users",
+                    "can_post_stories",
+                    "can_edit_stories",
+                    "can_delete_stories",
+                ),
+                True,
+            )
+            return {"status": "administrator", "user": user, "can_be_edited": False, "is_anonymous": False, **rights}
         return {"status": "member", "user": user}
 
 
 def _error_response(error: ApiError) -> web.Response:
-    body: dict[str, Any] = {"ok": False, "error_code": error.code,
-                            "description": error.description}
+    body: dict[str, Any] = {"ok": False, "error_code": error.code, "description": error.description}
     if error.parameters:
         body["parameters"] = error.parameters
     return web.json_response(body, status=error.code)
@@ -635,8 +722,13 @@ def _command_entities(text: str) -> list[dict[str, Any]]:
 
 
 def _photo_size(stored: StoredFile, width: int, height: int) -> dict[str, Any]:
-    return {"file_id": stored.file_id, "file_unique_id": stored.unique_id, "width": width,
-            "height": height, "file_size": stored.declared_size}
+    return {
+        "file_id": stored.file_id,
+        "file_unique_id": stored.unique_id,
+        "width": width,
+        "height": height,
+        "file_size": stored.declared_size,
+    }
 
 
 def _thumbnail(data: bytes) -> bytes:

@@ -11,16 +11,21 @@ GROUP, ADA, BOB, CAROL, OWNER = -7001, 8001, 8002, 8003, 8009  # Carol administe
 
 async def _start_long_job(fake, events, user: dict, album: str) -> tuple[str, dict]:
     """An album with "/harmonize quality=long" in the group; (job id, its status message)."""
-    fake.send_photo(GROUP, user, picture("JPEG", (48, 36)), caption="/harmonize quality=long",
-                    media_group_id=album)
+    fake.send_photo(GROUP, user, picture("JPEG", (48, 36)), caption="/harmonize quality=long", media_group_id=album)
     fake.send_photo(GROUP, user, picture("JPEG", (36, 36)), media_group_id=album)
     seen = {e.job.job_id for e in events.events}
-    started = await events.wait_for(
-        lambda e: isinstance(e, JobStarted) and e.job.job_id not in seen)
+    started = await events.wait_for(lambda e: isinstance(e, JobStarted) and e.job.job_id not in seen)
     job_id = started.job.job_id
-    status = await fake.wait_for(lambda: next(
-        (m for m in fake.bot_messages(GROUP) if m.get("text", "").startswith(f"Job {job_id}: ")
-         and "reply_markup" in m), None))
+    status = await fake.wait_for(
+        lambda: next(
+            (
+                m
+                for m in fake.bot_messages(GROUP)
+                if m.get("text", "").startswith(f"Job {job_id}: ") and "reply_markup" in m
+            ),
+            None,
+        )
+    )
     return job_id, status
 
 
@@ -40,8 +45,7 @@ async def test_help_queue_cancel_and_delete_my_data(harness):
 
     job_id, status = await _start_long_job(fake, bot.events, ada, "first")
     fake.send_text(GROUP, ada, "/queue")
-    queue = await fake.wait_for(lambda: next(
-        (t for t in fake.texts(GROUP) if t.startswith("Queue:")), None))
+    queue = await fake.wait_for(lambda: next((t for t in fake.texts(GROUP) if t.startswith("Queue:")), None))
     assert "1 running" in queue and f"{job_id}: running (long)" in queue
 
     cancel_button = status["reply_markup"]["inline_keyboard"][0][0]["callback_data"]

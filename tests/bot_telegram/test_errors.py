@@ -13,15 +13,20 @@ async def test_bad_uploads_are_refused_with_a_reason_and_the_core_rate_limit_is_
     await fake.wait_for(lambda: fake.texts(5001))
 
     def reply_to(message):
-        return fake.wait_for(lambda: next(
-            (m["text"] for m in fake.bot_messages(5001)
-             if m.get("reply_to_message", {}).get("message_id") == message["message_id"]), None))
+        return fake.wait_for(
+            lambda: next(
+                (
+                    m["text"]
+                    for m in fake.bot_messages(5001)
+                    if m.get("reply_to_message", {}).get("message_id") == message["message_id"]
+                ),
+                None,
+            )
+        )
 
-    huge = fake.send_document(5001, ada, picture(), "huge.png", "image/png",
-                              declared_size=25_000_000)
+    huge = fake.send_document(5001, ada, picture(), "huge.png", "image/png", declared_size=25_000_000)
     assert "Telegram lets bots download at most 20.0 MB" in await reply_to(huge)
-    big = fake.send_document(5001, ada, picture(), "big.png", "image/png",
-                             declared_size=12_000_000)
+    big = fake.send_document(5001, ada, picture(), "big.png", "image/png", declared_size=12_000_000)
     assert "this bot accepts images up to 10.0 MB" in await reply_to(big)
     pdf = fake.send_document(5001, ada, b"%PDF-1.4", "paper.pdf", "application/pdf")
     assert "paper.pdf is not an image" in await reply_to(pdf)
@@ -40,8 +45,9 @@ async def test_bad_uploads_are_refused_with_a_reason_and_the_core_rate_limit_is_
         fake.send_photo(5001, ada, picture("JPEG", (36, 36)))
         if attempt == 0:
             await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(5001)))
-    limited = await fake.wait_for(lambda: next(
-        (t for t in fake.texts(5001) if "limit of 1 job(s) per hour" in t), None))
+    limited = await fake.wait_for(
+        lambda: next((t for t in fake.texts(5001) if "limit of 1 job(s) per hour" in t), None)
+    )
     assert "Try again in" in limited
     assert len(fake.calls_to("sendMediaGroup")) == 1
 
@@ -51,8 +57,7 @@ async def test_flood_control_429_is_waited_out_and_the_results_still_arrive(harn
     fake = bot.fake
     ada = fake.user(6001)
     fake.fail_next("sendMediaGroup", 429, retry_after=1)
-    fake.send_photo(6001, ada, picture("JPEG", (48, 36)), caption="/harmonize",
-                    media_group_id="a")
+    fake.send_photo(6001, ada, picture("JPEG", (48, 36)), caption="/harmonize", media_group_id="a")
     fake.send_photo(6001, ada, picture("JPEG", (36, 36)), media_group_id="a")
     await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(6001)))
     refused, accepted = fake.calls_to("sendMediaGroup", ok=None)
@@ -66,13 +71,12 @@ async def test_results_refused_by_telegram_are_reported_on_the_status(harness):
     harness.errors_expected = True  # the front end logs the refusal as an error
     fake = bot.fake
     ada = fake.user(7001)
-    fake.fail_next("sendMediaGroup", 400,
-                   "Bad Request: not enough rights to send photos to the chat")
-    fake.send_photo(7001, ada, picture("JPEG", (48, 36)), caption="/harmonize",
-                    media_group_id="b")
+    fake.fail_next("sendMediaGroup", 400, "Bad Request: not enough rights to send photos to the chat")
+    fake.send_photo(7001, ada, picture("JPEG", (48, 36)), caption="/harmonize", media_group_id="b")
     fake.send_photo(7001, ada, picture("JPEG", (36, 36)), media_group_id="b")
-    failed = await fake.wait_for(lambda: next(
-        (t for t in fake.texts(7001) if "Telegram refused the pictures" in t), None))
+    failed = await fake.wait_for(
+        lambda: next((t for t in fake.texts(7001) if "Telegram refused the pictures" in t), None)
+    )
     assert failed.startswith("Job ") and "Not enough rights to send photos" in failed
     assert len(fake.calls_to("sendMediaGroup", ok=None)) == 1  # a 400 is not retried
     assert not fake.calls_to("sendPhoto", ok=None)

@@ -16,8 +16,7 @@ def _png(data: bytes) -> bool:
     return Image.open(io.BytesIO(data)).format == "PNG"
 
 
-async def test_private_chat_from_harmonize_to_an_album_of_three_and_the_side_by_side(
-        harness, monkeypatch):
+async def test_private_chat_from_harmonize_to_an_album_of_three_and_the_side_by_side(harness, monkeypatch):
     bot = await harness.start()
     fake, service = bot.fake, bot.service
     submitted = []
@@ -41,8 +40,7 @@ async def test_private_chat_from_harmonize_to_an_album_of_three_and_the_side_by_
     requester, got_painting, got_object, options = submitted[0]
     assert requester == Requester("telegram", "1001", "1001")
     assert got_painting == painting and got_object == cat  # the full-size photo, not its thumbnail
-    assert (options.x, options.y, options.height, options.tau, options.preset) == (
-        0.4, 0.6, 0.3, 5.0, "short")
+    assert (options.x, options.y, options.height, options.tau, options.preset) == (0.4, 0.6, 0.3, 5.0, "short")
     [group] = fake.calls_to("sendMediaGroup")
     assert [m["type"] for m in group.params["media"]] == ["photo"] * 3
     assert [m["caption"].split()[0] for m in group.params["media"]] == ["Pass", "Pass", "Before:"]
@@ -55,8 +53,7 @@ async def test_private_chat_from_harmonize_to_an_album_of_three_and_the_side_by_
 
     [job] = await service.list_jobs(requester)
     assert job.status == JobStatus.DONE and job.preset == "short"
-    status = next(m for m in fake.bot_messages(1001) if m.get("text", "").startswith(
-        f"Job {job.job_id}: done"))
+    status = next(m for m in fake.bot_messages(1001) if m.get("text", "").startswith(f"Job {job.job_id}: done"))
     edits = fake.edits[(1001, status["message_id"])]
     progress = bot.events.of(job.job_id, JobProgress)
     assert len(progress) > len(edits), "status edits were not coalesced"
@@ -71,15 +68,13 @@ async def test_group_album_with_options_from_the_inline_keyboard(harness):
     group = fake.group(-5001)["id"]
     ada, bob = fake.user(2001, "Ada"), fake.user(2002, "Bob")
     command = fake.send_text(group, ada, f"/harmonize@{BOT_USER['username']}")
-    prompt = await fake.wait_for(lambda: next(
-        (m for m in fake.bot_messages(group) if "reply_markup" in m), None))
+    prompt = await fake.wait_for(lambda: next((m for m in fake.bot_messages(group) if "reply_markup" in m), None))
     assert prompt["reply_to_message"]["message_id"] == command["message_id"]
     assert prompt["text"].startswith("Reply to this message with the painting")
 
     def button(label: str) -> str:
         rows = fake.messages[(group, prompt["message_id"])]["reply_markup"]["inline_keyboard"]
-        return next(b["callback_data"] for row in rows for b in row
-                    if b["text"].removeprefix("✓ ") == label)
+        return next(b["callback_data"] for row in rows for b in row if b["text"].removeprefix("✓ ") == label)
 
     def prompt_text() -> str:
         return fake.messages[(group, prompt["message_id"])]["text"]
@@ -102,10 +97,10 @@ async def test_group_album_with_options_from_the_inline_keyboard(harness):
     assert fake.callback_queries[queries[-1]]["text"] == "Already chosen."
 
     fake.send_photo(group, bob, picture())  # Bob has no request going: ignored
-    fake.send_photo(group, ada, picture("JPEG", (48, 36)), media_group_id="album1",
-                    reply_to=prompt["message_id"])
-    last = fake.send_photo(group, ada, picture("JPEG", (36, 36)), media_group_id="album1",
-                           reply_to=prompt["message_id"])
+    fake.send_photo(group, ada, picture("JPEG", (48, 36)), media_group_id="album1", reply_to=prompt["message_id"])
+    last = fake.send_photo(
+        group, ada, picture("JPEG", (36, 36)), media_group_id="album1", reply_to=prompt["message_id"]
+    )
     await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(group)))
     [job] = await bot.service.list_jobs(Requester("telegram", "2001", str(group)))
     assert job.preset == "short"
@@ -113,18 +108,17 @@ async def test_group_album_with_options_from_the_inline_keyboard(harness):
     assert album.params["chat_id"] == group
     assert album.params["reply_parameters"]["message_id"] == last["message_id"]
     assert all(q["answered"] for q in fake.callback_queries.values())
-    replies_to_bob = [m for m in fake.bot_messages(group)
-                      if m.get("reply_to_message", {}).get("from", {}).get("id") == bob["id"]]
+    replies_to_bob = [
+        m for m in fake.bot_messages(group) if m.get("reply_to_message", {}).get("from", {}).get("id") == bob["id"]
+    ]
     assert not replies_to_bob
 
 
-async def test_album_with_the_command_as_caption_needs_no_prompt_and_extra_images_are_noted(
-        harness):
+async def test_album_with_the_command_as_caption_needs_no_prompt_and_extra_images_are_noted(harness):
     bot = await harness.start()
     fake = bot.fake
     ada = fake.user(3001)
-    fake.send_photo(3001, ada, picture("JPEG", (48, 36)), caption="/harmonize quality=instant",
-                    media_group_id="album2")
+    fake.send_photo(3001, ada, picture("JPEG", (48, 36)), caption="/harmonize quality=instant", media_group_id="album2")
     for size in ((36, 36), (38, 38)):
         fake.send_photo(3001, ada, picture("JPEG", size), media_group_id="album2")
     await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(3001)))
@@ -175,8 +169,7 @@ async def test_a_post_processed_job_sends_pass_2_and_the_final_apart(harness):
     bot = await harness.start()
     fake = bot.fake
     ada = fake.user(5001)
-    fake.send_photo(5001, ada, picture("JPEG", (48, 36)), caption="/harmonize quality=polished",
-                    media_group_id="p")
+    fake.send_photo(5001, ada, picture("JPEG", (48, 36)), caption="/harmonize quality=polished", media_group_id="p")
     fake.send_photo(5001, ada, picture("JPEG", (36, 36)), media_group_id="p")
     await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(5001)))
     [album] = fake.calls_to("sendMediaGroup")

@@ -17,8 +17,11 @@ from .fake_telegram import FakeTelegram
 
 GROUP = -7001
 ADA, BOB, ADMIN = 7101, 7102, 7103
-PRESETS = {"draft": TEST_PRESETS["instant"], "standard": TEST_PRESETS["polished"],
-           "best": TEST_PRESETS["long"]}  # best runs for a minute: long enough to cancel
+PRESETS = {
+    "draft": TEST_PRESETS["instant"],
+    "standard": TEST_PRESETS["polished"],
+    "best": TEST_PRESETS["long"],
+}  # best runs for a minute: long enough to cancel
 SETTINGS: dict[str, Any] = dict(preview_first=True, presets=PRESETS, default_preset="draft")
 
 
@@ -33,18 +36,17 @@ def current(fake: FakeTelegram, message: dict[str, Any]) -> dict[str, Any]:
     return fake.messages[(message["chat"]["id"], message["message_id"])]
 
 
-async def press(fake: FakeTelegram, user: dict[str, Any], message: dict[str, Any],
-                label: str) -> dict[str, Any]:
+async def press(fake: FakeTelegram, user: dict[str, Any], message: dict[str, Any], label: str) -> dict[str, Any]:
     """Press the button called `label` under a message; return the answered query."""
     query_id = fake.press(user, current(fake, message), keyboard_data(current(fake, message))[label])
-    return await fake.wait_for(lambda: fake.callback_queries[query_id]["answered"]
-                               and fake.callback_queries[query_id])
+    return await fake.wait_for(lambda: fake.callback_queries[query_id]["answered"] and fake.callback_queries[query_id])
 
 
 async def results(fake: FakeTelegram, count: int) -> list[dict[str, Any]]:
     """The first `count` before/after animations the bot posted in the group."""
-    return await fake.wait_for(lambda: (found := [m for m in fake.bot_messages(GROUP)
-                                                  if "animation" in m])[count - 1:] and found)
+    return await fake.wait_for(
+        lambda: (found := [m for m in fake.bot_messages(GROUP) if "animation" in m])[count - 1 :] and found
+    )
 
 
 async def test_the_whole_loop_on_telegram(harness) -> None:
@@ -53,28 +55,27 @@ async def test_the_whole_loop_on_telegram(harness) -> None:
     fake.group(GROUP, admins=(ADMIN,))
     ada, bob = fake.user(ADA, "Ada"), fake.user(BOB, "Bob")
     command = fake.send_text(GROUP, ada, "/harmonize x=0.3 y=0.5 height=0.4")
-    prompt = await fake.wait_for(lambda: next((m for m in fake.bot_messages(GROUP)
-                                               if "Reply to this message" in m.get("text", "")),
-                                              None))
-    fake.send_document(GROUP, ada, painting_bytes(), "painting.jpg", "image/jpeg",
-                       reply_to=prompt["message_id"])
+    prompt = await fake.wait_for(
+        lambda: next((m for m in fake.bot_messages(GROUP) if "Reply to this message" in m.get("text", "")), None)
+    )
+    fake.send_document(GROUP, ada, painting_bytes(), "painting.jpg", "image/jpeg", reply_to=prompt["message_id"])
     await fake.wait_for(lambda: "photo of the object" in current(fake, prompt)["text"])
-    fake.send_document(GROUP, ada, cutout_bytes(), "cup.png", "image/png",
-                       reply_to=prompt["message_id"])
+    fake.send_document(GROUP, ada, cutout_bytes(), "cup.png", "image/png", reply_to=prompt["message_id"])
 
     # the preview: a photo with its keyboard, and nothing queued
-    preview = await fake.wait_for(lambda: next((m for m in fake.bot_messages(GROUP)
-                                                if "photo" in m and "reply_markup" in m), None))
-    assert {"◀", "▶", "▲", "▼", "Bigger", "Smaller", "Other cut-out", "🎨 Paint it",
-            "Cancel"} == set(keyboard_data(preview))
+    preview = await fake.wait_for(
+        lambda: next((m for m in fake.bot_messages(GROUP) if "photo" in m and "reply_markup" in m), None)
+    )
+    assert {"◀", "▶", "▲", "▼", "Bigger", "Smaller", "Other cut-out", "🎨 Paint it", "Cancel"} == set(
+        keyboard_data(preview)
+    )
     assert "quality draft" in preview["caption"] and command["message_id"]
     assert (await first.service.queue_status()).queued == 0
     before = preview["photo"][-1]["file_id"]
     answered = await press(fake, ada, preview, "▶")
     assert not answered["show_alert"]
     assert current(fake, preview)["photo"][-1]["file_id"] != before  # re-rendered in place
-    assert fake.calls_to("editMessageMedia") and not await first.service.list_jobs(
-        _requester(ADA))
+    assert fake.calls_to("editMessageMedia") and not await first.service.list_jobs(_requester(ADA))
 
     # a stranger's press is refused; the owner's Paint it queues one job
     refused = await press(fake, bob, preview, "▶")
@@ -83,8 +84,7 @@ async def test_the_whole_loop_on_telegram(harness) -> None:
     assert "Painting this as job" in current(fake, preview)["caption"]
     assert "reply_markup" not in current(fake, preview)
     [result] = await results(fake, 1)
-    assert "Stronger style" in keyboard_data(result) and "Re-paint: standard" in keyboard_data(
-        result)
+    assert "Stronger style" in keyboard_data(result) and "Re-paint: standard" in keyboard_data(result)
     assert result["animation"]["file_name"].endswith("before-after.gif")
 
     # restart between two presses: the old result's buttons still work
@@ -96,8 +96,9 @@ async def test_the_whole_loop_on_telegram(harness) -> None:
     standard = (await results(fake, 3))[2]
     assert "Re-paint: best" in keyboard_data(standard)
     await press(fake, ada, standard, "Re-paint: best")
-    status = await fake.wait_for(lambda: next(
-        (m for m in fake.bot_messages(GROUP) if "Cancel job" in keyboard_data(m)), None))
+    status = await fake.wait_for(
+        lambda: next((m for m in fake.bot_messages(GROUP) if "Cancel job" in keyboard_data(m)), None)
+    )
 
     # at the limit (one job at a time): a press is refused, moving the preview is not
     limited = await press(fake, ada, result, "Another seed")
@@ -121,14 +122,16 @@ async def test_the_whole_loop_on_telegram(harness) -> None:
     assert not list((harness.tmp_path / "files" / "loop-sessions").iterdir())
 
 
-async def _new_preview(fake: FakeTelegram, user: dict[str, Any],
-                       result: dict[str, Any]) -> dict[str, Any]:
+async def _new_preview(fake: FakeTelegram, user: dict[str, Any], result: dict[str, Any]) -> dict[str, Any]:
     """Move / resize under a result: a new preview at that result's placement."""
     count = len([m for m in fake.bot_messages(GROUP) if "🎨 Paint it" in keyboard_data(m)])
     await press(fake, user, result, "Move / resize")
-    return await fake.wait_for(lambda: (found := [
-        m for m in fake.bot_messages(GROUP) if "🎨 Paint it" in keyboard_data(m)])[count:]
-        and found[count])
+    return await fake.wait_for(
+        lambda: (
+            (found := [m for m in fake.bot_messages(GROUP) if "🎨 Paint it" in keyboard_data(m)])[count:]
+            and found[count]
+        )
+    )
 
 
 def _requester(user_id: int):

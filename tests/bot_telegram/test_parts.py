@@ -41,16 +41,19 @@ def test_options_parse_keys_aliases_and_bare_presets() -> None:
     assert "strength 7.5" in describe_options(parse_options(["tau=7.5"], PRESETS), "standard")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["x=1.5"], "x must be from 0 to 1"),
-    (["height=0"], "height must be from 0.02 to 1"),
-    (["strength=0"], "strength must be 'auto' or above 0"),
-    (["strength=strong"], "not a number or 'auto'"),
-    (["y=nan"], "y must be from 0 to 1"),
-    (["quality=ultra"], "Unknown quality 'ultra'"),
-    (["size=3"], "I don't understand 'size=3'"),
-    (["x="], "I don't understand 'x='"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["x=1.5"], "x must be from 0 to 1"),
+        (["height=0"], "height must be from 0.02 to 1"),
+        (["strength=0"], "strength must be 'auto' or above 0"),
+        (["strength=strong"], "not a number or 'auto'"),
+        (["y=nan"], "y must be from 0 to 1"),
+        (["quality=ultra"], "Unknown quality 'ultra'"),
+        (["size=3"], "I don't understand 'size=3'"),
+        (["x="], "I don't understand 'x='"),
+    ],
+)
 def test_options_out_of_range_or_unknown_are_refused_with_a_reason(args, message) -> None:
     with pytest.raises(InvalidOptions, match=message):
         parse_options(args, PRESETS)
@@ -94,8 +97,9 @@ def test_sizes_are_checked_before_download() -> None:
         check_before_download(ref(10_000_001), 10_000_000)
 
 
-@pytest.mark.parametrize("size, fits", [((9000, 1000), True), ((9001, 1000), False),
-                                        ((2100, 100), False), ((2000, 100), True)])
+@pytest.mark.parametrize(
+    "size, fits", [((9000, 1000), True), ((9001, 1000), False), ((2100, 100), False), ((2000, 100), True)]
+)
 def test_sendphoto_dimension_limits(tmp_path: Path, size, fits) -> None:
     path = tmp_path / "image.png"
     Image.new("L", size).save(path)

@@ -11,8 +11,16 @@ from harmonize.imageio import save_png
 def record(tmp_path, preset: str, total: float, gram: float, ssim: float) -> RunRecord:
     image = tmp_path / f"{preset}.png"
     save_png(image, np.full((16, 20, 3), 0.5, np.float32))
-    return RunRecord("7", preset, {"total": total, "pass1": total / 2, "pass2": total / 2}, 100.0,
-                     {"gram_naive": 1.0, "gram_result": gram, "ssim_naive": ssim}, {"pass2": str(image)}, 2, 64)
+    return RunRecord(
+        "7",
+        preset,
+        {"total": total, "pass1": total / 2, "pass2": total / 2},
+        100.0,
+        {"gram_naive": 1.0, "gram_result": gram, "ssim_naive": ssim},
+        {"pass2": str(image)},
+        2,
+        64,
+    )
 
 
 @pytest.fixture()

@@ -34,8 +34,22 @@ def run(*args):
 
 def test_run_writes_every_output(paper_format, tmp_path):
     out = tmp_path / "out"
-    result = run("--painting", paper_format["painting"], "--composite", paper_format["composite"],
-                 "--mask", paper_format["mask"], "--out", out, "--size", 64, "--iters1", 3, "--iters2", 3)
+    result = run(
+        "--painting",
+        paper_format["painting"],
+        "--composite",
+        paper_format["composite"],
+        "--mask",
+        paper_format["mask"],
+        "--out",
+        out,
+        "--size",
+        64,
+        "--iters1",
+        3,
+        "--iters2",
+        3,
+    )
     assert result.exit_code == 0, result.output
     for name in ("naive", "mask", "pass1", "pass2", "final", "compare"):
         assert (out / f"{name}.png").is_file(), name
@@ -46,36 +60,82 @@ def test_run_writes_every_output(paper_format, tmp_path):
 
 def test_no_post_skips_the_final_image(paper_format, tmp_path):
     out = tmp_path / "out"
-    result = run("--painting", paper_format["painting"], "--composite", paper_format["composite"],
-                 "--mask", paper_format["mask"], "--out", out, "--size", 64, "--iters1", 2, "--iters2", 2, "--no-post")
+    result = run(
+        "--painting",
+        paper_format["painting"],
+        "--composite",
+        paper_format["composite"],
+        "--mask",
+        paper_format["mask"],
+        "--out",
+        out,
+        "--size",
+        64,
+        "--iters1",
+        2,
+        "--iters2",
+        2,
+        "--no-post",
+    )
     assert result.exit_code == 0, result.output
     assert not (out / "final.png").exists() and "post" not in json.loads((out / "run.json").read_text())["seconds"]
 
 
 def test_fast_preset_with_overrides(paper_format, tmp_path):
     out = tmp_path / "out"
-    result = run("--painting", paper_format["painting"], "--composite", paper_format["composite"],
-                 "--mask", paper_format["mask"], "--out", out, "--size", 64, "--preset", "fast", "--iters2", 2,
-                 "--iters1", 2, "--coarse-iters2", 3, "--no-post")
+    result = run(
+        "--painting",
+        paper_format["painting"],
+        "--composite",
+        paper_format["composite"],
+        "--mask",
+        paper_format["mask"],
+        "--out",
+        out,
+        "--size",
+        64,
+        "--preset",
+        "fast",
+        "--iters2",
+        2,
+        "--iters1",
+        2,
+        "--coarse-iters2",
+        3,
+        "--no-post",
+    )
     assert result.exit_code == 0, result.output
     options = json.loads((out / "run.json").read_text())["options"]
     assert options["coarse_scale"] == 0.5 and options["iters2"] == 2 and options["coarse_iters2"] == 3
 
 
 def test_unknown_preset_is_one_clear_line(paper_format, tmp_path):
-    result = run("--painting", paper_format["painting"], "--composite", paper_format["composite"],
-                 "--mask", paper_format["mask"], "--out", tmp_path / "o", "--preset", "turbo")
+    result = run(
+        "--painting",
+        paper_format["painting"],
+        "--composite",
+        paper_format["composite"],
+        "--mask",
+        paper_format["mask"],
+        "--out",
+        tmp_path / "o",
+        "--preset",
+        "turbo",
+    )
     assert result.exit_code == 2 and "Unknown preset 'turbo'" in result.output
 
 
-@pytest.mark.parametrize("case, message", [
-    ("missing", "file not found"),
-    ("not_image", "not an image"),
-    ("empty_mask", "mask is empty"),
-    ("full_mask", "covers the whole image"),
-    ("sizes", "Sizes disagree"),
-    ("no_mask", "--composite together with --mask"),
-])
+@pytest.mark.parametrize(
+    "case, message",
+    [
+        ("missing", "file not found"),
+        ("not_image", "not an image"),
+        ("empty_mask", "mask is empty"),
+        ("full_mask", "covers the whole image"),
+        ("sizes", "Sizes disagree"),
+        ("no_mask", "--composite together with --mask"),
+    ],
+)
 def test_bad_input_is_one_clear_line(paper_format, tmp_path, case, message):
     p = dict(paper_format)
     if case == "missing":
@@ -101,9 +161,27 @@ def test_bad_input_is_one_clear_line(paper_format, tmp_path, case, message):
 
 def test_help_lists_every_option():
     result = runner.invoke(app, ["run", "--help"], env={"COLUMNS": "200"})
-    for option in ("--painting", "--composite", "--mask", "--dilated-mask", "--object", "--x", "--y", "--height",
-                   "--size", "--tau", "--device", "--seed", "--iters1", "--iters2", "--no-post", "--weights",
-                   "--preset", "--coarse-scale", "--coarse-iters2"):
+    for option in (
+        "--painting",
+        "--composite",
+        "--mask",
+        "--dilated-mask",
+        "--object",
+        "--x",
+        "--y",
+        "--height",
+        "--size",
+        "--tau",
+        "--device",
+        "--seed",
+        "--iters1",
+        "--iters2",
+        "--no-post",
+        "--weights",
+        "--preset",
+        "--coarse-scale",
+        "--coarse-iters2",
+    ):
         assert option in result.output, option
 
 
@@ -113,9 +191,30 @@ def test_run_object_into_a_painting_larger_than_the_working_size_writes_every_st
     Image.fromarray(data.astronaut()).save(tmp_path / "painting.png")  # 512 px, worked at 96
     Image.fromarray(data.coffee()).save(tmp_path / "cup.jpg")
     out = tmp_path / "out"
-    result = runner.invoke(app, ["run", "--painting", str(tmp_path / "painting.png"), "--object", str(tmp_path / "cup.jpg"),
-                                 "--out", str(out), "--size", "96", "--preset", "fast", "--iters1", "2", "--iters2",
-                                 "2", "--coarse-iters2", "2", "--likeness", "0.7"])
+    result = runner.invoke(
+        app,
+        [
+            "run",
+            "--painting",
+            str(tmp_path / "painting.png"),
+            "--object",
+            str(tmp_path / "cup.jpg"),
+            "--out",
+            str(out),
+            "--size",
+            "96",
+            "--preset",
+            "fast",
+            "--iters1",
+            "2",
+            "--iters2",
+            "2",
+            "--coarse-iters2",
+            "2",
+            "--likeness",
+            "0.7",
+        ],
+    )
     assert result.exit_code == 0, result.output
     for name in ("naive", "mask", "pass1", "pass2", "final", "compare"):
         assert (out / f"{name}.png").is_file(), name

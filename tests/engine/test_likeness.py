@@ -47,7 +47,9 @@ def test_restoring_keeps_the_fine_detail_and_moves_the_coarse_shading_back():
     grey = shaded[inner].mean(axis=(0, 1))
     assert np.ptp(grey) < 0.05  # luminance only: the grey stays grey
     coloured = restore_low_frequencies(ghost, naive, mask, 1.0, chroma_share=1.0)
-    np.testing.assert_allclose(coloured[inner][:, :8].mean(axis=(0, 1)), naive[inner][:, :8].mean(axis=(0, 1)), atol=0.03)
+    np.testing.assert_allclose(
+        coloured[inner][:, :8].mean(axis=(0, 1)), naive[inner][:, :8].mean(axis=(0, 1)), atol=0.03
+    )
     restored = shaded
     fine = lambda im: im - gaussian_blur_zero_padded(im, 13, 2.0)  # noqa: E731
     assert np.corrcoef(fine(restored)[inner][..., 1].ravel(), fine(ghost)[inner][..., 1].ravel())[0, 1] > 0.9

@@ -46,10 +46,14 @@ def brute_summed_cosine(a, b):
             scores = []
             for qy in range(hb):
                 for qx in range(wb):
-                    ok = all([
-                        qx != 0 or px == 0, qx != wb - 1 or px == wa - 1,
-                        qy != 0 or py == 0, qy != hb - 1 or py == ha - 1,
-                    ])
+                    ok = all(
+                        [
+                            qx != 0 or px == 0,
+                            qx != wb - 1 or px == wa - 1,
+                            qy != 0 or py == 0,
+                            qy != hb - 1 or py == ha - 1,
+                        ]
+                    )
                     s = sum(
                         float(an[:, py + dy, px + dx] @ bn[:, qy + dy, qx + dx])
                         for dy, dx in OFFSETS

@@ -20,8 +20,16 @@ def test_a_converging_run_equals_plain_lbfgs():
     start = torch.zeros(1, 3, 2, 2)
     ours = run_lbfgs(start, _quadratic(target), 20, 0.1, -1.0, -1.0)
     x = start.clone().requires_grad_(True)
-    plain = torch.optim.LBFGS([x], lr=0.1, max_iter=19, max_eval=20, history_size=100, tolerance_grad=-1.0,
-                              tolerance_change=-1.0, line_search_fn=None)
+    plain = torch.optim.LBFGS(
+        [x],
+        lr=0.1,
+        max_iter=19,
+        max_eval=20,
+        history_size=100,
+        tolerance_grad=-1.0,
+        tolerance_change=-1.0,
+        line_search_fn=None,
+    )
 
     def closure():
         plain.zero_grad()

@@ -20,12 +20,24 @@ def test_missing_keys_take_the_defaults_and_unknown_keys_are_refused():
         HarmonizeOptions.from_dict({"sizes": 400})
 
 
-@pytest.mark.parametrize("changes, words", [
-    ({"size": 10}, "size"), ({"size": 700.5}, "whole number"), ({"tau": 0}, "tau"), ({"tau": float("nan")}, "tau"),
-    ({"tau": "strong"}, "tau"), ({"iters1": 0}, "iters1"), ({"iters2": True}, "iters2"),
-    ({"coarse_scale": 0}, "coarse_scale"), ({"coarse_scale": 1.5}, "coarse_scale"), ({"likeness": -0.1}, "likeness"),
-    ({"likeness": 2}, "likeness"), ({"post": "yes"}, "post"), ({"coarse_iters2": 5}, "coarse_scale"),
-])
+@pytest.mark.parametrize(
+    "changes, words",
+    [
+        ({"size": 10}, "size"),
+        ({"size": 700.5}, "whole number"),
+        ({"tau": 0}, "tau"),
+        ({"tau": float("nan")}, "tau"),
+        ({"tau": "strong"}, "tau"),
+        ({"iters1": 0}, "iters1"),
+        ({"iters2": True}, "iters2"),
+        ({"coarse_scale": 0}, "coarse_scale"),
+        ({"coarse_scale": 1.5}, "coarse_scale"),
+        ({"likeness": -0.1}, "likeness"),
+        ({"likeness": 2}, "likeness"),
+        ({"post": "yes"}, "post"),
+        ({"coarse_iters2": 5}, "coarse_scale"),
+    ],
+)
 def test_out_of_range_settings_are_refused_in_words(changes, words):
     with pytest.raises(OptionsError, match=words):
         HarmonizeOptions(**changes)

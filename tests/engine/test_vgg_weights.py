@@ -18,7 +18,9 @@ def narrow_vgg19(seed=0):
     for block, count in enumerate(BLOCKS["vgg19"]):
         for _ in range(count):
             c_out = WIDTHS[block]
-            layers.append((rng.normal(size=(3, 3, c_in, c_out)).astype(np.float32), rng.normal(size=c_out).astype(np.float32)))
+            layers.append(
+                (rng.normal(size=(3, 3, c_in, c_out)).astype(np.float32), rng.normal(size=c_out).astype(np.float32))
+            )
             c_in = c_out
     return layers
 
@@ -26,8 +28,13 @@ def narrow_vgg19(seed=0):
 def test_the_default_vgg16_is_verified_and_gives_the_expected_shapes(vgg16):
     assert sha256_of(locate_hed_weights()) == HED_WEIGHTS_SHA256
     feats = vgg16.run(to_caffe(np.random.default_rng(0).random((50, 37, 3))))
-    expected = {"relu1_1": (64, 50, 37), "relu2_1": (128, 25, 19), "relu3_1": (256, 13, 10),
-                "relu4_1": (512, 7, 5), "relu5_1": (512, 4, 3)}  # ceil-mode pooling
+    expected = {
+        "relu1_1": (64, 50, 37),
+        "relu2_1": (128, 25, 19),
+        "relu3_1": (256, 13, 10),
+        "relu4_1": (512, 7, 5),
+        "relu5_1": (512, 4, 3),
+    }  # ceil-mode pooling
     for layer, shape in expected.items():
         assert tuple(feats[layer].shape[1:]) == shape
     assert vgg16.layer_sizes(50, 37)["relu5_1"] == (4, 3)

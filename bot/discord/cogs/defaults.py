@@ -30,20 +30,21 @@ DEFAULT_LABELS = {  # bot/core/chat_defaults.py NAMES -> what admins read
 def defaults_text(title: str, defaults: ChatDefaults, default_preset: str) -> str:
     """Each default in force here."""
     likeness = defaults.likeness if defaults.likeness is not None else DEFAULT_LIKENESS
-    return "\n".join([
-        title,
-        f"• quality: {defaults.quality or default_preset}",
-        f"• style strength: {defaults.strength or 'medium'}",
-        f"• likeness: {likeness:g}",
-        f"• shared buttons: {'on' if defaults.shared_buttons else 'off'}",
-    ])
+    return "\n".join(
+        [
+            title,
+            f"• quality: {defaults.quality or default_preset}",
+            f"• style strength: {defaults.strength or 'medium'}",
+            f"• likeness: {likeness:g}",
+            f"• shared buttons: {'on' if defaults.shared_buttons else 'off'}",
+        ]
+    )
 
 
 class DefaultsCog(commands.Cog):
     """The /defaults group."""
 
-    defaults = app_commands.Group(name="defaults",
-                                  description="What new previews start with in this server.")
+    defaults = app_commands.Group(name="defaults", description="What new previews start with in this server.")
 
     def __init__(self, bot: PainterlyBot) -> None:
         self.bot = bot
@@ -53,19 +54,17 @@ class DefaultsCog(commands.Cog):
         """Reply with this server's defaults."""
         chat_loop = self.bot.loop_flow.chat_loop
         here = await chat_loop.chat_defaults(PLATFORM, requester_of(interaction).chat_id)
-        await reply_privately(interaction, defaults_text("Defaults here:", here,
-                                                         self.bot.service.default_preset))
+        await reply_privately(interaction, defaults_text("Defaults here:", here, self.bot.service.default_preset))
 
     @defaults.command(name="set", description="Change a default (Manage Server or bot owners).")
-    @app_commands.describe(name="Which default to change.",
-                           value="The new value; leave it out to go back to the bot's own.")
-    @app_commands.choices(name=[Choice(name=label, value=key)
-                                for key, label in DEFAULT_LABELS.items()])
+    @app_commands.describe(
+        name="Which default to change.", value="The new value; leave it out to go back to the bot's own."
+    )
+    @app_commands.choices(name=[Choice(name=label, value=key) for key, label in DEFAULT_LABELS.items()])
     @manager_or_owner()
-    async def set_default(self, interaction: discord.Interaction, name: Choice[str],
-                          value: str | None = None) -> None:
+    async def set_default(self, interaction: discord.Interaction, name: Choice[str], value: str | None = None) -> None:
         """Change one default through the core, which checks the value and who asks."""
-        here = await self.bot.loop_flow.chat_loop.set_chat_default(requester_of(interaction),
-                                                                   name.value, value)
-        await reply_privately(interaction, defaults_text("Done. Defaults here now:", here,
-                                                         self.bot.service.default_preset))
+        here = await self.bot.loop_flow.chat_loop.set_chat_default(requester_of(interaction), name.value, value)
+        await reply_privately(
+            interaction, defaults_text("Done. Defaults here now:", here, self.bot.service.default_preset)
+        )

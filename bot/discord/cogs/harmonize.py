@@ -24,11 +24,12 @@ if TYPE_CHECKING:
 DEFAULTS = JobOptions()
 STRENGTH_CHOICES = [  # the one strength table of both front ends (bot/core/loop_state.py)
     Choice(name="auto: guessed from the painting", value="auto"),
-    *(Choice(name=f"{name} (default)" if name == DEFAULT_STRENGTH else name, value=name)
-      for name, _ in STRENGTHS),
+    *(Choice(name=f"{name} (default)" if name == DEFAULT_STRENGTH else name, value=name) for name, _ in STRENGTHS),
 ]
-CANNOT_POST = ("I cannot post in this channel. Ask an admin to let me Send Messages, Attach Files, "
-               "Embed Links and Read Message History here, or use another channel.")
+CANNOT_POST = (
+    "I cannot post in this channel. Ask an admin to let me Send Messages, Attach Files, "
+    "Embed Links and Read Message History here, or use another channel."
+)
 
 
 class HarmonizeCog(commands.Cog):
@@ -37,8 +38,7 @@ class HarmonizeCog(commands.Cog):
     def __init__(self, bot: PainterlyBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="harmonize",
-                          description="Paint an object from a photo into a painting.")
+    @app_commands.command(name="harmonize", description="Paint an object from a photo into a painting.")
     @app_commands.rename(object_image="object")
     @app_commands.describe(
         painting="The painting (PNG, JPEG or WebP).",
@@ -67,34 +67,34 @@ class HarmonizeCog(commands.Cog):
         check_attachment(painting, "painting", settings.max_image_bytes)
         check_attachment(object_image, "object image", settings.max_image_bytes)
         if quality is not None and quality not in service.preset_names:
-            raise InvalidOptions(f"Unknown quality {quality!r}; choose one of: "
-                                 f"{', '.join(service.preset_names)}.")
-        options = JobOptions(x=x, y=y, height=height, preset=quality,
-                             tau=strength_tau(strength.value) if strength is not None else None)
+            raise InvalidOptions(f"Unknown quality {quality!r}; choose one of: {', '.join(service.preset_names)}.")
+        options = JobOptions(
+            x=x, y=y, height=height, preset=quality, tau=strength_tau(strength.value) if strength is not None else None
+        )
         await interaction.response.defer(ephemeral=True, thinking=True)
         painting_bytes, object_bytes = await asyncio.gather(
             download(painting, "painting"), download(object_image, "object image")
         )
         if settings.preview_first:
-            preview = await self.bot.loop_flow.open_preview(interaction, painting_bytes,
-                                                            object_bytes, options)
-            await interaction.edit_original_response(content=preview_reply(
-                message_link(interaction.guild_id, preview.channel.id, preview.id)))
+            preview = await self.bot.loop_flow.open_preview(interaction, painting_bytes, object_bytes, options)
+            await interaction.edit_original_response(
+                content=preview_reply(message_link(interaction.guild_id, preview.channel.id, preview.id))
+            )
             return
         assert interaction.channel_id is not None  # application commands come from a channel
-        channel = self.bot.get_partial_messageable(interaction.channel_id,
-                                                   guild_id=interaction.guild_id)
+        channel = self.bot.get_partial_messageable(interaction.channel_id, guild_id=interaction.guild_id)
         try:
-            status = await channel.send(preparing_text(interaction.user.id),
-                                        allowed_mentions=discord.AllowedMentions.none())
+            status = await channel.send(
+                preparing_text(interaction.user.id), allowed_mentions=discord.AllowedMentions.none()
+            )
         except discord.Forbidden as error:
             raise DiscordActionFailed(CANNOT_POST) from error
-        context = JobContext(channel.id, status.id, interaction.user.id,
-                             interaction.filesize_limit)
+        context = JobContext(channel.id, status.id, interaction.user.id, interaction.filesize_limit)
         self.bot.delivery.track(context, interaction)
         try:
-            submission = await service.submit(requester_of(interaction), painting_bytes,
-                                              object_bytes, options, context.to_json())
+            submission = await service.submit(
+                requester_of(interaction), painting_bytes, object_bytes, options, context.to_json()
+            )
         except BaseException:
             self.bot.delivery.untrack(context)
             with contextlib.suppress(discord.HTTPException):
@@ -102,15 +102,12 @@ class HarmonizeCog(commands.Cog):
             raise
         link = message_link(interaction.guild_id, channel.id, status.id)
         try:
-            await interaction.edit_original_response(
-                content=queued_reply(submission.job_id, submission.position, link)
-            )
+            await interaction.edit_original_response(content=queued_reply(submission.job_id, submission.position, link))
         finally:
             self.bot.delivery.answered(context)
 
     @harmonize.autocomplete("quality")
-    async def _quality_choices(self, interaction: discord.Interaction,
-                               current: str) -> list[Choice[str]]:
+    async def _quality_choices(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
         """The quality presets whose name contains what was typed."""
         names = [name for name in self.bot.service.preset_names if current.lower() in name.lower()]
         return [Choice(name=name, value=name) for name in names[:25]]

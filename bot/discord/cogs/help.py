@@ -14,32 +14,32 @@ if TYPE_CHECKING:
     from bot.discord.client import PainterlyBot
 
 
-def help_text(presets: list[str], default_preset: str, retention_hours: float,
-              session_hours: float) -> str:
+def help_text(presets: list[str], default_preset: str, retention_hours: float, session_hours: float) -> str:
     """The /help answer for this bot's presets, retention time and preview window."""
-    qualities = ", ".join(f"**{name}**" + (" (default)" if name == default_preset else "")
-                          for name in presets)
-    return "\n".join([
-        "I paste an object from a photo into a painting and repaint it in the painting's style "
-        "(Deep Painterly Harmonization, Luan et al. 2018).",
-        "",
-        "`/harmonize painting:<image> object:<image>`: queue a job. Options: `x`, `y` (where the "
-        "object's centre goes, 0 to 1 from the left and from the top), `height` (its height as a "
-        "part of the painting's), `strength` (how much style), `quality` "
-        f"({qualities}; better is slower).",
-        "First I post a preview: the object cut out and placed. Move it, resize it or try "
-        "another cut-out with its buttons, then press **Paint it** (only that counts as a job).",
-        "When it is done I post the result, both passes, the plain paste, a side-by-side and an "
-        "animated before and after here, with a mention, and buttons to go on: move, lighter or "
-        "stronger style, more or less like the photo, a better quality, another seed.",
-        "`/queue`: your jobs and places in the queue. `/cancel`: stop a job.",
-        "`/limits show`: how many jobs you may run. `/limits set`: for admins.",
-        "`/defaults show`: what new previews start with here. `/defaults set`: for admins.",
-        "`/delete-my-data`: cancel your jobs and delete your pictures now.",
-        "",
-        f"Privacy: a preview's pictures are kept {session_hours:g} h after its buttons were last "
-        f"used; results {retention_hours:g} h. `/delete-my-data` deletes them at once.",
-    ])
+    qualities = ", ".join(f"**{name}**" + (" (default)" if name == default_preset else "") for name in presets)
+    return "\n".join(
+        [
+            "I paste an object from a photo into a painting and repaint it in the painting's style "
+            "(Deep Painterly Harmonization, Luan et al. 2018).",
+            "",
+            "`/harmonize painting:<image> object:<image>`: queue a job. Options: `x`, `y` (where the "
+            "object's centre goes, 0 to 1 from the left and from the top), `height` (its height as a "
+            "part of the painting's), `strength` (how much style), `quality` "
+            f"({qualities}; better is slower).",
+            "First I post a preview: the object cut out and placed. Move it, resize it or try "
+            "another cut-out with its buttons, then press **Paint it** (only that counts as a job).",
+            "When it is done I post the result, both passes, the plain paste, a side-by-side and an "
+            "animated before and after here, with a mention, and buttons to go on: move, lighter or "
+            "stronger style, more or less like the photo, a better quality, another seed.",
+            "`/queue`: your jobs and places in the queue. `/cancel`: stop a job.",
+            "`/limits show`: how many jobs you may run. `/limits set`: for admins.",
+            "`/defaults show`: what new previews start with here. `/defaults set`: for admins.",
+            "`/delete-my-data`: cancel your jobs and delete your pictures now.",
+            "",
+            f"Privacy: a preview's pictures are kept {session_hours:g} h after its buttons were last "
+            f"used; results {retention_hours:g} h. `/delete-my-data` deletes them at once.",
+        ]
+    )
 
 
 class HelpCog(commands.Cog):
@@ -52,7 +52,12 @@ class HelpCog(commands.Cog):
     async def help(self, interaction: discord.Interaction) -> None:
         """Reply privately with the help text."""
         service = self.bot.service
-        await reply_privately(interaction, help_text(
-            service.preset_names, service.default_preset,
-            self.bot.settings.result_retention_hours, self.bot.settings.session_hours,
-        ))
+        await reply_privately(
+            interaction,
+            help_text(
+                service.preset_names,
+                service.default_preset,
+                self.bot.settings.result_retention_hours,
+                self.bot.settings.session_hours,
+            ),
+        )

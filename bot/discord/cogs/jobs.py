@@ -32,22 +32,21 @@ class JobsCog(commands.Cog):
         load = await service.queue_status()
         await reply_privately(interaction, queue_text(jobs, load, time.time()))
 
-    @app_commands.command(name="cancel",
-                          description="Stop a waiting or running job (admins: any in this server).")
+    @app_commands.command(name="cancel", description="Stop a waiting or running job (admins: any in this server).")
     @app_commands.describe(job="The job's id from /queue; leave it out for your only active job.")
     async def cancel(self, interaction: discord.Interaction, job: str | None = None) -> None:
         """Cancel one job; without an id, the user's only waiting or running job."""
         service, requester = self.bot.service, requester_of(interaction)
         if job is None:
-            active = [info.job_id for info in await service.list_jobs(requester)
-                      if not info.status.is_final]
+            active = [info.job_id for info in await service.list_jobs(requester) if not info.status.is_final]
             if not active:
                 await reply_privately(interaction, "You have no waiting or running job.")
                 return
             if len(active) > 1:
                 ids = ", ".join(f"`{job_id}`" for job_id in active)
-                await reply_privately(interaction, f"You have {len(active)} active jobs ({ids}); "
-                                                   "say which: `/cancel job:<id>`.")
+                await reply_privately(
+                    interaction, f"You have {len(active)} active jobs ({ids}); say which: `/cancel job:<id>`."
+                )
                 return
             job = active[0]
         job = job.strip()
@@ -57,17 +56,18 @@ class JobsCog(commands.Cog):
             await reply_privately(interaction, f"Job `{job}` had already ended.")
 
     @cancel.autocomplete("job")
-    async def _active_jobs(self, interaction: discord.Interaction,
-                           current: str) -> list[Choice[str]]:
+    async def _active_jobs(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
         """The user's waiting and running jobs whose id starts with what was typed."""
         jobs = await self.bot.service.list_jobs(requester_of(interaction))
-        return [Choice(name=f"{info.job_id} ({info.status.value}, {info.preset})",
-                       value=info.job_id)
-                for info in jobs
-                if not info.status.is_final and info.job_id.startswith(current.strip())][:25]
+        return [
+            Choice(name=f"{info.job_id} ({info.status.value}, {info.preset})", value=info.job_id)
+            for info in jobs
+            if not info.status.is_final and info.job_id.startswith(current.strip())
+        ][:25]
 
-    @app_commands.command(name="delete-my-data",
-                          description="Cancel your jobs and delete your pictures and results now.")
+    @app_commands.command(
+        name="delete-my-data", description="Cancel your jobs and delete your pictures and results now."
+    )
     async def delete_my_data(self, interaction: discord.Interaction) -> None:
         """Delete everything the bot keeps about the user's jobs and previews."""
         requester = requester_of(interaction)

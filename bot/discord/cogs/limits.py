@@ -87,6 +87,7 @@ class LimitsCog(commands.Cog):
         where_text = "for the whole bot" if where == "global" else "here"
         await reply_privately(
             interaction,
-            limits_text(f"{LIMIT_LABELS[limit.value].capitalize()} {done} {where_text}. "
-                        "Limits here now:", here, everywhere),
+            limits_text(
+                f"{LIMIT_LABELS[limit.value].capitalize()} {done} {where_text}. Limits here now:", here, everywhere
+            ),
         )
