@@ -103,7 +103,8 @@ def test_preview_writes_the_placed_cut_out_and_says_which_method(tmp_path: Path)
             [],
             (
                 "No object was found in the photo: draw a box around the object, "
-                "or try another cut-out method. (--box x0,y0,x1,y1 draws the box, in pixels of the photo; --method picks"
+                "or try another cut-out method. "
+                "(--box x0,y0,x1,y1 draws the box, in pixels of the photo; --method picks"
             ),
         ),
         (

@@ -58,7 +58,8 @@ def run(
     ),
     preset: str | None = typer.Option(
         None,
-        help="Starting settings: 'paper' (the authors') or 'fast' (docs/design/performance.md); the options below override it. Default: fast on a CPU, paper on a GPU.",
+        help="Starting settings: 'paper' (the authors') or 'fast' (docs/design/performance.md); "
+        "the options below override it. Default: fast on a CPU, paper on a GPU.",
     ),
     size: int = typer.Option(HarmonizeOptions.size, help="Longest side of the working size, px (paper: 700)."),
     tau: str = typer.Option(str(HarmonizeOptions.tau), help="Pass-2 style weight tau (paper: 1-10), or 'auto'."),
@@ -66,13 +67,15 @@ def run(
     seed: int = typer.Option(HarmonizeOptions.seed, help="Random seed."),
     likeness: float | None = typer.Option(
         None,
-        help="How much of the object's own colours and shading to keep, 0 (the authors' method) to 1 (default: the preset's).",
+        help="How much of the object's own colours and shading to keep, "
+        "0 (the authors' method) to 1 (default: the preset's).",
     ),
     iters1: int | None = typer.Option(None, help="Pass-1 L-BFGS iterations (paper: 1000; default: the preset's)."),
     iters2: int | None = typer.Option(None, help="Pass-2 L-BFGS iterations (paper: 1000; default: the preset's)."),
     coarse_scale: float | None = typer.Option(
         None,
-        help="Run pass 1 (and --coarse-iters2 of pass 2) at this fraction of --size; their change is upsampled (paper: 1).",
+        help="Run pass 1 (and --coarse-iters2 of pass 2) at this fraction of --size; "
+        "their change is upsampled (paper: 1).",
     ),
     coarse_iters2: int | None = typer.Option(
         None, help="Pass-2 iterations at --coarse-scale before the full-size pass 2 (paper: 0)."
