@@ -20,7 +20,14 @@ from harmonize.crop import PASS1_MARGIN, PASS2_MARGIN, Window, window_around
 from harmonize.device import pick_device
 from harmonize.imageio import jpeg_roundtrip
 from harmonize.level import Level, make_level
-from harmonize.likeness import LIKENESS_RESTORE, LIKENESS_WEIGHT, chroma_share, likeness_term, low_pass_sigma, restore_low_frequencies
+from harmonize.likeness import (
+    LIKENESS_RESTORE,
+    LIKENESS_WEIGHT,
+    chroma_share,
+    likeness_term,
+    low_pass_sigma,
+    restore_low_frequencies,
+)
 from harmonize.losses.gradient_node import LossNode
 from harmonize.masks import blurred_tight_mask, dilate_mask, validate_mask
 from harmonize.options import HarmonizeOptions
