@@ -16,10 +16,11 @@ from bot.core import (
     Limits,
     parse_limit_value,
 )
+from bot.core.actions import CANCEL_PATTERN
 from bot.core.loop import ChatLoop
 from bot.telegram import texts
 from bot.telegram.drafts import DraftBook
-from bot.telegram.keyboard import CANCEL_JOB_PATTERN, parse_cancel_job
+from bot.telegram.keyboard import parse_cancel_job
 from bot.telegram.requesters import PLATFORM, admin_requester, requester
 
 COMMANDS = {  # command -> description shown in Telegram's command menu (setMyCommands)
@@ -55,7 +56,7 @@ class AccountCommands:
             CommandHandler("cancel", self.on_cancel),
             CommandHandler("deletemydata", self.on_delete_my_data),
             CommandHandler("limits", self.on_limits),
-            CallbackQueryHandler(self.on_cancel_button, pattern=CANCEL_JOB_PATTERN),
+            CallbackQueryHandler(self.on_cancel_button, pattern=CANCEL_PATTERN),
         ]
 
     async def on_help(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
