@@ -22,7 +22,7 @@ from PIL import Image
 
 import harmonize
 from bot.core.animation import before_after_gif
-from bot.core.loop_state import LoopState, moved, resized
+from bot.core.loop_state import LoopState, moved, reliked, resized
 from bot.core.preview import PreviewRenderer, encode_png
 from bot.core.settings import DEFAULT_PRESETS
 from harmonize.compare import labelled_row
@@ -60,31 +60,38 @@ def main() -> None:
         cutout.write_bytes(encode_png(demo.object_rgba))
         before, after_moves = asyncio.run(previews(painting, cutout, first))
         final_state = resized(moved(first, 1, 0), 1)
-        options = DEFAULT_PRESETS["draft"].options()
-        result = harmonize.harmonize_object(
-            demo.painting,
-            demo.object_rgba,
-            harmonize.Placement(final_state.x, final_state.y, final_state.height),
-            options,
-        )
-        painted = result.final if result.final is not None else result.pass2
+        liked = reliked(final_state, 2)  # two presses of "More like the photo"
+        harmonizer = harmonize.Harmonizer()
+        painted = []
+        for state in (final_state, liked):
+            options = DEFAULT_PRESETS["draft"].options().replace(likeness=state.likeness)
+            result = harmonizer.run_object(
+                demo.painting, demo.object_rgba, harmonize.Placement(state.x, state.y, state.height), options
+            )
+            painted.append(result.final if result.final is not None else result.pass2)
         save_png(Path(folder) / "naive.png", result.naive)
-        save_png(Path(folder) / "final.png", painted)
+        save_png(Path(folder) / "final.png", painted[-1])
         (args.out / "loop-before-after.gif").write_bytes(
             before_after_gif(Path(folder) / "naive.png", Path(folder) / "final.png")
         )
     height = before.shape[0]
-    scaled = (
+    scaled = [
         np.asarray(
-            Image.fromarray(np.round(painted * 255).astype(np.uint8)).resize(
-                (round(painted.shape[1] * height / painted.shape[0]), height), Image.Resampling.LANCZOS
+            Image.fromarray(np.round(image * 255).astype(np.uint8)).resize(
+                (round(image.shape[1] * height / image.shape[0]), height), Image.Resampling.LANCZOS
             ),
             np.float32,
         )
         / 255.0
-    )
+        for image in painted
+    ]
     panel = labelled_row(
-        [("1. preview", before), ("2. moved right, bigger", after_moves), ("3. Paint it (draft)", scaled)]
+        [
+            ("1. preview", before),
+            ("2. moved right, bigger", after_moves),
+            (f"3. Paint it (draft, likeness {final_state.likeness:g})", scaled[0]),
+            (f"4. More like the photo x2 (likeness {liked.likeness:g})", scaled[1]),
+        ]
     )
     save_png(args.out / "loop.png", panel)
     print(f"wrote {args.out / 'loop.png'} and {args.out / 'loop-before-after.gif'}")
