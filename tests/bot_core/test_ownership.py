@@ -41,6 +41,10 @@ def counted_env(tmp_path: Path, lease_s: float) -> dict[str, str]:
         CORE_TEST_RUNS=str(tmp_path / "runs.txt"),
         PAINTERLY_DEFAULT_PRESET="short",
         PAINTERLY_JOB_LEASE_S=str(lease_s),
+        # two processes submit 4 jobs each into one chat: however slowly the first runs its jobs,
+        # the second's must not meet the chat's limit of concurrent jobs (5 by default)
+        PAINTERLY_CHAT_CONCURRENT_JOBS="100",
+        PAINTERLY_USER_CONCURRENT_JOBS="100",
     )
 
 
