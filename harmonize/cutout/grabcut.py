@@ -23,30 +23,54 @@ class GrabCutBackend(CutoutBackend):
 
     name = "grabcut"
     soft_edges = False
-
-    def __init__(self, iterations: int = ITERATIONS, work_side: int = WORK_SIDE) -> None:
-        self.iterations = iterations
-        self.work_side = work_side
+    iterations = ITERATIONS
+    work_side = WORK_SIDE
 
     def matte(self, image: np.ndarray, box: Box | None) -> np.ndarray:
         """(h, w, 3|4) uint8 -> (h, w) float32 in [0, 1], 1 where GrabCut says (probably) object."""
         h, w = image.shape[:2]
-        scale = min(1.0, self.work_side / max(h, w))
-        small_size = (max(1, round(w * scale)), max(1, round(h * scale)))
-        bgr = cv2.cvtColor(np.ascontiguousarray(image[..., :3]), cv2.COLOR_RGB2BGR)
-        small = cv2.resize(bgr, small_size, interpolation=cv2.INTER_AREA) if scale < 1 else bgr
-        noise = np.random.default_rng(DITHER_SEED).normal(0.0, DITHER_SIGMA, small.shape)
-        small = np.clip(np.round(small + noise), 0, 255).astype(np.uint8)
+        small, scale = shrink(np.ascontiguousarray(image[..., :3]), self.work_side)
         rect = _rectangle(box, scale, small.shape[1], small.shape[0])
         labels = np.zeros(small.shape[:2], np.uint8)
-        background, foreground = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
-        cv2.setRNGSeed(DITHER_SEED)
-        try:
-            cv2.grabCut(small, labels, rect, background, foreground, self.iterations, cv2.GC_INIT_WITH_RECT)
-        except cv2.error as error:
-            raise CutoutError(NO_BACKGROUND, frozenset({"box"})) from error
-        found = np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD)).astype(np.float32)
+        found = run_grabcut(small, labels, rect, self.iterations, CutoutError(NO_BACKGROUND, frozenset({"box"})))
         return cv2.resize(found, (w, h), interpolation=cv2.INTER_LINEAR) if scale < 1 else found
+
+
+def shrink(rgb: np.ndarray, work_side: int) -> tuple[np.ndarray, float]:
+    """(h, w, 3) uint8 -> the photo area-resampled to at most `work_side` on its longest side, and the scale."""
+    h, w = rgb.shape[:2]
+    scale = min(1.0, work_side / max(h, w))
+    if scale == 1.0:
+        return rgb, scale
+    size = (max(1, round(w * scale)), max(1, round(h * scale)))
+    return cv2.resize(rgb, size, interpolation=cv2.INTER_AREA), scale
+
+
+def run_grabcut(
+    rgb: np.ndarray,
+    labels: np.ndarray,
+    rect: tuple[int, int, int, int] | None,
+    iterations: int,
+    failure: CutoutError,
+) -> np.ndarray:
+    """GrabCut on a dithered (h, w, 3) uint8 photo -> (h, w) float32 in {0, 1}, 1 for (probable) object.
+
+    It starts from `rect` (x, y, w, h) when given, else from the seed `labels` (GrabCut's GC_* values);
+    OpenCV's failure (nothing to tell apart) is raised as `failure`.
+    """
+    bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
+    noise = np.random.default_rng(DITHER_SEED).normal(0.0, DITHER_SIGMA, bgr.shape)
+    bgr = np.clip(np.round(bgr + noise), 0, 255).astype(np.uint8)
+    labels = labels.copy()
+    background, foreground = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
+    mode = cv2.GC_INIT_WITH_MASK if rect is None else cv2.GC_INIT_WITH_RECT
+    cv2.setRNGSeed(DITHER_SEED)
+    try:
+        # The rect is unused with GC_INIT_WITH_MASK (OpenCV docs); OpenCV's stubs do not allow None for it.
+        cv2.grabCut(bgr, labels, rect, background, foreground, iterations, mode)  # type: ignore[arg-type]
+    except cv2.error as error:
+        raise failure from error
+    return np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD)).astype(np.float32)
 
 
 def _rectangle(box: Box | None, scale: float, width: int, height: int) -> tuple[int, int, int, int]:

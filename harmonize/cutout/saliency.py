@@ -14,8 +14,8 @@ import cv2
 import numpy as np
 from skimage.graph import MCP_Geometric
 
-from harmonize.cutout.base import BOX_AND_METHOD, Box, CutoutBackend, CutoutError
-from harmonize.cutout.grabcut import DITHER_SEED, DITHER_SIGMA, ITERATIONS
+from harmonize.cutout.base import BOX_AND_METHOD, Box, CutoutError
+from harmonize.cutout.grabcut import GrabCutBackend, run_grabcut, shrink
 
 WORK_SIDE = 320  # saliency and GrabCut run at this longest side: ~1 s on 2 cores (docs/design/cutout.md)
 EDGE_BLUR_SIGMA = 1.0  # px: JPEG noise is smoothed before the Lab gradient
@@ -25,31 +25,17 @@ BORDER_FRACTION = 0.03  # the frame's outer 3 % that is not salient is certain b
 NOTHING_SALIENT = "Nothing stands out from the photo's background: draw a box around the object."
 
 
-class SaliencyGrabCutBackend(CutoutBackend):
-    """Border-prior saliency, then GrabCut from its seeds; a binary matte smoothed by the clean-up."""
+class SaliencyGrabCutBackend(GrabCutBackend):
+    """Border-prior saliency, then GrabCut from its seeds instead of a rectangle; a binary matte."""
 
     name = "saliency"
-    soft_edges = False
-
-    def __init__(self, iterations: int = ITERATIONS, work_side: int = WORK_SIDE) -> None:
-        self.iterations = iterations
-        self.work_side = work_side
+    work_side = WORK_SIDE
 
     def matte(self, image: np.ndarray, box: Box | None) -> np.ndarray:
         """(h, w, 3|4) uint8 -> (h, w) float32 in [0, 1], 1 where GrabCut says (probably) object."""
         h, w = image.shape[:2]
         x0, y0, x1, y1 = box if box is not None else (0, 0, w, h)
-        region = np.ascontiguousarray(image[y0:y1, x0:x1, :3])
-        scale = min(1.0, self.work_side / max(region.shape[:2]))
-        small = (
-            cv2.resize(
-                region,
-                (max(1, round(region.shape[1] * scale)), max(1, round(region.shape[0] * scale))),
-                interpolation=cv2.INTER_AREA,
-            )
-            if scale < 1
-            else region
-        )
+        small, _ = shrink(np.ascontiguousarray(image[y0:y1, x0:x1, :3]), self.work_side)
         found = grabcut_from_seeds(small, seeds(border_saliency(small)), self.iterations)
         matte = np.zeros((h, w), np.float32)
         matte[y0:y1, x0:x1] = cv2.resize(found, (x1 - x0, y1 - y0), interpolation=cv2.INTER_LINEAR)
@@ -84,15 +70,4 @@ def seeds(saliency: np.ndarray) -> np.ndarray:
 
 def grabcut_from_seeds(rgb: np.ndarray, labels: np.ndarray, iterations: int) -> np.ndarray:
     """GrabCut from seed labels on an (h, w, 3) uint8 photo -> (h, w) float32 in {0, 1}."""
-    bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR).astype(np.float64)
-    noise = np.random.default_rng(DITHER_SEED).normal(0.0, DITHER_SIGMA, bgr.shape)  # see grabcut.py
-    bgr = np.clip(np.round(bgr + noise), 0, 255).astype(np.uint8)
-    labels = labels.copy()
-    background, foreground = np.zeros((1, 65), np.float64), np.zeros((1, 65), np.float64)
-    cv2.setRNGSeed(DITHER_SEED)
-    try:
-        # The rect is unused with GC_INIT_WITH_MASK (OpenCV docs); OpenCV's stubs do not allow None for it.
-        cv2.grabCut(bgr, labels, None, background, foreground, iterations, cv2.GC_INIT_WITH_MASK)  # type: ignore[call-overload]
-    except cv2.error as error:  # all seeds one kind: nothing to tell apart
-        raise CutoutError(NOTHING_SALIENT, BOX_AND_METHOD) from error
-    return np.isin(labels, (cv2.GC_FGD, cv2.GC_PR_FGD)).astype(np.float32)
+    return run_grabcut(rgb, labels, None, iterations, CutoutError(NOTHING_SALIENT, BOX_AND_METHOD))
