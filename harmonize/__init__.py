@@ -15,8 +15,8 @@ from harmonize.options import HarmonizeOptions, OptionsError
 from harmonize.types import HarmonizeResult, Placement, Progress
 
 if TYPE_CHECKING:
-    from harmonize.api import harmonize, harmonize_object
     from harmonize.harmonizer import Harmonizer
+    from harmonize.one_call import harmonize, harmonize_object
 
 __all__ = [
     "Harmonizer",
@@ -32,9 +32,9 @@ __all__ = [
 
 def __getattr__(name: str):
     if name in ("harmonize", "harmonize_object"):
-        from harmonize import api
+        from harmonize import one_call
 
-        return getattr(api, name)
+        return getattr(one_call, name)
     if name == "Harmonizer":
         from harmonize.harmonizer import Harmonizer
 

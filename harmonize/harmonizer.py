@@ -16,10 +16,8 @@ from collections.abc import Callable
 import numpy as np
 import torch
 
-from harmonize.crop import PASS1_MARGIN, PASS2_MARGIN, Window, window_around
 from harmonize.device import pick_device
 from harmonize.imageio import jpeg_roundtrip
-from harmonize.level import Level, make_level
 from harmonize.likeness import (
     LIKENESS_RESTORE,
     LIKENESS_WEIGHT,
@@ -28,17 +26,19 @@ from harmonize.likeness import (
     low_pass_sigma,
     restore_low_frequencies,
 )
+from harmonize.loss_weights import Pass2Weights, pass2_weights
 from harmonize.losses.gradient_node import LossNode
 from harmonize.masks import blurred_tight_mask, dilate_mask, validate_mask
+from harmonize.network_weights import load_network
 from harmonize.options import HarmonizeOptions
 from harmonize.painting_features import CACHE_SIZE, PaintingFeatureCache
 from harmonize.pass1 import run_pass1
 from harmonize.pass2 import REFERENCE_LAYER, hit_masks, reference_active, run_pass2
-from harmonize.pass2_weights import Pass2Weights, pass2_weights
+from harmonize.pyramid_level import Level, make_level
 from harmonize.resize import fit_longest_side, resize_bilinear, upsample_change
 from harmonize.types import HarmonizeResult, Placement, Progress, ProgressCallback
 from harmonize.vgg import VGGFeatures, from_caffe, layer_scale, to_caffe
-from harmonize.weights import load_network
+from harmonize.window import PASS1_MARGIN, PASS2_MARGIN, Window, window_around
 
 log = logging.getLogger(__name__)
 

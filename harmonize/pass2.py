@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from harmonize.consistent_mapping import flat_to_yx, refine_mapping, ring_hits
+from harmonize.loss_weights import Pass2Weights
 from harmonize.losses.content_loss import pass2_content
 from harmonize.losses.gradient_node import LossNode, chain_nodes
 from harmonize.losses.gram import masked_gram
@@ -22,7 +23,6 @@ from harmonize.losses.style_loss import pass2_style
 from harmonize.losses.total_variation import tv_gradient, tv_value
 from harmonize.nearest_patches import match_summed_cosine
 from harmonize.optimize import run_lbfgs
-from harmonize.pass2_weights import Pass2Weights
 from harmonize.resize import resize_bilinear, resize_simple
 from harmonize.vgg import VGGFeatures
 

@@ -18,7 +18,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from harmonize.weight_scales import scales_for
+from harmonize.loss_weights import scales_for
 
 CAFFE_MEAN_BGR = (103.939, 116.779, 123.68)  # ImageNet mean, Caffe/Keras "caffe" mode
 PIXEL_SCALE = 255.0  # Keras "caffe" mode; the authors' Torch code used 256 (docs/algorithm.md §1)

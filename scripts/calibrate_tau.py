@@ -21,7 +21,7 @@ import numpy as np
 from PIL import Image
 from skimage.color import rgb2hsv, rgb2lab
 
-from harmonize.pass2_weights import painting_noise
+from harmonize.loss_weights import painting_noise
 from harmonize.tau_estimator import FEATURES, MODEL_FILE, feature_image, fit_ridge, leave_one_out, save_model
 
 log = logging.getLogger("calibrate_tau")

@@ -29,7 +29,7 @@ def run_demo(
     device: str = "auto",
 ) -> list[Path]:
     """Harmonize the demo cup into the generated painting; write inputs and outputs into `out`."""
-    from harmonize.api import harmonize_object
+    from harmonize.one_call import harmonize_object
 
     inputs = demo_inputs(options.size)
     out.mkdir(parents=True, exist_ok=True)

@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 import torch
 
+from harmonize.network_weights import WeightsError, load_network
+from harmonize.network_weights.hed_vgg16 import HED_WEIGHTS_SHA256, locate_hed_weights, sha256_of
 from harmonize.vgg import BLOCKS, conv_names, to_caffe
-from harmonize.weights import WeightsError, load_network
-from harmonize.weights.hed_vgg16 import HED_WEIGHTS_SHA256, locate_hed_weights, sha256_of
 
 WIDTHS = (2, 3, 4, 5, 5)  # a narrow VGG-19: same layout, tiny files
 

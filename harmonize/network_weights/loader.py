@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from harmonize.network_weights.hed_vgg16 import HedWeightsMissing, read_hed_vgg16
+from harmonize.network_weights.vgg19_file import read_keras_vgg19, read_torchvision_vgg19
 from harmonize.vgg import VGGFeatures
-from harmonize.weights.hed_vgg16 import HedWeightsMissing, read_hed_vgg16
-from harmonize.weights.vgg19_file import read_keras_vgg19, read_torchvision_vgg19
 
 
 class WeightsError(ValueError):
