@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TypeVar, cast
 import discord
 from discord import app_commands
 
-from bot.discord.context import requester_of
+from bot.discord.job_context import requester_of
 
 if TYPE_CHECKING:
     from bot.discord.client import PainterlyBot

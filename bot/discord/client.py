@@ -7,13 +7,13 @@ from discord.ext import commands
 
 from bot.core import BotSettings, HarmonizeService
 from bot.core.loop import ChatLoop
+from bot.discord.chat_loop import DiscordLoop
 from bot.discord.cogs.defaults import DefaultsCog
 from bot.discord.cogs.harmonize import HarmonizeCog
 from bot.discord.cogs.help import HelpCog
 from bot.discord.cogs.jobs import JobsCog
 from bot.discord.cogs.limits import LimitsCog
-from bot.discord.delivery import JobDelivery
-from bot.discord.loop_flow import DiscordLoop
+from bot.discord.job_updates import JobUpdates
 from bot.discord.loop_views import CancelJobButton, LoopButton
 from bot.discord.replies import ReplyingTree
 
@@ -26,7 +26,7 @@ def minimal_intents() -> discord.Intents:
 
 
 class PainterlyBot(commands.Bot):
-    """The bot: the core's service and settings, the chat loop, the job delivery, and the cogs."""
+    """The bot: the core's service and settings, the chat loop, the job updates, and the cogs."""
 
     def __init__(self, service: HarmonizeService, settings: BotSettings) -> None:
         super().__init__(
@@ -38,8 +38,8 @@ class PainterlyBot(commands.Bot):
         )
         self.service = service
         self.settings = settings
-        self.loop_flow = DiscordLoop(self, ChatLoop(service))
-        self.delivery = JobDelivery(self, settings.progress_interval_s, self.loop_flow.result_buttons)
+        self.discord_loop = DiscordLoop(self, ChatLoop(service))
+        self.updates = JobUpdates(self, settings.progress_interval_s, self.discord_loop.result_buttons)
 
     async def setup_hook(self) -> None:
         """Register the cogs (their commands join the tree; syncing is separate, on demand) and
@@ -47,9 +47,9 @@ class PainterlyBot(commands.Bot):
         for cog in (HarmonizeCog(self), JobsCog(self), LimitsCog(self), DefaultsCog(self), HelpCog(self)):
             await self.add_cog(cog)
         self.add_dynamic_items(LoopButton, CancelJobButton)
-        self.delivery.logged_in.set()
+        self.updates.logged_in.set()
 
     async def close(self) -> None:
         """Drop waiting status edits, then disconnect."""
-        await self.delivery.close()
+        await self.updates.close()
         await super().close()

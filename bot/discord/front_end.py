@@ -6,7 +6,7 @@ import discord
 
 from bot.core import BotSettings, HarmonizeService
 from bot.discord.client import PainterlyBot
-from bot.discord.context import PLATFORM
+from bot.discord.job_context import PLATFORM
 
 
 class DiscordFrontEnd:
@@ -17,11 +17,11 @@ class DiscordFrontEnd:
             raise ValueError("PAINTERLY_DISCORD_TOKEN is not set; see docs/discord.md.")
         self._token = settings.discord_token
         self.bot = PainterlyBot(service, settings)
-        service.add_listener(self.bot.delivery.on_event, platform=PLATFORM)
+        service.add_listener(self.bot.updates.on_event, platform=PLATFORM)
 
     async def run(self) -> None:
         """Log in, connect to the gateway and serve until cancelled."""
-        chat_loop = self.bot.loop_flow.chat_loop
+        chat_loop = self.bot.discord_loop.chat_loop
         await chat_loop.start()
         try:
             async with self.bot:

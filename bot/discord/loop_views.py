@@ -68,7 +68,7 @@ class LoopButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PATTER
     async def callback(self, interaction: discord.Interaction) -> None:
         """Hand the press to the bot's loop."""
         bot = cast("PainterlyBot", interaction.client)
-        await bot.loop_flow.on_press(interaction, self.press)
+        await bot.discord_loop.on_press(interaction, self.press)
 
 
 class CancelJobButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=CANCEL_PATTERN):
@@ -90,7 +90,7 @@ class CancelJobButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=C
     async def callback(self, interaction: discord.Interaction) -> None:
         """Cancel the job through the core (owner, server admins and bot owners only)."""
         bot = cast("PainterlyBot", interaction.client)
-        await bot.loop_flow.on_cancel(interaction, self.job_id)
+        await bot.discord_loop.on_cancel(interaction, self.job_id)
 
 
 def _view(buttons: Sequence[discord.ui.Item[Any]]) -> discord.ui.View:

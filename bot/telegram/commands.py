@@ -20,7 +20,7 @@ from bot.core.actions import CANCEL_PATTERN
 from bot.core.loop import ChatLoop
 from bot.telegram import texts
 from bot.telegram.drafts import DraftBook
-from bot.telegram.keyboard import parse_cancel_job
+from bot.telegram.loop_keyboards import parse_cancel_job
 from bot.telegram.requesters import PLATFORM, admin_requester, requester
 
 COMMANDS = {  # command -> description shown in Telegram's command menu (setMyCommands)

@@ -21,17 +21,17 @@ from telegram.ext import (
 from bot.core import BotError, BotSettings, HarmonizeService, InvalidImage, JobOptions
 from bot.telegram import texts
 from bot.telegram.albums import ALBUM_WAIT_S, AlbumCollector
-from bot.telegram.chat_context import ChatContext
+from bot.telegram.chat_loop import TelegramLoop
 from bot.telegram.drafts import Draft, DraftBook
 from bot.telegram.images import check_before_download, download, image_from_message
-from bot.telegram.keyboard import (
+from bot.telegram.job_context import JobContext
+from bot.telegram.option_keyboard import (
     DISCARD,
     OPTION_PATTERN,
     apply_press,
     options_keyboard,
     parse_option_press,
 )
-from bot.telegram.loop_handlers import TelegramLoop
 from bot.telegram.options import describe_options, parse_options
 from bot.telegram.requesters import requester
 
@@ -236,7 +236,7 @@ class HarmonizeConversation:
             with contextlib.suppress(TelegramError):
                 await bot.edit_message_text("Got both images.", chat_id=draft.chat_id, message_id=draft.prompt_id)
         status = await last.reply_text("Downloading your images…")
-        where = ChatContext(draft.chat_id, status.message_id, last.message_id, draft.thread_id)
+        where = JobContext(draft.chat_id, status.message_id, last.message_id, draft.thread_id)
         try:
             painting, object_image = await asyncio.gather(
                 download(bot, draft.images[0]), download(bot, draft.images[1])

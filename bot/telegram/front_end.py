@@ -12,11 +12,11 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot.core import BotError, BotSettings, HarmonizeService
 from bot.core.loop import ChatLoop
 from bot.telegram.albums import ALBUM_WAIT_S
+from bot.telegram.chat_loop import TelegramLoop
 from bot.telegram.commands import COMMANDS, AccountCommands
 from bot.telegram.conversation import HarmonizeConversation
 from bot.telegram.drafts import DraftBook
 from bot.telegram.job_updates import JobUpdates
-from bot.telegram.loop_handlers import TelegramLoop
 from bot.telegram.requesters import PLATFORM
 from bot.telegram.status import STATUS_EDIT_INTERVAL_S
 

@@ -19,8 +19,8 @@ from bot.core import (
     JobStarted,
 )
 from bot.telegram import texts
-from bot.telegram.chat_context import ChatContext
-from bot.telegram.keyboard import cancel_job_keyboard
+from bot.telegram.job_context import JobContext
+from bot.telegram.loop_keyboards import cancel_job_keyboard
 from bot.telegram.results import send_results
 from bot.telegram.status import STATUS_EDIT_INTERVAL_S, StatusMessage
 
@@ -34,7 +34,7 @@ class JobUpdates:
     """An event listener (`service.add_listener(updates, "telegram")`) that keeps users informed.
 
     Events that arrive before `attach` (jobs resumed at start-up) wait for the bot; each job has
-    one StatusMessage, found again after a restart from the job's ChatContext.
+    one StatusMessage, found again after a restart from the job's JobContext.
     """
 
     def __init__(
@@ -70,7 +70,7 @@ class JobUpdates:
         if self._closed or self._bot is None:
             log.info("telegram front end stopped; event %s of job %s dropped", type(event).__name__, event.job.job_id)
             return
-        where = ChatContext.from_json(event.job.context)
+        where = JobContext.from_json(event.job.context)
         if where is None:
             log.warning("job %s has no Telegram context (%r); event dropped", event.job.job_id, event.job.context)
             return
@@ -101,7 +101,7 @@ class JobUpdates:
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _deliver(self, bot: Bot, status: StatusMessage, where: ChatContext, event: JobDone) -> None:
+    async def _deliver(self, bot: Bot, status: StatusMessage, where: JobContext, event: JobDone) -> None:
         """Post the pictures, then mark the status done (or say why they could not be posted)."""
         job_id = event.job.job_id
         try:

@@ -1,4 +1,4 @@
-"""Inline keyboards of the chat loop: under a preview, and under a result's before/after.
+"""Inline keyboards of the chat loop: under a preview, under a result's before/after, a job's Cancel.
 
 Each button's callback_data is a whole press (bot/core/actions.py, at most 64 bytes), parsed
 without any state, so keyboards on old messages keep working after a restart.
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core.actions import Action, Press
+from bot.core.actions import Action, Press, cancel_data, parse_cancel
 from bot.core.loop_state import STRENGTHS, LoopState, strength_name, upgraded
 
 PREVIEW_ROWS: tuple[tuple[tuple[Action, str], ...], ...] = (
@@ -54,3 +54,13 @@ def result_keyboard(session_id: str, job_id: str, state: LoopState, presets: Seq
     last.append(button(Action.RESEED, "Another seed"))
     rows = [[button(Action.PLACE, "Move / resize")], style, likeness, last]
     return InlineKeyboardMarkup([row for row in rows if row])
+
+
+def cancel_job_keyboard(job_id: str) -> InlineKeyboardMarkup:
+    """A single "Cancel job" button for a job's status message."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton("Cancel job", callback_data=cancel_data(job_id))]])
+
+
+def parse_cancel_job(data: str) -> str | None:
+    """The job id in a Cancel-button's callback_data; None if malformed."""
+    return parse_cancel(data)

@@ -9,8 +9,8 @@ from telegram import Bot, InlineKeyboardMarkup, InputMediaDocument, InputMediaPh
 
 from bot.core import JobFiles
 from bot.core.animation import before_after_gif
-from bot.telegram.chat_context import ChatContext
 from bot.telegram.images import fits_as_photo
+from bot.telegram.job_context import JobContext
 
 
 def _load(paths: list[Path]) -> tuple[list[bytes], bool]:
@@ -19,7 +19,7 @@ def _load(paths: list[Path]) -> tuple[list[bytes], bool]:
 
 
 async def send_results(
-    bot: Bot, where: ChatContext, job_id: str, files: JobFiles, buttons: InlineKeyboardMarkup | None = None
+    bot: Bot, where: JobContext, job_id: str, files: JobFiles, buttons: InlineKeyboardMarkup | None = None
 ) -> None:
     """Reply to the user's message with the pictures as an album, the side-by-side, then the
     animated before -> after carrying `buttons` (the loop's, for jobs from a preview).

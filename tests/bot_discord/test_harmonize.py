@@ -8,7 +8,7 @@ import pytest
 import pytest_asyncio
 
 from bot.core import Requester
-from bot.discord.context import JobContext
+from bot.discord.job_context import JobContext
 
 from .conftest import OWNER_ID, World, png, running_world
 from .fake_discord import EPHEMERAL

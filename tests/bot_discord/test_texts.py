@@ -16,7 +16,7 @@ from bot.core import (
     Limits,
 )
 from bot.discord.cogs.limits import LIMIT_LABELS
-from bot.discord.context import JobContext
+from bot.discord.job_context import JobContext
 from bot.discord.texts import duration, progress_bar, status_text
 
 REF = JobRef("ab12", "discord", "5", "77")

@@ -15,14 +15,14 @@ from telegram import Bot
 import bot.main
 from bot.core import InvalidImage, InvalidOptions, JobOptions
 from bot.telegram import TelegramFrontEnd
-from bot.telegram.chat_context import ChatContext
 from bot.telegram.drafts import Draft, DraftBook
 from bot.telegram.images import ImageRef, check_before_download, fits_as_photo
-from bot.telegram.keyboard import (
+from bot.telegram.job_context import JobContext
+from bot.telegram.loop_keyboards import parse_cancel_job
+from bot.telegram.option_keyboard import (
     OptionPress,
     apply_press,
     options_keyboard,
-    parse_cancel_job,
     parse_option_press,
 )
 from bot.telegram.options import describe_options, parse_options
@@ -78,11 +78,11 @@ def test_keyboard_data_fits_64_bytes_round_trips_and_marks_the_choice() -> None:
 
 
 def test_chat_context_round_trips_and_rejects_foreign_strings() -> None:
-    where = ChatContext(-100123, 5, 4, thread_id=9)
-    assert ChatContext.from_json(where.to_json()) == where
-    assert ChatContext.from_json(ChatContext(1, 2, 3).to_json()) == ChatContext(1, 2, 3)
+    where = JobContext(-100123, 5, 4, thread_id=9)
+    assert JobContext.from_json(where.to_json()) == where
+    assert JobContext.from_json(JobContext(1, 2, 3).to_json()) == JobContext(1, 2, 3)
     for text in ("", "channel=1", "[]", '{"chat_id": 1}'):
-        assert ChatContext.from_json(text) is None
+        assert JobContext.from_json(text) is None
 
 
 def test_sizes_are_checked_before_download() -> None:

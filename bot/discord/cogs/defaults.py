@@ -13,7 +13,7 @@ from discord.ext import commands
 from bot.core.chat_defaults import ChatDefaults
 from bot.core.loop_state import DEFAULT_LIKENESS
 from bot.discord.checks import manager_or_owner
-from bot.discord.context import PLATFORM, requester_of
+from bot.discord.job_context import PLATFORM, requester_of
 from bot.discord.replies import reply_privately
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class DefaultsCog(commands.Cog):
     @defaults.command(name="show", description="The defaults in force here.")
     async def show(self, interaction: discord.Interaction) -> None:
         """Reply with this server's defaults."""
-        chat_loop = self.bot.loop_flow.chat_loop
+        chat_loop = self.bot.discord_loop.chat_loop
         here = await chat_loop.chat_defaults(PLATFORM, requester_of(interaction).chat_id)
         await reply_privately(interaction, defaults_text("Defaults here:", here, self.bot.service.default_preset))
 
@@ -64,7 +64,7 @@ class DefaultsCog(commands.Cog):
     @manager_or_owner()
     async def set_default(self, interaction: discord.Interaction, name: Choice[str], value: str | None = None) -> None:
         """Change one default through the core, which checks the value and who asks."""
-        here = await self.bot.loop_flow.chat_loop.set_chat_default(requester_of(interaction), name.value, value)
+        here = await self.bot.discord_loop.chat_loop.set_chat_default(requester_of(interaction), name.value, value)
         await reply_privately(
             interaction, defaults_text("Done. Defaults here now:", here, self.bot.service.default_preset)
         )

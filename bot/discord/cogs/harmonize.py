@@ -14,7 +14,7 @@ from discord.ext import commands
 from bot.core import MIN_HEIGHT, InvalidOptions, JobOptions
 from bot.core.loop_state import DEFAULT_STRENGTH, STRENGTHS, strength_tau
 from bot.discord.attachments import check_attachment, download
-from bot.discord.context import JobContext, requester_of
+from bot.discord.job_context import JobContext, requester_of
 from bot.discord.replies import DiscordActionFailed
 from bot.discord.texts import message_link, preparing_text, preview_reply, queued_reply
 
@@ -76,7 +76,7 @@ class HarmonizeCog(commands.Cog):
             download(painting, "painting"), download(object_image, "object image")
         )
         if settings.preview_first:
-            preview = await self.bot.loop_flow.open_preview(interaction, painting_bytes, object_bytes, options)
+            preview = await self.bot.discord_loop.open_preview(interaction, painting_bytes, object_bytes, options)
             await interaction.edit_original_response(
                 content=preview_reply(message_link(interaction.guild_id, preview.channel.id, preview.id))
             )
@@ -90,13 +90,13 @@ class HarmonizeCog(commands.Cog):
         except discord.Forbidden as error:
             raise DiscordActionFailed(CANNOT_POST) from error
         context = JobContext(channel.id, status.id, interaction.user.id, interaction.filesize_limit)
-        self.bot.delivery.track(context, interaction)
+        self.bot.updates.track(context, interaction)
         try:
             submission = await service.submit(
                 requester_of(interaction), painting_bytes, object_bytes, options, context.to_json()
             )
         except BaseException:
-            self.bot.delivery.untrack(context)
+            self.bot.updates.untrack(context)
             with contextlib.suppress(discord.HTTPException):
                 await status.delete()
             raise
@@ -104,7 +104,7 @@ class HarmonizeCog(commands.Cog):
         try:
             await interaction.edit_original_response(content=queued_reply(submission.job_id, submission.position, link))
         finally:
-            self.bot.delivery.answered(context)
+            self.bot.updates.answered(context)
 
     @harmonize.autocomplete("quality")
     async def _quality_choices(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:

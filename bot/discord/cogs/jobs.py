@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.app_commands import Choice
 from discord.ext import commands
 
-from bot.discord.context import requester_of
+from bot.discord.job_context import requester_of
 from bot.discord.replies import reply_privately
 from bot.discord.texts import queue_text
 
@@ -72,7 +72,7 @@ class JobsCog(commands.Cog):
         """Delete everything the bot keeps about the user's jobs and previews."""
         requester = requester_of(interaction)
         count = await self.bot.service.delete_user_data(requester)
-        previews = await self.bot.loop_flow.chat_loop.delete_user_data(requester)
+        previews = await self.bot.discord_loop.chat_loop.delete_user_data(requester)
         await reply_privately(
             interaction,
             f"Done: {count} job(s), {previews} preview(s) and all their pictures are deleted. "

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot.core import MAX_LIMIT, LimitName, Limits
 from bot.discord.checks import manager_or_owner
-from bot.discord.context import PLATFORM, requester_of
+from bot.discord.job_context import PLATFORM, requester_of
 from bot.discord.replies import reply_privately
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True)
-class ChatContext:
+class JobContext:
     """The chat, the status message, the user's message to reply to, and the forum topic if any."""
 
     chat_id: int
@@ -20,7 +20,7 @@ class ChatContext:
         return json.dumps(asdict(self), separators=(",", ":"))
 
     @classmethod
-    def from_json(cls, text: str) -> ChatContext | None:
+    def from_json(cls, text: str) -> JobContext | None:
         """Parse what `to_json` wrote; None for anything else (e.g. a job from another version)."""
         try:
             data = json.loads(text)

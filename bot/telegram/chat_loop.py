@@ -25,7 +25,7 @@ from bot.core.chat_defaults import NAMES as DEFAULT_NAMES
 from bot.core.chat_defaults import ChatDefaults
 from bot.core.loop import ChatLoop, Discarded, Painting, PreviewShown
 from bot.core.loop_state import DEFAULT_LIKENESS, LoopState, describe
-from bot.telegram.chat_context import ChatContext
+from bot.telegram.job_context import JobContext
 from bot.telegram.loop_keyboards import preview_keyboard, result_keyboard
 from bot.telegram.requesters import PLATFORM, admin_requester, requester
 
@@ -168,7 +168,7 @@ class TelegramLoop:
             message_thread_id=_thread(message),
             reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
         )
-        where = ChatContext(message.chat.id, status.message_id, message.message_id, _thread(message))
+        where = JobContext(message.chat.id, status.message_id, message.message_id, _thread(message))
         try:
             outcome = await self.chat_loop.press(who, press, where.to_json())
         except BotError as error:

@@ -18,7 +18,7 @@ import discord
 from bot.core import BotError, JobOptions, Requester
 from bot.core.actions import Action, Press
 from bot.core.loop import ChatLoop, Discarded, Painting, PreviewShown
-from bot.discord.context import JobContext, requester_of
+from bot.discord.job_context import JobContext, requester_of
 from bot.discord.loop_views import preview_view, result_view
 from bot.discord.replies import DiscordActionFailed, reply_privately
 from bot.discord.texts import (
@@ -128,16 +128,16 @@ class DiscordLoop:
         except discord.Forbidden as error:
             raise DiscordActionFailed(CANNOT_POST) from error
         context = JobContext(channel.id, status.id, interaction.user.id, interaction.filesize_limit)
-        self.bot.delivery.track(context, interaction)
+        self.bot.updates.track(context, interaction)
         try:
             outcome = await self.chat_loop.press(requester, press, context.to_json())
         except BaseException:
-            self.bot.delivery.untrack(context)
+            self.bot.updates.untrack(context)
             with contextlib.suppress(discord.HTTPException):
                 await status.delete()
             raise
         finally:
-            self.bot.delivery.answered(context)
+            self.bot.updates.answered(context)
         assert isinstance(outcome, Painting)
         if press.action is Action.PAINT:
             await interaction.edit_original_response(

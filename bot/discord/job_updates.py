@@ -15,7 +15,7 @@ import discord
 from bot.core import JobCancelled, JobDone, JobEvent, JobFailed
 from bot.core.animation import before_after_gif
 from bot.core.status_editor import StatusBoard
-from bot.discord.context import JobContext
+from bot.discord.job_context import JobContext
 from bot.discord.loop_views import cancel_view
 from bot.discord.texts import (
     RESULT_LABELS,
@@ -46,7 +46,7 @@ class _LiveInteraction:
     answered: asyncio.Event = field(default_factory=asyncio.Event)
 
 
-class JobDelivery:
+class JobUpdates:
     """The core's listener for Discord jobs; everything it needs is in each job's JobContext."""
 
     def __init__(

@@ -1,8 +1,7 @@
-"""Inline keyboards: the option picker under the `/harmonize` prompt and a job's Cancel button.
+"""The option picker under the `/harmonize` prompt: an inline keyboard of quality, strength, height.
 
 callback_data is at most 64 bytes (docs/bot-conventions.md §1): "o|<user id>|<key>|<value>"
-for an option, "o|<user id>|x|" to drop the draft, "c|<job id>" to cancel a job
-(bot/core/actions.py, the same on Discord).
+for an option, "o|<user id>|x|" to drop the draft; a job's Cancel button is in loop_keyboards.py.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit
 
 from bot.core import JobOptions
-from bot.core.actions import cancel_data, parse_cancel
 from bot.core.loop_state import STRENGTHS as STRENGTH_TABLE
 
 MAX_DATA_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64, Bot API
@@ -94,13 +92,3 @@ def apply_press(options: JobOptions, press: OptionPress, presets: Sequence[str])
     if press.key == "h" and press.value in dict(HEIGHTS).values():
         return dataclasses.replace(options, height=float(press.value))
     return options
-
-
-def cancel_job_keyboard(job_id: str) -> InlineKeyboardMarkup:
-    """A single "Cancel job" button for a job's status message."""
-    return InlineKeyboardMarkup([[InlineKeyboardButton("Cancel job", callback_data=cancel_data(job_id))]])
-
-
-def parse_cancel_job(data: str) -> str | None:
-    """The job id in a Cancel-button's callback_data; None if malformed."""
-    return parse_cancel(data)
