@@ -3,6 +3,11 @@
 The caller builds the JobRunner (bot.job_runners.make_runner) and hands it to the service.
 """
 
+from bot.core.actions import CANCEL_PATTERN, Action, Press, cancel_data, parse_cancel, parse_press
+from bot.core.actions import PATTERN as PRESS_PATTERN
+from bot.core.animation import before_after_gif
+from bot.core.chat_defaults import NAMES as CHAT_DEFAULT_NAMES
+from bot.core.chat_defaults import ChatDefaults
 from bot.core.errors import (
     BotError,
     InvalidImage,
@@ -27,13 +32,37 @@ from bot.core.events import (
 from bot.core.job_spec import MAX_TAU, MIN_HEIGHT
 from bot.core.jobs import JobFiles, JobInfo, JobOptions, JobRef, JobStatus, Requester, Submission
 from bot.core.limits import CHAT_SCOPED, MAX_LIMIT, LimitName, Limits, parse_limit_value
+from bot.core.loop import ChatLoop, Discarded, Painting, PressOutcome, PreviewShown
+from bot.core.loop_state import (
+    DEFAULT_LIKENESS,
+    DEFAULT_STRENGTH,
+    STRENGTHS,
+    LoopState,
+    strength_name,
+    strength_tau,
+    upgraded,
+)
+from bot.core.loop_state import describe as describe_loop_state
 from bot.core.service import HarmonizeService, QueueStatus
 from bot.core.settings import BotSettings, Preset
+from bot.core.status_editor import CannotEdit, RetryLater, StatusBoard, StatusEditor, Timer
 
 __all__ = [
+    "Action",
+    "before_after_gif",
     "BotError",
     "BotSettings",
+    "cancel_data",
+    "CANCEL_PATTERN",
+    "CannotEdit",
+    "CHAT_DEFAULT_NAMES",
     "CHAT_SCOPED",
+    "ChatDefaults",
+    "ChatLoop",
+    "DEFAULT_LIKENESS",
+    "DEFAULT_STRENGTH",
+    "describe_loop_state",
+    "Discarded",
     "EventCallback",
     "HarmonizeService",
     "InvalidImage",
@@ -53,17 +82,33 @@ __all__ = [
     "JobStatus",
     "LimitName",
     "Limits",
+    "LoopState",
     "MAX_LIMIT",
     "MAX_TAU",
     "MIN_HEIGHT",
     "NotAllowed",
+    "Painting",
+    "parse_cancel",
+    "parse_limit_value",
+    "parse_press",
     "Preset",
+    "Press",
+    "PRESS_PATTERN",
+    "PressOutcome",
+    "PreviewShown",
     "QueueFull",
     "QueueStatus",
     "QuotaExceeded",
     "RateLimited",
     "Requester",
+    "RetryLater",
     "ServiceUnavailable",
+    "StatusBoard",
+    "StatusEditor",
+    "strength_name",
+    "strength_tau",
+    "STRENGTHS",
     "Submission",
-    "parse_limit_value",
+    "Timer",
+    "upgraded",
 ]

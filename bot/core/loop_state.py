@@ -11,9 +11,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.core.job_spec import MIN_HEIGHT
 from harmonize.options import HarmonizeOptions
 
-MIN_HEIGHT = 0.02  # as bot/core/service.py: smaller objects have no pixels to harmonize
 MOVE_STEP = 0.05  # one arrow press moves the centre by 5 % of the painting's width or height
 SIZE_STEP = 1.2  # bigger / smaller scale the object's height by this factor
 DEFAULT_LIKENESS = HarmonizeOptions().likeness  # what a chat without its own default gets

@@ -15,9 +15,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.core import BotError, JobOptions, Requester
-from bot.core.actions import Action, Press
-from bot.core.loop import ChatLoop, Discarded, Painting, PreviewShown
+from bot.core import Action, BotError, ChatLoop, Discarded, JobOptions, Painting, Press, PreviewShown, Requester
 from bot.discord.job_context import JobContext, requester_of
 from bot.discord.loop_views import preview_view, result_view
 from bot.discord.replies import DiscordActionFailed, reply_privately

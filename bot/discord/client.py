@@ -5,8 +5,7 @@ from __future__ import annotations
 import discord
 from discord.ext import commands
 
-from bot.core import BotSettings, HarmonizeService
-from bot.core.loop import ChatLoop
+from bot.core import BotSettings, ChatLoop, HarmonizeService
 from bot.discord.chat_loop import DiscordLoop
 from bot.discord.cogs.defaults import DefaultsCog
 from bot.discord.cogs.harmonize import HarmonizeCog

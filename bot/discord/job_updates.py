@@ -12,9 +12,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.core import JobCancelled, JobDone, JobEvent, JobFailed
-from bot.core.animation import before_after_gif
-from bot.core.status_editor import StatusBoard
+from bot.core import JobCancelled, JobDone, JobEvent, JobFailed, StatusBoard, before_after_gif
 from bot.discord.job_context import JobContext
 from bot.discord.loop_views import cancel_view
 from bot.discord.texts import (

@@ -9,15 +9,18 @@ from typing import TYPE_CHECKING, Any, cast
 
 import discord
 
-from bot.core.actions import (
+from bot.core import (
     CANCEL_PATTERN,
-    PATTERN,
+    PRESS_PATTERN,
+    STRENGTHS,
     Action,
+    LoopState,
     Press,
     cancel_data,
     parse_press,
+    strength_name,
+    upgraded,
 )
-from bot.core.loop_state import STRENGTHS, LoopState, strength_name, upgraded
 
 if TYPE_CHECKING:
     from bot.discord.client import PainterlyBot
@@ -38,7 +41,7 @@ PREVIEW_ROWS: tuple[tuple[tuple[Action, str, discord.ButtonStyle], ...], ...] = 
 )
 
 
-class LoopButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PATTERN):
+class LoopButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=PRESS_PATTERN):
     """Any of the loop's buttons; a press goes to the bot's DiscordLoop."""
 
     def __init__(

@@ -12,9 +12,10 @@ from bot.core import (
     JobQueued,
     JobStarted,
     JobStatus,
+    LoopState,
     QueueStatus,
+    describe_loop_state,
 )
-from bot.core.loop_state import LoopState, describe
 
 STAGES = {  # engine stage -> what the user reads (bot/core/events.py JobProgress)
     "cutout": "cutting the object out",
@@ -143,14 +144,14 @@ def queue_text(jobs: list[JobInfo], load: QueueStatus, now: float) -> str:
 def preview_text(user_id: int | str, state: LoopState) -> str:
     """The preview message: whose it is, its settings, and what the buttons do."""
     return (
-        f"👀 {mention(user_id)}'s preview ({describe(state)}). Move or resize the object, try "
+        f"👀 {mention(user_id)}'s preview ({describe_loop_state(state)}). Move or resize the object, try "
         "another cut-out, then press **Paint it**."
     )
 
 
 def painting_text(user_id: int, job_id: str, state: LoopState) -> str:
     """The preview once Paint it was pressed (its buttons go)."""
-    return f"🎨 {mention(user_id)} is painting this as job `{job_id}` ({describe(state)})."
+    return f"🎨 {mention(user_id)} is painting this as job `{job_id}` ({describe_loop_state(state)})."
 
 
 def preview_reply(preview_link: str) -> str:

@@ -19,12 +19,23 @@ from telegram import (
 from telegram.error import TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
-from bot.core import BotError, JobOptions, Requester
-from bot.core.actions import Action, Press, parse_press
-from bot.core.chat_defaults import NAMES as DEFAULT_NAMES
-from bot.core.chat_defaults import ChatDefaults
-from bot.core.loop import ChatLoop, Discarded, Painting, PreviewShown
-from bot.core.loop_state import DEFAULT_LIKENESS, LoopState, describe
+from bot.core import (
+    CHAT_DEFAULT_NAMES,
+    DEFAULT_LIKENESS,
+    Action,
+    BotError,
+    ChatDefaults,
+    ChatLoop,
+    Discarded,
+    JobOptions,
+    LoopState,
+    Painting,
+    Press,
+    PreviewShown,
+    Requester,
+    describe_loop_state,
+    parse_press,
+)
 from bot.telegram.job_context import JobContext
 from bot.telegram.loop_keyboards import preview_keyboard, result_keyboard
 from bot.telegram.requesters import PLATFORM, admin_requester, requester
@@ -36,7 +47,9 @@ PRESS_PATTERN = r"^L\|"  # bot/core/actions.py PREFIX
 
 def preview_caption(state: LoopState) -> str:
     """The preview photo's caption."""
-    return f"Preview ({describe(state)}). Move or resize the object, try another cut-out, then press Paint it."
+    return (
+        f"Preview ({describe_loop_state(state)}). Move or resize the object, try another cut-out, then press Paint it."
+    )
 
 
 def defaults_text(defaults: ChatDefaults, presets: list[str], default_preset: str) -> str:
@@ -51,7 +64,7 @@ def defaults_text(defaults: ChatDefaults, presets: list[str], default_preset: st
             f"shared_buttons = {shared} (on: everyone here may press anyone's buttons)",
             (
                 "Admins: /defaults set NAME VALUE, /defaults reset NAME. "
-                f"Names: {', '.join(DEFAULT_NAMES)}; qualities: {', '.join(presets)}."
+                f"Names: {', '.join(CHAT_DEFAULT_NAMES)}; qualities: {', '.join(presets)}."
             ),
         ]
     )
@@ -158,7 +171,7 @@ class TelegramLoop:
             )
             return "Here is the preview again."
         await message.edit_media(InputMediaPhoto(outcome.preview.image, caption=caption), reply_markup=keyboard)
-        return describe(session.state)
+        return describe_loop_state(session.state)
 
     async def _queue(self, bot: Bot, who: Requester, press: Press, message: Message) -> str:
         """Paint it, or a new job from a result: a status message first, then the job."""
@@ -180,7 +193,7 @@ class TelegramLoop:
         assert isinstance(outcome, Painting)
         job_id = outcome.submission.job_id
         if press.action is Action.PAINT:
-            await message.edit_caption(f"Painting this as job {job_id} ({describe(outcome.state)}).")
+            await message.edit_caption(f"Painting this as job {job_id} ({describe_loop_state(outcome.state)}).")
         return f"Queued as job {job_id}."
 
 

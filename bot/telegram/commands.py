@@ -8,16 +8,16 @@ from telegram import Chat, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.core import (
+    CANCEL_PATTERN,
     BotError,
     BotSettings,
+    ChatLoop,
     HarmonizeService,
     InvalidOptions,
     LimitName,
     Limits,
     parse_limit_value,
 )
-from bot.core.actions import CANCEL_PATTERN
-from bot.core.loop import ChatLoop
 from bot.telegram import texts
 from bot.telegram.drafts import DraftBook
 from bot.telegram.loop_keyboards import parse_cancel_job

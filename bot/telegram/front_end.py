@@ -9,8 +9,7 @@ from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
 
-from bot.core import BotError, BotSettings, HarmonizeService
-from bot.core.loop import ChatLoop
+from bot.core import BotError, BotSettings, ChatLoop, HarmonizeService
 from bot.telegram.albums import ALBUM_WAIT_S
 from bot.telegram.chat_loop import TelegramLoop
 from bot.telegram.commands import COMMANDS, AccountCommands

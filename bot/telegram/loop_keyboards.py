@@ -10,8 +10,7 @@ from collections.abc import Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.core.actions import Action, Press, cancel_data, parse_cancel
-from bot.core.loop_state import STRENGTHS, LoopState, strength_name, upgraded
+from bot.core import STRENGTHS, Action, LoopState, Press, cancel_data, parse_cancel, strength_name, upgraded
 
 PREVIEW_ROWS: tuple[tuple[tuple[Action, str], ...], ...] = (
     ((Action.LEFT, "◀"), (Action.RIGHT, "▶"), (Action.UP, "▲"), (Action.DOWN, "▼")),

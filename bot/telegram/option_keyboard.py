@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit
 
+from bot.core import STRENGTHS as STRENGTH_TABLE
 from bot.core import JobOptions
-from bot.core.loop_state import STRENGTHS as STRENGTH_TABLE
 
 MAX_DATA_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA  # 64, Bot API
 OPTION_PATTERN = r"^o\|"

@@ -7,8 +7,7 @@ from pathlib import Path
 
 from telegram import Bot, InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto, ReplyParameters
 
-from bot.core import JobFiles
-from bot.core.animation import before_after_gif
+from bot.core import JobFiles, before_after_gif
 from bot.telegram.images import fits_as_photo
 from bot.telegram.job_context import JobContext
 

@@ -13,7 +13,7 @@ import datetime as dtm
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
-from bot.core.status_editor import CannotEdit, RetryLater, StatusEditor, Timer
+from bot.core import CannotEdit, RetryLater, StatusEditor, Timer
 
 STATUS_EDIT_INTERVAL_S = 3.0  # seconds between two edits of one status message (docs/bot-conventions.md §1)
 

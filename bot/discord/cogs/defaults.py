@@ -10,8 +10,7 @@ from discord import app_commands
 from discord.app_commands import Choice
 from discord.ext import commands
 
-from bot.core.chat_defaults import ChatDefaults
-from bot.core.loop_state import DEFAULT_LIKENESS
+from bot.core import DEFAULT_LIKENESS, ChatDefaults
 from bot.discord.checks import manager_or_owner
 from bot.discord.job_context import PLATFORM, requester_of
 from bot.discord.replies import reply_privately

@@ -11,8 +11,7 @@ from discord import app_commands
 from discord.app_commands import Choice, Range
 from discord.ext import commands
 
-from bot.core import MIN_HEIGHT, InvalidOptions, JobOptions
-from bot.core.loop_state import DEFAULT_STRENGTH, STRENGTHS, strength_tau
+from bot.core import DEFAULT_STRENGTH, MIN_HEIGHT, STRENGTHS, InvalidOptions, JobOptions, strength_tau
 from bot.discord.attachments import check_attachment, download
 from bot.discord.job_context import JobContext, requester_of
 from bot.discord.replies import DiscordActionFailed
