@@ -8,6 +8,8 @@ import itertools
 from collections.abc import Callable
 
 SETTLE_ROUNDS = 20  # event-loop turns that let woken tasks run to their next wait
+HANG_GUARD_S = 60.0  # how long a test waits for something before it fails: only a guard against
+# hangs (loose enough for a machine whose cores are all busy), never what a test measures
 
 
 class FakeTimer:
@@ -52,7 +54,7 @@ class FakeTimer:
         await self.settle()
 
 
-async def eventually(probe: Callable[[], object], timeout_s: float = 20.0) -> None:
+async def eventually(probe: Callable[[], object], timeout_s: float = HANG_GUARD_S) -> None:
     """Wait until `probe()` is true (for real I/O a fake timer cannot drive); fail after timeout_s."""
     async with asyncio.timeout(timeout_s):
         while not probe():

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fake_timer import HANG_GUARD_S
 from PIL import Image
 
 from bot.core import BotSettings, HarmonizeService, JobEvent, Preset
@@ -79,7 +80,7 @@ class EventLog:
         """Events of one job (of one type when given), in order."""
         return [e for e in self.events if e.job.job_id == job_id and (kind is None or isinstance(e, kind))]
 
-    async def wait_for(self, test: Callable[[JobEvent], bool], timeout: float = 20.0) -> JobEvent:
+    async def wait_for(self, test: Callable[[JobEvent], bool], timeout: float = HANG_GUARD_S) -> JobEvent:
         """The first event passing `test`, waiting up to `timeout` seconds."""
         deadline = time.monotonic() + timeout
         while True:
@@ -93,7 +94,7 @@ class EventLog:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._changed.wait(), remaining)
 
-    async def final(self, job_id: str, timeout: float = 20.0) -> JobEvent:
+    async def final(self, job_id: str, timeout: float = HANG_GUARD_S) -> JobEvent:
         """The job's done, failed or cancelled event."""
         from bot.core.events import FINAL_EVENTS
 
@@ -140,11 +141,10 @@ def pid_alive(pid: int) -> bool:
         return False
 
 
-async def wait_for_file(path: Path, timeout: float = 20.0) -> str:
+async def wait_for_file(path: Path, timeout: float = HANG_GUARD_S) -> str:
     """The text of `path` once it exists and is not empty."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if path.is_file() and path.read_text():
-            return path.read_text()
+    while not (path.is_file() and path.read_text()):
+        assert time.monotonic() < deadline, f"{path} did not appear within {timeout} s"
         await asyncio.sleep(0.02)
-    raise AssertionError(f"{path} did not appear within {timeout} s")
+    return path.read_text()

@@ -2,7 +2,10 @@
 
 `sleepy`: steps through iters1 + iters2 steps of STEP_S seconds (so a preset sets the job's
 length), reporting progress, and writes its pid to <output>/pid.txt first so tests can kill it.
-`busy`: the same but burning CPU instead of sleeping. `refuse`: fails with a user message.
+`busy`: the same but burning CPU instead of sleeping, and between its passes burning CPU until
+the file named by CORE_TEST_GATE exists (when that is set; at most GATE_LIMIT_S, so that an
+engine wrongly run on the bot's event loop ends the test instead of hanging it).
+`refuse`: fails with a user message.
 `lazy`: returns without writing anything. `counted`: `sleepy` (that waits, once started, for
 the file named by CORE_TEST_GATE to exist, when that is set), then appends "<job id> <pid>"
 to the file named by CORE_TEST_RUNS, one line per completed run.
@@ -25,6 +28,7 @@ from PIL import Image
 from bot.core.engine_request import EngineRequest, EngineUserError
 
 STEP_S = 0.01
+GATE_LIMIT_S = 60.0  # `busy` stops waiting for its gate after this long
 RESULT_NAMES = ("pass1", "pass2", "final", "original", "compare")
 
 
@@ -52,8 +56,18 @@ def _finish(folder: Path, post: bool) -> None:
         Image.fromarray(pixels + (1 if post and name == "final" else 0)).save(folder / f"{name}.png")
 
 
+def _burn_until_gate() -> None:
+    """Spin on the CPU until $CORE_TEST_GATE exists (if set), for GATE_LIMIT_S at most."""
+    gate = os.environ.get("CORE_TEST_GATE")
+    end = time.monotonic() + GATE_LIMIT_S
+    while gate and not Path(gate).exists() and time.monotonic() < end:
+        pass
+
+
 def _steps(request: EngineRequest, progress: ProgressCallback, busy: bool) -> None:
     for stage, total in (("pass1", request.options.iters1), ("pass2", request.options.iters2)):
+        if busy and stage == "pass2":
+            _burn_until_gate()
         for step in range(total):
             if busy:
                 end = time.perf_counter() + STEP_S
@@ -72,7 +86,7 @@ def sleepy(request: EngineRequest, progress: ProgressCallback) -> None:
 
 
 def busy(request: EngineRequest, progress: ProgressCallback) -> None:
-    """Burn CPU through the preset's steps, then write five tiny PNGs."""
+    """Burn CPU through the preset's steps (and on the gate between passes), then write five tiny PNGs."""
     folder = _start(request)
     _steps(request, progress, busy=True)
     _finish(folder, request.options.post)
