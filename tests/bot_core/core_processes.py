@@ -88,8 +88,8 @@ def running_pid(tmp_path: Path, job_id: str, attempts: int, old_pid: int = 0) ->
 def kill_hard(proc: subprocess.Popen[bytes], worker_pid: int) -> None:
     """SIGKILL the core and check its orphaned worker exits on its own."""
     proc.send_signal(signal.SIGKILL)
-    proc.wait(10)
-    deadline = time.monotonic() + 10
+    proc.wait(TIMEOUT_S)
+    deadline = time.monotonic() + TIMEOUT_S
     while pid_alive(worker_pid):
         assert time.monotonic() < deadline, "the orphaned worker kept running"
         time.sleep(0.05)

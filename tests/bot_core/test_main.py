@@ -10,6 +10,7 @@ import sys
 import time
 
 import pytest
+from fake_timer import HANG_GUARD_S
 from pydantic import SecretStr
 
 import bot.main
@@ -23,12 +24,12 @@ async def test_front_ends_are_built_before_start_and_cancelled_at_stop(tmp_path,
     settings = make_settings(tmp_path, discord_token=SecretStr("x"))
     stop = asyncio.Event()
     serving = asyncio.create_task(bot.main.serve(settings, stop))
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + HANG_GUARD_S
     while not (fake_front_end.created and fake_front_end.created[-1].done.is_set()):
         assert time.monotonic() < deadline and not serving.done(), "no job done"
         await asyncio.sleep(0.05)
     stop.set()
-    await asyncio.wait_for(serving, 30)
+    await asyncio.wait_for(serving, HANG_GUARD_S)
     assert fake_front_end.created[-1].cancelled
 
 
@@ -60,7 +61,7 @@ def test_painterly_bot_stops_cleanly_on_sigterm(tmp_path) -> None:
         else:
             pytest.fail("the bot exited before starting:\n" + "".join(lines))
         proc.send_signal(signal.SIGTERM)
-        rest = proc.communicate(timeout=30)[1]
+        rest = proc.communicate(timeout=HANG_GUARD_S)[1]
     finally:
         proc.kill()
     assert proc.returncode == 0, rest

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 import asyncio
 import signal
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
+from fake_timer import HANG_GUARD_S, eventually
+
 from bot.core import JobInfo, JobOptions, JobStarted, JobStatus, Requester
 
 from .conftest import ENGINE, image_bytes, make_service, make_settings, pid_alive, wait_for_file
-from .core_processes import events, kill_hard, launch, rows, running_pid, wait
+from .core_processes import TIMEOUT_S, events, kill_hard, launch, rows, running_pid, wait
 
 ALICE = Requester("telegram", "alice", "chat")
 PNG = image_bytes("PNG")
@@ -68,7 +71,7 @@ def test_two_bot_processes_on_one_database_run_each_job_exactly_once(tmp_path: P
         )
         for proc in (first, second):
             proc.send_signal(signal.SIGTERM)
-            assert proc.wait(20) == 0
+            assert proc.wait(TIMEOUT_S) == 0
     finally:
         for proc in (first, second):
             if proc is not None:
@@ -87,7 +90,8 @@ def test_two_bot_processes_on_one_database_run_each_job_exactly_once(tmp_path: P
 
 def test_a_killed_process_job_is_taken_over_by_the_live_one_after_its_lease(tmp_path) -> None:
     gate = tmp_path / "gate"  # the engine finishes no run before the test opens it
-    doomed = launch(tmp_path, "doomed", submit=1, CORE_TEST_GATE=str(gate), **counted_env(tmp_path, lease_s=1.0))
+    # renewed every 2/3 s while it lives: only a stall of 2 s on a loaded machine could lose it early
+    doomed = launch(tmp_path, "doomed", submit=1, CORE_TEST_GATE=str(gate), **counted_env(tmp_path, lease_s=2.0))
     survivor = None
     try:
         [job] = wait("the job", lambda: list(rows(tmp_path)), doomed, tmp_path)
@@ -106,7 +110,7 @@ def test_a_killed_process_job_is_taken_over_by_the_live_one_after_its_lease(tmp_
         gate.touch()
         wait("the job done", lambda: rows(tmp_path)[job][0] == "done", survivor, tmp_path)
         survivor.send_signal(signal.SIGTERM)
-        assert survivor.wait(20) == 0
+        assert survivor.wait(TIMEOUT_S) == 0
     finally:
         for proc in (doomed, survivor):
             if proc is not None:
@@ -136,11 +140,7 @@ async def test_a_live_lease_is_never_taken_and_an_expired_one_is(tmp_path) -> No
         await until(lambda: second.get_job(job.job_id), JobStatus.RUNNING, attempts=2)
         assert pid_alive(first_pid)
         await first._lifecycle.renew_leases()  # the first learns it lost the job: stops its run
-        for _ in range(1000):
-            if not pid_alive(first_pid):
-                break
-            await asyncio.sleep(0.01)
-        assert not pid_alive(first_pid)
+        await eventually(lambda: not pid_alive(first_pid))
         assert await second.cancel(job.job_id, ALICE)
     finally:
         for service in (first, second):
@@ -169,13 +169,12 @@ async def test_a_core_never_takes_over_its_own_running_jobs(tmp_path) -> None:
         await service.stop()
 
 
-async def until(
-    read: Callable[[], Awaitable[JobInfo]], status: JobStatus, attempts: int = 1, tries: int = 2000
-) -> JobInfo:
-    """Poll `read()` every 10 ms until the job has `status` and `attempts`."""
-    for _ in range(tries):
+async def until(read: Callable[[], Awaitable[JobInfo]], status: JobStatus, attempts: int = 1) -> JobInfo:
+    """Poll `read()` every 10 ms until the job has `status` and `attempts` (HANG_GUARD_S at most)."""
+    deadline = time.monotonic() + HANG_GUARD_S
+    while True:
         info = await read()
         if info.status == status and info.attempts == attempts:
             return info
+        assert time.monotonic() < deadline, f"the job stayed {info.status} (attempt {info.attempts})"
         await asyncio.sleep(0.01)
-    raise AssertionError(f"the job stayed {info.status} (attempt {info.attempts})")

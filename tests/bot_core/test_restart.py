@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.core.job_lifecycle import RESTART_REASON
 
-from .core_processes import events, kill_hard, launch, rows, running_pid, wait
+from .core_processes import TIMEOUT_S, events, kill_hard, launch, rows, running_pid, wait
 
 
 def test_kill_9_mid_job_then_restart(tmp_path: Path) -> None:
@@ -40,7 +40,7 @@ def test_kill_9_mid_job_then_restart(tmp_path: Path) -> None:
             tmp_path,
         )
         third.send_signal(signal.SIGTERM)
-        assert third.wait(20) == 0
+        assert third.wait(TIMEOUT_S) == 0
     finally:
         third.kill()
     state = rows(tmp_path)

@@ -11,6 +11,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from fake_timer import HANG_GUARD_S, eventually
 
 from bot.core import JobNotFound, JobOptions, Requester
 from bot.core.files import FileStore
@@ -73,11 +74,7 @@ async def test_the_janitor_sweeps_orphans_while_the_bot_runs(start_service, tmp_
     service, _ = await start_service(cleanup_interval_s=0.05)
     orphan = tmp_path / "files" / "abcdef1234" / "output"
     orphan.mkdir(parents=True)
-    for _ in range(500):
-        if not orphan.parent.exists():
-            break
-        await asyncio.sleep(0.01)
-    assert not orphan.parent.exists()
+    await eventually(lambda: not orphan.parent.exists())
 
 
 async def test_deleting_ones_data_during_an_upload_leaves_nothing(start_service, tmp_path, monkeypatch) -> None:
@@ -87,12 +84,12 @@ async def test_deleting_ones_data_during_an_upload_leaves_nothing(start_service,
 
     def slow_write(self: FileStore, *args: object) -> None:
         writing.set()
-        release.wait(10)
+        release.wait(HANG_GUARD_S)
         real_write(self, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(FileStore, "write_inputs", slow_write)
     submitting = asyncio.create_task(service.submit(ALICE, PNG, PNG))
-    await asyncio.to_thread(writing.wait, 10)
+    assert await asyncio.to_thread(writing.wait, HANG_GUARD_S)
     assert await service.delete_user_data(ALICE) == 1  # the upload in flight is reached...
     release.set()
     with pytest.raises(JobNotFound, match="deleted while"):

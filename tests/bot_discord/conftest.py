@@ -15,6 +15,7 @@ import pytest
 import yarl
 from bot_core.conftest import make_service
 from discord.gateway import DiscordWebSocket
+from fake_timer import HANG_GUARD_S
 from PIL import Image
 from pydantic import SecretStr
 
@@ -134,10 +135,10 @@ async def running_world(tmp_path: Path, guilds: int = 1, **overrides: Any) -> As
         serving = asyncio.create_task(front_end.run())
         try:
             ready = asyncio.create_task(fake.ready.wait())
-            await asyncio.wait([ready, serving], timeout=15, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait([ready, serving], timeout=HANG_GUARD_S, return_when=asyncio.FIRST_COMPLETED)
             if serving.done():
                 serving.result()  # raises what stopped the front end
-            assert ready.done(), "the bot did not connect to the stand-in within 15 s"
+            assert ready.done(), f"the bot did not connect to the stand-in within {HANG_GUARD_S} s"
             yield World(fake, service, front_end, servers)
         finally:
             serving.cancel()

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+from fake_timer import HANG_GUARD_S
 
 API = "/api/v10"
 TOKEN = "stand-in-bot-token"
@@ -294,7 +295,7 @@ class FakeDiscord:
         self._sequence += 1
         await self._socket.send_json({"op": 0, "s": self._sequence, "t": event, "d": data})
 
-    async def wait_for(self, test: Callable[[], Any], timeout: float = 15.0) -> Any:
+    async def wait_for(self, test: Callable[[], Any], timeout: float = HANG_GUARD_S) -> Any:
         """The first truthy `test()`, re-checked after every request, within `timeout` s."""
         deadline = time.monotonic() + timeout
         while True:

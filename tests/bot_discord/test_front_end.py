@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from bot_core.conftest import make_service
+from fake_timer import HANG_GUARD_S
 from pydantic import SecretStr
 
 import bot.main
@@ -26,9 +27,9 @@ async def test_painterly_bot_connects_to_discord_and_stops_cleanly(
         point_discord_py_at(fake, monkeypatch)
         stop = asyncio.Event()
         serving = asyncio.create_task(bot.main.serve(settings_for(tmp_path), stop))
-        await asyncio.wait_for(fake.ready.wait(), 20)
+        await asyncio.wait_for(fake.ready.wait(), HANG_GUARD_S)
         stop.set()
-        await asyncio.wait_for(serving, 20)
+        await asyncio.wait_for(serving, HANG_GUARD_S)
     finally:
         await fake.close()
     assert fake.identify is not None and fake.identify["token"] == "stand-in-bot-token"
@@ -44,7 +45,7 @@ async def test_a_wrong_token_stops_the_front_end_with_a_clear_error(
         settings = settings_for(tmp_path, discord_token=SecretStr("not-the-token"))
         front_end = create_front_end(make_service(settings), settings)
         with pytest.raises(RuntimeError, match="Discord refused PAINTERLY_DISCORD_TOKEN"):
-            await asyncio.wait_for(front_end.run(), 20)
+            await asyncio.wait_for(front_end.run(), HANG_GUARD_S)
     finally:
         await fake.close()
 

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from bot_core.conftest import TEST_PRESETS, make_service
 from bot_loop.images import cutout_bytes, painting_bytes
+from fake_timer import HANG_GUARD_S
 
 from bot.discord import create_front_end
 
@@ -39,7 +40,7 @@ async def bot_on(fake: FakeDiscord, tmp_path: Path, **overrides: Any) -> AsyncIt
     fake.ready.clear()
     serving = asyncio.create_task(front_end.run())
     try:
-        await asyncio.wait_for(fake.ready.wait(), 15)
+        await asyncio.wait_for(fake.ready.wait(), HANG_GUARD_S)
         yield service
     finally:
         serving.cancel()
@@ -80,7 +81,7 @@ async def results(fake: FakeDiscord, guild: Guild, count: int) -> list[Message]:
         found = posted(fake, guild, lambda m: any(f.filename.endswith(".gif") for f in m.files))
         return found if len(found) >= count else None
 
-    return await fake.wait_for(done, timeout=30)
+    return await fake.wait_for(done)
 
 
 async def test_the_whole_loop_on_discord(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from aiohttp import web
+from fake_timer import HANG_GUARD_S
 from PIL import Image
 
 T = TypeVar("T")
@@ -314,7 +315,7 @@ class FakeTelegram:
         """The current texts of the bot's text messages in a chat."""
         return [m["text"] for m in self.bot_messages(chat_id) if "text" in m]
 
-    async def wait_for(self, probe: Callable[[], T | None], timeout: float = 20.0) -> T:
+    async def wait_for(self, probe: Callable[[], T | None], timeout: float = HANG_GUARD_S) -> T:
         """The first truthy result of `probe()`, re-checked whenever the bot calls the API."""
         deadline = time.monotonic() + timeout
         async with self._changed:
