@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 import redis
 from bot_core.conftest import TEST_PRESETS, StartService, started_services
+from fake_timer import HANG_GUARD_S
 
 from . import marker_engine
 
@@ -137,14 +138,15 @@ async def start_core(tmp_path: Path, redis_url: str) -> AsyncIterator[StartServi
         yield start
 
 
-async def eventually(test: Callable[[], Any], what: str, folder: Path, timeout: float = 30.0) -> Any:
+async def eventually(test: Callable[[], Any], what: str, folder: Path, timeout: float = HANG_GUARD_S) -> Any:
     """Poll `test` (sync or async) until it returns something truthy; fail with the logs."""
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while True:  # test once more after the deadline: a stalled loop may have slept past it
         result = test()
         if asyncio.iscoroutine(result):
             result = await result
         if result:
             return result
+        if time.monotonic() >= deadline:
+            raise AssertionError(f"timed out waiting for {what}\n{logs(folder)}")
         await asyncio.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}\n{logs(folder)}")
