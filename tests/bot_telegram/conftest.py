@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import io
 import logging
 from collections.abc import AsyncIterator
@@ -15,6 +16,7 @@ import pytest
 from bot_core.conftest import EventLog, make_service, make_settings  # core tests: temp files, fake engine
 from PIL import Image
 from pydantic import SecretStr
+from telegram.ext import AIORateLimiter
 
 from bot.core import BotSettings, HarmonizeService
 from bot.telegram import TelegramFrontEnd
@@ -23,6 +25,10 @@ from .fake_telegram import TOKEN, FakeTelegram
 
 STATUS_INTERVAL_S = 0.2  # fast status edits for tests (the bot's default is 3 s)
 ALBUM_WAIT_S = 0.3
+# Telegram allows a bot 20 messages a minute in one group, and the front end's AIORateLimiter
+# keeps to that: the stand-in has no such limit (a test scripts its 429s), so the tests' limiter
+# lets groups go as fast as the limiter's whole-bot rate (30 a second) and keeps its retries.
+UNLIMITED_GROUP_RATE = 1000
 
 
 def picture(fmt: str = "PNG", size: tuple[int, int] = (48, 32), color=(200, 120, 40)) -> bytes:
@@ -83,11 +89,15 @@ class Harness:
 
 
 @pytest.fixture
-async def harness(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> AsyncIterator[Harness]:
+async def harness(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Harness]:
     """A fake Telegram on 127.0.0.1; `await harness.start(**settings)` runs a bot against it.
 
     Fails the test if the bot logged an error, unless the test set `harness.errors_expected`.
     """
+    limiter = functools.partial(AIORateLimiter, group_max_rate=UNLIMITED_GROUP_RATE)
+    monkeypatch.setattr("bot.telegram.front_end.AIORateLimiter", limiter)
     fake = FakeTelegram()
     api_root = await fake.start()
     harness = Harness(tmp_path, fake, api_root)
