@@ -49,6 +49,8 @@ def test_run_writes_every_output(paper_format, tmp_path):
         3,
         "--iters2",
         3,
+        "--coarse-iters2",  # the CPU preset's 100 coarse pass-2 evaluations would take most of the time
+        3,
     )
     assert result.exit_code == 0, result.output
     for name in ("naive", "mask", "pass1", "pass2", "final", "compare"):
@@ -74,6 +76,8 @@ def test_no_post_skips_the_final_image(paper_format, tmp_path):
         "--iters1",
         2,
         "--iters2",
+        2,
+        "--coarse-iters2",
         2,
         "--no-post",
     )
