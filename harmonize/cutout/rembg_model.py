@@ -6,7 +6,6 @@ checksum; an offline machine points PAINTERLY_REMBG_MODEL (or `model_path`) at a
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 import logging
 import os
@@ -18,6 +17,7 @@ import numpy as np
 from PIL import Image
 
 from harmonize.cutout.base import Box, CutoutBackend, CutoutError
+from harmonize.file_digest import file_hexdigest
 
 log = logging.getLogger(__name__)
 
@@ -50,15 +50,6 @@ def rembg_installed() -> bool:
     return importlib.util.find_spec("rembg") is not None
 
 
-def md5_of(path: Path) -> str:
-    """Hex MD5 of a file (the digest rembg publishes for its models)."""
-    digest = hashlib.md5()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def download_model(destination: Path, client: httpx.Client | None = None) -> Path:
     """Fetch u2net.onnx to `destination`, check its MD5, and move it into place only if it matches."""
     destination.parent.mkdir(parents=True, exist_ok=True)
@@ -82,7 +73,7 @@ def download_model(destination: Path, client: httpx.Client | None = None) -> Pat
     finally:
         if owned:
             client.close()
-    if md5_of(partial) != MODEL_MD5:
+    if file_hexdigest(partial, "md5") != MODEL_MD5:
         partial.unlink()
         raise CutoutError(
             f"The downloaded rembg model does not match its checksum (a broken or altered download): "
@@ -108,7 +99,7 @@ def resolve_model(
             raise CutoutError(f"The rembg model file {given} does not exist: check {MODEL_ENV}.", OFFLINE)
         return given
     cached = cache_dir() / "rembg" / MODEL_FILE
-    if cached.is_file() and md5_of(cached) == MODEL_MD5:
+    if cached.is_file() and file_hexdigest(cached, "md5") == MODEL_MD5:
         return cached
     if not download:
         raise CutoutError(f"rembg's model is not downloaded yet (it goes to {cached.parent}).", OFFLINE)

