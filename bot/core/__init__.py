@@ -46,6 +46,7 @@ from bot.core.loop_state import describe as describe_loop_state
 from bot.core.service import HarmonizeService, QueueStatus
 from bot.core.settings import BotSettings, Preset
 from bot.core.status_editor import CannotEdit, RetryLater, StatusBoard, StatusEditor, Timer
+from bot.core.stored_context import StoredContext
 
 __all__ = [
     "Action",
@@ -105,6 +106,7 @@ __all__ = [
     "ServiceUnavailable",
     "StatusBoard",
     "StatusEditor",
+    "StoredContext",
     "strength_name",
     "strength_tau",
     "STRENGTHS",

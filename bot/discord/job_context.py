@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import json
-import logging
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import discord
 
-from bot.core import Requester
+from bot.core import Requester, StoredContext
 from bot.discord.uploads import DEFAULT_FILE_LIMIT
-
-log = logging.getLogger(__name__)
 
 PLATFORM = "discord"
 
 
 @dataclass(frozen=True)
-class JobContext:
+class JobContext(StoredContext):
     """Where a job's status message is and what the channel accepts, so results survive restarts.
 
     channel_id, message_id: the public status message; user_id: who to mention;
@@ -28,20 +24,6 @@ class JobContext:
     message_id: int
     user_id: int
     upload_limit: int = DEFAULT_FILE_LIMIT
-
-    def to_json(self) -> str:
-        """The context string handed to `HarmonizeService.submit`."""
-        return json.dumps(asdict(self), separators=(",", ":"))
-
-    @classmethod
-    def from_json(cls, text: str) -> JobContext | None:
-        """Parse a stored context; None (logged) when it is not one of ours."""
-        try:
-            values = json.loads(text)
-            return cls(**{key: int(values[key]) for key in ("channel_id", "message_id", "user_id", "upload_limit")})
-        except (ValueError, TypeError, KeyError) as error:
-            log.warning("ignoring a job whose context is not a Discord one (%s): %r", error, text)
-            return None
 
 
 def requester_of(interaction: discord.Interaction) -> Requester:

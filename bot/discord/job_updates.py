@@ -76,6 +76,7 @@ class JobUpdates:
         """Show the event in the job's status message; post results or failures when final."""
         context = JobContext.from_json(event.job.context)
         if context is None:
+            log.warning("job %s has no Discord context (%r); event dropped", event.job.job_id, event.job.context)
             return
         await self.logged_in.wait()
         final = isinstance(event, (JobDone, JobFailed, JobCancelled))
