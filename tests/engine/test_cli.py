@@ -10,6 +10,8 @@ from typer.testing import CliRunner
 from harmonize.cli.main import app
 
 runner = CliRunner()
+# 2 iterations a pass at 64 px: the CPU preset's 100 coarse pass-2 evaluations would take most of the time
+QUICK = ("--size", 64, "--iters1", 2, "--iters2", 2, "--coarse-iters2", 2)
 
 
 @pytest.fixture()
@@ -44,20 +46,13 @@ def test_run_writes_every_output(paper_format, tmp_path):
     result = run_paper(
         paper_format,
         out,
-        "--size",
-        64,
-        "--iters1",
-        3,
-        "--iters2",
-        3,
-        "--coarse-iters2",  # the CPU preset's 100 coarse pass-2 evaluations would take most of the time
-        3,
+        *QUICK,
     )
     assert result.exit_code == 0, result.output
     for name in ("naive", "mask", "pass1", "pass2", "final", "compare"):
         assert (out / f"{name}.png").is_file(), name
     meta = json.loads((out / "run.json").read_text())
-    assert meta["options"]["iters1"] == 3 and set(meta["seconds"]) >= {"pass1", "pass2", "post", "total"}
+    assert meta["options"]["iters1"] == 2 and set(meta["seconds"]) >= {"pass1", "pass2", "post", "total"}
     assert Image.open(out / "compare.png").width > 4 * 64  # five labelled columns
 
 
@@ -66,14 +61,7 @@ def test_no_post_skips_the_final_image(paper_format, tmp_path):
     result = run_paper(
         paper_format,
         out,
-        "--size",
-        64,
-        "--iters1",
-        2,
-        "--iters2",
-        2,
-        "--coarse-iters2",
-        2,
+        *QUICK,
         "--no-post",
     )
     assert result.exit_code == 0, result.output
@@ -156,8 +144,6 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
         out,
         "--dilated-mask",
         tmp_path / "loose.png",
-        "--size",
-        64,
         "--tau",
         3,
         "--seed",
@@ -168,12 +154,7 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
         "cpu",
         "--coarse-scale",
         0.5,
-        "--iters1",
-        2,
-        "--iters2",
-        2,
-        "--coarse-iters2",
-        2,
+        *QUICK,
         "--no-post",
     )
     assert result.exit_code == 0, result.output
