@@ -24,7 +24,9 @@ from bot.telegram import TelegramFrontEnd
 from .fake_telegram import TOKEN, FakeTelegram
 
 STATUS_INTERVAL_S = 0.2  # fast status edits for tests (the bot's default is 3 s)
-ALBUM_WAIT_S = 0.3
+# An album's parts reach the bot in one getUpdates answer (the stand-in queues them together), but
+# the bot takes them one by one: the bot's own 1 s leaves room for a loaded machine between them.
+ALBUM_WAIT_S = 1.0
 # Telegram allows a bot 20 messages a minute in one group, and the front end's AIORateLimiter
 # keeps to that: the stand-in has no such limit (a test scripts its 429s), so the tests' limiter
 # lets groups go as fast as the limiter's whole-bot rate (30 a second) and keeps its retries.
