@@ -77,14 +77,14 @@ def redis_url(tmp_path: Path) -> Iterator[str]:
     )
     client = redis.Redis(port=port)
     try:
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + HANG_GUARD_S
         while True:
             try:
                 client.ping()
                 break
             except redis.ConnectionError:
                 assert proc.poll() is None, f"redis-server exited:\n{logs(tmp_path)}"
-                assert time.monotonic() < deadline, "redis-server did not answer within 10 s"
+                assert time.monotonic() < deadline, f"redis-server did not answer within {HANG_GUARD_S} s"
                 time.sleep(0.05)
         yield f"redis://127.0.0.1:{port}/0"
     finally:
