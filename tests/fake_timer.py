@@ -1,4 +1,11 @@
-"""A Timer (bot.core.status_editor) whose time moves only when a test says so."""
+"""Test time: a Timer (bot.core.status_editor) whose time moves only when a test says so, and the
+one hang guard for waits on real I/O.
+
+The suite must pass on a machine whose cores are all busy (issue 17 §9): no test measures
+wall-clock time. Time-driven code takes an injected clock or Timer; a test that must wait for real
+work (a worker process, an HTTP round trip) waits for the event itself, with HANG_GUARD_S only as
+the point where it gives up.
+"""
 
 from __future__ import annotations
 
