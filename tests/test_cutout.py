@@ -93,6 +93,7 @@ def test_alpha_backend_rejects_an_opaque_image() -> None:
 
 def test_auto_prefers_alpha_then_the_configured_services_then_the_best_offline(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "rembg", None)  # not installed
+    monkeypatch.setattr("harmonize.cutout.factory.u2netp_installed", lambda: False)
     photo = disc_photo()
     assert auto_methods(np.dstack([photo, disc_alpha()])) == ["alpha"]
     assert auto_methods(np.dstack([photo, np.full((120, 160), 255, np.uint8)])) == ["saliency"]
@@ -105,6 +106,7 @@ def test_auto_prefers_alpha_then_the_configured_services_then_the_best_offline(m
 
 def test_auto_falls_back_to_the_offline_method_when_removebg_is_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "rembg", None)
+    monkeypatch.setattr("harmonize.cutout.factory.u2netp_installed", lambda: False)
     monkeypatch.setenv("REMOVE_BG_API_KEY", "key")
     monkeypatch.setattr("harmonize.cutout.removebg.REMOVE_BG_URL", "http://127.0.0.1:9/removebg")  # refused
     rgba, used = cut_out_with_method(disc_photo(), method="auto")
@@ -120,7 +122,7 @@ def test_removebg_without_a_key_says_how_to_set_one() -> None:
 
 
 def test_unknown_method_lists_the_methods() -> None:
-    with pytest.raises(CutoutError, match="auto, alpha, grabcut, saliency, removebg, rembg"):
+    with pytest.raises(CutoutError, match="auto, alpha, grabcut, saliency, u2netp, removebg, rembg"):
         cut_out(disc_photo(), method="magic")
 
 

@@ -22,7 +22,9 @@ runner = CliRunner()
 
 @pytest.fixture(autouse=True)
 def no_remove_bg_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No service and no model: `auto` is the saliency back end, whose cut-out the sizes below expect."""
     monkeypatch.delenv("REMOVE_BG_API_KEY", raising=False)
+    monkeypatch.setattr("harmonize.cutout.factory.u2netp_installed", lambda: False)
 
 
 def write_photo(path: Path, fmt: str, alpha: bool = False) -> Path:

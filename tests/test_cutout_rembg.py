@@ -60,6 +60,7 @@ def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeRembg:
     monkeypatch.setenv("PAINTERLY_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.delenv("PAINTERLY_REMBG_MODEL", raising=False)
     monkeypatch.delenv("REMOVE_BG_API_KEY", raising=False)
+    monkeypatch.setattr("harmonize.cutout.factory.u2netp_installed", lambda: False)  # saliency is the fallback
     return stand_in
 
 
@@ -150,6 +151,22 @@ def test_auto_falls_back_to_the_offline_method_when_the_model_cannot_be_had(fake
     monkeypatch.setattr(rembg_model, "MODEL_URL", "http://127.0.0.1:9/u2net.onnx")  # refused at once
     rgba, used = cut_out_with_method(disc_photo(), method="auto")
     assert used == "saliency" and (rgba[..., 3] > 127).sum() == pytest.approx(np.pi * 30**2, rel=0.05)
+
+
+def test_a_rembg_that_refuses_the_model_folder_is_a_clear_error_and_auto_falls_back(
+    fake: FakeRembg, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def refuse(name: str, model_path: str) -> object:  # what rembg 2.0.86 raises for a path outside ~/.rembg
+        raise ValueError("model_path must be within the models directory: /home/user/.rembg")
+
+    monkeypatch.setattr(fake.module, "new_session", refuse)
+    model = tmp_path / "u2net.onnx"
+    model.write_bytes(MODEL_BYTES)
+    monkeypatch.setenv("PAINTERLY_REMBG_MODEL", str(model))
+    with pytest.raises(CutoutError, match=f"only opens models inside its own folder .*set REMBG_HOME to {tmp_path}"):
+        RembgBackend()
+    _, used = cut_out_with_method(disc_photo(), method="auto")
+    assert used == "saliency"
 
 
 def test_the_real_rembg_model_cuts_out_a_disc() -> None:

@@ -12,17 +12,27 @@ from harmonize.cutout.grabcut import GrabCutBackend
 from harmonize.cutout.rembg_model import RembgBackend, rembg_installed
 from harmonize.cutout.removebg import RemoveBgBackend, api_key_from_env
 from harmonize.cutout.saliency import SaliencyGrabCutBackend
+from harmonize.cutout.u2netp import U2netpBackend, u2netp_installed
 
 BACKENDS: dict[str, type[CutoutBackend]] = {
     backend.name: backend
-    for backend in (AlphaBackend, GrabCutBackend, SaliencyGrabCutBackend, RemoveBgBackend, RembgBackend)
+    for backend in (
+        AlphaBackend,
+        GrabCutBackend,
+        SaliencyGrabCutBackend,
+        U2netpBackend,
+        RemoveBgBackend,
+        RembgBackend,
+    )
 }
 METHODS = ("auto", *BACKENDS)
 # The offline methods with the best mean IoU on the cut-out benchmark (docs/design/cutout.md):
-# without a box the saliency seeds win; given a box, GrabCut's rectangle start wins clearly.
+# U^2-Net-p from its wheel, with or without a box, when it is installed; else the saliency seeds
+# without a box, and GrabCut's rectangle start given one.
 BEST_OFFLINE = SaliencyGrabCutBackend.name
 BEST_OFFLINE_WITH_BOX = GrabCutBackend.name
-SERVICES = (RemoveBgBackend.name, RembgBackend.name)  # may fail for reasons outside the photo
+# May fail for reasons outside the photo (no key, no network, a damaged install): `auto` goes on.
+SERVICES = (RemoveBgBackend.name, RembgBackend.name, U2netpBackend.name)
 
 
 def new_backend(method: str, **kwargs: Any) -> CutoutBackend:
@@ -38,7 +48,8 @@ def auto_methods(image: np.ndarray, boxed: bool = False) -> list[str]:
     """What `auto` tries on an (h, w, 3|4) photo, in order; `boxed`: a box around the object is given.
 
     The photo's own alpha when it is already cut out; else remove.bg when its key is set, rembg
-    when it is installed, and last the best offline method by the benchmark (with or without a box).
+    when it is installed, U^2-Net-p when its wheel is installed, and last the best offline method
+    without a model by the benchmark (with or without a box).
     """
     if has_meaningful_alpha(image):
         return [AlphaBackend.name]
@@ -47,6 +58,7 @@ def auto_methods(image: np.ndarray, boxed: bool = False) -> list[str]:
         for name, ready in (
             (RemoveBgBackend.name, api_key_from_env() is not None),
             (RembgBackend.name, rembg_installed()),
+            (U2netpBackend.name, u2netp_installed()),
         )
         if ready
     ]
@@ -59,5 +71,5 @@ def auto_method(image: np.ndarray, boxed: bool = False) -> str:
 
 
 def is_service(method: str) -> bool:
-    """True for back ends whose failure `auto` survives by falling back (remove.bg, rembg)."""
+    """True for back ends whose failure `auto` survives by falling back (remove.bg, rembg, u2netp)."""
     return method in SERVICES
