@@ -123,7 +123,14 @@ class RembgBackend(CutoutBackend):
             ) from error
         self.model = resolve_model(model_path, download, client)
         self._remove = rembg.remove
-        self._session = rembg.new_session("u2net_custom", model_path=str(self.model))  # rembg's file-path session
+        try:
+            self._session = rembg.new_session("u2net_custom", model_path=str(self.model))  # rembg's file-path session
+        except ValueError as error:  # rembg 2.0.86 refuses a model outside its own folder (sessions/base.py)
+            raise CutoutError(
+                f"This rembg release only opens models inside its own folder ({error}): move {self.model.name} "
+                f"there and set {MODEL_ENV} to it, or set REMBG_HOME to {self.model.parent}.",
+                OFFLINE,
+            ) from error
 
     def matte(self, image: np.ndarray, box: Box | None) -> np.ndarray:
         """(h, w, 3|4) uint8 -> rembg's (h, w) float32 mask in [0, 1]; with a box, only the box is seen."""
