@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from harmonize.cli.main import app
-from harmonize.cutout_bench.cases import Sample, example_numbers, load_sample, make_cases, paste
+from harmonize.cutout_bench.cases import Case, Sample, example_numbers, load_sample, make_cases, paste
 from harmonize.cutout_bench.metrics import boundary, boundary_f, iou
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "dph"
@@ -81,6 +81,45 @@ def test_cases_are_seeded_and_some_run_off_the_bottom(tmp_path: Path) -> None:
     first, again = make_cases([sample], per_object=3, seed=1), make_cases([sample], per_object=3, seed=1)
     assert [c.name for c in first] == [c.name for c in again] and np.array_equal(first[0].photo, again[0].photo)
     assert "bottom edge" in first[2].name and first[2].truth[-1].any() and not first[0].truth[-1].any()
+
+
+def write_pasted_background(folder: Path, number: int) -> None:
+    """An example like the paper's 15: the mask is the painting around a figure, not an object."""
+    write_example(folder, number)
+    mask = cv2.imread(str(folder / f"{number}_c_mask.jpg"), cv2.IMREAD_GRAYSCALE)
+    cv2.imwrite(str(folder / f"{number}_c_mask.jpg"), 255 - mask)
+
+
+def test_a_mask_around_the_painting_is_a_pasted_background_not_an_object(tmp_path: Path) -> None:
+    write_example(tmp_path, 1)
+    write_pasted_background(tmp_path, 2)
+    assert load_sample(tmp_path, 1).is_object and load_sample(tmp_path, 1).border_cover == 0.0
+    assert not load_sample(tmp_path, 2).is_object and load_sample(tmp_path, 2).border_cover == 1.0
+
+
+def test_a_cases_box_is_its_true_box_plus_the_margin() -> None:
+    truth = np.zeros((100, 200), bool)
+    truth[30:61, 50:81] = True
+    case = Case("square", np.zeros((100, 200, 3), np.uint8), truth)
+    assert case.box(0.03) == (44, 24, 87, 67)  # 3 % of 200 px = 6 px each way
+    truth[:, 195:] = True
+    assert case.box(0.03)[2] == 200  # clamped to the frame
+
+
+def test_bench_cutout_leaves_out_pasted_backgrounds_and_can_give_the_box(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.delenv("REMOVE_BG_API_KEY", raising=False)
+    data, out = tmp_path / "data", tmp_path / "out"
+    data.mkdir()
+    write_example(data, 1)
+    write_pasted_background(data, 2)
+    arguments = ["bench-cutout", "--data", str(data), "--out", str(out), "--per-object", "2", "--methods", "grabcut"]
+    result = CliRunner().invoke(app, [*arguments, "--box"])
+    assert result.exit_code == 0, result.output
+    assert "left out: example 2: its mask is a pasted background" in result.output
+    results = json.loads((out / "cutout-bench.json").read_text())
+    assert results["settings"]["examples"] == ["example 1"] and results["settings"]["box"] is True
+    boxed = results["methods"]["grabcut"]["summary"]["mean_iou"]
+    assert len(results["methods"]["grabcut"]["cases"]) == 2 and boxed > 0.9  # the box makes a flat ellipse easy
 
 
 def test_bench_cutout_scores_every_method_and_lists_those_it_cannot_run(tmp_path: Path, monkeypatch) -> None:

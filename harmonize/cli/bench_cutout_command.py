@@ -24,6 +24,7 @@ def bench_cutout(
     ),
     per_object: int = typer.Option(3, help="Cases per object: backgrounds, heights and positions vary."),
     seed: int = typer.Option(0, help="Seed of the heights and positions."),
+    box: bool = typer.Option(False, help="Give every method the object's true box plus 3 %, as a user's box."),
     figure: Path | None = typer.Option(
         None, help="Also write scikit-image's four photos cut out by every method (and auto) here."
     ),
@@ -37,16 +38,22 @@ def bench_cutout(
         usable, skipped = available_methods([m.strip() for m in methods.split(",") if m.strip()])
         for method, why in skipped.items():
             typer.echo(f"not run: {method}: {why}")
-        cases = make_cases([load_sample(data, n) for n in numbers], per_object, seed)
+        samples = [load_sample(data, n) for n in numbers]
+        for sample in samples:
+            if not sample.is_object:
+                typer.echo(f"left out: {sample.name}: its mask is a pasted background, not an object")
+        objects = [sample for sample in samples if sample.is_object]
+        cases = make_cases(objects, per_object, seed)
         results = []
         for method in usable:
-            results.append(score_method(method, cases))
+            results.append(score_method(method, cases, box))
             s = results[-1].summary()
             typer.echo(
                 f"{method:10s} mean IoU {s['mean_iou']:.3f}  boundary F {s['mean_boundary_f']:.3f}  "
                 f"({len(cases)} photos, {s['mean_seconds']:.2f} s each)"
             )
-        write_results(out, results, skipped, {"examples": numbers, "per_object": per_object, "seed": seed})
+        settings = {"examples": [s.name for s in objects], "per_object": per_object, "seed": seed, "box": box}
+        write_results(out, results, skipped, settings)
         case_sheet(cases, results).save(out / "cutout-cases.png")
         if figure is not None:
             photos = {name: photo(name) for name in FOUR_PHOTOS}

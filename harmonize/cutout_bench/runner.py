@@ -60,14 +60,17 @@ def available_methods(candidates: list[str]) -> tuple[list[str], dict[str, str]]
     return usable, skipped
 
 
-def score_method(method: str, cases: list[Case]) -> MethodScores:
-    """Cut every case out with `method` (cleaned as cut_out does) and score it against the truth."""
+def score_method(method: str, cases: list[Case], boxed: bool = False) -> MethodScores:
+    """Cut every case out with `method` (cleaned as cut_out does) and score it against the truth.
+
+    boxed: each method is given the object's true box plus a margin, as a user's box would be.
+    """
     result = MethodScores(method)
     for case in cases:
         start = time.perf_counter()
         error = None
         try:
-            alpha, _ = cut_out_matte(case.photo, method)
+            alpha, _ = cut_out_matte(case.photo, method, case.box() if boxed else None)
             found = alpha > 0.5
         except CutoutError as failure:  # an empty or full cut-out scores as nothing found
             found, error = np.zeros_like(case.truth), str(failure)
