@@ -152,3 +152,13 @@ def test_the_real_model_cuts_out_a_disc_and_a_boxed_one() -> None:
     cv2.circle(photo, (125, 60), RADIUS, (30, 40, 200), -1)
     boxed = cut_out(photo, method="u2netp", box=(0, 0, 80, 120))
     assert (boxed[..., 3] > 127).sum() == pytest.approx(np.pi * RADIUS**2, rel=0.1)
+
+
+def test_the_chat_offers_u2netp_when_it_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.core import preview
+
+    monkeypatch.delenv("REMOVE_BG_API_KEY", raising=False)
+    monkeypatch.setattr(preview, "u2netp_installed", lambda: True)
+    assert preview.available_methods(disc_photo())[-2:] == ("u2netp", "grabcut")
+    monkeypatch.setattr(preview, "u2netp_installed", lambda: False)
+    assert "u2netp" not in preview.available_methods(disc_photo())

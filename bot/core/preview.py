@@ -27,6 +27,7 @@ from harmonize.cutout import cut_out
 from harmonize.cutout.alpha import has_meaningful_alpha
 from harmonize.cutout.factory import auto_method
 from harmonize.cutout.removebg import api_key_from_env
+from harmonize.cutout.u2netp import u2netp_installed
 from harmonize.imageio import ImageError, read_object, read_painting
 from harmonize.placement import compose
 from harmonize.types import Placement
@@ -68,6 +69,8 @@ def available_methods(photo: np.ndarray) -> tuple[str, ...]:
         methods.append("removebg")
     if importlib.util.find_spec("rembg") is not None:
         methods.append("rembg")
+    if u2netp_installed():
+        methods.append("u2netp")
     methods.append("grabcut")
     return tuple(methods)
 
