@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-SHARED = Path(__file__).resolve().parents[2] / "shared"
-DPH = SHARED / "data" / "dph"
+from tests.support.paths import DPH
 
 
 @pytest.fixture(scope="session")

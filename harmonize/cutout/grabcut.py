@@ -12,7 +12,7 @@ ITERATIONS = 5  # the OpenCV-Python GrabCut tutorial runs cv.grabCut(..., 5, GC_
 CENTRE_MARGIN = 0.1  # without a box, the rectangle leaves 10 % of each side as background
 # GrabCut's colour models collapse on a flat background (a JPEG product shot): its ringing
 # then reads as object. Seeded noise of 3 grey levels gives them a variance; on a JPEG q95
-# disc on a flat background this took the wrong pixels from 2074 to 67 (tests/test_cutout.py).
+# disc on a flat background this took the wrong pixels from 2074 to 67 (tests/harmonize/cutout/test_cutout.py).
 DITHER_SIGMA = 3.0
 DITHER_SEED = 0  # also seeds OpenCV's global RNG, which GrabCut's k-means start draws from
 NO_BACKGROUND = "GrabCut needs some background outside the box: draw the box tighter around the object."

@@ -1,0 +1,1 @@
+"""Tests, laid out as the packages they test (tests/harmonize, tests/bot); helpers in tests/support."""

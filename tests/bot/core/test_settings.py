@@ -1,0 +1,133 @@
+"""Settings: read from the environment, secrets hidden, every key documented in .env.example."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from bot.core import JobOptions, Preset
+from bot.core.engine_request import EngineRequest
+from bot.core.job_spec import JobSpec, resolve
+from bot.core.settings import BotSettings
+from bot.scale.protocol import RunOrder
+from harmonize.options import HarmonizeOptions
+from harmonize.presets import preset_options
+from harmonize.types import Placement
+from tests.support.paths import REPO
+
+ENV_EXAMPLE = REPO / ".env.example"
+
+
+def env_name(field: str) -> str:
+    return "REMOVE_BG_API_KEY" if field == "remove_bg_api_key" else f"PAINTERLY_{field.upper()}"
+
+
+def test_env_example_documents_every_setting_and_nothing_else() -> None:
+    text = ENV_EXAMPLE.read_text()
+    documented = set(re.findall(r"^# ((?:PAINTERLY_)?[A-Z_]+)=", text, flags=re.M))
+    assert documented == {env_name(f) for f in BotSettings.model_fields}
+
+
+def test_env_example_defaults_are_the_real_defaults(monkeypatch) -> None:
+    for field in BotSettings.model_fields:
+        monkeypatch.delenv(env_name(field), raising=False)
+    defaults = BotSettings(_env_file=None).model_dump()
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        match = re.match(r"^# (PAINTERLY_[A-Z_]+)=(.+)$", line)
+        if match and match.group(1) != "PAINTERLY_OWNERS":  # its example is not the default
+            monkeypatch.setenv(*match.groups())
+    assert BotSettings(_env_file=None).model_dump() == defaults
+
+
+def test_tokens_never_show_in_reprs_or_logs(monkeypatch) -> None:
+    monkeypatch.setenv("PAINTERLY_DISCORD_TOKEN", "discord-secret-123")
+    monkeypatch.setenv("REMOVE_BG_API_KEY", "removebg-secret-456")
+    settings = BotSettings(_env_file=None)
+    assert settings.discord_token is not None
+    assert settings.discord_token.get_secret_value() == "discord-secret-123"
+    assert settings.remove_bg_api_key is not None
+    for text in (repr(settings), str(settings), f"{settings.model_dump()}"):
+        assert "secret-123" not in text and "secret-456" not in text
+
+
+def test_owners_presets_and_limits_from_the_environment(monkeypatch) -> None:
+    monkeypatch.setenv("PAINTERLY_OWNERS", "discord:1, telegram:2")
+    monkeypatch.setenv("PAINTERLY_PRESETS", '{"tiny": {"size": 64, "iters1": 3, "iters2": 3, "post": false}}')
+    monkeypatch.setenv("PAINTERLY_DEFAULT_PRESET", "tiny")
+    monkeypatch.setenv("PAINTERLY_USER_JOBS_PER_DAY", "7")
+    settings = BotSettings(_env_file=None)
+    assert settings.owners == ["discord:1", "telegram:2"]
+    assert settings.presets["tiny"].options().post is False
+    assert settings.default_limits().user_jobs_per_day == 7
+
+
+@pytest.mark.parametrize(
+    "key, value, word",
+    [
+        ("PAINTERLY_OWNERS", "1234", "PLATFORM:USER_ID"),
+        ("PAINTERLY_ENGINE", "bot.core.harmonizer_engine.HarmonizerEngine", "MODULE:FUNCTION"),
+        ("PAINTERLY_DEFAULT_PRESET", "ultra", "default_preset"),
+        ("PAINTERLY_WORKERS", "0", "workers"),
+    ],
+)
+def test_bad_settings_say_what_is_wrong(monkeypatch, key: str, value: str, word: str) -> None:
+    monkeypatch.setenv(key, value)
+    with pytest.raises(ValidationError, match=word):
+        BotSettings(_env_file=None)
+
+
+def test_a_preset_is_checked_by_the_engine_options_themselves(monkeypatch) -> None:
+    monkeypatch.setenv("PAINTERLY_PRESETS", '{"tiny": {"size": 64, "iters_1": 3}}')
+    with pytest.raises(ValidationError, match="Unknown setting"):
+        BotSettings(_env_file=None)
+    monkeypatch.setenv("PAINTERLY_PRESETS", '{"tiny": {"size": 64, "coarse_scale": 2}}')
+    with pytest.raises(ValidationError, match="coarse_scale"):
+        BotSettings(_env_file=None)
+
+
+def test_the_default_standard_preset_runs_coarse_to_fine_and_reaches_the_engine() -> None:
+    settings = BotSettings(_env_file=None)
+    spec = resolve(JobOptions(tau=7.5), settings.presets, settings.default_preset)
+    assert spec.preset == "standard"
+    assert spec.options == preset_options("fast", size=700, tau=7.5)
+    stored = JobSpec.from_json(spec.to_json())
+    assert stored == spec
+    request = EngineRequest("j1", "p.png", "o.png", "out", stored.placement, stored.options)
+    assert EngineRequest.from_dict(json.loads(json.dumps(request.to_dict()))) == request
+
+
+def test_a_job_an_older_version_queued_runs_with_the_defaults_for_what_it_lacks() -> None:
+    old = {
+        "x": 0.5,
+        "y": 0.25,
+        "height": 0.3,
+        "tau": None,
+        "preset": "standard",
+        "size": 700,
+        "iters1": 100,
+        "iters2": 100,
+        "post": True,
+    }
+    spec = JobSpec.from_json(json.dumps(old))
+    assert spec.preset == "standard" and spec.placement == Placement(0.5, 0.25, 0.3)
+    # full size throughout, the authors' tau: what that version ran such a job with
+    assert spec.options == HarmonizeOptions(size=700, iters1=100, iters2=100, post=True)
+    assert (spec.options.coarse_scale, spec.options.coarse_iters2) == (1.0, 0)
+    with_tau = JobSpec.from_json(json.dumps({**old, "tau": "auto", "coarse_scale": 0.5, "coarse_iters2": 10}))
+    assert with_tau.options.tau == "auto" and with_tau.options.coarse_iters2 == 10
+
+
+def test_a_new_engine_option_needs_no_bot_edit() -> None:
+    """Every HarmonizeOptions field (likeness too) goes from a preset to the worker unchanged."""
+    changes = {"likeness": 0.25, "seed": 7, "size": 64, "iters1": 2, "iters2": 3, "post": False}
+    presets = {"custom": Preset(**changes)}
+    spec = resolve(JobOptions(preset="custom"), presets, "custom")
+    order = RunOrder.for_request(
+        "r", EngineRequest("j", "/a/p.png", "/a/o.png", "/a/out", spec.placement, spec.options), 1.0, 1.0
+    )
+    request = RunOrder.from_wire(json.loads(json.dumps(order.to_wire()))).engine_request(Path("/w"))
+    assert request.options == HarmonizeOptions(**changes)

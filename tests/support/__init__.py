@@ -1,0 +1,1 @@
+"""Helpers tests import: local stand-ins of the platforms, fake engines, builders, images."""
