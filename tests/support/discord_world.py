@@ -22,7 +22,7 @@ from bot.discord import DiscordFrontEnd, create_front_end
 from tests.support import noise_engine
 from tests.support.fake_discord import TOKEN, FakeDiscord, Guild, Interaction, Message
 from tests.support.fake_timer import HANG_GUARD_S
-from tests.support.services import make_service
+from tests.support.services import make_service, make_settings
 
 OWNER_ID = 900000000000000001
 PRESETS = {  # the fake engine sleeps 10 ms a step (tests/support/fake_engine.py)
@@ -32,28 +32,16 @@ PRESETS = {  # the fake engine sleeps 10 ms a step (tests/support/fake_engine.py
 
 
 def settings_for(tmp_path: Path, **overrides: Any) -> BotSettings:
-    """Bot settings for a test: temp storage, the noise engine, a Discord token, one owner."""
+    """The core tests' settings plus a Discord token, one owner and the noise engine."""
     values: dict[str, Any] = dict(
         discord_token=SecretStr(TOKEN),
         owners=[f"discord:{OWNER_ID}"],
-        database_path=tmp_path / "bot.sqlite3",
-        storage_dir=tmp_path / "files",
         engine=f"{noise_engine.__name__}:paint_noise",
         presets=PRESETS,
-        default_preset="instant",
         progress_interval_s=0.2,
-        cleanup_interval_s=3600,
-        user_jobs_per_hour=1000,
-        user_jobs_per_day=1000,
-        user_concurrent_jobs=1000,
-        chat_jobs_per_hour=1000,
-        chat_jobs_per_day=1000,
-        chat_concurrent_jobs=1000,
-        queue_cap=1000,
         preview_first=False,  # one-shot jobs unless a test asks for the loop (test_loop.py)
     )
-    values.update(overrides)
-    return BotSettings(_env_file=None, **values)
+    return make_settings(tmp_path, **{**values, **overrides})
 
 
 def png(colours: int = 2, size: tuple[int, int] = (48, 36)) -> bytes:

@@ -27,6 +27,13 @@ TEST_PRESETS = {
     "medium": Preset(size=32, iters1=100, iters2=100, post=False),
     "long": Preset(size=32, iters1=3000, iters2=3000, post=False),
 }
+# The chat loop's quality names over fake-engine presets, for the front ends' loop tests.
+LOOP_PRESETS = {
+    "draft": TEST_PRESETS["instant"],
+    "standard": TEST_PRESETS["polished"],
+    "best": TEST_PRESETS["long"],  # runs for a minute: long enough to cancel
+}
+LOOP_SETTINGS: dict[str, Any] = dict(preview_first=True, presets=LOOP_PRESETS, default_preset="draft")
 
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (48, 36), mode: str = "RGB") -> bytes:

@@ -18,21 +18,15 @@ from tests.support.discord_world import point_discord_py_at, settings_for
 from tests.support.fake_discord import FakeDiscord, Guild, Interaction, Message
 from tests.support.fake_timer import HANG_GUARD_S
 from tests.support.loop_images import cutout_bytes, painting_bytes
-from tests.support.services import TEST_PRESETS, make_service
+from tests.support.services import LOOP_SETTINGS, make_service
 
 ADA, BOB = 920000000000000001, 920000000000000002
-PRESETS = {
-    "draft": TEST_PRESETS["instant"],
-    "standard": TEST_PRESETS["polished"],
-    "best": TEST_PRESETS["long"],
-}  # best runs for a minute: long enough to cancel
-SETTINGS: dict[str, Any] = dict(preview_first=True, presets=PRESETS, default_preset="draft")
 
 
 @contextlib.asynccontextmanager
 async def bot_on(fake: FakeDiscord, tmp_path: Path, **overrides: Any) -> AsyncIterator[Any]:
     """A core and a Discord front end connected to `fake` (a restart is a second one)."""
-    settings = settings_for(tmp_path, **{**SETTINGS, **overrides})
+    settings = settings_for(tmp_path, **{**LOOP_SETTINGS, **overrides})
     service = make_service(settings)
     front_end = create_front_end(service, settings)
     await service.start()

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 
 import bot.main
-from tests.support.services import ENGINE, make_settings
+from tests.support.bot_process import bot_environment, run_bot
+from tests.support.services import make_settings
 
 SECRET_TOKEN = "123456:secret-token-of-the-exit-test"
 
@@ -52,48 +50,23 @@ def test_the_issue_case_telegram_without_network_exits_1_and_keeps_the_token_sec
     tmp_path,
 ) -> None:
     """`PAINTERLY_TELEGRAM_TOKEN=... painterly-bot` with no way out to the network."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAINTERLY_") and k != "REMOVE_BG_API_KEY"}
-    env.update(
-        PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
-        PAINTERLY_DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
-        PAINTERLY_STORAGE_DIR=str(tmp_path / "files"),
-        PAINTERLY_ENGINE=f"{ENGINE}:sleepy",
+    env = bot_environment(
+        tmp_path,
         PAINTERLY_TELEGRAM_TOKEN=SECRET_TOKEN,
         HTTPS_PROXY="http://127.0.0.1:1",  # every HTTPS request fails at once: no network
         https_proxy="http://127.0.0.1:1",
         NO_PROXY="",
         no_proxy="",
     )
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.main"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    done = run_bot(tmp_path, env, timeout=180)
     assert done.returncode == bot.main.EXIT_FAILED, done.stderr[-3000:]
     assert "TelegramFrontEnd stopped" in done.stderr
     assert SECRET_TOKEN not in done.stderr + done.stdout
 
 
 def test_invalid_settings_exit_78_without_quoting_their_values(tmp_path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAINTERLY_")}
-    env.update(
-        PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
-        PAINTERLY_TELEGRAM_TOKEN=SECRET_TOKEN,
-        PAINTERLY_WORKERS="-3",
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "bot.main"],
-        env=env,
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    env = bot_environment(PAINTERLY_TELEGRAM_TOKEN=SECRET_TOKEN, PAINTERLY_WORKERS="-3")
+    done = run_bot(tmp_path, env, timeout=120)
     assert done.returncode == bot.main.EXIT_BAD_SETTINGS, done.stderr
     assert "setting workers: Input should be greater than or equal to 1" in done.stderr
     assert SECRET_TOKEN not in done.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -14,8 +13,9 @@ from pydantic import SecretStr
 
 import bot.main
 from tests.support import fake_front_end
+from tests.support.bot_process import bot_environment
 from tests.support.fake_timer import HANG_GUARD_S
-from tests.support.services import ENGINE, make_service, make_settings
+from tests.support.services import make_service, make_settings
 
 
 async def test_front_ends_are_built_before_start_and_cancelled_at_stop(tmp_path, monkeypatch) -> None:
@@ -40,15 +40,12 @@ def test_a_token_without_its_front_end_stops_with_a_clear_message(tmp_path, monk
 
 
 def test_painterly_bot_stops_cleanly_on_sigterm(tmp_path) -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PAINTERLY_") and k != "REMOVE_BG_API_KEY"}
-    env.update(
-        PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
-        PAINTERLY_DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
-        PAINTERLY_STORAGE_DIR=str(tmp_path / "files"),
-        PAINTERLY_ENGINE=f"{ENGINE}:sleepy",
-    )
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.main", "--serve"], env=env, cwd=tmp_path, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "bot.main", "--serve"],
+        env=bot_environment(tmp_path),
+        cwd=tmp_path,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         lines = []

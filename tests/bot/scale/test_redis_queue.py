@@ -28,6 +28,7 @@ from tests.support.marker_engine import POISON_TAU, REFUSAL
 from tests.support.redis_server import LEASE_S, eventually, free_port
 from tests.support.services import TEST_PRESETS, image_bytes, make_service, make_settings, pid_alive
 
+WITH_SLOW = {**TEST_PRESETS, "slow": Preset(size=32, iters1=200, iters2=200, post=False)}  # long enough to interrupt
 PNG = image_bytes("PNG")
 JPEG = image_bytes("JPEG")
 TIMEOUT_S = 2 * LEASE_S  # a job's time limit in the cancel test: longer than a cancel takes
@@ -135,8 +136,7 @@ async def test_a_core_restart_stops_its_remote_run_and_runs_the_job_again_once(
     start_worker, start_core, markers, tmp_path
 ) -> None:
     start_worker()
-    presets = {**TEST_PRESETS, "slow": Preset(size=32, iters1=200, iters2=200, post=False)}
-    service, _ = await start_core(presets=presets)
+    service, _ = await start_core(presets=WITH_SLOW)
     job_id = (await service.submit(user(1), PNG, PNG, JobOptions(preset="slow"))).job_id
     [(_, engine_pid)] = await eventually(lambda: started(markers, job_id), "the job to start remotely", tmp_path)
     await service.stop()
@@ -144,7 +144,7 @@ async def test_a_core_restart_stops_its_remote_run_and_runs_the_job_again_once(
     await eventually(lambda: not pid_alive(engine_pid), "the orphaned run to be stopped", tmp_path)
     assert completions(markers, job_id) == []
 
-    again, log = await start_core(presets=presets)
+    again, log = await start_core(presets=WITH_SLOW)
     assert isinstance(await log.final(job_id), JobDone)
     assert len(started(markers, job_id)) == 2 and len(completions(markers, job_id)) == 1
     assert (await again.get_job(job_id)).attempts == 1  # a clean stop gives the attempt back
@@ -169,12 +169,11 @@ async def test_a_second_bot_process_leaves_the_first_ones_runs_alone(
 ) -> None:
     """Two bot processes on one database and one Redis: starting the second cancels nothing."""
     start_worker()
-    presets = {**TEST_PRESETS, "slow": Preset(size=32, iters1=200, iters2=200, post=False)}
-    first, log = await start_core(presets=presets)
+    first, log = await start_core(presets=WITH_SLOW)
     await eventually(lambda: _capacity(first, 1), "the worker to announce itself", tmp_path)
     job = (await first.submit(user(1), PNG, PNG, JobOptions(preset="slow"))).job_id
     await eventually(lambda: started(markers, job), "the run to start", tmp_path)
-    await start_core(presets=presets)  # same database, same Redis queue
+    await start_core(presets=WITH_SLOW)  # same database, same Redis queue
     assert not completions(markers, job), "the run ended before the second process started"
     assert isinstance(await log.final(job, timeout=60), JobDone), log.of(job)
     assert len(started(markers, job)) == 1 and len(completions(markers, job)) == 1

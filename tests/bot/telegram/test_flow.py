@@ -7,12 +7,20 @@ import io
 from PIL import Image
 
 from bot.core import JobDone, JobProgress, JobStatus, Requester
-from tests.support.fake_telegram import BOT_USER
+from tests.support.fake_telegram import BOT_USER, FakeTelegram
 from tests.support.telegram_harness import picture
 
 
 def _png(data: bytes) -> bool:
     return Image.open(io.BytesIO(data)).format == "PNG"
+
+
+async def harmonize_album(fake: FakeTelegram, user_id: int, caption: str) -> None:
+    """A user sends `caption` with a two-picture album in their private chat; waits until the job is done."""
+    user = fake.user(user_id)
+    fake.send_photo(user_id, user, picture("JPEG", (48, 36)), caption=caption, media_group_id=f"album-{user_id}")
+    fake.send_photo(user_id, user, picture("JPEG", (36, 36)), media_group_id=f"album-{user_id}")
+    await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(user_id)))
 
 
 async def test_private_chat_from_harmonize_to_an_album_of_three_and_the_side_by_side(harness, monkeypatch):
@@ -152,10 +160,7 @@ async def test_results_reach_the_chat_after_a_restart_mid_job(harness):
 async def test_pictures_telegram_refuses_as_photos_are_sent_as_files(harness):
     bot = await harness.start(engine="tests.support.wide_engine:wide")
     fake = bot.fake
-    ada = fake.user(9001)
-    fake.send_photo(9001, ada, picture("JPEG", (48, 36)), caption="/harmonize", media_group_id="w")
-    fake.send_photo(9001, ada, picture("JPEG", (36, 36)), media_group_id="w")
-    await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(9001)))
+    await harmonize_album(fake, 9001, "/harmonize")
     [album] = fake.calls_to("sendMediaGroup")
     # four (the wide final differs from pass 2), all files: albums can't mix photos and files
     assert [m["type"] for m in album.params["media"]] == ["document"] * 4
@@ -167,10 +172,7 @@ async def test_pictures_telegram_refuses_as_photos_are_sent_as_files(harness):
 async def test_a_post_processed_job_sends_pass_2_and_the_final_apart(harness):
     bot = await harness.start()
     fake = bot.fake
-    ada = fake.user(5001)
-    fake.send_photo(5001, ada, picture("JPEG", (48, 36)), caption="/harmonize quality=polished", media_group_id="p")
-    fake.send_photo(5001, ada, picture("JPEG", (36, 36)), media_group_id="p")
-    await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(5001)))
+    await harmonize_album(fake, 5001, "/harmonize quality=polished")
     [album] = fake.calls_to("sendMediaGroup")
     media = album.params["media"]
     assert [m["caption"].split()[0] for m in media] == ["Pass", "Pass", "Final:", "Before:"]

@@ -11,16 +11,10 @@ from typing import Any
 from bot.core import JobDone
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.loop_images import cutout_bytes, painting_bytes
-from tests.support.services import TEST_PRESETS
+from tests.support.services import LOOP_SETTINGS
 
 GROUP = -7001
 ADA, BOB, ADMIN = 7101, 7102, 7103
-PRESETS = {
-    "draft": TEST_PRESETS["instant"],
-    "standard": TEST_PRESETS["polished"],
-    "best": TEST_PRESETS["long"],
-}  # best runs for a minute: long enough to cancel
-SETTINGS: dict[str, Any] = dict(preview_first=True, presets=PRESETS, default_preset="draft")
 
 
 def keyboard_data(message: dict[str, Any]) -> dict[str, str]:
@@ -48,7 +42,7 @@ async def results(fake: FakeTelegram, count: int) -> list[dict[str, Any]]:
 
 
 async def test_the_whole_loop_on_telegram(harness) -> None:
-    first = await harness.start(**SETTINGS)
+    first = await harness.start(**LOOP_SETTINGS)
     fake = first.fake
     fake.group(GROUP, admins=(ADMIN,))
     ada, bob = fake.user(ADA, "Ada"), fake.user(BOB, "Bob")
@@ -87,7 +81,7 @@ async def test_the_whole_loop_on_telegram(harness) -> None:
 
     # restart between two presses: the old result's buttons still work
     await first.stop()
-    second = await harness.start(**SETTINGS, user_concurrent_jobs=1)
+    second = await harness.start(**LOOP_SETTINGS, user_concurrent_jobs=1)
     await press(fake, ada, result, "Stronger style")
     stronger = (await results(fake, 2))[1]
     await press(fake, ada, stronger, "Re-paint: standard")

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 import pytest
 from PIL import Image
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from harmonize import placement
 from harmonize.cli.main import app
@@ -70,25 +70,16 @@ def test_place_object_cuts_a_big_photo_out_downscaled(monkeypatch: pytest.Monkey
     assert seen["box"] == (256, 128, 768, 640)  # the box follows the photo's scale (0.256)
 
 
-def test_preview_writes_the_placed_cut_out_and_says_which_method(tmp_path: Path) -> None:
+def run_preview(tmp_path: Path, photo: np.ndarray, *args: str) -> Result:
+    """`harmonize preview` of `photo` into the test painting, written to tmp_path/out."""
     Image.fromarray((painting() * 255).astype(np.uint8)).save(tmp_path / "p.png")
-    Image.fromarray(disc_photo()).save(tmp_path / "o.png")
-    result = runner.invoke(
-        app,
-        [
-            "preview",
-            "--painting",
-            str(tmp_path / "p.png"),
-            "--object",
-            str(tmp_path / "o.png"),
-            "--out",
-            str(tmp_path / "out"),
-            "--size",
-            "64",
-            "--method",
-            "grabcut",
-        ],
-    )
+    Image.fromarray(photo).save(tmp_path / "o.png")
+    paths = ["--painting", str(tmp_path / "p.png"), "--object", str(tmp_path / "o.png"), "--out", str(tmp_path / "out")]
+    return runner.invoke(app, ["preview", *paths, *args])
+
+
+def test_preview_writes_the_placed_cut_out_and_says_which_method(tmp_path: Path) -> None:
+    result = run_preview(tmp_path, disc_photo(), "--size", "64", "--method", "grabcut")
     assert result.exit_code == 0, result.output
     assert "cut out by grabcut" in result.output
     mask = np.asarray(Image.open(tmp_path / "out" / "mask.png"))
@@ -118,21 +109,7 @@ def test_preview_writes_the_placed_cut_out_and_says_which_method(tmp_path: Path)
     ],
 )
 def test_preview_bad_cut_outs_are_one_line_in_the_cli_terms(tmp_path: Path, photo, args, message) -> None:
-    Image.fromarray((painting() * 255).astype(np.uint8)).save(tmp_path / "p.png")
-    Image.fromarray(photo).save(tmp_path / "o.png")
-    result = runner.invoke(
-        app,
-        [
-            "preview",
-            "--painting",
-            str(tmp_path / "p.png"),
-            "--object",
-            str(tmp_path / "o.png"),
-            "--out",
-            str(tmp_path / "out"),
-            *args,
-        ],
-    )
+    result = run_preview(tmp_path, photo, *args)
     assert result.exit_code == 2 and message in result.output
     assert result.output.count("\n") == 1 and "Traceback" not in result.output
 
