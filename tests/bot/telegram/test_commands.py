@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from bot.core import JobStarted, Requester
+from tests.support.fake_telegram import FakeTelegram
 from tests.support.telegram_harness import picture
 
 GROUP, ADA, BOB, CAROL, OWNER = -7001, 8001, 8002, 8003, 8009  # Carol administers the group
+
+
+def said_in_group(fake: FakeTelegram, text: str) -> bool:
+    """True once a message in the test group starts with `text`."""
+    return any(t.startswith(text) for t in fake.texts(GROUP))
 
 
 async def _start_long_job(fake, events, user: dict, album: str) -> tuple[str, dict]:
@@ -34,9 +40,6 @@ async def test_help_queue_cancel_and_delete_my_data(harness):
     fake.group(GROUP, admins=(CAROL,))
     ada, bob, carol = fake.user(ADA, "Ada"), fake.user(BOB, "Bob"), fake.user(CAROL, "Carol")
 
-    def said(text: str) -> bool:
-        return any(t.startswith(text) for t in fake.texts(GROUP))
-
     fake.send_text(ADA, ada, "/help")
     help_text = await fake.wait_for(lambda: next(iter(fake.texts(ADA)), None))
     assert "/harmonize x=0.5 y=0.6 height=0.3 strength=5" in help_text
@@ -63,10 +66,10 @@ async def test_help_queue_cancel_and_delete_my_data(harness):
     fake.send_text(GROUP, ada, "/cancel")
     await fake.wait_for(lambda: "You have nothing to cancel here." in fake.texts(GROUP))
     fake.send_text(GROUP, ada, "/cancel nosuchjob")
-    await fake.wait_for(lambda: said("There is no job nosuchjob"))
+    await fake.wait_for(lambda: said_in_group(fake, "There is no job nosuchjob"))
 
     fake.send_text(GROUP, ada, "/deletemydata")
-    await fake.wait_for(lambda: said("Deleted your 2 job(s)"))
+    await fake.wait_for(lambda: said_in_group(fake, "Deleted your 2 job(s)"))
     assert await service.list_jobs(Requester("telegram", str(ADA), str(GROUP))) == []
 
 
@@ -76,26 +79,23 @@ async def test_limits_are_shown_and_changed_by_chat_admins_and_owners_only(harne
     fake.group(GROUP, admins=(CAROL,))
     bob, carol, owner = fake.user(BOB, "Bob"), fake.user(CAROL, "Carol"), fake.user(OWNER, "Olga")
 
-    def said(text: str) -> bool:
-        return any(t.startswith(text) for t in fake.texts(GROUP))
-
     fake.send_text(GROUP, bob, "/limits")
-    await fake.wait_for(lambda: said("Limits in this chat:\nuser_jobs_per_hour = 1000"))
+    await fake.wait_for(lambda: said_in_group(fake, "Limits in this chat:\nuser_jobs_per_hour = 1000"))
     assert f"Your Telegram user id: {BOB}." in fake.texts(GROUP)[-1]
     fake.send_text(GROUP, bob, "/limits set user_jobs_per_hour 3")
-    await fake.wait_for(lambda: said("Only admins of this chat can change its limits."))
+    await fake.wait_for(lambda: said_in_group(fake, "Only admins of this chat can change its limits."))
     fake.send_text(GROUP, carol, "/limits set user_jobs_per_hour 3")
-    await fake.wait_for(lambda: said("user_jobs_per_hour is now 3 in this chat."))
+    await fake.wait_for(lambda: said_in_group(fake, "user_jobs_per_hour is now 3 in this chat."))
     fake.send_text(GROUP, carol, "/limits set user_jobs_per_hour 5000")
-    await fake.wait_for(lambda: said("Chat admins can only lower limits"))
+    await fake.wait_for(lambda: said_in_group(fake, "Chat admins can only lower limits"))
     fake.send_text(GROUP, carol, "/limits set queue_cap 7 global")
-    await fake.wait_for(lambda: said("Only the bot's owners can change global limits."))
+    await fake.wait_for(lambda: said_in_group(fake, "Only the bot's owners can change global limits."))
     fake.send_text(GROUP, carol, "/limits set user_jobs_per_hour many")
-    await fake.wait_for(lambda: said("many is not a whole number"))
+    await fake.wait_for(lambda: said_in_group(fake, "many is not a whole number"))
     fake.send_text(GROUP, owner, "/limits set queue_cap 7 global")
-    await fake.wait_for(lambda: said("queue_cap is now 7 in every chat."))
+    await fake.wait_for(lambda: said_in_group(fake, "queue_cap is now 7 in every chat."))
     fake.send_text(GROUP, carol, "/limits")
-    await fake.wait_for(lambda: said("Limits in this chat:\nuser_jobs_per_hour = 3 (global 1000)"))
+    await fake.wait_for(lambda: said_in_group(fake, "Limits in this chat:\nuser_jobs_per_hour = 3 (global 1000)"))
 
     assert (await service.get_limits("telegram", str(GROUP))).user_jobs_per_hour == 3
     assert (await service.get_limits()).queue_cap == 7
