@@ -20,7 +20,7 @@ MIN_BOX = 8  # px: a smaller --box cannot hold an object worth harmonizing
 def cut_out(image: np.ndarray, method: str = "auto", box: Box | None = None) -> np.ndarray:
     """Cut the object out of an (h, w, 3|4) uint8 photo.
 
-    method: "auto" or one of BACKENDS ("alpha", "grabcut", "saliency", "removebg", "rembg");
+    method: "auto" or one of BACKENDS ("alpha", "grabcut", "saliency", "u2netp", "removebg", "rembg");
     box: (x0, y0, x1, y1) pixels around the object. Returns (h', w', 4) uint8 RGBA cropped to
     the object plus a small margin. Raises CutoutError with a one-line message the user can act on.
     """
