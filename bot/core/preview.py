@@ -8,7 +8,6 @@ method) are kept in a small LRU, so a move or a resize only re-composes: about 0
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import io
 import threading
 from collections import OrderedDict
@@ -26,6 +25,7 @@ from bot.core.loop_state import LoopState
 from harmonize.cutout import cut_out
 from harmonize.cutout.alpha import has_meaningful_alpha
 from harmonize.cutout.factory import auto_method
+from harmonize.cutout.rembg_model import rembg_ready
 from harmonize.cutout.removebg import api_key_from_env
 from harmonize.cutout.u2netp import u2netp_installed
 from harmonize.imageio import ImageError, read_object, read_painting
@@ -67,7 +67,7 @@ def available_methods(photo: np.ndarray) -> tuple[str, ...]:
     methods = ["alpha"] if has_meaningful_alpha(photo) else []
     if api_key_from_env():
         methods.append("removebg")
-    if importlib.util.find_spec("rembg") is not None:
+    if rembg_ready():
         methods.append("rembg")
     if u2netp_installed():
         methods.append("u2netp")

@@ -9,7 +9,7 @@ import numpy as np
 from harmonize.cutout.alpha import AlphaBackend, has_meaningful_alpha
 from harmonize.cutout.base import CutoutBackend, CutoutError
 from harmonize.cutout.grabcut import GrabCutBackend
-from harmonize.cutout.rembg_model import RembgBackend, rembg_installed
+from harmonize.cutout.rembg_model import RembgBackend, rembg_ready
 from harmonize.cutout.removebg import RemoveBgBackend, api_key_from_env
 from harmonize.cutout.saliency import SaliencyGrabCutBackend
 from harmonize.cutout.u2netp import U2netpBackend, u2netp_installed
@@ -48,8 +48,10 @@ def auto_methods(image: np.ndarray, boxed: bool = False) -> list[str]:
     """What `auto` tries on an (h, w, 3|4) photo, in order; `boxed`: a box around the object is given.
 
     The photo's own alpha when it is already cut out; else remove.bg when its key is set, rembg
-    when it is installed, U^2-Net-p when its wheel is installed, and last the best offline method
-    without a model by the benchmark (with or without a box).
+    when onnxruntime is installed and its model is on disk (set, or downloaded by an earlier
+    `rembg` cut-out: auto never starts the 176 MB download), U^2-Net-p when its wheel is
+    installed, and last the best offline method without a model by the benchmark (with or
+    without a box).
     """
     if has_meaningful_alpha(image):
         return [AlphaBackend.name]
@@ -57,7 +59,7 @@ def auto_methods(image: np.ndarray, boxed: bool = False) -> list[str]:
         name
         for name, ready in (
             (RemoveBgBackend.name, api_key_from_env() is not None),
-            (RembgBackend.name, rembg_installed()),
+            (RembgBackend.name, rembg_ready()),
             (U2netpBackend.name, u2netp_installed()),
         )
         if ready

@@ -1,7 +1,10 @@
-"""Back end `rembg`: the optional rembg package (U^2-Net, `pip install painterly[rembg]`).
+"""Back end `rembg`: rembg's full U^2-Net model (176 MB), run by onnxruntime (`pip install painterly[rembg]`).
 
-Its model is fetched once, on first use, into a cache folder and checked against rembg's own
-checksum; an offline machine points PAINTERLY_REMBG_MODEL (or `model_path`) at a copy on disk.
+The model rembg itself uses is fetched once, on first use, into a cache folder and checked
+against rembg's own checksum; an offline machine points PAINTERLY_REMBG_MODEL (or `model_path`)
+at a copy on disk. It runs through the u2netp back end's code (the same input and outputs as
+U^2-Net-p, rembg sessions/u2net.py), so the rembg package is not needed, and no rembg release can
+refuse where the file lives (rembg 2.0.86 opens only files inside its own folder).
 """
 
 from __future__ import annotations
@@ -9,14 +12,13 @@ from __future__ import annotations
 import importlib.util
 import logging
 import os
-import sys
 from pathlib import Path
 
 import httpx
-import numpy as np
-from PIL import Image
 
-from harmonize.cutout.base import Box, CutoutBackend, CutoutError
+from harmonize.cutout.base import CutoutError
+from harmonize.cutout.grabcut import ITERATIONS
+from harmonize.cutout.u2netp import U2netBackend, import_onnxruntime
 from harmonize.file_digest import file_hexdigest
 
 log = logging.getLogger(__name__)
@@ -43,11 +45,21 @@ def configured_model() -> Path | None:
     return Path(value).expanduser() if value else None
 
 
-def rembg_installed() -> bool:
-    """Whether the optional rembg package is installed (found without importing it: that is slow)."""
-    if "rembg" in sys.modules:
-        return sys.modules["rembg"] is not None  # None: marked missing
-    return importlib.util.find_spec("rembg") is not None
+def cached_model() -> Path:
+    """Where the downloaded u2net.onnx lives: <cache_dir()>/rembg/u2net.onnx."""
+    return cache_dir() / "rembg" / MODEL_FILE
+
+
+def rembg_ready() -> bool:
+    """Whether onnxruntime is installed and rembg's model is on disk (set, or downloaded before).
+
+    Nothing is imported or checksummed (that is slow); the back end checks the file when it opens
+    it. A model that is not on disk yet is not "ready": `auto` never starts a 176 MB download.
+    """
+    if importlib.util.find_spec("onnxruntime") is None:
+        return False
+    configured = configured_model()
+    return configured.is_file() if configured is not None else cached_model().is_file()
 
 
 def download_model(destination: Path, client: httpx.Client | None = None) -> Path:
@@ -98,7 +110,7 @@ def resolve_model(
         if not given.is_file():
             raise CutoutError(f"The rembg model file {given} does not exist: check {MODEL_ENV}.", OFFLINE)
         return given
-    cached = cache_dir() / "rembg" / MODEL_FILE
+    cached = cached_model()
     if cached.is_file() and file_hexdigest(cached, "md5") == MODEL_MD5:
         return cached
     if not download:
@@ -106,38 +118,18 @@ def resolve_model(
     return download_model(cached, client)
 
 
-class RembgBackend(CutoutBackend):
-    """Runs rembg's U^2-Net on the model file resolve_model finds; soft edges kept."""
+class RembgBackend(U2netBackend):
+    """rembg's U^2-Net on the model file resolve_model finds, run like u2netp; soft edges kept."""
 
     name = "rembg"
 
     def __init__(
-        self, model_path: str | Path | None = None, download: bool = True, client: httpx.Client | None = None
+        self,
+        model_path: str | Path | None = None,
+        download: bool = True,
+        client: httpx.Client | None = None,
+        threads: int = 0,
+        iterations: int = ITERATIONS,
     ) -> None:
-        try:
-            import rembg
-        except ImportError as error:
-            raise CutoutError(
-                f"The rembg method needs the optional rembg package ({INSTALL_HINT}); or use the offline cut-out.",
-                OFFLINE,
-            ) from error
-        self.model = resolve_model(model_path, download, client)
-        self._remove = rembg.remove
-        try:
-            self._session = rembg.new_session("u2net_custom", model_path=str(self.model))  # rembg's file-path session
-        except ValueError as error:  # rembg 2.0.86 refuses a model outside its own folder (sessions/base.py)
-            raise CutoutError(
-                f"This rembg release only opens models inside its own folder ({error}): move {self.model.name} "
-                f"there and set {MODEL_ENV} to it, or set REMBG_HOME to {self.model.parent}.",
-                OFFLINE,
-            ) from error
-
-    def matte(self, image: np.ndarray, box: Box | None) -> np.ndarray:
-        """(h, w, 3|4) uint8 -> rembg's (h, w) float32 mask in [0, 1]; with a box, only the box is seen."""
-        h, w = image.shape[:2]
-        x0, y0, x1, y1 = box if box is not None else (0, 0, w, h)
-        photo = Image.fromarray(np.ascontiguousarray(image[y0:y1, x0:x1, :3]))
-        mask = np.asarray(self._remove(photo, session=self._session, only_mask=True).convert("L"), np.float32) / 255.0
-        matte = np.zeros((h, w), np.float32)
-        matte[y0:y1, x0:x1] = mask
-        return matte
+        onnxruntime = import_onnxruntime(self.name, INSTALL_HINT)  # before a 176 MB download
+        super().__init__(onnxruntime, resolve_model(model_path, download, client), threads, iterations)

