@@ -40,6 +40,16 @@ COPY . .
 RUN --mount=type=cache,target=/root/.cache/pip scripts/setup \
     && chown painterly /app
 
+# Optional: bake rembg's U^2-Net (176 MB, checked against rembg's MD5) into the image, so the bot
+# never downloads it and `auto` prefers it to u2netp: docker build --build-arg BAKE_REMBG_MODEL=1 .
+ARG BAKE_REMBG_MODEL=0
+ENV PAINTERLY_CACHE_DIR=/app/cache
+RUN mkdir -p /app/cache \
+    && if [ "$BAKE_REMBG_MODEL" = 1 ]; then \
+        .venv/bin/python -c "from harmonize.cutout.rembg_model import resolve_model; print(resolve_model())"; \
+    fi \
+    && chown -R painterly /app/cache
+
 ENV PAINTERLY_DATABASE_PATH=/data/painterly-bot.sqlite3 \
     PAINTERLY_STORAGE_DIR=/data/files \
     NUMBA_CACHE_DIR=/home/painterly/.cache/numba \

@@ -14,9 +14,10 @@ from harmonize.cutout import METHODS, Box, CutoutError, cut_out_with_method
 from harmonize.imageio import read_object
 
 METHOD_HELP = (
-    "auto | alpha | grabcut | saliency | removebg | rembg. auto: the photo's own transparency if it has some, "
-    "else remove.bg if REMOVE_BG_API_KEY is set, else rembg if installed, else saliency (the best offline "
-    "method on the cut-out benchmark); a failing service falls back to the next."
+    "auto | alpha | u2netp | grabcut | saliency | removebg | rembg. auto: the photo's own transparency if it has "
+    "some, else remove.bg if REMOVE_BG_API_KEY is set, else rembg if its model is on disk, else u2netp if "
+    "installed (the best offline method on the cut-out benchmark), else saliency (grabcut with a box); a failing "
+    "method falls back to the next."
 )
 BOX_HELP = "x0,y0,x1,y1: a pixel rectangle of the photo around the object; the cut-out looks only inside it."
 # How to act on a CutoutError's advice with this command line's flags (the engine's text names none).

@@ -24,8 +24,8 @@ runner = CliRunner()
 def offline(monkeypatch: pytest.MonkeyPatch) -> None:
     """No service and no model: `auto` is the saliency back end, whose cut-out the sizes below expect."""
     monkeypatch.delenv("REMOVE_BG_API_KEY", raising=False)
-    monkeypatch.setitem(__import__("sys").modules, "rembg", None)
     monkeypatch.setattr("harmonize.cutout.factory.u2netp_installed", lambda: False)
+    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda: False)
 
 
 def disc_photo(height: int = 120, width: int = 160, radius: int = 30) -> np.ndarray:
