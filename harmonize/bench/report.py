@@ -6,10 +6,15 @@ import dataclasses
 import json
 from pathlib import Path
 
+import numpy as np
+
 from harmonize.bench.runner import RunRecord, paper_images
 from harmonize.compare import labelled_row
 from harmonize.imageio import load_rgb, save_png
 from harmonize.resize import resize_bilinear
+
+NAN = float("nan")
+MEAN_COLUMNS = ("gram_naive", "gram_pass2", "gram_result", "ssim_naive", "ssim_paper_pass2")
 
 
 def write_report(records: list[RunRecord], data: Path, out: Path) -> None:
@@ -17,19 +22,22 @@ def write_report(records: list[RunRecord], data: Path, out: Path) -> None:
     write_records(records, out)
     lines = [
         "| example | preset | threads | total s | pass 1 s | pass 2 s | post s | peak RSS MiB | Gram naive "
-        "| Gram result | SSIM to naive | SSIM to paper pass 2 |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| Gram pass 2 | Gram result | SSIM to naive | SSIM to paper pass 2 |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in records:
         s, q = r.seconds, r.quality
         lines.append(
             f"| {r.example} | {r.preset} | {r.threads} | {s.get('total', 0):.0f} | {s.get('pass1', 0):.0f} | "
             f"{s.get('pass2', 0):.0f} | {s.get('post', 0):.1f} | {r.peak_rss_mib:.0f} | {q['gram_naive']:.3f} | "
-            f"{q['gram_result']:.3f} | {q['ssim_naive']:.3f} | {q.get('ssim_paper_pass2', float('nan')):.3f} |"
+            f"{q.get('gram_pass2', NAN):.3f} | {q['gram_result']:.3f} | {q['ssim_naive']:.3f} | "
+            f"{q.get('ssim_paper_pass2', NAN):.3f} |"
         )
+    lines += _means(records)
     lines += [
         f"\n{r.example} {r.preset}: taken from {r.source}, not measured in this run." for r in records if r.source
     ]
+    lines += sorted({f"\nOptions on top of the {r.preset} preset: {r.overrides}." for r in records if r.overrides})
     ratios = _ratios(records)
     if ratios:
         lines += [
@@ -47,6 +55,21 @@ def write_report(records: list[RunRecord], data: Path, out: Path) -> None:
             columns += [(f"{r.preset} {name}", load_rgb(path)) for name, path in r.images.items()]
         columns += paper_images(data, example, naive.shape[:2])
         save_png(out / f"panel_{example}.png", labelled_row(columns))
+
+
+def _means(records: list[RunRecord]) -> list[str]:
+    """One row per preset: the quality columns averaged over its examples, for comparing whole runs."""
+    rows = []
+    for preset in sorted({r.preset for r in records}):
+        runs = [r.quality for r in records if r.preset == preset]
+        if len(runs) < 2:
+            continue
+        mean = {k: float(np.mean([q.get(k, NAN) for q in runs])) for k in MEAN_COLUMNS}
+        rows.append(
+            f"| mean of {len(runs)} | {preset} | | | | | | | {mean['gram_naive']:.3f} | {mean['gram_pass2']:.3f} | "
+            f"{mean['gram_result']:.3f} | {mean['ssim_naive']:.3f} | {mean['ssim_paper_pass2']:.3f} |"
+        )
+    return rows
 
 
 def write_records(records: list[RunRecord], out: Path) -> None:

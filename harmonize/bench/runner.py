@@ -111,6 +111,7 @@ def _run_in_child(case: BenchCase, preset: str, size: int, out: str, overrides: 
     final = result.final if result.final is not None else result.pass2
     quality = {
         "gram_naive": gram_distance(net, result.naive, result.painting, result.tight_mask),
+        "gram_pass2": gram_distance(net, result.pass2, result.painting, result.tight_mask),
         "gram_result": gram_distance(net, final, result.painting, result.tight_mask),
         "ssim_naive": luminance_ssim(final, result.naive, result.dilated_mask),
     }
@@ -157,9 +158,11 @@ def run_case(
         return pool.submit(_run_in_child, case, preset, size, str(out), overrides or {}).result()
 
 
-def run_example(data: Path, example: str, preset: str, size: int, out: Path) -> RunRecord:
-    """Example `example` of the paper's data, in a fresh process."""
-    return run_case(PaperExample(str(data), example), preset, size, out)
+def run_example(
+    data: Path, example: str, preset: str, size: int, out: Path, overrides: dict[str, float] | None = None
+) -> RunRecord:
+    """Example N of the paper's data under one preset (options in `overrides` on top), in a fresh process."""
+    return run_case(PaperExample(str(data), example), preset, size, out, overrides)
 
 
 def read_records(path: Path) -> list[RunRecord]:

@@ -37,7 +37,8 @@ def bench(
     ),
     preset: str = typer.Option("fast", help="With --pairs: fast, or reference (the authors' settings)."),
     likeness: float | None = typer.Option(
-        None, help="With --pairs: how much of the object's own look to keep, 0 to 1 (default: the preset's)."
+        None,
+        help="How much of the object's own look to keep, 0 to 1 (default: the preset's); 0 is the authors' method.",
     ),
     rescore: Path | None = typer.Option(
         None,
@@ -62,15 +63,27 @@ def bench(
             return
         if data is None or out is None:
             raise ValueError("Give --data (the paper's example folder) and --out (where the results go).")
+        overrides = {} if likeness is None else {"likeness": likeness}
         if pairs is not None:
-            _pairs(data, out, pairs, photos, only, preset, size, {} if likeness is None else {"likeness": likeness})
+            _pairs(data, out, pairs, photos, only, preset, size, overrides)
         else:
-            _examples(data, out, examples, size, reference, reference_from)
+            _examples(data, out, examples, size, reference, reference_from, overrides)
 
 
-def _examples(data: Path, out: Path, examples: str, size: int, reference: bool, reference_from: Path | None) -> None:
+def _examples(
+    data: Path,
+    out: Path,
+    examples: str,
+    size: int,
+    reference: bool,
+    reference_from: Path | None,
+    overrides: dict[str, float],
+) -> None:
     from harmonize.bench.report import write_report
-    from harmonize.bench.runner import load_records, run_example
+    from harmonize.bench.runner import ENGINE_PRESET, load_records, run_example
+    from harmonize.presets import preset_options
+
+    preset_options(ENGINE_PRESET["fast"], size=size, **overrides)  # a bad setting stops here, before any run
 
     names = [e.strip() for e in examples.split(",") if e.strip()]
     missing = [e for e in names if not (data / f"{e}_target.jpg").is_file()]
@@ -83,7 +96,7 @@ def _examples(data: Path, out: Path, examples: str, size: int, reference: bool, 
         for preset in ("fast", "reference") if reference or reference_from else ("fast",):
             record = earlier.get(example) if preset == "reference" else None
             if record is None:
-                record = run_example(data, example, preset, size, out)
+                record = run_example(data, example, preset, size, out, overrides)
             typer.echo(f"example {example} {preset}: {record.seconds['total']:.0f} s, {record.quality}")
             records.append(record)
     write_report(records, data, out)

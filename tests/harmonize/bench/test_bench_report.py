@@ -1,4 +1,4 @@
-"""bench.md's ratios, and reusing an earlier run's reference records."""
+"""bench.md's ratios and means, and reusing an earlier run's reference records."""
 
 import numpy as np
 import pytest
@@ -8,15 +8,15 @@ from harmonize.bench.runner import RunRecord, load_records
 from harmonize.imageio import save_png
 
 
-def record(tmp_path, preset: str, total: float, gram: float, ssim: float) -> RunRecord:
+def record(tmp_path, preset: str, total: float, gram: float, ssim: float, example: str = "7", **quality) -> RunRecord:
     image = tmp_path / f"{preset}.png"
     save_png(image, np.full((16, 20, 3), 0.5, np.float32))
     return RunRecord(
-        "7",
+        example,
         preset,
         {"total": total, "pass1": total / 2, "pass2": total / 2},
         100.0,
-        {"gram_naive": 1.0, "gram_result": gram, "ssim_naive": ssim},
+        {"gram_naive": 1.0, "gram_result": gram, "ssim_naive": ssim, **quality},
         {"pass2": str(image)},
         2,
         64,
@@ -52,3 +52,19 @@ def test_reference_records_are_reused_and_marked(tmp_path, data):
     assert "taken from" in (again / "bench.md").read_text()
     with pytest.raises(ValueError, match="no 'reference' runs at 700 px"):
         load_records(out / "bench.json", "reference", 700)
+
+
+def test_a_run_of_several_examples_gets_a_mean_row_and_says_its_options(tmp_path, data):
+    save_png(data / "8_naive.jpg", np.zeros((32, 40, 3), np.float32))
+    out = tmp_path / "out"
+    out.mkdir()
+    runs = [
+        record(tmp_path, "fast", 10, 0.4, 0.7, "7", gram_pass2=0.5, ssim_paper_pass2=0.6),
+        record(tmp_path, "fast", 10, 0.6, 0.9, "8", gram_pass2=0.7, ssim_paper_pass2=0.8),
+    ]
+    for run in runs:
+        run.overrides = {"likeness": 0.0}
+    write_report(runs, data, out)
+    table = (out / "bench.md").read_text()
+    assert "| mean of 2 | fast | | | | | | | 1.000 | 0.600 | 0.500 | 0.800 | 0.700 |" in table
+    assert "Options on top of the fast preset: {'likeness': 0.0}." in table

@@ -84,13 +84,22 @@ def test_bench_needs_data_and_out_unless_calibrating(tmp_path):
     assert result.exit_code == 2 and "Give --data" in result.output
 
 
+def test_a_bad_likeness_stops_the_examples_bench_before_any_run(tmp_path):
+    args = ["bench", "--data", str(tmp_path), "--out", str(tmp_path / "out"), "--examples", "7", "--likeness", "2"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2 and "likeness" in result.output.lower(), result.output
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_case_runs_end_to_end_in_its_child_process(tmp_path, pair_data):
     """One tiny case through the real engine (few iterations): the measure, the saved images, the panel."""
     case = PairCase(str(pair_data), "1", "2", Placement(0.5, 0.5, 0.5), "a red block")
     few = {"iters1": 2, "iters2": 2, "coarse_scale": 1.0, "coarse_iters2": 0, "likeness": 0.0}
     measured = run_case(case, "fast", 48, tmp_path, few)
     assert measured.example == "1 in 2" and measured.note == "a red block" and measured.overrides == few
-    assert {"pass2_shape", "final_contrast", "final_show_through", "final_survives"} <= set(measured.quality)
+    assert {"pass2_shape", "final_contrast", "final_show_through", "final_survives", "gram_pass2"} <= set(
+        measured.quality
+    )
     assert load_rgb(measured.images["final"]).shape == load_rgb(measured.inputs["naive"]).shape == (36, 48, 3)
     write_pairs_report([measured], [], tmp_path)
     assert (
