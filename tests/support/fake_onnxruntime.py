@@ -9,7 +9,17 @@ from __future__ import annotations
 import importlib.machinery
 import types
 
+import cv2
 import numpy as np
+
+DISC_RADIUS = 30  # px: the red disc of disc_photo
+
+
+def disc_photo(centre: tuple[int, int] = (80, 60)) -> np.ndarray:
+    """A (120, 160, 3) uint8 photo: a red disc of DISC_RADIUS on a pale background, what the session finds."""
+    photo = np.full((120, 160, 3), (200, 220, 235), np.uint8)
+    cv2.circle(photo, centre, DISC_RADIUS, (200, 40, 30), -1)
+    return photo
 
 
 class FakeOnnxRuntime:

@@ -21,16 +21,9 @@ import pytest
 from harmonize.cutout import CutoutError, auto_methods, cut_out, cut_out_with_method, rembg_model
 from harmonize.cutout.rembg_model import RembgBackend, rembg_ready, resolve_model
 from harmonize.cutout.u2netp import INPUT_SIDE
-from tests.support.fake_onnxruntime import FakeOnnxRuntime
+from tests.support.fake_onnxruntime import DISC_RADIUS, FakeOnnxRuntime, disc_photo
 
 MODEL_BYTES = b"not really an onnx file, but a stand-in's weights"
-RADIUS = 30  # px: the disc of disc_photo
-
-
-def disc_photo(centre: tuple[int, int] = (80, 60)) -> np.ndarray:
-    photo = np.full((120, 160, 3), (200, 220, 235), np.uint8)
-    cv2.circle(photo, centre, RADIUS, (200, 40, 30), -1)
-    return photo
 
 
 @pytest.fixture
@@ -132,15 +125,15 @@ def test_the_network_matte_becomes_the_cut_out_through_auto(fake: FakeOnnxRuntim
     rgba, used = cut_out_with_method(disc_photo(), method="auto")  # the model is on disk: auto tries rembg first
     assert used == "rembg" and fake.models == [str(model)]
     assert fake.inputs[-1].shape == (1, 3, INPUT_SIDE, INPUT_SIDE)
-    assert (rgba[..., 3] > 127).sum() == pytest.approx(np.pi * RADIUS**2, rel=0.1)
+    assert (rgba[..., 3] > 127).sum() == pytest.approx(np.pi * DISC_RADIUS**2, rel=0.1)
 
 
 def test_with_a_box_the_network_sees_only_the_box(fake: FakeOnnxRuntime, model: Path) -> None:
     photo = disc_photo((40, 60))
-    cv2.circle(photo, (125, 60), RADIUS, (200, 40, 30), -1)  # a second disc, outside the box
+    cv2.circle(photo, (125, 60), DISC_RADIUS, (200, 40, 30), -1)  # a second disc, outside the box
     matte = RembgBackend().matte(photo, (0, 0, 80, 120))
     assert matte[:, 80:].max() == 0.0
-    assert (matte > 0.5).sum() == pytest.approx(np.pi * RADIUS**2, rel=0.1)
+    assert (matte > 0.5).sum() == pytest.approx(np.pi * DISC_RADIUS**2, rel=0.1)
     seen = fake.inputs[-1][0, 0] - fake.inputs[-1][0, 2] > 1.0  # the box (80 px) stretched to 320 px
     assert seen.any(axis=0).sum() == pytest.approx(INPUT_SIDE * 60 / 80, rel=0.05)
 
@@ -168,7 +161,7 @@ def test_auto_falls_back_when_a_damaged_cache_cannot_be_fetched_again(
     monkeypatch.setattr(rembg_model, "MODEL_URL", "http://127.0.0.1:9/u2net.onnx")  # refused at once
     rgba, used = cut_out_with_method(disc_photo(), method="auto")
     assert used == "saliency" and fake.models == []
-    assert (rgba[..., 3] > 127).sum() == pytest.approx(np.pi * RADIUS**2, rel=0.05)
+    assert (rgba[..., 3] > 127).sum() == pytest.approx(np.pi * DISC_RADIUS**2, rel=0.05)
 
 
 def test_the_real_rembg_model_cuts_out_a_disc_and_a_boxed_one() -> None:
@@ -181,8 +174,8 @@ def test_the_real_rembg_model_cuts_out_a_disc_and_a_boxed_one() -> None:
     except CutoutError as error:
         pytest.skip(f"rembg's 176 MB model is not on disk here and cannot be downloaded (no internet): {error}")
     rgba = cut_out(disc_photo(), method="rembg")
-    assert (rgba[..., 3] > 127).sum() == pytest.approx(np.pi * RADIUS**2, rel=0.15)
+    assert (rgba[..., 3] > 127).sum() == pytest.approx(np.pi * DISC_RADIUS**2, rel=0.15)
     photo = disc_photo((40, 60))
-    cv2.circle(photo, (125, 60), RADIUS, (30, 40, 200), -1)
+    cv2.circle(photo, (125, 60), DISC_RADIUS, (30, 40, 200), -1)
     boxed = cut_out(photo, method="rembg", box=(0, 0, 80, 120))
-    assert (boxed[..., 3] > 127).sum() == pytest.approx(np.pi * RADIUS**2, rel=0.15)
+    assert (boxed[..., 3] > 127).sum() == pytest.approx(np.pi * DISC_RADIUS**2, rel=0.15)

