@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import torch
 from skimage.metrics import structural_similarity
@@ -14,23 +16,28 @@ GRAM_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")  # pass-2 style layer
 LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R BT.601
 
 
-def gram_distance(net: VGGFeatures, image: np.ndarray, painting: np.ndarray, mask: np.ndarray) -> float:
-    """Mean over GRAM_LAYERS of ||G(image | mask) - G(painting)||_F / ||G(painting)||_F.
+def gram_distances(
+    net: VGGFeatures, images: Sequence[np.ndarray], painting: np.ndarray, mask: np.ndarray
+) -> list[float]:
+    """Per image, the mean over GRAM_LAYERS of ||G(image | mask) - G(painting)||_F / ||G(painting)||_F.
 
-    image, painting: (H, W, 3) float in [0, 1] of one size; mask (H, W) in [0, 1]. Lower means
-    the masked region's feature statistics are closer to the painting's as a whole.
+    images, painting: (H, W, 3) float in [0, 1] of one size; mask (H, W) in [0, 1]. Lower means
+    the masked region's feature statistics are closer to the painting's as a whole. The
+    painting's Grams and the mask pyramid are computed once for all the images.
     """
-    masks = mask_pyramid(mask, net.mask_plan())
+    masks = {layer: torch.from_numpy(m) for layer, m in mask_pyramid(mask, net.mask_plan()).items()}
     with torch.inference_mode():
-        feats = net.run(to_caffe(image), stop_at=GRAM_LAYERS[-1])
         style = net.run(to_caffe(painting), stop_at=GRAM_LAYERS[-1])
-    distances = []
-    for layer in GRAM_LAYERS:
-        g = masked_gram(feats[layer][0], torch.from_numpy(masks[layer]))
-        s = style[layer][0]
-        g_s = masked_gram(s, torch.ones(s.shape[1:]))
-        distances.append(float((g - g_s).norm() / g_s.norm()))
-    return float(np.mean(distances))
+        style_grams = {layer: masked_gram(style[layer][0], torch.ones(style[layer].shape[2:])) for layer in GRAM_LAYERS}
+        distances = []
+        for image in images:
+            feats = net.run(to_caffe(image), stop_at=GRAM_LAYERS[-1])
+            per_layer = [
+                float((masked_gram(feats[layer][0], masks[layer]) - g_s).norm() / g_s.norm())
+                for layer, g_s in style_grams.items()
+            ]
+            distances.append(float(np.mean(per_layer)))
+    return distances
 
 
 def bounding_box(mask: np.ndarray) -> tuple[slice, slice]:

@@ -101,7 +101,7 @@ def _run_in_child(case: BenchCase, preset: str, size: int, out: str, overrides: 
     from harmonize.harmonizer import Harmonizer
     from harmonize.imageio import save_png
     from harmonize.presets import preset_options
-    from harmonize.quality import gram_distance, luminance_ssim
+    from harmonize.quality import gram_distances, luminance_ssim
 
     given = case.inputs(size)
     options = preset_options(ENGINE_PRESET[preset], size=size, tau=given.tau, **overrides)
@@ -109,10 +109,11 @@ def _run_in_child(case: BenchCase, preset: str, size: int, out: str, overrides: 
     result = harmonizer.run(given.painting, given.naive, given.tight, given.loose, options)
     net = harmonizer.net
     final = result.final if result.final is not None else result.pass2
+    grams = gram_distances(net, [result.naive, result.pass2, final], result.painting, result.tight_mask)
     quality = {
-        "gram_naive": gram_distance(net, result.naive, result.painting, result.tight_mask),
-        "gram_pass2": gram_distance(net, result.pass2, result.painting, result.tight_mask),
-        "gram_result": gram_distance(net, final, result.painting, result.tight_mask),
+        "gram_naive": grams[0],
+        "gram_pass2": grams[1],
+        "gram_result": grams[2],
         "ssim_naive": luminance_ssim(final, result.naive, result.dilated_mask),
     }
     if given.paper_pass2 is not None:
