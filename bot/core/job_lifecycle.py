@@ -38,6 +38,8 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], float]  # Unix seconds
 
 RESTART_REASON = "The bot restarted twice while your job was running, so it was stopped. Please submit it again."
+STORE_RETRY_S = 1.0  # after a database error (e.g. locked past its busy timeout), try again this soon:
+# the dispatcher must not die and a finished job must not stay "running" because one write failed
 CRASH_REASON = (
     "The worker crashed twice while running your job (perhaps it ran out of memory). "
     "Try a faster quality preset or smaller images."
@@ -185,18 +187,30 @@ class JobLifecycle:
         """Give queued jobs to free worker slots, oldest first."""
         while True:
             slot = await self._runner.acquire()
-            row: JobRow | None = None
-            while row is None:
-                self._work.clear()
-                async with self._store.transaction():
-                    row = await self._store.claim_next(self._clock(), self.owner, self.lease_until())
-                if row is None:
-                    await self._work.wait()
+            row = await self._next_job()
             slot.job_id = row.ref.job_id
             self._runs[row.ref.job_id] = asyncio.create_task(
                 self._run(slot, row), name=f"painterly-job-{row.ref.job_id}"
             )
-            await self.publish_positions()
+            try:
+                await self.publish_positions()
+            except Exception:
+                log.exception("could not tell queued jobs their positions")
+
+    async def _next_job(self) -> JobRow:
+        """Claim the oldest queued job, waiting until there is one; database errors are retried."""
+        while True:
+            self._work.clear()
+            try:
+                async with self._store.transaction():
+                    row = await self._store.claim_next(self._clock(), self.owner, self.lease_until())
+            except Exception:
+                log.exception("could not claim the next job; trying again soon")
+                await asyncio.sleep(STORE_RETRY_S)
+                continue
+            if row is not None:
+                return row
+            await self._work.wait()
 
     async def _run(self, slot: Any, row: JobRow) -> None:
         """Run one claimed job on `slot` and record how it ended."""
@@ -238,8 +252,7 @@ class JobLifecycle:
             log.error("job %s: engine wrote no %s", ref.job_id, ", ".join(missing))
             await self._fail(ref, "The engine finished without writing its pictures; the bot's operator has been told.")
             return
-        async with self._store.transaction():
-            was = await self._store.finish(ref.job_id, JobStatus.DONE, self._clock())
+        was = await self._finish(ref.job_id, JobStatus.DONE)
         if was is None:  # cancelled or deleted meanwhile: its files must not stay
             await asyncio.to_thread(self._files.delete_job, ref.job_id)
             return
@@ -249,12 +262,21 @@ class JobLifecycle:
 
     async def _fail(self, ref: JobRef, reason: str) -> None:
         """Record a failed job and tell its listeners why."""
-        async with self._store.transaction():
-            was = await self._store.finish(ref.job_id, JobStatus.FAILED, self._clock(), error=reason)
+        was = await self._finish(ref.job_id, JobStatus.FAILED, reason)
         await asyncio.to_thread(self._files.delete_job, ref.job_id)
         if was is not None:
             log.info("job %s failed: %s", ref.job_id, reason)
             self._hub.publish(JobFailed(ref, reason))
+
+    async def _finish(self, job_id: str, status: JobStatus, error: str | None = None) -> JobStatus | None:
+        """Record a run's end (`store.finish`), retrying while the database fails."""
+        while True:
+            try:
+                async with self._store.transaction():
+                    return await self._store.finish(job_id, status, self._clock(), error=error)
+            except Exception:
+                log.exception("could not record job %s as %s; trying again soon", job_id, status.value)
+                await asyncio.sleep(STORE_RETRY_S)
 
     async def _after_crash(self, row: JobRow) -> None:
         """A worker died under a job: queue it again once, then fail it."""

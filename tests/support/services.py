@@ -103,7 +103,11 @@ class EventLog:
         """The job's done, failed or cancelled event."""
         from bot.core.events import FINAL_EVENTS
 
-        return await self.wait_for(lambda e: e.job.job_id == job_id and isinstance(e, FINAL_EVENTS), timeout)
+        try:
+            return await self.wait_for(lambda e: e.job.job_id == job_id and isinstance(e, FINAL_EVENTS), timeout)
+        except AssertionError:
+            events = self.of(job_id)
+            raise AssertionError(f"job {job_id} did not end within {timeout} s; its events: {events}") from None
 
 
 StartService = Callable[..., Awaitable[tuple[HarmonizeService, "EventLog"]]]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sqlite3
 import time
 from pathlib import Path
 from types import SimpleNamespace
@@ -25,8 +26,10 @@ from bot.core import (
     NotAllowed,
     Requester,
     ServiceUnavailable,
+    job_lifecycle,
 )
 from bot.core.job_lifecycle import CRASH_REASON
+from bot.core.store import JobStore
 from bot.core.worker_process import ProgressSender
 from harmonize.types import Progress
 from tests.support.fake_timer import HANG_GUARD_S
@@ -202,6 +205,34 @@ async def test_a_job_over_its_time_limit_fails_and_the_bot_goes_on(start_service
     await wait_until_gone(pid)
     quick = await service.submit(BOB, PNG, PNG)
     assert isinstance(await log.final(quick.job_id), JobDone)
+
+
+async def test_database_errors_while_claiming_or_recording_a_job_are_retried(start_service, monkeypatch) -> None:
+    """A write that fails (e.g. the database locked past its busy timeout) must neither stop the
+    dispatcher nor leave a finished job "running" with no final event."""
+    monkeypatch.setattr(job_lifecycle, "STORE_RETRY_S", 0.01)
+    failures = {"claim_next": 2, "finish": 2}
+
+    def flaky(name: str):
+        real = getattr(JobStore, name)
+
+        async def method(self, *args, **kwargs):
+            if failures[name] > 0:
+                failures[name] -= 1
+                raise sqlite3.OperationalError("database is locked")
+            return await real(self, *args, **kwargs)
+
+        return method
+
+    service, log = await start_service()
+    for name in failures:
+        monkeypatch.setattr(JobStore, name, flaky(name))
+    first = await service.submit(ALICE, PNG, PNG)
+    second = await service.submit(BOB, PNG, PNG)
+    for job in (first, second):
+        assert isinstance(await log.final(job.job_id), JobDone)
+    assert failures == {"claim_next": 0, "finish": 0}
+    assert (await service.get_job(first.job_id)).status == JobStatus.DONE
 
 
 @pytest.mark.parametrize(
