@@ -20,9 +20,9 @@ from harmonize.device import pick_device
 from harmonize.imageio import jpeg_roundtrip
 from harmonize.likeness import (
     LIKENESS_RESTORE,
-    LIKENESS_WEIGHT,
     chroma_share,
     likeness_term,
+    likeness_weight,
     low_pass_sigma,
     restore_low_frequencies,
 )
@@ -265,7 +265,9 @@ class Harmonizer:
         if likeness > 0:
             term = likeness_term(composite, self._tensor(win2.of(level.tight)), low_pass_sigma(level.shape))
             image_nodes = (
-                LossNode("likeness", term, loose[None, None], weight=likeness * LIKENESS_WEIGHT, normalise=True),
+                LossNode(
+                    "likeness", term, loose[None, None], weight=likeness_weight(likeness, weights.style), normalise=True
+                ),
             )
         x2, history = run_pass2(
             net,

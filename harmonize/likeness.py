@@ -28,7 +28,7 @@ KERNEL_SIGMAS = 3  # kernel radius in sigmas
 LUMA_RGB = np.array([0.299, 0.587, 0.114], np.float32)  # ITU-R BT.601 luminance weights
 LUMA_BGR = tuple(float(v) for v in LUMA_RGB[::-1])  # the same for Caffe's BGR order
 
-LIKENESS_WEIGHT = 20.0  # the likeness node's weight at likeness 1 (docs/design/solid-objects.md)
+LIKENESS_WEIGHT = 20.0  # the likeness node's weight at likeness 1 and tau 1 (docs/design/solid-objects.md)
 LIKENESS_RESTORE = 1.0  # fraction of the low frequencies put back after post-processing, at likeness 1
 CHROMA_SHARE = 0.3  # up to likeness 0.5, the share of the restored low frequencies applied to colour too
 CHROMA_FROM = 0.5  # above this likeness the colour share rises linearly to 1 at likeness 1
@@ -39,6 +39,17 @@ def chroma_share(likeness: float) -> float:
     if likeness <= CHROMA_FROM:
         return CHROMA_SHARE
     return CHROMA_SHARE + (1.0 - CHROMA_SHARE) * (likeness - CHROMA_FROM) / (1.0 - CHROMA_FROM)
+
+
+def likeness_weight(likeness: float, tau: float) -> float:
+    """The pass-2 likeness node's weight: LIKENESS_WEIGHT x likeness x tau.
+
+    It scales with tau as the style and histogram weights do (docs/algorithm.md §4.1), so a given
+    likeness holds the same share against them on every painting. With a weight fixed at tau 1,
+    paintings whose tau is high (the Starry Night's 8.2) painted over the very objects likeness
+    is there to keep (docs/design/solid-objects.md).
+    """
+    return LIKENESS_WEIGHT * likeness * tau
 
 
 def low_pass_sigma(shape: tuple[int, int]) -> float:

@@ -3,7 +3,17 @@
 import numpy as np
 import torch
 
-from harmonize.likeness import LUMA_BGR, LUMA_RGB, likeness_term, low_pass, low_pass_sigma, restore_low_frequencies
+from harmonize.likeness import (
+    LIKENESS_WEIGHT,
+    LUMA_BGR,
+    LUMA_RGB,
+    likeness_term,
+    likeness_weight,
+    low_pass,
+    low_pass_sigma,
+    restore_low_frequencies,
+)
+from harmonize.loss_weights import pass2_weights
 from harmonize.masks import gaussian_blur_zero_padded
 
 
@@ -57,3 +67,11 @@ def test_restoring_keeps_the_fine_detail_and_moves_the_coarse_shading_back():
 
 def test_sigma_grows_with_the_working_size():
     assert low_pass_sigma((100, 80)) == 2.0 and low_pass_sigma((700, 500)) > low_pass_sigma((350, 250))
+
+
+def test_the_likeness_weight_keeps_its_share_against_the_style_weight_on_every_painting():
+    """Style and histogram weights grow with tau (docs/algorithm.md §4.1); likeness must too."""
+    assert likeness_weight(0.0, 8.2) == 0.0
+    assert likeness_weight(1.0, 1.0) == LIKENESS_WEIGHT
+    for tau in (1.0, 4.2, 8.2):
+        assert likeness_weight(0.5, tau) / pass2_weights(np.full((8, 8, 3), 0.5, np.float32), tau).style == 10.0
