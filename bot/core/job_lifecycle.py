@@ -46,6 +46,12 @@ CRASH_REASON = (
 )
 
 
+def log_if_failed(task: asyncio.Task[None]) -> None:
+    """Done callback: log a background task that ended with an error (asyncio says so only at exit)."""
+    if not task.cancelled() and (error := task.exception()) is not None:
+        log.error("%s stopped on an error", task.get_name(), exc_info=error)
+
+
 class JobLifecycle:
     """Runs queued jobs on `runner`'s slots and records how each ended, in `store` and events."""
 
@@ -83,6 +89,8 @@ class JobLifecycle:
             asyncio.create_task(self._keep_leases(), name="painterly-leases"),
             asyncio.create_task(self._janitor(), name="painterly-janitor"),
         ]
+        for task in self._tasks:
+            task.add_done_callback(log_if_failed)
         await self.publish_positions()
 
     async def stop(self) -> None:
@@ -189,9 +197,9 @@ class JobLifecycle:
             slot = await self._runner.acquire()
             row = await self._next_job()
             slot.job_id = row.ref.job_id
-            self._runs[row.ref.job_id] = asyncio.create_task(
-                self._run(slot, row), name=f"painterly-job-{row.ref.job_id}"
-            )
+            run = asyncio.create_task(self._run(slot, row), name=f"painterly-job-{row.ref.job_id}")
+            run.add_done_callback(log_if_failed)
+            self._runs[row.ref.job_id] = run
             try:
                 await self.publish_positions()
             except Exception:

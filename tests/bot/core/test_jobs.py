@@ -28,6 +28,7 @@ from bot.core import (
     ServiceUnavailable,
     job_lifecycle,
 )
+from bot.core.files import FileStore
 from bot.core.job_lifecycle import CRASH_REASON
 from bot.core.store import JobStore
 from bot.core.worker_process import ProgressSender
@@ -233,6 +234,21 @@ async def test_database_errors_while_claiming_or_recording_a_job_are_retried(sta
         assert isinstance(await log.final(job.job_id), JobDone)
     assert failures == {"claim_next": 0, "finish": 0}
     assert (await service.get_job(first.job_id)).status == JobStatus.DONE
+
+
+async def test_a_background_task_that_dies_says_why_in_the_log(start_service, monkeypatch, caplog) -> None:
+    def broken(self, job_id: str):
+        raise OSError("disk full")
+
+    service, log = await start_service()
+    monkeypatch.setattr(FileStore, "fresh_output_dir", broken)
+    await service.submit(ALICE, PNG, PNG)
+    deadline = time.monotonic() + HANG_GUARD_S
+    while not any("stopped on an error" in r.getMessage() for r in caplog.records):
+        assert time.monotonic() < deadline, "the job's task died without a word in the log"
+        await asyncio.sleep(0.02)
+    record = next(r for r in caplog.records if "stopped on an error" in r.getMessage())
+    assert record.getMessage().startswith("painterly-job-") and "disk full" in str(record.exc_info[1])
 
 
 @pytest.mark.parametrize(
