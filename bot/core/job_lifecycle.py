@@ -38,12 +38,19 @@ log = logging.getLogger(__name__)
 Clock = Callable[[], float]  # Unix seconds
 
 RESTART_REASON = "The bot restarted twice while your job was running, so it was stopped. Please submit it again."
-STORE_RETRY_S = 1.0  # after a database error (e.g. locked past its busy timeout), try again this soon:
-# the dispatcher must not die and a finished job must not stay "running" because one write failed
+STORE_RETRY_S = 1.0  # after a database error (e.g. locked past its busy timeout), try again this soon,
+# doubling up to STORE_RETRY_MAX_S: the dispatcher must not die and a finished job must not stay
+# "running" because one write failed, and a broken database must not fill the log every second
+STORE_RETRY_MAX_S = 60.0
 CRASH_REASON = (
     "The worker crashed twice while running your job (perhaps it ran out of memory). "
     "Try a faster quality preset or smaller images."
 )
+
+
+def store_retry_s(attempt: int) -> float:
+    """Seconds to wait before retry number `attempt` (0-based) of a failed database write."""
+    return min(STORE_RETRY_S * 2.0 ** min(attempt, 16), STORE_RETRY_MAX_S)
 
 
 def log_if_failed(task: asyncio.Task[None]) -> None:
@@ -207,6 +214,7 @@ class JobLifecycle:
 
     async def _next_job(self) -> JobRow:
         """Claim the oldest queued job, waiting until there is one; database errors are retried."""
+        failures = 0
         while True:
             self._work.clear()
             try:
@@ -214,8 +222,10 @@ class JobLifecycle:
                     row = await self._store.claim_next(self._clock(), self.owner, self.lease_until())
             except Exception:
                 log.exception("could not claim the next job; trying again soon")
-                await asyncio.sleep(STORE_RETRY_S)
+                await asyncio.sleep(store_retry_s(failures))
+                failures += 1
                 continue
+            failures = 0
             if row is not None:
                 return row
             await self._work.wait()
@@ -278,13 +288,15 @@ class JobLifecycle:
 
     async def _finish(self, job_id: str, status: JobStatus, error: str | None = None) -> JobStatus | None:
         """Record a run's end (`store.finish`), retrying while the database fails."""
+        failures = 0
         while True:
             try:
                 async with self._store.transaction():
                     return await self._store.finish(job_id, status, self._clock(), error=error)
             except Exception:
                 log.exception("could not record job %s as %s; trying again soon", job_id, status.value)
-                await asyncio.sleep(STORE_RETRY_S)
+                await asyncio.sleep(store_retry_s(failures))
+                failures += 1
 
     async def _after_crash(self, row: JobRow) -> None:
         """A worker died under a job: queue it again once, then fail it."""

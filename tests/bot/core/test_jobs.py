@@ -211,7 +211,7 @@ async def test_a_job_over_its_time_limit_fails_and_the_bot_goes_on(start_service
 async def test_database_errors_while_claiming_or_recording_a_job_are_retried(start_service, monkeypatch) -> None:
     """A write that fails (e.g. the database locked past its busy timeout) must neither stop the
     dispatcher nor leave a finished job "running" with no final event."""
-    monkeypatch.setattr(job_lifecycle, "STORE_RETRY_S", 0.01)
+    monkeypatch.setattr(job_lifecycle, "STORE_RETRY_S", 0.01)  # 0.01, 0.02 s for the two failures
     failures = {"claim_next": 2, "finish": 2}
 
     def flaky(name: str):
@@ -234,6 +234,12 @@ async def test_database_errors_while_claiming_or_recording_a_job_are_retried(sta
         assert isinstance(await log.final(job.job_id), JobDone)
     assert failures == {"claim_next": 0, "finish": 0}
     assert (await service.get_job(first.job_id)).status == JobStatus.DONE
+
+
+def test_database_retries_back_off_to_a_minute() -> None:
+    waits = [job_lifecycle.store_retry_s(attempt) for attempt in range(12)]
+    assert waits[:3] == [1.0, 2.0, 4.0] and waits[-1] == job_lifecycle.STORE_RETRY_MAX_S == 60.0
+    assert waits == sorted(waits) and job_lifecycle.store_retry_s(10**6) == 60.0
 
 
 async def test_a_background_task_that_dies_says_why_in_the_log(start_service, monkeypatch, caplog) -> None:
