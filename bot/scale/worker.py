@@ -14,7 +14,6 @@ import logging
 import multiprocessing
 import os
 import socket
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +43,7 @@ from bot.scale.protocol import (
     redis_address,
     redis_settings,
 )
+from bot.scale.run_folders import RunFolders
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,7 @@ class WorkerState:
     name: str
     keys: QueueKeys
     pool: WorkerPool
+    folders: RunFolders
     heartbeat: asyncio.Task[None] | None = None
 
     @property
@@ -82,8 +83,12 @@ async def startup(ctx: dict[str, Any]) -> None:
         initializer=init_worker,
         initargs=(settings.engine, settings.device, key.get_secret_value() if key else None),
     )
+    folders = RunFolders()
+    await asyncio.to_thread(folders.sweep_dead)
     await pool.start()
-    state = WorkerState(settings, f"{socket.gethostname()}:{os.getpid()}", QueueKeys(settings.redis_queue), pool)
+    state = WorkerState(
+        settings, f"{socket.gethostname()}:{os.getpid()}", QueueKeys(settings.redis_queue), pool, folders
+    )
     ctx["painterly"] = state
     await _announce(ctx["redis"], state)
     state.heartbeat = asyncio.create_task(_heartbeat(ctx["redis"], state))
@@ -132,8 +137,7 @@ async def _run(redis: Redis, state: WorkerState, order: RunOrder, keys: RunKeys)
     """Fetch the images, run the engine in a free engine process, upload the PNGs."""
     if await redis.exists(keys.cancel):
         return RunReport(RunStatus.KILLED)
-    with tempfile.TemporaryDirectory(prefix=f"painterly-{order.run_id}-") as tmp:
-        folder = Path(tmp)
+    with state.folders.run(order.run_id) as folder:
         try:
             request = order.engine_request(folder)
         except ValueError as error:  # a core newer than this worker sent a setting it lacks

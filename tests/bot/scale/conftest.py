@@ -89,6 +89,7 @@ def start_worker(tmp_path: Path, redis_url: str, markers: Path) -> Iterator[Call
             PAINTERLY_REDIS_LEASE_S=str(LEASE_S),
             PAINTERLY_JOB_TIMEOUT_S="60",
             PAINTERLY_TEST_MARKERS=str(markers),
+            TMPDIR=str(tmp_path),  # the workers' run folders (bot.scale.run_folders) stay in the test's folder
         )
         env.update({f"PAINTERLY_{k.upper()}": v for k, v in overrides.items()})
         log = open(tmp_path / f"worker{len(started)}.log", "wb")

@@ -24,6 +24,7 @@ from bot.core import (
     Requester,
 )
 from bot.scale.redis_runner import RedisUnavailable
+from bot.scale.run_folders import RUNS_FOLDER
 from tests.support.marker_engine import POISON_TAU, REFUSAL
 from tests.support.redis_server import LEASE_S, eventually, free_port
 from tests.support.services import TEST_PRESETS, image_bytes, make_service, make_settings, pid_alive
@@ -83,6 +84,14 @@ async def test_two_workers_and_a_worker_killed_mid_job(start_worker, start_core,
         assert path.stat().st_size > 0
 
     await eventually(lambda: _capacity(service, 1), "the dead worker to be forgotten", tmp_path)
+    runs = tmp_path / RUNS_FOLDER
+    assert [p.name for p in runs.iterdir() if p.name.endswith(f"-{first.pid}")], "the killed worker left nothing?"
+    start_worker()  # a worker starting on this host deletes the dead one's run folder (users' uploads)
+    await eventually(
+        lambda: not [p for p in runs.iterdir() if p.name.endswith(f"-{first.pid}")],
+        "the killed worker's run folder to be swept",
+        tmp_path,
+    )
     client = redis.Redis.from_url(redis_url)
     leftovers = [k for k in client.scan_iter("painterly:run:*") if not k.endswith(b":cancel")]
     assert client.zcard("painterly:queue") == 0 and leftovers == []
