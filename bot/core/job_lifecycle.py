@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from bot.core.engine_request import EngineRequest, WorkerOutcome
 from bot.core.events import (
@@ -36,6 +36,7 @@ from bot.core.store import JobRow, JobStore
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], float]  # Unix seconds
+T = TypeVar("T")
 
 RESTART_REASON = "The bot restarted twice while your job was running, so it was stopped. Please submit it again."
 STORE_RETRY_S = 1.0  # after a database error (e.g. locked past its busy timeout), try again this soon,
@@ -214,21 +215,26 @@ class JobLifecycle:
 
     async def _next_job(self) -> JobRow:
         """Claim the oldest queued job, waiting until there is one; database errors are retried."""
-        failures = 0
         while True:
             self._work.clear()
-            try:
-                async with self._store.transaction():
-                    row = await self._store.claim_next(self._clock(), self.owner, self.lease_until())
-            except Exception:
-                log.exception("could not claim the next job; trying again soon")
-                await asyncio.sleep(store_retry_s(failures))
-                failures += 1
-                continue
-            failures = 0
+            row = await self._write_retrying(
+                "claim the next job", lambda: self._store.claim_next(self._clock(), self.owner, self.lease_until())
+            )
             if row is not None:
                 return row
             await self._work.wait()
+
+    async def _write_retrying(self, what: str, write: Callable[[], Awaitable[T]]) -> T:
+        """`write()` in a transaction; on a database error, log it and try again with back-off."""
+        failures = 0
+        while True:
+            try:
+                async with self._store.transaction():
+                    return await write()
+            except Exception:
+                log.exception("could not %s; trying again soon", what)
+                await asyncio.sleep(store_retry_s(failures))
+                failures += 1
 
     async def _run(self, slot: Any, row: JobRow) -> None:
         """Run one claimed job on `slot` and record how it ended."""
@@ -288,15 +294,10 @@ class JobLifecycle:
 
     async def _finish(self, job_id: str, status: JobStatus, error: str | None = None) -> JobStatus | None:
         """Record a run's end (`store.finish`), retrying while the database fails."""
-        failures = 0
-        while True:
-            try:
-                async with self._store.transaction():
-                    return await self._store.finish(job_id, status, self._clock(), error=error)
-            except Exception:
-                log.exception("could not record job %s as %s; trying again soon", job_id, status.value)
-                await asyncio.sleep(store_retry_s(failures))
-                failures += 1
+        return await self._write_retrying(
+            f"record job {job_id} as {status.value}",
+            lambda: self._store.finish(job_id, status, self._clock(), error=error),
+        )
 
     async def _after_crash(self, row: JobRow) -> None:
         """A worker died under a job: queue it again once, then fail it."""
