@@ -176,3 +176,22 @@ async def until(read: Callable[[], Awaitable[JobInfo]], status: JobStatus, attem
             return info
         assert time.monotonic() < deadline, f"the job stayed {info.status} (attempt {info.attempts})"
         await asyncio.sleep(0.01)
+
+
+def test_a_process_reaped_while_its_stat_is_read_counts_as_gone(monkeypatch) -> None:
+    """/proc/<pid>/stat can open and then fail to read with ESRCH when the process is reaped in
+    between (CI saw it once): the helper the tests above wait with must say "gone", not raise."""
+    from tests.support import services
+
+    class Reaped:
+        def __enter__(self) -> Reaped:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            return None
+
+        def read(self) -> str:
+            raise ProcessLookupError(3, "No such process")
+
+    monkeypatch.setattr(services, "open", lambda *args, **kwargs: Reaped(), raising=False)
+    assert services.pid_alive(12345) is False
