@@ -47,6 +47,7 @@ CRASH_REASON = (
     "The worker crashed twice while running your job (perhaps it ran out of memory). "
     "Try a faster quality preset or smaller images."
 )
+FILES_FAILED = "The bot could not store your job's pictures; the bot's operator has been told. Please try again later."
 
 
 def store_retry_s(attempt: int) -> float:
@@ -239,7 +240,14 @@ class JobLifecycle:
     async def _run(self, slot: Any, row: JobRow) -> None:
         """Run one claimed job on `slot` and record how it ended."""
         ref, started = row.ref, self._clock()
-        output_dir = await asyncio.to_thread(self._files.fresh_output_dir, ref.job_id)
+        try:
+            output_dir = await asyncio.to_thread(self._files.fresh_output_dir, ref.job_id)
+        except OSError:
+            log.exception("job %s: could not make its output folder", ref.job_id)
+            self._runs.pop(ref.job_id, None)
+            await self._runner.release(slot)
+            await self._fail(ref, FILES_FAILED)
+            return
         self._hub.publish(JobStarted(ref, row.attempts))
         request = EngineRequest(
             ref.job_id, row.painting_path, row.object_path, str(output_dir), row.spec.placement, row.spec.options

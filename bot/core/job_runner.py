@@ -33,7 +33,8 @@ class JobRunner(Protocol[SlotT]):
 
     The core takes a slot with `acquire`, sets `slot.job_id` when it has claimed a job for it,
     then calls `run`, which frees the slot and raises WorkerKilled, WorkerTimedOut or
-    WorkerCrashed when the run did not end in the engine.
+    WorkerCrashed when the run did not end in the engine; a slot whose job cannot start goes
+    back with `release` instead.
     """
 
     @property
@@ -51,6 +52,9 @@ class JobRunner(Protocol[SlotT]):
 
     async def run(self, slot: SlotT, request: EngineRequest) -> WorkerOutcome:
         """Run one job on `slot` and return how the engine ended."""
+
+    async def release(self, slot: SlotT) -> None:
+        """Give back a slot from `acquire` that will not be passed to `run`."""
 
     def kill(self, job_id: str) -> bool:
         """Stop the job `job_id` (its `run` raises WorkerKilled); False if it is not running."""

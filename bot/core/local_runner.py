@@ -76,6 +76,10 @@ class LocalRunner:
             slot, self._job, request, self._progress, self._interval_s, timeout_s=self._timeout_s
         )
 
+    async def release(self, slot: WorkerSlot) -> None:
+        """Give back a slot whose job could not start."""
+        self._pool.release(slot)
+
     def kill(self, job_id: str) -> bool:
         """Kill the process running `job_id`."""
         return self._pool.kill(job_id)

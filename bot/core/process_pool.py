@@ -78,6 +78,12 @@ class WorkerPool:
         """Wait for a free slot; the caller must pass it to `run` next."""
         return await self._free.get()
 
+    def release(self, slot: WorkerSlot) -> None:
+        """Free a slot from `acquire` that ran nothing (unless it was replaced meanwhile)."""
+        slot.job_id = None
+        if self._slots.get(slot.index) is slot:
+            self._free.put_nowait(slot)
+
     async def run(self, slot: WorkerSlot, fn: Callable[..., Any], *args: Any, timeout_s: float) -> Any:
         """Run `fn(*args)` in the slot's process; the slot is freed (or replaced) afterwards.
 

@@ -178,6 +178,12 @@ class RedisRunner:
                 self._slots.discard(slot)
                 self._changed.notify_all()
 
+    async def release(self, slot: RemoteSlot) -> None:
+        """Give back room taken by `acquire` for a job that did not start."""
+        async with self._changed:
+            self._slots.discard(slot)
+            self._changed.notify_all()
+
     def kill(self, job_id: str) -> bool:
         """Stop the run of `job_id` (its worker kills the engine process); False if none."""
         for slot in self._slots:

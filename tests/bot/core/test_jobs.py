@@ -34,7 +34,7 @@ from bot.core.store import JobStore
 from bot.core.worker_process import ProgressSender
 from harmonize.types import Progress
 from tests.support.fake_timer import HANG_GUARD_S
-from tests.support.services import image_bytes, pid_alive, wait_for_file
+from tests.support.services import ENGINE, image_bytes, pid_alive, wait_for_file
 
 PNG = image_bytes("PNG")
 JPEG = image_bytes("JPEG")
@@ -242,19 +242,41 @@ def test_database_retries_back_off_to_a_minute() -> None:
     assert waits == sorted(waits) and job_lifecycle.store_retry_s(10**6) == 60.0
 
 
+async def test_a_job_whose_files_cannot_be_made_fails_and_gives_its_worker_back(start_service, monkeypatch) -> None:
+    """One worker: the first job's output folder cannot be made (disk full); it fails with a
+    line for the user, and the worker is free for the next job (it used to be lost for good)."""
+    make_folder = FileStore.fresh_output_dir
+    calls: list[str] = []
+
+    def flaky(self, job_id: str):
+        calls.append(job_id)
+        if len(calls) == 1:
+            raise OSError(28, "No space left on device")
+        return make_folder(self, job_id)
+
+    monkeypatch.setattr(FileStore, "fresh_output_dir", flaky)
+    service, log = await start_service(workers=1)
+    first = await service.submit(ALICE, PNG, PNG)
+    failed = await log.final(first.job_id)
+    assert isinstance(failed, JobFailed) and failed.reason == job_lifecycle.FILES_FAILED
+    second = await service.submit(ALICE, PNG, PNG)
+    assert isinstance(await log.final(second.job_id), JobDone)
+    assert (await service.get_job(first.job_id)).status == JobStatus.FAILED
+
+
 async def test_a_background_task_that_dies_says_why_in_the_log(start_service, monkeypatch, caplog) -> None:
     def broken(self, job_id: str):
-        raise OSError("disk full")
+        raise RuntimeError("the store is broken")
 
-    service, log = await start_service()
-    monkeypatch.setattr(FileStore, "fresh_output_dir", broken)
+    service, log = await start_service(engine=f"{ENGINE}:refuse")
+    monkeypatch.setattr(FileStore, "delete_job", broken)  # while recording the engine's refusal
     await service.submit(ALICE, PNG, PNG)
     deadline = time.monotonic() + HANG_GUARD_S
     while not any("stopped on an error" in r.getMessage() for r in caplog.records):
         assert time.monotonic() < deadline, "the job's task died without a word in the log"
         await asyncio.sleep(0.02)
     record = next(r for r in caplog.records if "stopped on an error" in r.getMessage())
-    assert record.getMessage().startswith("painterly-job-") and "disk full" in str(record.exc_info[1])
+    assert record.getMessage().startswith("painterly-job-") and "store is broken" in str(record.exc_info[1])
 
 
 @pytest.mark.parametrize(

@@ -23,6 +23,8 @@ from bot.core import (
     Preset,
     Requester,
 )
+from bot.core.files import FileStore
+from bot.core.job_lifecycle import FILES_FAILED
 from bot.scale.redis_runner import RedisUnavailable
 from bot.scale.run_folders import RUNS_FOLDER
 from tests.support.marker_engine import POISON_TAU, REFUSAL
@@ -130,6 +132,30 @@ async def test_jobs_wait_for_a_worker_then_cancel_fail_and_time_out(
     [(_, timed_engine)] = started(markers, timed)
     assert timed_engine != engine_pid  # the worker replaced its killed engine process
     assert completions(markers, long_job) == [] and completions(markers, timed) == []
+
+
+async def test_a_job_that_cannot_start_gives_its_room_on_the_worker_back(
+    start_worker, start_core, monkeypatch, tmp_path
+) -> None:
+    """One worker with room for one job: the first job's output folder cannot be made, so it
+    fails before it is sent; the room it took is freed and the next job runs."""
+    make_folder, calls = FileStore.fresh_output_dir, []
+
+    def flaky(self: FileStore, job_id: str) -> Path:
+        calls.append(job_id)
+        if len(calls) == 1:
+            raise OSError(28, "No space left on device")
+        return make_folder(self, job_id)
+
+    monkeypatch.setattr(FileStore, "fresh_output_dir", flaky)
+    start_worker()
+    service, log = await start_core()
+    await eventually(lambda: _capacity(service, 1), "the worker to announce itself", tmp_path)
+    first = (await service.submit(user(1), PNG, PNG)).job_id
+    failed = await log.final(first)
+    assert isinstance(failed, JobFailed) and failed.reason == FILES_FAILED
+    second = (await service.submit(user(1), PNG, PNG)).job_id
+    assert isinstance(await log.final(second, timeout=60), JobDone)
 
 
 async def test_an_unreachable_redis_is_reported_without_its_password(tmp_path) -> None:
