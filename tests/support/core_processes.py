@@ -14,7 +14,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tests.support.services import ENGINE, TEST_PRESETS, pid_alive
+from tests.support.services import ENGINE, TEST_PRESETS, pid_alive, text_if_present
 
 T = TypeVar("T")
 
@@ -57,9 +57,9 @@ def rows(tmp_path: Path) -> dict[str, tuple[str, int, str | None]]:
 
 
 def events(tmp_path: Path, name: str) -> list[dict[str, Any]]:
-    """The events core `name` wrote so far."""
-    path = tmp_path / f"{name}.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+    """The events core `name` wrote so far (whole lines only: a line may be half written)."""
+    lines = text_if_present(tmp_path / f"{name}.jsonl").split("\n")[:-1]
+    return [json.loads(line) for line in lines]
 
 
 def wait(what: str, test: Callable[[], T], proc: subprocess.Popen[bytes], tmp_path: Path) -> T:
@@ -79,9 +79,9 @@ def running_pid(tmp_path: Path, job_id: str, attempts: int, old_pid: int = 0) ->
     """The worker pid of `job_id` once it runs its `attempts`-th try (not `old_pid`'s file)."""
     status, tries, _ = rows(tmp_path).get(job_id, ("", 0, None))
     pid_file = tmp_path / "files" / job_id / "output" / "pid.txt"
-    if status != "running" or tries != attempts or not pid_file.is_file():
+    if status != "running" or tries != attempts:
         return None
-    text = pid_file.read_text()
+    text = text_if_present(pid_file)
     return int(text) if text and int(text) != old_pid else None
 
 

@@ -145,10 +145,19 @@ def pid_alive(pid: int) -> bool:
         return False
 
 
+def text_if_present(path: Path) -> str:
+    """The text of `path`, or "" while it does not exist: the core may replace a job's output
+    folder (a retry's fresh start) between a test's look and its read."""
+    try:
+        return path.read_text()
+    except FileNotFoundError:
+        return ""
+
+
 async def wait_for_file(path: Path, timeout: float = HANG_GUARD_S) -> str:
     """The text of `path` once it exists and is not empty."""
     deadline = time.monotonic() + timeout
-    while not (path.is_file() and path.read_text()):
+    while not (text := text_if_present(path)):
         assert time.monotonic() < deadline, f"{path} did not appear within {timeout} s"
         await asyncio.sleep(0.02)
-    return path.read_text()
+    return text
