@@ -45,10 +45,10 @@ def run_lbfgs(
     x = image.detach().clone().requires_grad_(True)
     sane = x.detach().clone()
     count = 0
-    final_loss = math.nan
+    last_loss = math.nan  # of the latest evaluation (LBFGS.step returns the first one's)
 
     def closure() -> float:
-        nonlocal count
+        nonlocal count, last_loss
         optimiser.zero_grad()
         if not bool(torch.isfinite(x).all()) or float(x.detach().abs().max()) > MAX_ABS_VALUE:
             raise _Diverged
@@ -57,6 +57,7 @@ def run_lbfgs(
             raise _Diverged
         sane.copy_(x.detach())
         count += 1
+        last_loss = loss
         if on_step is not None:
             on_step(count, loss)
         return loss
@@ -75,7 +76,7 @@ def run_lbfgs(
             line_search_fn=None,
         )
         try:
-            final_loss = float(optimiser.step(closure))
+            optimiser.step(closure)
             break
         except _Diverged:
             log.warning(
@@ -86,6 +87,6 @@ def run_lbfgs(
             rate /= 2
             if restart == MAX_RESTARTS or count >= iterations - 1:
                 break
-    if on_step is not None and count < iterations:  # the last image is never evaluated here
-        on_step(iterations, final_loss)
+    if on_step is not None and count < iterations:  # the last image is never evaluated: its
+        on_step(iterations, last_loss)  # step shows the latest loss known
     return x.detach()

@@ -61,3 +61,20 @@ def test_a_non_finite_loss_also_counts_as_divergence():
 
     result = run_lbfgs(torch.zeros(1, 3, 2, 2), evaluate, 50, 1.0, -1.0, -1.0)
     assert float(result.min()) >= -5
+
+
+def test_the_closing_step_shows_the_latest_loss_not_the_first() -> None:
+    """The last image is not evaluated, so the closing progress step repeats the latest loss
+    known; LBFGS.step returns the first evaluation's, which showed a finished run at its start."""
+    target = torch.linspace(-50, 50, 12).reshape(1, 3, 2, 2)
+    steps: list[tuple[int, float]] = []
+    run_lbfgs(
+        torch.zeros(1, 3, 2, 2),
+        _quadratic(target),
+        20,
+        0.1,
+        -1.0,
+        -1.0,
+        on_step=lambda i, loss: steps.append((i, loss)),
+    )
+    assert steps[-1][0] == 20 and steps[-1][1] == steps[-2][1] < steps[0][1]
