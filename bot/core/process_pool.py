@@ -79,7 +79,7 @@ class WorkerPool:
         return await self._free.get()
 
     def release(self, slot: WorkerSlot) -> None:
-        """Free a slot from `acquire` that ran nothing (unless it was replaced meanwhile)."""
+        """Put a slot back among the free ones (unless `stop` or a replacement retired it)."""
         slot.job_id = None
         if self._slots.get(slot.index) is slot:
             self._free.put_nowait(slot)
@@ -116,7 +116,7 @@ class WorkerPool:
             elif broken:
                 self._replace(slot)
             else:
-                self._free.put_nowait(slot)
+                self.release(slot)
 
     def kill(self, job_id: str) -> bool:
         """Kill the worker running `job_id` (its `run` raises WorkerKilled); False if none."""

@@ -174,12 +174,10 @@ class RedisRunner:
                 await self._clean_up(run_id, keys, ended)
             except RedisError as error:
                 log.warning("run %s: could not clean up its keys: %s", run_id, error)
-            async with self._changed:
-                self._slots.discard(slot)
-                self._changed.notify_all()
+            await self.release(slot)
 
     async def release(self, slot: RemoteSlot) -> None:
-        """Give back room taken by `acquire` for a job that did not start."""
+        """Give back room taken by `acquire` (`run` does so when its run ends)."""
         async with self._changed:
             self._slots.discard(slot)
             self._changed.notify_all()
