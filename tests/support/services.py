@@ -10,9 +10,11 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from PIL import Image
 
 from bot.core import BotSettings, HarmonizeService, JobEvent, Preset
+from bot.core.files import FileStore
 from bot.job_runners import make_runner
 from tests.support import fake_engine
 from tests.support.fake_timer import HANG_GUARD_S
@@ -161,3 +163,17 @@ async def wait_for_file(path: Path, timeout: float = HANG_GUARD_S) -> str:
         assert time.monotonic() < deadline, f"{path} did not appear within {timeout} s"
         await asyncio.sleep(0.02)
     return text
+
+
+def disk_full_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first job output folder the core makes fails as on a full disk; later ones work."""
+    make_folder = FileStore.fresh_output_dir
+    calls: list[str] = []
+
+    def flaky(self: FileStore, job_id: str) -> Path:
+        calls.append(job_id)
+        if len(calls) == 1:
+            raise OSError(28, "No space left on device")
+        return make_folder(self, job_id)
+
+    monkeypatch.setattr(FileStore, "fresh_output_dir", flaky)

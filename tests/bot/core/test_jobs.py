@@ -34,7 +34,7 @@ from bot.core.store import JobStore
 from bot.core.worker_process import ProgressSender
 from harmonize.types import Progress
 from tests.support.fake_timer import HANG_GUARD_S
-from tests.support.services import ENGINE, image_bytes, pid_alive, wait_for_file
+from tests.support.services import ENGINE, disk_full_once, image_bytes, pid_alive, wait_for_file
 
 PNG = image_bytes("PNG")
 JPEG = image_bytes("JPEG")
@@ -245,16 +245,7 @@ def test_database_retries_back_off_to_a_minute() -> None:
 async def test_a_job_whose_files_cannot_be_made_fails_and_gives_its_worker_back(start_service, monkeypatch) -> None:
     """One worker: the first job's output folder cannot be made (disk full); it fails with a
     line for the user, and the worker is free for the next job (it used to be lost for good)."""
-    make_folder = FileStore.fresh_output_dir
-    calls: list[str] = []
-
-    def flaky(self, job_id: str):
-        calls.append(job_id)
-        if len(calls) == 1:
-            raise OSError(28, "No space left on device")
-        return make_folder(self, job_id)
-
-    monkeypatch.setattr(FileStore, "fresh_output_dir", flaky)
+    disk_full_once(monkeypatch)
     service, log = await start_service(workers=1)
     first = await service.submit(ALICE, PNG, PNG)
     failed = await log.final(first.job_id)

@@ -23,13 +23,12 @@ from bot.core import (
     Preset,
     Requester,
 )
-from bot.core.files import FileStore
 from bot.core.job_lifecycle import FILES_FAILED
 from bot.scale.redis_runner import RedisUnavailable
 from bot.scale.run_folders import RUNS_FOLDER
 from tests.support.marker_engine import POISON_TAU, REFUSAL
 from tests.support.redis_server import LEASE_S, eventually, free_port
-from tests.support.services import TEST_PRESETS, image_bytes, make_service, make_settings, pid_alive
+from tests.support.services import TEST_PRESETS, disk_full_once, image_bytes, make_service, make_settings, pid_alive
 
 WITH_SLOW = {**TEST_PRESETS, "slow": Preset(size=32, iters1=200, iters2=200, post=False)}  # long enough to interrupt
 PNG = image_bytes("PNG")
@@ -139,15 +138,7 @@ async def test_a_job_that_cannot_start_gives_its_room_on_the_worker_back(
 ) -> None:
     """One worker with room for one job: the first job's output folder cannot be made, so it
     fails before it is sent; the room it took is freed and the next job runs."""
-    make_folder, calls = FileStore.fresh_output_dir, []
-
-    def flaky(self: FileStore, job_id: str) -> Path:
-        calls.append(job_id)
-        if len(calls) == 1:
-            raise OSError(28, "No space left on device")
-        return make_folder(self, job_id)
-
-    monkeypatch.setattr(FileStore, "fresh_output_dir", flaky)
+    disk_full_once(monkeypatch)
     start_worker()
     service, log = await start_core()
     await eventually(lambda: _capacity(service, 1), "the worker to announce itself", tmp_path)
