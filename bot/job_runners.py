@@ -26,12 +26,11 @@ def make_runner(settings: BotSettings) -> JobRunner[Any]:
                 "run pip install -e '.[scale]' or set PAINTERLY_QUEUE_BACKEND=local."
             ) from error
         return RedisRunner(settings)
-    key = settings.remove_bg_api_key
     return LocalRunner(
         size=settings.workers,
         context=multiprocessing.get_context("spawn"),
         initializer=init_worker,
-        initargs=(settings.engine, settings.device, key.get_secret_value() if key else None),
+        initargs=(settings.engine, settings.device, settings.cutout_settings()),
         job=run_job,
         progress_interval_s=settings.progress_interval_s,
         timeout_s=settings.job_timeout_s,

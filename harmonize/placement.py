@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import cv2
 import numpy as np
 
-from harmonize.cutout import Box, cut_out_with_method
+from harmonize.cutout import Box, Cutter
+from harmonize.cutout.core import CUTOUT_SIDE, shrink_for_cutout
 from harmonize.options import HarmonizeOptions
 from harmonize.resize import fit_longest_side, resize_bilinear
 from harmonize.types import Placement
 
 MIN_OBJECT_PX = 4  # a smaller pasted object cannot be harmonized (masks vanish by relu2_1)
-# The photo is cut out at this longest side at most (or the working size, if larger): the object
-# is at most `size` px tall in the painting, and the cut-out back ends work at 320-512 px anyway.
-# A 12-megapixel phone photo then cuts out in about a second (docs/design/cutout.md).
-CUTOUT_SIDE = 1024
+PlacementReason = Literal["too_small", "transparent", "out_of_range"]
+
+
+class PlacementError(ValueError):
+    """The object cannot be placed so; `reason` says why (a front end words it in its own terms)."""
+
+    def __init__(self, message: str, reason: PlacementReason) -> None:
+        super().__init__(message)
+        self.reason: PlacementReason = reason
 
 
 def place_object(
@@ -24,25 +32,19 @@ def place_object(
     size: int = HarmonizeOptions.size,
     method: str = "auto",
     box: Box | None = None,
+    cutter: Cutter | None = None,
 ) -> tuple[np.ndarray, np.ndarray, str]:
     """Cut the object out and paste it into the painting, without harmonizing: a quick preview.
 
     painting: (H, W, 3) float32 in [0, 1]; object_photo: (h, w, 3|4) uint8; box: (x0, y0, x1, y1)
-    pixels of object_photo around the object. Returns the naive composite (H', W', 3) float32 and
-    the tight mask (H', W') float32 in [0, 1] at the working size (longest side `size`, as
-    Harmonizer.run_object makes them), and the cut-out method used (what `auto` chose).
+    pixels of object_photo around the object; cutter: the caller's (its settings and back ends), else
+    a new one with the offline methods. The photo is cut out at CUTOUT_SIDE (or `size`, if larger).
+    Returns the naive composite (H', W', 3) float32 and the tight mask (H', W') float32 in [0, 1] at
+    the working size (longest side `size`, as Harmonizer.run_object makes them), and the cut-out
+    method used (what `auto` chose).
     """
-    photo = np.asarray(object_photo)
-    scale = min(1.0, max(CUTOUT_SIDE, size) / max(photo.shape[:2]))
-    if scale < 1.0:
-        small = (max(1, round(photo.shape[1] * scale)), max(1, round(photo.shape[0] * scale)))
-        photo = cv2.resize(photo, small, interpolation=cv2.INTER_AREA)
-        box = (
-            None
-            if box is None
-            else (int(box[0] * scale), int(box[1] * scale), round(box[2] * scale), round(box[3] * scale))
-        )
-    rgba, used = cut_out_with_method(photo, method, box)
+    photo, box = shrink_for_cutout(np.asarray(object_photo), box, max(CUTOUT_SIDE, size))
+    rgba, used = (cutter or Cutter()).cut_out(photo, method, box)
     canvas = np.asarray(painting, dtype=np.float32)
     if canvas.ndim != 3 or canvas.shape[2] != 3:
         raise ValueError(f"The painting must be an (H, W, 3) colour image, got shape {canvas.shape}.")
@@ -66,9 +68,10 @@ def object_rectangle(
     scale = min(placement.height * big_h / obj_h, big_w / obj_w)
     height, width = min(big_h, round(obj_h * scale)), min(big_w, round(obj_w * scale))
     if min(height, width) < MIN_OBJECT_PX:
-        raise ValueError(
+        raise PlacementError(
             f"The object would be {width}x{height} px in the painting: "
-            f"make its height larger (at least {MIN_OBJECT_PX} px)."
+            f"make its height larger (at least {MIN_OBJECT_PX} px).",
+            "too_small",
         )
     top = min(max(0, round(placement.y * big_h - height / 2)), big_h - height)
     left = min(max(0, round(placement.x * big_w - width / 2)), big_w - width)
@@ -110,18 +113,21 @@ def _visible_part(object_rgba: np.ndarray) -> np.ndarray:
         raise ValueError(f"The object must be an (h, w, 4) uint8 RGBA cut-out, got {cut.dtype} {cut.shape}.")
     rows, cols = np.flatnonzero(cut[..., 3].any(axis=1)), np.flatnonzero(cut[..., 3].any(axis=0))
     if rows.size == 0:
-        raise ValueError("The object is fully transparent: cut it out again (harmonize cutout).")
+        raise PlacementError("The object is fully transparent: cut it out again (harmonize cutout).", "transparent")
     return cut[rows[0] : rows[-1] + 1, cols[0] : cols[-1] + 1]
 
 
 def _validate(placement: Placement) -> None:
+    """PlacementError unless x and y are in [0, 1] and the height in (0, 1]."""
     for name in ("x", "y"):
         value = getattr(placement, name)
         if not 0.0 <= value <= 1.0:
-            raise ValueError(
-                f"Placement {name} is the object's centre as a fraction of the painting (0 to 1), got {value}."
+            raise PlacementError(
+                f"Placement {name} is the object's centre as a fraction of the painting (0 to 1), got {value}.",
+                "out_of_range",
             )
     if not 0.0 < placement.height <= 1.0:
-        raise ValueError(
-            f"Placement height is a fraction of the painting's height (above 0, at most 1), got {placement.height}."
+        raise PlacementError(
+            f"Placement height is a fraction of the painting's height (above 0, at most 1), got {placement.height}.",
+            "out_of_range",
         )

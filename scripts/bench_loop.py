@@ -32,6 +32,7 @@ from PIL import Image
 from bot.core.loop_state import LoopState, moved
 from bot.core.preview import PreviewRenderer
 from bot.core.settings import DEFAULT_PRESETS
+from harmonize.cutout import Cutter
 
 PHOTO_SIZE = (4000, 3000)  # 12 megapixels, a phone camera's default
 TARGETS_S = {"preview": 3.0, "rerender": 1.0, "draft": 30.0}
@@ -70,7 +71,7 @@ async def time_previews(paths: dict[str, Path], repeats: int) -> dict[str, Any]:
     for method, photo in (("alpha", paths["cutout"]), ("grabcut", paths["photo"])):
         firsts, moves = [], []
         for repeat in range(repeats):
-            renderer = PreviewRenderer()
+            renderer = PreviewRenderer(Cutter())
             state = LoopState(x=0.43, y=0.76, height=0.42, method=method)
             start = time.perf_counter()
             preview = await renderer.render(f"s{repeat}", paths["painting"], photo, state)

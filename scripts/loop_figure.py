@@ -26,6 +26,7 @@ from bot.core.loop_state import LoopState, moved, reliked, resized
 from bot.core.preview import PreviewRenderer, encode_png
 from bot.core.settings import DEFAULT_PRESETS
 from harmonize.compare import labelled_row
+from harmonize.cutout import Cutter
 from harmonize.demo.example import cup_placement, demo_inputs
 from harmonize.imageio import save_png
 
@@ -34,7 +35,7 @@ PAINTING_SIDE = 640  # px: the demo painting as the user would upload it
 
 async def previews(painting: Path, cutout: Path, first: LoopState) -> list[np.ndarray]:
     """The first preview and the one after ▶ and Bigger, as (H, W, 3) float32 in [0, 1]."""
-    renderer = PreviewRenderer()
+    renderer = PreviewRenderer(Cutter())
     try:
         shown = [
             await renderer.render("figure", painting, cutout, state)

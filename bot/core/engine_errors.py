@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from harmonize.cutout import CutoutError
 from harmonize.imageio import ImageError
 from harmonize.options import OptionsError
+from harmonize.placement import PlacementError
 
 CUTOUT_FAILED = (
     "I could not cut the object out of its photo. Send a photo where the object "
@@ -25,7 +26,7 @@ OBJECT_TOO_SMALL = (
 NOTHING_VISIBLE = "Nothing of the object is left once it is cut out; send another photo of it."
 BAD_SETTINGS = "This quality setting cannot be used on this bot; the bot's admin can see why in its log."
 UNUSABLE = "The engine could not use these pictures; try other ones. The bot's admin can see why in its log."
-PLACEMENT_MODULE = "harmonize.placement"
+PLACEMENT_WORDS = {"too_small": OBJECT_TOO_SMALL, "transparent": NOTHING_VISIBLE}  # out_of_range: the bot checks
 
 
 @dataclass(frozen=True)
@@ -44,18 +45,6 @@ def chat_failure(error: BaseException) -> ChatFailure:
         return ChatFailure("cutout", CUTOUT_FAILED)
     if isinstance(error, OptionsError):
         return ChatFailure("options", BAD_SETTINGS)
-    if _raised_in(error, PLACEMENT_MODULE):
-        if "transparent" in str(error):
-            return ChatFailure("placement.transparent", NOTHING_VISIBLE)
-        if "would be" in str(error):
-            return ChatFailure("placement.too_small", OBJECT_TOO_SMALL)
+    if isinstance(error, PlacementError) and error.reason in PLACEMENT_WORDS:
+        return ChatFailure(f"placement.{error.reason}", PLACEMENT_WORDS[error.reason])
     return ChatFailure("input", UNUSABLE)
-
-
-def _raised_in(error: BaseException, module: str) -> bool:
-    """Whether `error` was raised by code of `module` (its innermost traceback frame)."""
-    frame = None
-    trace = error.__traceback__
-    while trace is not None:
-        frame, trace = trace.tb_frame, trace.tb_next
-    return frame is not None and frame.f_globals.get("__name__") == module

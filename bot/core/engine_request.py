@@ -29,6 +29,7 @@ class EngineRequest:
     output_dir: str
     placement: Placement
     options: HarmonizeOptions
+    object_is_cutout: bool = False  # the object file is the finished cut-out (RGBA), else a photo
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict (placement and options as dicts)."""
@@ -39,6 +40,7 @@ class EngineRequest:
             "output_dir": self.output_dir,
             "placement": dataclasses.asdict(self.placement),
             "options": self.options.to_dict(),
+            "object_is_cutout": self.object_is_cutout,
         }
 
     @classmethod
@@ -51,6 +53,7 @@ class EngineRequest:
             output_dir=data["output_dir"],
             placement=Placement(**data["placement"]),
             options=HarmonizeOptions.from_dict(data["options"]),
+            object_is_cutout=data.get("object_is_cutout", False),
         )
 
 

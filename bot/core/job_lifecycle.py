@@ -250,7 +250,13 @@ class JobLifecycle:
             return
         self._hub.publish(JobStarted(ref, row.attempts))
         request = EngineRequest(
-            ref.job_id, row.painting_path, row.object_path, str(output_dir), row.spec.placement, row.spec.options
+            ref.job_id,
+            row.painting_path,
+            row.object_path,
+            str(output_dir),
+            row.spec.placement,
+            row.spec.options,
+            row.spec.object_is_cutout,
         )
         try:
             try:

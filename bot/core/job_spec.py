@@ -25,16 +25,24 @@ __all__ = ["MAX_TAU", "MIN_HEIGHT", "JobSpec", "resolve"]
 
 @dataclass(frozen=True)
 class JobSpec:
-    """One job's settings: its quality preset's name, where the object goes, engine options."""
+    """One job's settings: its quality preset's name, where the object goes, engine options, and
+    whether its object file is already the cut-out (the chat's preview made it: the worker pastes it
+    as it is) or a photo to cut out."""
 
     preset: str
     placement: Placement
     options: HarmonizeOptions
+    object_is_cutout: bool = False
 
     def to_json(self) -> str:
         """The JSON stored in the job's row."""
         return json.dumps(
-            {"preset": self.preset, "placement": dataclasses.asdict(self.placement), "options": self.options.to_dict()}
+            {
+                "preset": self.preset,
+                "placement": dataclasses.asdict(self.placement),
+                "options": self.options.to_dict(),
+                "object_is_cutout": self.object_is_cutout,
+            }
         )
 
     @classmethod
@@ -45,7 +53,12 @@ class JobSpec:
         """
         data = json.loads(text)
         if "options" in data:
-            return cls(data["preset"], Placement(**data["placement"]), HarmonizeOptions.from_dict(data["options"]))
+            return cls(
+                data["preset"],
+                Placement(**data["placement"]),
+                HarmonizeOptions.from_dict(data["options"]),
+                data.get("object_is_cutout", False),  # rows stored before it: photos
+            )
         engine = {
             k: v for k, v in data.items() if k not in (*PLACEMENT_KEYS, "preset") and not (k == "tau" and v is None)
         }

@@ -7,6 +7,8 @@ from enum import Enum
 from pathlib import Path
 from typing import Literal
 
+from harmonize.types import Placement
+
 
 @dataclass(frozen=True)
 class Requester:
@@ -32,9 +34,9 @@ class JobOptions:
     much of the object's own look to keep, in [0, 1]; seed: the random seed (None: defaults).
     """
 
-    x: float = 0.5
-    y: float = 0.62
-    height: float = 1.0 / 3.0
+    x: float = Placement.x  # the engine's default placement, the one definition
+    y: float = Placement.y
+    height: float = Placement.height
     tau: float | Literal["auto"] | None = None
     preset: str | None = None
     likeness: float | None = None

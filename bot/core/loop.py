@@ -35,6 +35,7 @@ from bot.core.preview import Preview, PreviewError, PreviewRenderer
 from bot.core.service import HarmonizeService
 from bot.core.sessions import LoopJob, Session, SessionStore
 from bot.core.validation import validate_image
+from harmonize.cutout import Cutter
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +93,7 @@ class ChatLoop:
         self.clock = clock
         self.sessions = SessionStore(settings.database_path, settings.storage_dir, settings.session_hours * 3600.0)
         self.defaults = ChatDefaultsStore(settings.database_path)
-        self.renderer = renderer if renderer is not None else PreviewRenderer()
+        self.renderer = renderer if renderer is not None else PreviewRenderer(Cutter(settings.cutout_settings()))
         self._janitor: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
@@ -292,7 +293,7 @@ class ChatLoop:
             likeness=state.likeness,
             seed=state.seed,
         )
-        submission = await self.service.submit(requester, painting, cutout, options, context)
+        submission = await self.service.submit(requester, painting, cutout, options, context, object_is_cutout=True)
         await self.sessions.add_job(LoopJob(submission.job_id, session.session_id, parent, state), self.clock())
         log.info("session %s queued job %s (parent %s)", session.session_id, submission.job_id, parent)
         return Painting(submission, state, parent)

@@ -13,12 +13,13 @@ from typing import Any, Literal
 
 from bot.core.job_spec import MIN_HEIGHT
 from harmonize.options import HarmonizeOptions
+from harmonize.types import Placement
 
 MOVE_STEP = 0.05  # one arrow press moves the centre by 5 % of the painting's width or height
 SIZE_STEP = 1.2  # bigger / smaller scale the object's height by this factor
 DEFAULT_LIKENESS = HarmonizeOptions().likeness  # what a chat without its own default gets
 LIKENESS_STEP = 0.25  # more / less likeness (harmonize HarmonizeOptions.likeness, in [0, 1])
-DEFAULT_SEED = 316  # neural_gram.lua's seed, HarmonizeOptions' default (docs/algorithm.md §3.4)
+DEFAULT_SEED = HarmonizeOptions.seed  # neural_gram.lua's seed (docs/algorithm.md §3.4)
 
 # The style strength tau of pass 2 (docs/algorithm.md §4.1): the authors' examples span 1 to 10.
 # One table for Discord and Telegram; "auto" is estimated from the painting by the engine.
@@ -59,9 +60,9 @@ class LoopState:
     likeness in [0, 1]; preset: a quality preset name of the bot's settings; seed >= 0.
     """
 
-    x: float = 0.5
-    y: float = 0.62
-    height: float = 1.0 / 3.0
+    x: float = Placement.x  # the engine's default placement, the one definition
+    y: float = Placement.y
+    height: float = Placement.height
     method: str = "auto"
     tau: Tau = 5.0
     likeness: float = DEFAULT_LIKENESS

@@ -22,18 +22,13 @@ from PIL import Image
 
 from bot.core.engine_errors import chat_failure
 from bot.core.loop_state import LoopState
-from harmonize.cutout import cut_out
-from harmonize.cutout.alpha import has_meaningful_alpha
-from harmonize.cutout.factory import auto_method
-from harmonize.cutout.rembg_model import rembg_ready
-from harmonize.cutout.removebg import api_key_from_env
-from harmonize.cutout.u2netp import u2netp_installed
+from harmonize.cutout import Cutter
+from harmonize.cutout.core import CUTOUT_SIDE, shrink_for_cutout
 from harmonize.imageio import ImageError, read_object, read_painting
 from harmonize.placement import compose
 from harmonize.types import Placement
 
 PREVIEW_PIXELS = 768 * 576  # the preview: legible in a chat, quick to send
-CUTOUT_PIXELS = 1024 * 768  # the photo is cut out at this size; jobs paint at 700 px at most
 JPEG_QUALITY = 85
 CACHED_SESSIONS = 16  # sessions whose images stay in memory (a few MB each)
 T = TypeVar("T")
@@ -57,22 +52,9 @@ class _Images:
     """One session's decoded inputs and cut-outs; `lock` serialises work on them."""
 
     painting: np.ndarray  # (H, W, 3) float32 in [0, 1], at most PREVIEW_PIXELS
-    photo: np.ndarray  # (h, w, 3|4) uint8, at most CUTOUT_PIXELS
+    photo: np.ndarray  # (h, w, 3|4) uint8, at most CUTOUT_SIDE on its longest side
     cutouts: dict[str, np.ndarray] = field(default_factory=dict)  # method -> (h, w, 4) uint8
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-def available_methods(photo: np.ndarray) -> tuple[str, ...]:
-    """The cut-out methods worth offering for this (h, w, 3|4) uint8 photo, best first."""
-    methods = ["alpha"] if has_meaningful_alpha(photo) else []
-    if api_key_from_env():
-        methods.append("removebg")
-    if rembg_ready():
-        methods.append("rembg")
-    if u2netp_installed():
-        methods.append("u2netp")
-    methods.append("grabcut")
-    return tuple(methods)
 
 
 def encode_jpeg(image: np.ndarray, quality: int = JPEG_QUALITY) -> bytes:
@@ -92,9 +74,10 @@ def encode_png(rgba: np.ndarray) -> bytes:
 
 
 class PreviewRenderer:
-    """Renders previews on `threads` threads of its own, caching each session's cut-outs."""
+    """Renders previews on `threads` threads of its own with `cutter`, caching each session's cut-outs."""
 
-    def __init__(self, threads: int = 1, cached_sessions: int = CACHED_SESSIONS) -> None:
+    def __init__(self, cutter: Cutter, threads: int = 1, cached_sessions: int = CACHED_SESSIONS) -> None:
+        self.cutter = cutter
         self._executor = ThreadPoolExecutor(threads, thread_name_prefix="painterly-preview")
         self._cached_sessions = cached_sessions
         self._images: OrderedDict[str, _Images] = OrderedDict()
@@ -104,12 +87,12 @@ class PreviewRenderer:
         """The preview of `state`; raises PreviewError (e.g. no object found) or
         FileNotFoundError (the session's files were deleted)."""
         images = await self._session_images(session_id, painting, photo)
-        return await self._run(_render, images, state)
+        return await self._run(_render, self.cutter, images, state)
 
     async def cutout_png(self, session_id: str, painting: Path, photo: Path, method: str) -> bytes:
         """The session's cut-out by `method` as a PNG with transparency (what a job paints)."""
         images = await self._session_images(session_id, painting, photo)
-        rgba, _ = await self._run(_cutout, images, method)
+        rgba, _ = await self._run(_cutout, self.cutter, images, method)
         return await self._run(encode_png, rgba)
 
     def forget(self, session_id: str) -> None:
@@ -150,8 +133,9 @@ class PreviewRenderer:
 
 
 def _load(painting: Path, photo: Path) -> _Images:
-    """Decode both inputs at preview and cut-out sizes (the engine's reader: upright, and
-    JPEGs decoded at a reduced scale, which is what makes 12-megapixel photos fast).
+    """Decode both inputs at preview and cut-out sizes (CUTOUT_SIDE, as every cut-out), with the
+    engine's reader: upright, and JPEGs decoded at a reduced scale, which is what makes
+    12-megapixel photos fast.
 
     Raises FileNotFoundError when a file is gone (the session was deleted), PreviewError when a
     picture cannot be used."""
@@ -161,29 +145,29 @@ def _load(painting: Path, photo: Path) -> _Images:
     try:
         return _Images(
             read_painting(painting, "The painting", PREVIEW_PIXELS),
-            read_object(photo, "The object photo", CUTOUT_PIXELS),
+            shrink_for_cutout(read_object(photo, "The object photo", CUTOUT_SIDE * CUTOUT_SIDE))[0],
         )
     except ImageError as error:
         raise PreviewError(error.message) from error
 
 
-def _cutout(images: _Images, method: str) -> tuple[np.ndarray, str]:
+def _cutout(cutter: Cutter, images: _Images, method: str) -> tuple[np.ndarray, str]:
     """The cut-out by `method` ("auto": the engine's choice), computed once; and the method used."""
     with images.lock:
-        chosen = auto_method(images.photo) if method == "auto" else method
+        chosen = cutter.auto_methods(images.photo)[0] if method == "auto" else method
         if chosen not in images.cutouts:
             try:
-                images.cutouts[chosen] = cut_out(images.photo, method=chosen)
+                images.cutouts[chosen], _ = cutter.cut_out(images.photo, chosen)
             except ValueError as error:  # CutoutError: worded for a chat by engine_errors
                 raise PreviewError(chat_failure(error).text) from error
         return images.cutouts[chosen], chosen
 
 
-def _render(images: _Images, state: LoopState) -> Preview:
+def _render(cutter: Cutter, images: _Images, state: LoopState) -> Preview:
     """Compose the cut-out at the state's placement and encode it."""
-    rgba, chosen = _cutout(images, state.method)
+    rgba, chosen = _cutout(cutter, images, state.method)
     try:
         naive, _ = compose(images.painting, rgba, Placement(state.x, state.y, state.height))
     except ValueError as error:
         raise PreviewError(chat_failure(error).text) from error
-    return Preview(encode_jpeg(naive), chosen, available_methods(images.photo))
+    return Preview(encode_jpeg(naive), chosen, cutter.offered_methods(images.photo))

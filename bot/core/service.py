@@ -10,6 +10,7 @@ lifecycle (bot.core.job_lifecycle), the permission rules (bot.core.admin), the o
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import secrets
 import time
@@ -135,12 +136,14 @@ class HarmonizeService:
         object_image: bytes,
         options: JobOptions | None = None,
         context: str = "",
+        object_is_cutout: bool = False,
     ) -> Submission:
         """Check and queue one job; return its id and 1-based queue position.
 
         `painting`, `object_image`: the raw uploaded files (PNG, JPEG or WebP).
         `context`: the front end's own string (e.g. channel and message ids), given back in
         every event's `JobRef.context`, so results can be posted after a restart.
+        `object_is_cutout`: `object_image` is a finished cut-out (the preview's), pasted as it is.
         The cheap checks (options, limits) come before the images are decoded, and the job's
         row is written before its files, so a refusal costs little and a crash leaves nothing.
         Raises InvalidImage, InvalidOptions, QueueFull, QuotaExceeded, RateLimited,
@@ -150,6 +153,7 @@ class HarmonizeService:
         spec = resolve(
             options if options is not None else JobOptions(), self.settings.presets, self.settings.default_preset
         )
+        spec = dataclasses.replace(spec, object_is_cutout=object_is_cutout)
         if len(context) > CONTEXT_MAX_CHARS:
             raise ValueError(f"context must be at most {CONTEXT_MAX_CHARS} characters")
         check_submission(*await self._limits_and_usage(requester))

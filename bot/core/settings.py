@@ -17,6 +17,8 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.limits import Limits
+from harmonize.cutout import CutoutSettings
+from harmonize.cutout.settings import DEFAULT_CACHE_DIR
 from harmonize.imageio import BOMB_PIXELS
 from harmonize.options import HarmonizeOptions
 from harmonize.presets import PRESETS as ENGINE_PRESETS
@@ -68,6 +70,10 @@ class BotSettings(BaseSettings):
         validation_alias=AliasChoices("REMOVE_BG_API_KEY", "PAINTERLY_REMOVE_BG_API_KEY"),
     )
     owners: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # The cut-out's models (docs/design/cutout.md): a u2net.onnx on disk for the rembg method, and
+    # the folder downloaded models go to.
+    rembg_model: Path | None = None
+    cache_dir: Path | None = None  # None: ~/.cache/painterly
 
     database_path: Path = Path("painterly-bot.sqlite3")
     storage_dir: Path = Path("painterly-bot-data")
@@ -137,6 +143,11 @@ class BotSettings(BaseSettings):
         if self.default_preset not in self.presets:
             raise ValueError(f"default_preset {self.default_preset!r} is not one of {sorted(self.presets)}")
         return self
+
+    def cutout_settings(self) -> CutoutSettings:
+        """What the cut-out needs of these settings: the remove.bg key, rembg's model, the model cache."""
+        key = self.remove_bg_api_key.get_secret_value() if self.remove_bg_api_key else None
+        return CutoutSettings(key or None, self.rembg_model, self.cache_dir or DEFAULT_CACHE_DIR)
 
     def default_limits(self) -> Limits:
         """The limits from settings, before any change an admin stored in the database."""

@@ -1,8 +1,9 @@
 """Inside one worker process: load the engine once, then run job after job with it.
 
 PAINTERLY_ENGINE names the engine as "module:name". A class is built once per worker process
-with the device (`HarmonizerEngine(device)` holds the network for the process's life); a plain
-function `engine(request, progress)` is called as it is (the tests' fast fakes).
+with the device and the cut-out's settings (`HarmonizerEngine(device, cutout)` holds the network
+and the cut-out's back ends for the process's life); a plain function `engine(request, progress)`
+is called as it is (the tests' fast fakes).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from bot.core.engine_request import (
     EngineUserError,
     WorkerOutcome,
 )
+from harmonize.cutout.settings import CutoutSettings
 from harmonize.types import Progress
 
 log = logging.getLogger(__name__)
@@ -49,12 +51,12 @@ def watch_parent() -> None:
     threading.Thread(target=watch, name="painterly-watch-parent", daemon=True).start()
 
 
-def load_engine(path: str, device: str) -> Engine:
-    """Import "package.module:name": a class is built with `device`, a function returned as is."""
+def load_engine(path: str, device: str, cutout: CutoutSettings) -> Engine:
+    """Import "package.module:name": a class is built with `device` and `cutout`, a function returned as is."""
     module_name, _, name = path.partition(":")
     found = getattr(importlib.import_module(module_name), name, None)
     if inspect.isclass(found):
-        return cast(Engine, cast(Any, found)(device))
+        return cast(Engine, cast(Any, found)(device, cutout))
     if not callable(found):
         raise ValueError(f"{path}: {module_name} has no engine class or function {name!r}")
     return cast(Engine, found)
@@ -71,15 +73,13 @@ _runtime: WorkerRuntime | None = None  # this process's runtime; ProcessPoolExec
 # initializer and its jobs are separate calls, so the process itself must hold it
 
 
-def init_worker(engine_path: str, device: str, remove_bg_api_key: str | None) -> None:
+def init_worker(engine_path: str, device: str, cutout: CutoutSettings) -> None:
     """Worker-process initializer: exit with the parent, build the engine once."""
     global _runtime
     watch_parent()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s worker %(process)d %(message)s")
-    log_redaction.install([remove_bg_api_key] if remove_bg_api_key else [])
-    if remove_bg_api_key:
-        os.environ["REMOVE_BG_API_KEY"] = remove_bg_api_key  # read by harmonize.cutout
-    _runtime = WorkerRuntime(load_engine(engine_path, device))
+    log_redaction.install([cutout.remove_bg_api_key] if cutout.remove_bg_api_key else [])
+    _runtime = WorkerRuntime(load_engine(engine_path, device, cutout))
 
 
 class ProgressSender:

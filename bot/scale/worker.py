@@ -76,12 +76,11 @@ class WorkerState:
 async def startup(ctx: dict[str, Any]) -> None:
     """arq on_startup: start the engine processes (each loads the model), then announce them."""
     settings: BotSettings = ctx["settings"]
-    key = settings.remove_bg_api_key
     pool = WorkerPool(
         size=settings.workers,
         context=multiprocessing.get_context("spawn"),
         initializer=init_worker,
-        initargs=(settings.engine, settings.device, key.get_secret_value() if key else None),
+        initargs=(settings.engine, settings.device, settings.cutout_settings()),
     )
     folders = RunFolders()
     await asyncio.to_thread(folders.sweep_dead)

@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 import typer
 
+from harmonize.cli.environment import cutter_from_environment
 from harmonize.cli.errors import user_errors
 from harmonize.cutout import BACKENDS
 from harmonize.cutout_bench.cases import FOUR_PHOTOS, example_numbers, load_sample, make_cases, photo
@@ -35,7 +36,8 @@ def bench_cutout(
         if not numbers:
             raise FileNotFoundError(f"{data}: no N_naive.jpg with N_c_mask.jpg here (the paper's data folder).")
         out.mkdir(parents=True, exist_ok=True)
-        usable, skipped = available_methods([m.strip() for m in methods.split(",") if m.strip()])
+        cutter = cutter_from_environment()
+        usable, skipped = available_methods(cutter, [m.strip() for m in methods.split(",") if m.strip()])
         for method, why in skipped.items():
             typer.echo(f"not run: {method}: {why}")
         samples = [load_sample(data, n) for n in numbers]
@@ -46,7 +48,7 @@ def bench_cutout(
         cases = make_cases(objects, per_object, seed)
         results = []
         for method in usable:
-            results.append(score_method(method, cases, box))
+            results.append(score_method(cutter, method, cases, box))
             s = results[-1].summary()
             typer.echo(
                 f"{method:10s} mean IoU {s['mean_iou']:.3f}  boundary F {s['mean_boundary_f']:.3f}  "
@@ -57,7 +59,7 @@ def bench_cutout(
         case_sheet(cases, results).save(out / "cutout-cases.png")
         if figure is not None:
             photos = {name: photo(name) for name in FOUR_PHOTOS}
-            mattes = photo_cutouts(photos, [*usable, "auto"])
+            mattes = photo_cutouts(cutter, photos, [*usable, "auto"])
             columns = {"photo": list(photos.values())}
             for method, alphas in mattes.items():
                 columns[method] = [

@@ -9,8 +9,9 @@ from pathlib import Path
 import typer
 from PIL import Image
 
+from harmonize.cli.environment import cutter_from_environment
 from harmonize.cli.errors import user_errors
-from harmonize.cutout import METHODS, Box, CutoutError, cut_out_with_method
+from harmonize.cutout import METHODS, Box, CutoutError
 from harmonize.imageio import read_object
 
 METHOD_HELP = (
@@ -53,7 +54,7 @@ def cutout(
             raise CutoutError(f"--out {out} must end in .png: the cut-out needs transparency.")
         if not out.parent.is_dir():
             raise CutoutError(f"--out {out}: the folder {out.parent} does not exist.")
-        rgba, used = cut_out_with_method(read_object(object), method=method, box=parse_box(box))
+        rgba, used = cutter_from_environment().cut_out(read_object(object), method, parse_box(box))
         try:
             Image.fromarray(rgba, "RGBA").save(out, format="PNG")
         except OSError as error:

@@ -8,6 +8,7 @@ import numpy as np
 import typer
 
 from harmonize.cli.cutout_command import BOX_HELP, METHOD_HELP, cli_wording, parse_box
+from harmonize.cli.environment import cutter_from_environment
 from harmonize.cli.errors import user_errors
 from harmonize.cutout import METHODS, CutoutError
 from harmonize.imageio import read_object, read_painting, save_png
@@ -34,7 +35,9 @@ def preview(
         if method not in METHODS:
             raise CutoutError(f"Unknown --method {method!r}: use one of {', '.join(METHODS)}.")
         canvas, photo = read_painting(painting), read_object(object)
-        naive, tight, used = place_object(canvas, photo, Placement(x, y, height), size, method, parse_box(box))
+        naive, tight, used = place_object(
+            canvas, photo, Placement(x, y, height), size, method, parse_box(box), cutter_from_environment()
+        )
         out.mkdir(parents=True, exist_ok=True)
         write_preview(out, naive, tight)
     typer.echo(f"wrote {out}/naive.png and mask.png (cut out by {used}); if the cut-out looks right: harmonize run")

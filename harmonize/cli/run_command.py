@@ -8,6 +8,7 @@ from typing import Literal
 import typer
 
 from harmonize.cli.cutout_command import BOX_HELP, METHOD_HELP, cli_wording, parse_box
+from harmonize.cli.environment import cutter_from_environment
 from harmonize.cli.errors import user_errors
 from harmonize.cli.preview_command import write_preview
 from harmonize.cli.progress_bars import StageBars
@@ -121,7 +122,7 @@ def run(
         typer.echo(estimate_line(preset, options, device_type, torch_threads()), err=True)
         if object is not None:
             naive, tight, used = place_object(
-                canvas, photo, Placement(x, y, height), options.size, method, parse_box(box)
+                canvas, photo, Placement(x, y, height), options.size, method, parse_box(box), cutter_from_environment()
             )
             canvas = resize_bilinear(as_float_image(canvas, "painting"), *tight.shape)  # the preview's size
             loose = None

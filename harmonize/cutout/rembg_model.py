@@ -1,23 +1,24 @@
 """Back end `rembg`: rembg's full U^2-Net model (176 MB), run by onnxruntime (`pip install painterly[rembg]`).
 
-The model rembg itself uses is fetched once, on first use, into a cache folder and checked
-against rembg's own checksum; an offline machine points PAINTERLY_REMBG_MODEL (or `model_path`)
-at a copy on disk. It runs through the u2netp back end's code (the same input and outputs as
-U^2-Net-p, rembg sessions/u2net.py), so the rembg package is not needed, and no rembg release can
-refuse where the file lives (rembg 2.0.86 opens only files inside its own folder).
+The model rembg itself uses is fetched once, on first use, into the settings' cache folder and
+checked against rembg's own checksum; an offline machine names a copy on disk in the settings
+(`CutoutSettings.rembg_model`, PAINTERLY_REMBG_MODEL for the CLI and the bot). It runs through
+the u2netp back end's code (the same input and outputs as U^2-Net-p, rembg sessions/u2net.py),
+so the rembg package is not needed, and no rembg release can refuse where the file lives (rembg
+2.0.86 opens only files inside its own folder).
 """
 
 from __future__ import annotations
 
 import importlib.util
 import logging
-import os
 from pathlib import Path
 
 import httpx
 
 from harmonize.cutout.base import CutoutError
 from harmonize.cutout.grabcut import ITERATIONS
+from harmonize.cutout.settings import DEFAULT_SETTINGS, REMBG_MODEL_ENV, CutoutSettings
 from harmonize.cutout.u2netp import U2netBackend, import_onnxruntime
 from harmonize.file_digest import file_hexdigest
 
@@ -27,30 +28,17 @@ MODEL_URL = "https://github.com/danielgatis/rembg/releases/download/v0.0.0/u2net
 MODEL_MD5 = "60024c5c889badc19c04ad937298a77b"  # the checksum rembg itself checks (sessions/u2net.py)
 MODEL_MB = 176  # u2net.onnx's size, said before the download starts
 MODEL_FILE = "u2net.onnx"
-MODEL_ENV = "PAINTERLY_REMBG_MODEL"  # a model file already on disk: nothing is downloaded
-CACHE_ENV = "PAINTERLY_CACHE_DIR"  # where downloaded models live; default ~/.cache/painterly
 DOWNLOAD_TIMEOUT = httpx.Timeout(60.0, connect=10.0)  # an offline machine fails in seconds
 INSTALL_HINT = "pip install painterly[rembg]"
 OFFLINE = frozenset({"method"})
 
 
-def cache_dir() -> Path:
-    """The folder downloaded models go to: $PAINTERLY_CACHE_DIR, else ~/.cache/painterly."""
-    return Path(os.environ.get(CACHE_ENV, "").strip() or Path.home() / ".cache" / "painterly")
+def cached_model(settings: CutoutSettings) -> Path:
+    """Where the downloaded u2net.onnx lives: <cache_dir>/rembg/u2net.onnx."""
+    return settings.cache_dir / "rembg" / MODEL_FILE
 
 
-def configured_model() -> Path | None:
-    """The model file named by $PAINTERLY_REMBG_MODEL, or None when unset."""
-    value = os.environ.get(MODEL_ENV, "").strip()
-    return Path(value).expanduser() if value else None
-
-
-def cached_model() -> Path:
-    """Where the downloaded u2net.onnx lives: <cache_dir()>/rembg/u2net.onnx."""
-    return cache_dir() / "rembg" / MODEL_FILE
-
-
-def rembg_ready() -> bool:
+def rembg_ready(settings: CutoutSettings) -> bool:
     """Whether onnxruntime is installed and rembg's model is on disk (set, or downloaded before).
 
     Nothing is imported or checksummed (that is slow); the back end checks the file when it opens
@@ -58,8 +46,8 @@ def rembg_ready() -> bool:
     """
     if importlib.util.find_spec("onnxruntime") is None:
         return False
-    configured = configured_model()
-    return configured.is_file() if configured is not None else cached_model().is_file()
+    configured = settings.rembg_model
+    return configured.is_file() if configured is not None else cached_model(settings).is_file()
 
 
 def download_model(destination: Path, client: httpx.Client | None = None) -> Path:
@@ -79,7 +67,7 @@ def download_model(destination: Path, client: httpx.Client | None = None) -> Pat
         partial.unlink(missing_ok=True)
         raise CutoutError(
             f"rembg's model could not be downloaded ({type(error).__name__}): on a machine without internet, "
-            f"set {MODEL_ENV} to a {MODEL_FILE} already on disk, or use the offline cut-out.",
+            f"set {REMBG_MODEL_ENV} to a {MODEL_FILE} already on disk, or use the offline cut-out.",
             OFFLINE,
         ) from error
     finally:
@@ -89,7 +77,7 @@ def download_model(destination: Path, client: httpx.Client | None = None) -> Pat
         partial.unlink()
         raise CutoutError(
             f"The downloaded rembg model does not match its checksum (a broken or altered download): "
-            f"try again, or set {MODEL_ENV} to a good copy of {MODEL_FILE}.",
+            f"try again, or set {REMBG_MODEL_ENV} to a good copy of {MODEL_FILE}.",
             OFFLINE,
         )
     partial.replace(destination)
@@ -97,20 +85,18 @@ def download_model(destination: Path, client: httpx.Client | None = None) -> Pat
     return destination
 
 
-def resolve_model(
-    model_path: str | Path | None = None, download: bool = True, client: httpx.Client | None = None
-) -> Path:
-    """The model file to use: `model_path`, else $PAINTERLY_REMBG_MODEL, else the cached download.
+def resolve_model(settings: CutoutSettings, download: bool = True, client: httpx.Client | None = None) -> Path:
+    """The model file to use: the settings' rembg_model, else the cached download.
 
     A configured file is used as it is (it may be a custom U^2-Net); the cached one is checked
     against its checksum and fetched again when it does not match. download=False never fetches.
     """
-    given = Path(model_path).expanduser() if model_path else configured_model()
+    given = settings.rembg_model
     if given is not None:
         if not given.is_file():
-            raise CutoutError(f"The rembg model file {given} does not exist: check {MODEL_ENV}.", OFFLINE)
+            raise CutoutError(f"The rembg model file {given} does not exist: check {REMBG_MODEL_ENV}.", OFFLINE)
         return given
-    cached = cached_model()
+    cached = cached_model(settings)
     if cached.is_file() and file_hexdigest(cached, "md5") == MODEL_MD5:
         return cached
     if not download:
@@ -125,11 +111,11 @@ class RembgBackend(U2netBackend):
 
     def __init__(
         self,
-        model_path: str | Path | None = None,
+        settings: CutoutSettings = DEFAULT_SETTINGS,
         download: bool = True,
         client: httpx.Client | None = None,
         threads: int = 0,
         iterations: int = ITERATIONS,
     ) -> None:
         onnxruntime = import_onnxruntime(self.name, INSTALL_HINT)  # before a 176 MB download
-        super().__init__(onnxruntime, resolve_model(model_path, download, client), threads, iterations)
+        super().__init__(onnxruntime, resolve_model(settings, download, client), threads, iterations)

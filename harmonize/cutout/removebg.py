@@ -5,7 +5,6 @@ from __future__ import annotations
 import email.utils
 import io
 import logging
-import os
 import time
 from datetime import datetime, timezone
 
@@ -15,11 +14,11 @@ import numpy as np
 from PIL import Image, UnidentifiedImageError
 
 from harmonize.cutout.base import Box, CutoutBackend, CutoutError
+from harmonize.cutout.settings import REMOVE_BG_KEY_ENV
 
 log = logging.getLogger(__name__)
 
 REMOVE_BG_URL = "https://api.remove.bg/v1.0/removebg"  # remove.bg API reference
-API_KEY_ENV = "REMOVE_BG_API_KEY"  # the one place the key is read from the environment
 TIMEOUT_S = 60.0  # remove.bg answers in seconds; a stalled upload should not hang a job
 CONNECT_TIMEOUT_S = 10.0
 MAX_RETRY_WAIT_S = 10.0  # a 429 whose Retry-After is this short is waited out and retried once
@@ -34,11 +33,6 @@ def _failure(message: str) -> CutoutError:
     return CutoutError(message, OFFLINE)
 
 
-def api_key_from_env() -> str | None:
-    """The remove.bg key from $REMOVE_BG_API_KEY, or None when unset or blank."""
-    return os.environ.get(API_KEY_ENV, "").strip() or None
-
-
 class RemoveBgBackend(CutoutBackend):
     """Sends the photo to remove.bg and uses the alpha of the PNG it returns."""
 
@@ -51,12 +45,12 @@ class RemoveBgBackend(CutoutBackend):
         timeout_s: float = TIMEOUT_S,
         max_retry_wait_s: float = MAX_RETRY_WAIT_S,
     ) -> None:
-        key = api_key or api_key_from_env()
-        if not key:
+        if not api_key:
             raise _failure(
-                f"The removebg method needs an API key: set {API_KEY_ENV} (remove.bg/api), or use the offline cut-out."
+                f"The removebg method needs an API key: set {REMOVE_BG_KEY_ENV} (remove.bg/api), "
+                "or use the offline cut-out."
             )
-        self.api_key: str = key
+        self.api_key: str = api_key
         self.url = url or REMOVE_BG_URL
         self.timeout = httpx.Timeout(timeout_s, connect=min(CONNECT_TIMEOUT_S, timeout_s))
         self.max_retry_wait_s = max_retry_wait_s
@@ -157,7 +151,7 @@ def _error_message(response: httpx.Response) -> str:
     if status == 402:
         return "remove.bg credits are used up: add credits at remove.bg, or use the offline cut-out."
     if status in (401, 403):
-        return f"remove.bg rejected the API key in {API_KEY_ENV}: check it, or use the offline cut-out."
+        return f"remove.bg rejected the API key in {REMOVE_BG_KEY_ENV}: check it, or use the offline cut-out."
     if status >= 500:
         return UNAVAILABLE.format(reason=f"HTTP {status}")
     return f"remove.bg answered HTTP {status}{': ' + title if title else ''}; use the offline cut-out."

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from harmonize.cutout import CutoutError, cut_out_matte, new_backend
+from harmonize.cutout import CutoutError, Cutter
 from harmonize.cutout_bench.cases import Case
 from harmonize.cutout_bench.metrics import boundary_f, iou
 
@@ -47,12 +47,12 @@ class MethodScores:
         }
 
 
-def available_methods(candidates: list[str]) -> tuple[list[str], dict[str, str]]:
-    """The candidates whose back end can be built here, and why each other one cannot."""
+def available_methods(cutter: Cutter, candidates: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The candidates whose back end `cutter` can build here, and why each other one cannot."""
     usable, skipped = [], {}
     for method in candidates:
         try:
-            new_backend(method)
+            cutter.backend(method)
         except CutoutError as error:
             skipped[method] = str(error)
             continue
@@ -60,7 +60,7 @@ def available_methods(candidates: list[str]) -> tuple[list[str], dict[str, str]]
     return usable, skipped
 
 
-def score_method(method: str, cases: list[Case], boxed: bool = False) -> MethodScores:
+def score_method(cutter: Cutter, method: str, cases: list[Case], boxed: bool = False) -> MethodScores:
     """Cut every case out with `method` (cleaned as cut_out does) and score it against the truth.
 
     boxed: each method is given the object's true box plus a margin, as a user's box would be.
@@ -70,7 +70,7 @@ def score_method(method: str, cases: list[Case], boxed: bool = False) -> MethodS
         start = time.perf_counter()
         error = None
         try:
-            alpha, _ = cut_out_matte(case.photo, method, case.box() if boxed else None)
+            alpha, _ = cutter.matte(case.photo, method, case.box() if boxed else None)
             found = alpha > 0.5
         except CutoutError as failure:  # an empty or full cut-out scores as nothing found
             found, error = np.zeros_like(case.truth), str(failure)
@@ -83,14 +83,16 @@ def score_method(method: str, cases: list[Case], boxed: bool = False) -> MethodS
     return result
 
 
-def photo_cutouts(photos: dict[str, np.ndarray], methods: list[str]) -> dict[str, list[np.ndarray | None]]:
+def photo_cutouts(
+    cutter: Cutter, photos: dict[str, np.ndarray], methods: list[str]
+) -> dict[str, list[np.ndarray | None]]:
     """Each method's cleaned (h, w) alpha for each photo ("auto" included); None where it failed."""
     mattes: dict[str, list[np.ndarray | None]] = {}
     for method in methods:
         mattes[method] = []
         for name, photo in photos.items():
             try:
-                alpha, used = cut_out_matte(photo, method)
+                alpha, used = cutter.matte(photo, method)
                 log.info("%s on %s: by %s", method, name, used)
             except CutoutError as error:
                 log.warning("%s on %s failed: %s", method, name, error)

@@ -42,9 +42,9 @@ class HarmonizeCog(commands.Cog):
     @app_commands.describe(
         painting="The painting (PNG, JPEG or WebP).",
         object_image="A photo of the object; a PNG with transparency skips the automatic cut-out.",
-        x="Where the object's centre goes: 0 is the left edge, 1 the right (default 0.5).",
-        y="Where the object's centre goes: 0 is the top, 1 the bottom (default 0.62).",
-        height="The object's height as a part of the painting's height (default 0.33).",
+        x=f"Where the object's centre goes: 0 is the left edge, 1 the right (default {DEFAULTS.x:g}).",
+        y=f"Where the object's centre goes: 0 is the top, 1 the bottom (default {DEFAULTS.y:g}).",
+        height=f"The object's height as a part of the painting's height (default {DEFAULTS.height:.2f}).",
         strength="How strongly the painting's style is applied (default medium).",
         quality="Faster or better; see /help (default: the bot's standard).",
     )

@@ -64,7 +64,13 @@ ENGINE_ERRORS = {
         "input",
     ),
     "empty mask": (lambda: validate_mask(np.zeros((64, 64), np.float32)), "input"),
+    "words that only read like a placement's": (lambda: float_of("it would be transparent"), "input"),
 }
+
+
+def float_of(text: str) -> float:
+    """float(text): a ValueError whose message merely contains a placement error's words."""
+    return float(text)
 
 
 @pytest.mark.parametrize("name", sorted(ENGINE_ERRORS))

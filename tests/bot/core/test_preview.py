@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import bot.core.preview as preview_module
 from bot.core.loop_state import LoopState, moved
 from bot.core.preview import PREVIEW_PIXELS, PreviewError, PreviewRenderer
+from harmonize.cutout import Cutter
 from tests.support.loop_images import (
     OBJECT_RGB,
     PAINTING_RGB,
@@ -23,7 +23,7 @@ from tests.support.loop_images import (
 
 @pytest.fixture
 def renderer():
-    renderer = PreviewRenderer()
+    renderer = PreviewRenderer(Cutter())
     yield renderer
     renderer.close()
 
@@ -54,13 +54,13 @@ async def test_the_object_is_where_the_state_puts_it(tmp_path: Path, renderer) -
 
 async def test_moves_reuse_the_cut_out(tmp_path: Path, renderer, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[str] = []
-    real = preview_module.cut_out
+    real = renderer.cutter.cut_out
 
     def counting(image, method="auto", box=None):
         calls.append(method)
-        return real(image, method=method, box=box)
+        return real(image, method, box)
 
-    monkeypatch.setattr(preview_module, "cut_out", counting)
+    monkeypatch.setattr(renderer.cutter, "cut_out", counting)
     painting = write(tmp_path, "painting.jpg", painting_bytes())
     photo = write(tmp_path, "object.jpg", photo_bytes())
     state = LoopState(method="grabcut")

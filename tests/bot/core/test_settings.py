@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -14,6 +15,7 @@ from bot.core.engine_request import EngineRequest
 from bot.core.job_spec import JobSpec, resolve
 from bot.core.settings import BotSettings
 from bot.scale.protocol import RunOrder
+from harmonize.cutout import CutoutSettings
 from harmonize.options import HarmonizeOptions
 from harmonize.presets import preset_options
 from harmonize.types import Placement
@@ -98,6 +100,16 @@ def test_the_default_standard_preset_runs_coarse_to_fine_and_reaches_the_engine(
     assert stored == spec
     request = EngineRequest("j1", "p.png", "o.png", "out", stored.placement, stored.options)
     assert EngineRequest.from_dict(json.loads(json.dumps(request.to_dict()))) == request
+    cut = dataclasses.replace(spec, object_is_cutout=True)  # the chat's preview made the cut-out
+    assert JobSpec.from_json(cut.to_json()).object_is_cutout and not stored.object_is_cutout
+
+
+def test_the_cut_out_settings_come_from_the_bots_settings(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.setenv("REMOVE_BG_API_KEY", "k-123")
+    monkeypatch.setenv("PAINTERLY_REMBG_MODEL", str(tmp_path / "u2net.onnx"))
+    monkeypatch.setenv("PAINTERLY_CACHE_DIR", str(tmp_path / "cache"))
+    cutout = BotSettings(_env_file=None).cutout_settings()
+    assert cutout == CutoutSettings("k-123", tmp_path / "u2net.onnx", tmp_path / "cache")
 
 
 def test_a_job_an_older_version_queued_runs_with_the_defaults_for_what_it_lacks() -> None:

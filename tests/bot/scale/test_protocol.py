@@ -43,6 +43,12 @@ def test_an_order_crosses_json_and_gets_the_workers_paths() -> None:
     )
 
 
+def test_a_finished_cut_out_stays_one_across_the_wire() -> None:
+    order = RunOrder.for_request("r", replace(REQUEST, object_is_cutout=True), 1.0, 1.0)
+    assert RunOrder.from_wire(loads(dumps(order.to_wire()))).engine_request(Path("/w")).object_is_cutout
+    assert not RunOrder.for_request("r", REQUEST, 1.0, 1.0).engine_request(Path("/w")).object_is_cutout
+
+
 @pytest.mark.parametrize("tau", [2.5, "auto"])
 def test_every_kind_of_tau_survives_the_trip(tau) -> None:
     order = RunOrder.for_request("r", replace(REQUEST, options=REQUEST.options.replace(tau=tau)), 1.0, 1.0)

@@ -11,9 +11,10 @@ import pytest
 from PIL import Image
 from typer.testing import CliRunner, Result
 
-from harmonize import placement
 from harmonize.cli.main import app
-from harmonize.placement import CUTOUT_SIDE, place_object
+from harmonize.cutout import Cutter
+from harmonize.cutout.core import CUTOUT_SIDE
+from harmonize.placement import place_object
 from harmonize.resize import resize_bilinear
 from harmonize.types import Placement
 
@@ -25,7 +26,7 @@ def offline(monkeypatch: pytest.MonkeyPatch) -> None:
     """No service and no model: `auto` is the saliency back end, whose cut-out the sizes below expect."""
     monkeypatch.delenv("REMOVE_BG_API_KEY", raising=False)
     monkeypatch.setattr("harmonize.cutout.factory.u2netp_installed", lambda: False)
-    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda: False)
+    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda settings: False)
 
 
 def disc_photo(height: int = 120, width: int = 160, radius: int = 30) -> np.ndarray:
@@ -57,15 +58,14 @@ def test_place_object_pastes_the_cut_out_at_the_working_size() -> None:
 
 def test_place_object_cuts_a_big_photo_out_downscaled(monkeypatch: pytest.MonkeyPatch) -> None:
     seen = {}
-    real = placement.cut_out_with_method
 
-    def spy(photo, method, box):
-        seen.update(shape=photo.shape, method=method, box=box)
-        return real(photo, method, box)
+    class Spy(Cutter):
+        def cut_out(self, image, method="auto", box=None):
+            seen.update(shape=image.shape, method=method, box=box)
+            return super().cut_out(image, method, box)
 
-    monkeypatch.setattr(placement, "cut_out_with_method", spy)
     big = disc_photo(3000, 4000, 700)  # 12 megapixels
-    _, _, used = place_object(painting(), big, size=700, method="grabcut", box=(1000, 500, 3000, 2500))
+    _, _, used = place_object(painting(), big, size=700, method="grabcut", box=(1000, 500, 3000, 2500), cutter=Spy())
     assert used == "grabcut" and max(seen["shape"][:2]) == CUTOUT_SIDE
     assert seen["box"] == (256, 128, 768, 640)  # the box follows the photo's scale (0.256)
 

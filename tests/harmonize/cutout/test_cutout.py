@@ -9,7 +9,15 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from harmonize.cutout import CutoutError, auto_method, auto_methods, cut_out, cut_out_with_method, new_backend
+from harmonize.cutout import (
+    CutoutError,
+    CutoutSettings,
+    Cutter,
+    auto_method,
+    auto_methods,
+    cut_out,
+    new_backend,
+)
 from harmonize.cutout.cleanup import clean_matte
 from harmonize.cutout.core import crop_to_object
 from harmonize.cutout.grabcut import GrabCutBackend
@@ -90,28 +98,28 @@ def test_alpha_backend_rejects_an_opaque_image() -> None:
 
 
 def test_auto_prefers_alpha_then_the_configured_services_then_the_best_offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda: False)  # rembg's model not on disk
+    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda settings: False)  # rembg's model not on disk
     monkeypatch.setattr("harmonize.cutout.factory.u2netp_installed", lambda: False)
     photo = disc_photo()
     assert auto_methods(np.dstack([photo, disc_alpha()])) == ["alpha"]
     assert auto_methods(np.dstack([photo, np.full((120, 160), 255, np.uint8)])) == ["saliency"]
     assert auto_method(photo) == "saliency" and auto_method(photo, boxed=True) == "grabcut"
-    monkeypatch.setenv("REMOVE_BG_API_KEY", "key")
-    assert auto_methods(photo) == ["removebg", "saliency"]
-    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda: True)  # onnxruntime and its model
-    assert auto_methods(photo) == ["removebg", "rembg", "saliency"]
+    keyed = CutoutSettings(remove_bg_api_key="key")
+    assert auto_methods(photo, settings=keyed) == ["removebg", "saliency"]
+    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda settings: True)  # onnxruntime and its model
+    assert auto_methods(photo, settings=keyed) == ["removebg", "rembg", "saliency"]
 
 
 def test_auto_falls_back_to_the_offline_method_when_removebg_is_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda: False)
+    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda settings: False)
     monkeypatch.setattr("harmonize.cutout.factory.u2netp_installed", lambda: False)
-    monkeypatch.setenv("REMOVE_BG_API_KEY", "key")
     monkeypatch.setattr("harmonize.cutout.removebg.REMOVE_BG_URL", "http://127.0.0.1:9/removebg")  # refused
-    rgba, used = cut_out_with_method(disc_photo(), method="auto")
+    cutter = Cutter(CutoutSettings(remove_bg_api_key="key"))
+    rgba, used = cutter.cut_out(disc_photo(), method="auto")
     assert used == "saliency"
     assert (rgba[..., 3] > 127).sum() == pytest.approx(np.pi * 30**2, rel=0.04)
     with pytest.raises(CutoutError, match="remove.bg is unavailable"):
-        cut_out(disc_photo(), method="removebg")
+        cut_out(disc_photo(), method="removebg", cutter=cutter)
 
 
 def test_removebg_without_a_key_says_how_to_set_one() -> None:

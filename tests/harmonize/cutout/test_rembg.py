@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import httpx
 import numpy as np
 import pytest
 
-from harmonize.cutout import CutoutError, auto_methods, cut_out, cut_out_with_method, rembg_model
+from harmonize.cutout import CutoutError, CutoutSettings, Cutter, auto_methods, cut_out, rembg_model
 from harmonize.cutout.rembg_model import RembgBackend, rembg_ready, resolve_model
 from harmonize.cutout.u2netp import INPUT_SIDE
 from tests.support.fake_onnxruntime import DISC_RADIUS, FakeOnnxRuntime, disc_photo
@@ -31,20 +32,28 @@ def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeOnnxRuntime:
     stand_in = FakeOnnxRuntime()
     monkeypatch.setitem(sys.modules, "onnxruntime", stand_in.module)
     monkeypatch.setitem(sys.modules, "rembg", None)  # the rembg package is not needed
-    monkeypatch.setenv("PAINTERLY_CACHE_DIR", str(tmp_path / "cache"))
-    monkeypatch.delenv("PAINTERLY_REMBG_MODEL", raising=False)
-    monkeypatch.delenv("REMOVE_BG_API_KEY", raising=False)
     monkeypatch.setattr("harmonize.cutout.factory.u2netp_installed", lambda: False)  # saliency is the fallback
     return stand_in
 
 
 @pytest.fixture
-def model(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """A stand-in model file named by PAINTERLY_REMBG_MODEL."""
+def cache(tmp_path: Path) -> CutoutSettings:
+    """Settings with no model named: downloads go to a fresh cache folder."""
+    return CutoutSettings(cache_dir=tmp_path / "cache")
+
+
+@pytest.fixture
+def model(tmp_path: Path) -> Path:
+    """A stand-in model file on disk."""
     path = tmp_path / "my-u2net.onnx"
     path.write_bytes(MODEL_BYTES)
-    monkeypatch.setenv("PAINTERLY_REMBG_MODEL", str(path))
     return path
+
+
+@pytest.fixture
+def named(model: Path, cache: CutoutSettings) -> CutoutSettings:
+    """Settings that name the stand-in model file (PAINTERLY_REMBG_MODEL)."""
+    return CutoutSettings(rembg_model=model, cache_dir=cache.cache_dir)
 
 
 class ModelServer:
@@ -64,102 +73,104 @@ class ModelServer:
         return httpx.Response(200, content=self.body)
 
 
-def test_without_onnxruntime_it_says_how_to_install_before_downloading(fake, monkeypatch) -> None:
+def test_without_onnxruntime_it_says_how_to_install_before_downloading(fake, monkeypatch, cache) -> None:
     monkeypatch.setitem(sys.modules, "onnxruntime", None)  # import onnxruntime -> ImportError
     server = ModelServer()
     with pytest.raises(CutoutError, match=r"rembg method needs onnxruntime \(pip install painterly\[rembg\]\)"):
-        RembgBackend(client=server.client())
+        RembgBackend(cache, client=server.client())
     assert server.requests == 0
 
 
-def test_a_model_file_on_disk_is_run_without_downloading(fake: FakeOnnxRuntime, model: Path, tmp_path) -> None:
+def test_a_model_file_on_disk_is_run_without_downloading(fake: FakeOnnxRuntime, model: Path, named) -> None:
     server = ModelServer()
-    backend = RembgBackend(client=server.client())
+    backend = RembgBackend(named, client=server.client())
     assert backend.model == model and server.requests == 0
     assert fake.models == [str(model)]  # opened by onnxruntime wherever it lives
-    other = tmp_path / "other.onnx"
-    other.write_bytes(MODEL_BYTES)
-    assert RembgBackend(model_path=other).model == other  # the API argument wins over the setting
-    assert fake.models[-1] == str(other)
 
 
-def test_a_missing_model_file_names_the_setting(fake: FakeOnnxRuntime, monkeypatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("PAINTERLY_REMBG_MODEL", str(tmp_path / "absent.onnx"))
+def test_a_cutter_builds_its_back_end_once_for_every_cut_out(fake: FakeOnnxRuntime, model: Path, named) -> None:
+    cutter = Cutter(named)
+    for _ in range(3):
+        assert cutter.cut_out(disc_photo(), "rembg")[1] == "rembg"
+    assert fake.models == [str(model)]  # one ONNX session for three pictures (rembg's new_session)
+    assert len(fake.inputs) == 3
+
+
+def test_a_missing_model_file_names_the_setting(fake: FakeOnnxRuntime, tmp_path: Path) -> None:
     with pytest.raises(CutoutError, match="absent.onnx does not exist: check PAINTERLY_REMBG_MODEL"):
-        RembgBackend()
+        RembgBackend(CutoutSettings(rembg_model=tmp_path / "absent.onnx"))
     assert fake.models == []
 
 
 def test_the_model_is_downloaded_once_into_the_cache_and_checked(
-    fake: FakeOnnxRuntime, monkeypatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    fake: FakeOnnxRuntime, monkeypatch, tmp_path: Path, cache, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setattr(rembg_model, "MODEL_MD5", hashlib.md5(MODEL_BYTES).hexdigest())
     server = ModelServer()
     with caplog.at_level(logging.WARNING, logger="harmonize.cutout.rembg_model"):
-        first = RembgBackend(client=server.client())
+        first = RembgBackend(cache, client=server.client())
     cached = tmp_path / "cache" / "rembg" / "u2net.onnx"
     assert first.model == cached and cached.read_bytes() == MODEL_BYTES and fake.models == [str(cached)]
     assert any("Downloading rembg's model (176 MB) once into" in r.getMessage() for r in caplog.records)
-    RembgBackend(client=server.client())
+    RembgBackend(cache, client=server.client())
     assert server.requests == 1  # the second back end found the checked file
     cached.write_bytes(b"truncated")  # a damaged cache is fetched again
-    RembgBackend(client=server.client())
+    RembgBackend(cache, client=server.client())
     assert server.requests == 2 and cached.read_bytes() == MODEL_BYTES
 
 
-def test_a_download_that_fails_its_checksum_is_refused_and_removed(fake: FakeOnnxRuntime, tmp_path: Path) -> None:
+def test_a_download_that_fails_its_checksum_is_refused_and_removed(fake, tmp_path: Path, cache) -> None:
     with pytest.raises(CutoutError, match="does not match its checksum"):
-        RembgBackend(client=ModelServer(body=b"an altered file").client())
+        RembgBackend(cache, client=ModelServer(body=b"an altered file").client())
     assert not list((tmp_path / "cache" / "rembg").iterdir())  # neither the model nor a partial file
     assert fake.models == []
 
 
-def test_offline_download_says_how_to_point_at_a_file(fake: FakeOnnxRuntime) -> None:
+def test_offline_download_says_how_to_point_at_a_file(fake: FakeOnnxRuntime, cache) -> None:
     with pytest.raises(CutoutError, match="set PAINTERLY_REMBG_MODEL to a u2net.onnx already on disk"):
-        RembgBackend(client=ModelServer(fail=True).client())
+        RembgBackend(cache, client=ModelServer(fail=True).client())
     with pytest.raises(CutoutError, match="not downloaded yet"):
-        resolve_model(download=False)
+        resolve_model(cache, download=False)
 
 
-def test_the_network_matte_becomes_the_cut_out_through_auto(fake: FakeOnnxRuntime, model: Path) -> None:
-    rgba, used = cut_out_with_method(disc_photo(), method="auto")  # the model is on disk: auto tries rembg first
+def test_the_network_matte_becomes_the_cut_out_through_auto(fake: FakeOnnxRuntime, model: Path, named) -> None:
+    rgba, used = Cutter(named).cut_out(disc_photo())  # the model is on disk: auto tries rembg first
     assert used == "rembg" and fake.models == [str(model)]
     assert fake.inputs[-1].shape == (1, 3, INPUT_SIDE, INPUT_SIDE)
     assert (rgba[..., 3] > 127).sum() == pytest.approx(np.pi * DISC_RADIUS**2, rel=0.1)
 
 
-def test_with_a_box_the_network_sees_only_the_box(fake: FakeOnnxRuntime, model: Path) -> None:
+def test_with_a_box_the_network_sees_only_the_box(fake: FakeOnnxRuntime, named) -> None:
     photo = disc_photo((40, 60))
     cv2.circle(photo, (125, 60), DISC_RADIUS, (200, 40, 30), -1)  # a second disc, outside the box
-    matte = RembgBackend().matte(photo, (0, 0, 80, 120))
+    matte = RembgBackend(named).matte(photo, (0, 0, 80, 120))
     assert matte[:, 80:].max() == 0.0
     assert (matte > 0.5).sum() == pytest.approx(np.pi * DISC_RADIUS**2, rel=0.1)
     seen = fake.inputs[-1][0, 0] - fake.inputs[-1][0, 2] > 1.0  # the box (80 px) stretched to 320 px
     assert seen.any(axis=0).sum() == pytest.approx(INPUT_SIDE * 60 / 80, rel=0.05)
 
 
-def test_ready_means_onnxruntime_and_a_model_on_disk(fake: FakeOnnxRuntime, monkeypatch, tmp_path: Path) -> None:
-    assert not rembg_ready() and auto_methods(disc_photo()) == ["saliency"]  # auto never starts the download
+def test_ready_means_onnxruntime_and_a_model_on_disk(fake, monkeypatch, tmp_path: Path, cache) -> None:
+    assert not rembg_ready(cache)
+    assert auto_methods(disc_photo(), settings=cache) == ["saliency"]  # auto never starts the download
     cached = tmp_path / "cache" / "rembg" / "u2net.onnx"
     cached.parent.mkdir(parents=True)
     cached.write_bytes(MODEL_BYTES)  # downloaded by an earlier rembg cut-out
-    assert rembg_ready() and auto_methods(disc_photo()) == ["rembg", "saliency"]
-    monkeypatch.setenv("PAINTERLY_REMBG_MODEL", str(tmp_path / "absent.onnx"))
-    assert not rembg_ready()  # a setting that names no file
-    monkeypatch.setenv("PAINTERLY_REMBG_MODEL", str(cached))
-    assert rembg_ready()
+    assert rembg_ready(cache) and auto_methods(disc_photo(), settings=cache) == ["rembg", "saliency"]
+    assert not rembg_ready(CutoutSettings(rembg_model=tmp_path / "absent.onnx"))  # a setting that names no file
+    assert rembg_ready(CutoutSettings(rembg_model=cached))
     monkeypatch.setitem(sys.modules, "onnxruntime", None)
-    assert not rembg_ready()
+    assert not rembg_ready(cache)
 
 
 def test_auto_falls_back_when_a_damaged_cache_cannot_be_fetched_again(
-    fake: FakeOnnxRuntime, monkeypatch, tmp_path: Path
+    fake: FakeOnnxRuntime, monkeypatch, tmp_path: Path, cache
 ) -> None:
     cached = tmp_path / "cache" / "rembg" / "u2net.onnx"
     cached.parent.mkdir(parents=True)
     cached.write_bytes(b"truncated")
     monkeypatch.setattr(rembg_model, "MODEL_URL", "http://127.0.0.1:9/u2net.onnx")  # refused at once
-    rgba, used = cut_out_with_method(disc_photo(), method="auto")
+    rgba, used = Cutter(cache).cut_out(disc_photo())
     assert used == "saliency" and fake.models == []
     assert (rgba[..., 3] > 127).sum() == pytest.approx(np.pi * DISC_RADIUS**2, rel=0.05)
 
@@ -169,13 +180,15 @@ def test_the_real_rembg_model_cuts_out_a_disc_and_a_boxed_one() -> None:
         import onnxruntime  # noqa: F401
     except ImportError:
         pytest.skip("onnxruntime is not installed here (pip install painterly[rembg])")
+    settings = CutoutSettings.from_environment(os.environ)  # a developer's PAINTERLY_REMBG_MODEL, if any
     try:
-        resolve_model(download=False)  # a test run never starts a 176 MB download
+        resolve_model(settings, download=False)  # a test run never starts a 176 MB download
     except CutoutError as error:
         pytest.skip(f"rembg's 176 MB model is not on disk here and cannot be downloaded (no internet): {error}")
-    rgba = cut_out(disc_photo(), method="rembg")
+    cutter = Cutter(settings)
+    rgba = cut_out(disc_photo(), method="rembg", cutter=cutter)
     assert (rgba[..., 3] > 127).sum() == pytest.approx(np.pi * DISC_RADIUS**2, rel=0.15)
     photo = disc_photo((40, 60))
     cv2.circle(photo, (125, 60), DISC_RADIUS, (30, 40, 200), -1)
-    boxed = cut_out(photo, method="rembg", box=(0, 0, 80, 120))
+    boxed = cut_out(photo, method="rembg", box=(0, 0, 80, 120), cutter=cutter)
     assert (boxed[..., 3] > 127).sum() == pytest.approx(np.pi * DISC_RADIUS**2, rel=0.15)

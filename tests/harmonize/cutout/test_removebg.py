@@ -20,7 +20,7 @@ import pytest
 from aiohttp import web
 from PIL import Image
 
-from harmonize.cutout import CutoutError, cut_out
+from harmonize.cutout import CutoutError, CutoutSettings, Cutter, cut_out
 from harmonize.cutout.removebg import RemoveBgBackend, retry_after_seconds
 
 KEY = "test-key"
@@ -124,9 +124,9 @@ async def test_box_is_sent_as_region_of_interest(server: FakeRemoveBg) -> None:
 
 
 async def test_cut_out_through_removebg_crops_the_object(server: FakeRemoveBg, monkeypatch) -> None:
-    monkeypatch.setenv("REMOVE_BG_API_KEY", KEY)
     monkeypatch.setattr("harmonize.cutout.removebg.REMOVE_BG_URL", server.url)
-    rgba = await asyncio.to_thread(cut_out, photo(), "auto")
+    cutter = Cutter(CutoutSettings(remove_bg_api_key=KEY))
+    rgba = await asyncio.to_thread(cut_out, photo(), "auto", None, cutter)
     assert rgba.shape[2] == 4 and 60 <= rgba.shape[0] <= 70
     assert len(server.requests) == 1
 

@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 import pytest
 
-from harmonize.cutout import CutoutError, auto_methods, cut_out, cut_out_with_method, u2netp
+from harmonize.cutout import CutoutError, CutoutSettings, Cutter, auto_methods, cut_out, cut_out_with_method, u2netp
 from harmonize.cutout.u2netp import INPUT_SIDE, U2netpBackend, grabcut_from_prior, u2net_input, u2net_output
 from tests.support.fake_onnxruntime import DISC_RADIUS, FakeOnnxRuntime, disc_photo
 
@@ -28,8 +28,7 @@ def fake(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> FakeOnnxRuntime:
     model.write_bytes(b"stand-in weights")
     monkeypatch.setattr(u2netp, "shipped_model", lambda: model)
     monkeypatch.setattr(u2netp, "MODEL_MD5", u2netp.file_hexdigest(model, "md5"))
-    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda: False)
-    monkeypatch.delenv("REMOVE_BG_API_KEY", raising=False)
+    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda settings: False)
     return stand_in
 
 
@@ -93,8 +92,7 @@ def test_a_damaged_model_is_refused(fake: FakeOnnxRuntime, monkeypatch: pytest.M
 
 
 def test_auto_tries_u2netp_before_the_methods_without_a_model(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda: False)
-    monkeypatch.delenv("REMOVE_BG_API_KEY", raising=False)
+    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda settings: False)
     monkeypatch.setattr("harmonize.cutout.factory.u2netp_installed", lambda: True)
     assert auto_methods(disc_photo()) == ["u2netp", "saliency"]
     assert auto_methods(disc_photo(), boxed=True) == ["u2netp", "grabcut"]
@@ -121,11 +119,9 @@ def test_the_real_model_cuts_out_a_disc_and_a_boxed_one() -> None:
 
 
 def test_the_chat_offers_u2netp_when_it_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    from bot.core import preview
-
-    monkeypatch.delenv("REMOVE_BG_API_KEY", raising=False)
-    monkeypatch.setattr(preview, "rembg_ready", lambda: False)
-    monkeypatch.setattr(preview, "u2netp_installed", lambda: True)
-    assert preview.available_methods(disc_photo())[-2:] == ("u2netp", "grabcut")
-    monkeypatch.setattr(preview, "u2netp_installed", lambda: False)
-    assert "u2netp" not in preview.available_methods(disc_photo())
+    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda settings: False)
+    monkeypatch.setattr("harmonize.cutout.factory.u2netp_installed", lambda: True)
+    assert Cutter().offered_methods(disc_photo()) == ("u2netp", "grabcut")
+    assert Cutter(CutoutSettings(remove_bg_api_key="key")).offered_methods(disc_photo())[0] == "removebg"
+    monkeypatch.setattr("harmonize.cutout.factory.u2netp_installed", lambda: False)
+    assert "u2netp" not in Cutter().offered_methods(disc_photo())

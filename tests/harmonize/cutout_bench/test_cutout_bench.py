@@ -108,7 +108,7 @@ def test_a_cases_box_is_its_true_box_plus_the_margin() -> None:
 
 def test_bench_cutout_leaves_out_pasted_backgrounds_and_can_give_the_box(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("REMOVE_BG_API_KEY", raising=False)
-    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda: False)  # a developer's cached model
+    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda settings: False)  # a developer's cached model
     data, out = tmp_path / "data", tmp_path / "out"
     data.mkdir()
     write_example(data, 1)
@@ -125,7 +125,7 @@ def test_bench_cutout_leaves_out_pasted_backgrounds_and_can_give_the_box(tmp_pat
 
 def test_bench_cutout_scores_every_method_and_lists_those_it_cannot_run(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.delenv("REMOVE_BG_API_KEY", raising=False)
-    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda: False)  # a developer's cached model
+    monkeypatch.setattr("harmonize.cutout.factory.rembg_ready", lambda settings: False)  # a developer's cached model
     data, out = tmp_path / "data", tmp_path / "out"
     data.mkdir()
     write_example(data, 1)
