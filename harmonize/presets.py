@@ -1,7 +1,7 @@
 """Named settings: the authors' ("paper") and the one a chat bot can afford ("fast").
 
-"fast" was chosen with `harmonize bench --reference` on the paper's examples: README,
-performance section, has the measured table.
+"fast" was chosen with `harmonize bench --reference` on the paper's examples; the measured table is
+in docs/design/performance.md.
 """
 
 from __future__ import annotations
