@@ -138,13 +138,11 @@ class JobUpdates:
             shrunk = any(a.filename != b.filename for a, b in zip(fitted, images, strict=True))
             files = [discord.File(io.BytesIO(upload.data), filename=upload.filename) for upload in fitted]
             try:
-                await channel.send(
-                    results_text(job_id, context.user_id, names, shrunk),
-                    files=files,
-                    allowed_mentions=pings,
-                    reference=reference,
-                    **({"view": buttons} if buttons is not None else {}),
-                )
+                text = results_text(job_id, context.user_id, names, shrunk)
+                if buttons is not None:
+                    await channel.send(text, files=files, allowed_mentions=pings, reference=reference, view=buttons)
+                else:
+                    await channel.send(text, files=files, allowed_mentions=pings, reference=reference)
                 return
             except discord.HTTPException as error:
                 if error.status != HTTP_TOO_LARGE or attempt == TOO_LARGE_RETRIES:

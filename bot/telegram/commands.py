@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Literal, cast
 
 from telegram import Chat, Update
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
@@ -129,7 +129,7 @@ class AccountCommands:
             everywhere = await self.service.get_limits()
             await message.reply_text(texts.limits_text(here, everywhere, user.id))
             return
-        scope = "global" if args[-1].lower() == "global" else "chat"
+        scope: Literal["global", "chat"] = "global" if args[-1].lower() == "global" else "chat"
         if scope == "global":
             args.pop()
         action = args[0].lower()

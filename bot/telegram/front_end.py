@@ -63,18 +63,21 @@ class TelegramFrontEnd:
     async def run(self) -> None:
         """Connect, register the command menu, and handle updates until cancelled."""
         app = self.application
+        updater = app.updater
+        if updater is None:  # built by ApplicationBuilder, which always makes one
+            raise RuntimeError("the Telegram application has no updater to poll with")
         await self.loop.chat_loop.start()
         try:
             async with app:
                 await app.bot.set_my_commands([BotCommand(*item) for item in COMMANDS.items()])
                 self.updates.attach(app.bot)
-                await app.updater.start_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
+                await updater.start_polling(allowed_updates=[Update.MESSAGE, Update.CALLBACK_QUERY])
                 await app.start()
                 log.info("telegram front end polling as @%s", app.bot.username)
                 try:
                     await asyncio.Event().wait()
                 finally:
-                    await app.updater.stop()
+                    await updater.stop()
                     await self.conversation.close()
                     await self.updates.detach()
                     await app.stop()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.constants import InlineKeyboardButtonLimit
@@ -87,7 +88,7 @@ def apply_press(options: JobOptions, press: OptionPress, presets: Sequence[str])
     if press.key == "q" and press.value in presets:
         return dataclasses.replace(options, preset=press.value)
     if press.key == "s" and press.value in STRENGTHS:
-        tau: float | str = press.value if press.value == "auto" else float(press.value)
+        tau: float | Literal["auto"] = "auto" if press.value == "auto" else float(press.value)
         return dataclasses.replace(options, tau=tau)
     if press.key == "h" and press.value in dict(HEIGHTS).values():
         return dataclasses.replace(options, height=float(press.value))

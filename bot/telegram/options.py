@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Sequence
+from typing import Any
 
 from bot.core import MAX_TAU, MIN_HEIGHT, InvalidOptions, JobOptions
 
@@ -55,7 +56,7 @@ def parse_options(args: Sequence[str], presets: Sequence[str], base: JobOptions 
     x, y in [0, 1]; height in [MIN_HEIGHT, 1]; strength "auto" or in (0, MAX_TAU]; quality one of
     `presets`. Raises InvalidOptions with a message for the user.
     """
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}  # JobOptions fields, each checked below
     for arg in args:
         name, sep, value = arg.partition("=")
         key = name.strip().lower()

@@ -147,7 +147,9 @@ def palette_with_transparency() -> bytes:
     pixels = np.asarray(source).copy()
     pixels[:, :32] = 15  # the one index the 15 colours leave free
     image = Image.fromarray(pixels, "P")
-    image.putpalette(source.getpalette()[: 15 * 3] + [0, 0, 0])
+    palette = source.getpalette()
+    assert palette is not None  # a "P" image always has one
+    image.putpalette(palette[: 15 * 3] + [0, 0, 0])
     return encoded(image, "PNG", transparency=15)
 
 

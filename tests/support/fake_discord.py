@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 
 from tests.support.fake_timer import HANG_GUARD_S
 
@@ -377,7 +377,9 @@ class FakeDiscord:
         payload: dict[str, Any] = {}
         files: list[StoredFile] = []
         reader = await request.multipart()
-        async for part in reader:
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader):
+                raise web.HTTPBadRequest(text="nested multipart is not what the client sends")
             if part.name == "payload_json":
                 payload = json.loads(await part.text())
             else:

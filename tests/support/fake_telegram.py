@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from aiohttp import web
+from aiohttp import BodyPartReader, web
 from PIL import Image
 
 from tests.support.fake_timer import HANG_GUARD_S
@@ -510,8 +510,7 @@ class FakeTelegram:
         return self._bot_message(params, {"text": text})
 
     async def _m_editmessagetext(self, params: dict, files: dict) -> dict:
-        chat_id = self._chat(params)
-        key = (chat_id, params.get("message_id"))
+        key = self._message_key(params)
         message = self.messages.get(key)
         if message is None:
             raise ApiError(400, "Bad Request: message to edit not found")
@@ -558,9 +557,16 @@ class FakeTelegram:
             content["caption"] = params["caption"]
         return self._bot_message(params, content)
 
+    def _message_key(self, params: dict) -> tuple[int, int]:
+        """(chat id, message id) of the message a call names; a missing id answers as the Bot API does."""
+        message_id = params.get("message_id")
+        if not isinstance(message_id, int):
+            raise ApiError(400, "Bad Request: message identifier is not specified")
+        return self._chat(params), message_id
+
     def _editable_media(self, params: dict) -> tuple[tuple[int, int], dict[str, Any]]:
         """The bot's media message an edit names (error answers as the Bot API gives them)."""
-        key = (self._chat(params), params.get("message_id"))
+        key = self._message_key(params)
         message = self.messages.get(key)
         if message is None:
             raise ApiError(400, "Bad Request: message to edit not found")
@@ -678,7 +684,9 @@ async def _parameters(request: web.Request) -> tuple[dict[str, Any], dict[str, U
         return raw, files
     if request.content_type == "multipart/form-data":
         reader = await request.multipart()
-        async for part in reader:
+        while (part := await reader.next()) is not None:
+            if not isinstance(part, BodyPartReader) or part.name is None:
+                raise web.HTTPBadRequest(text="every part of a Bot API upload is a named field")
             if part.filename is not None:
                 files[part.name] = Upload(part.filename, bytes(await part.read()))
             else:

@@ -63,6 +63,9 @@ class FakeTimer:
 
 async def eventually(probe: Callable[[], object], timeout_s: float = HANG_GUARD_S) -> None:
     """Wait until `probe()` is true (for real I/O a fake timer cannot drive); fail after timeout_s."""
-    async with asyncio.timeout(timeout_s):
+
+    async def poll() -> None:
         while not probe():
             await asyncio.sleep(0.005)
+
+    await asyncio.wait_for(poll(), timeout_s)  # asyncio.timeout is Python 3.11+; the project supports 3.10

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Literal, cast
 
 import discord
 from discord import app_commands
@@ -78,7 +78,7 @@ class LimitsCog(commands.Cog):
     ) -> None:
         """Change one limit through the core, which enforces who may set what."""
         requester = requester_of(interaction)
-        where = "global" if scope is not None and scope.value == "global" else "chat"
+        where: Literal["global", "chat"] = "global" if scope is not None and scope.value == "global" else "chat"
         service = self.bot.service
         await service.set_limit(requester, cast(LimitName, limit.value), value, where)
         here = await service.get_limits(PLATFORM, requester.chat_id)
