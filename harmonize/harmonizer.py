@@ -33,12 +33,14 @@ from harmonize.options import HarmonizeOptions
 from harmonize.painting_features import CACHE_SIZE, PaintingFeatureCache
 from harmonize.pass1 import run_pass1
 from harmonize.pass2 import REFERENCE_LAYER, hit_masks, reference_active, run_pass2
+from harmonize.precision import Precision
 from harmonize.pyramid_level import Level, make_level
 from harmonize.resize import fit_longest_side, resize_bilinear, upsample_change
 from harmonize.stage_timer import Optimisation, StageTimer
 from harmonize.types import HarmonizeResult, Placement, Progress, ProgressCallback, Stage
 from harmonize.vgg import VGGFeatures, from_caffe, layer_scale, to_caffe
 from harmonize.window import PASS1_MARGIN, PASS2_MARGIN, Window, window_around
+from harmonize.window_cap import capped_shape
 
 log = logging.getLogger(__name__)
 
@@ -107,11 +109,15 @@ class Harmonizer:
 
         with timer.stage("levels"):
             full = make_level(naive_f, painting_f, tight, loose, net, device)
+            # The size both passes optimise at: the working size unless the window cap shrinks it
+            # (ours, harmonize/window_cap.py); then only their change is upsampled.
+            hw, ww = capped_shape(loose, options.max_window_pixels)
+            work = full.resized(hw, ww, net) if (hw, ww) != (h, w) else full
             # Coarse-to-fine (ours, not the authors': docs/design/performance.md): pass 1, and optionally
             # a first pass 2, at coarse_scale; only their change is upsampled, so the photo's detail stays.
-            longest = min(max(h, w), max(MIN_COARSE_SIZE, round(max(h, w) * options.coarse_scale)))
-            hs, ws = fit_longest_side(h, w, longest)
-            coarse = full.resized(hs, ws, net) if (hs, ws) != (h, w) else None
+            longest = min(max(hw, ww), max(MIN_COARSE_SIZE, round(max(hw, ww) * options.coarse_scale)))
+            hs, ws = fit_longest_side(hw, ww, longest)
+            coarse = work.resized(hs, ws, net) if (hs, ws) != (hw, ww) else None
             if coarse is not None and not coarse.loose.any():
                 coarse = None
         losses: dict[str, list[dict[str, float]]] = {}
@@ -120,15 +126,17 @@ class Harmonizer:
             return lambda i, loss: report(Progress(stage, done + i, total, loss, timer.elapsed(stage)))
 
         with timer.stage("pass1"):
-            first = coarse if coarse is not None else full
-            x1_first, history1 = self._pass1_rgb(first, options.iters1, step("pass1", 0, options.iters1), timer)
-            x1_rgb = x1_first if coarse is None else upsample_change(x1_first, coarse.naive, naive_f)
-            pass1 = _blend(x1_rgb, painting_f, full.soft)
+            first = coarse if coarse is not None else work
+            x1_first, history1 = self._pass1_rgb(
+                first, options.iters1, step("pass1", 0, options.iters1), timer, options.precision
+            )
+            pass1_work = _blend(_lift(x1_first, first, work), work.painting, work.soft)
+            pass1 = pass1_work if work is full else _blend(_lift(x1_first, first, full), painting_f, full.soft)
         show("pass1", pass1)
         losses["pass1"] = _final_terms(history1)
 
         with timer.stage("pass2"):
-            weights = pass2_weights(painting_f, tau)
+            weights = pass2_weights(work.painting, tau)
             coarse_iters2 = options.coarse_iters2 if coarse is not None else 0
             total2 = coarse_iters2 + options.iters2
             start2 = None
@@ -142,11 +150,12 @@ class Harmonizer:
                     timer,
                     "pass2 coarse",
                     likeness=options.likeness,
+                    precision=options.precision,
                 )
-                start2 = upsample_change(x2_coarse, coarse.naive, naive_f)
-            x2_rgb, history2 = self._pass2_rgb(
-                full,
-                pass1,
+                start2 = upsample_change(x2_coarse, coarse.naive, work.naive)
+            x2_work, history2 = self._pass2_rgb(
+                work,
+                pass1_work,
                 weights,
                 options.iters2,
                 step("pass2", coarse_iters2, total2),
@@ -154,8 +163,9 @@ class Harmonizer:
                 "pass2",
                 start=start2,
                 likeness=options.likeness,
+                precision=options.precision,
             )
-            pass2 = _blend(x2_rgb, painting_f, full.soft)
+            pass2 = _blend(_lift(x2_work, work, full), painting_f, full.soft)
             pass2 = self._keep_object(pass2, naive_f, tight, loose, options.likeness)
         show("pass2", pass2)
         losses["pass2"] = _final_terms(history2)
@@ -247,7 +257,7 @@ class Harmonizer:
         return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32)).to(self.device)
 
     def _pass1_rgb(
-        self, level: Level, iterations: int, on_step: StepCallback, timer: StageTimer
+        self, level: Level, iterations: int, on_step: StepCallback, timer: StageTimer, precision: Precision
     ) -> tuple[np.ndarray, dict[str, list[float]]]:
         """Pass 1's image X at the level's size (RGB, not yet blended) and its loss history."""
         window = window_around(level.loose, PASS1_MARGIN)
@@ -262,6 +272,7 @@ class Harmonizer:
             iterations,
             on_step=on_step,
             timer=timer,
+            precision=precision,
         )
         timer.record(_optimisation("pass1", level, window, iterations, history))
         return from_caffe(window.paste(level.composite_c, x1)), history
@@ -277,6 +288,7 @@ class Harmonizer:
         stage: str,
         start: np.ndarray | None = None,
         likeness: float = 0.0,
+        precision: Precision = "float32",
     ) -> tuple[np.ndarray, dict[str, list[float]]]:
         """Pass 2's image X at the level's size (RGB, not yet blended) and its loss history.
 
@@ -322,6 +334,7 @@ class Harmonizer:
             image_nodes=image_nodes,
             timer=timer,
             stage=stage,
+            precision=precision,
         )
         timer.record(_optimisation(stage, level, win2, iterations, history))
         return from_caffe(win2.paste(level.composite_c, x2)), history
@@ -341,6 +354,11 @@ def as_float_mask(mask: np.ndarray) -> np.ndarray:
     data = np.asarray(mask)
     data = data[..., 0] if data.ndim == 3 else data
     return data.astype(np.float32) / 255.0 if data.dtype == np.uint8 else data.astype(np.float32)
+
+
+def _lift(x: np.ndarray, level: Level, target: Level) -> np.ndarray:
+    """An image X optimised at `level`, at `target`'s size: the target's composite plus X's upsampled change."""
+    return x if level is target else upsample_change(x, level.naive, target.naive)
 
 
 def _blend(x: np.ndarray, painting: np.ndarray, soft: np.ndarray) -> np.ndarray:

@@ -23,6 +23,7 @@ from harmonize.losses.style_loss import pass2_style
 from harmonize.losses.total_variation import tv_gradient, tv_value
 from harmonize.nearest_patches import match_summed_cosine
 from harmonize.optimize import run_lbfgs
+from harmonize.precision import Precision, network_precision
 from harmonize.resize import resize_bilinear, resize_simple
 from harmonize.stage_timer import StageTimer
 from harmonize.vgg import VGGFeatures
@@ -130,11 +131,13 @@ def run_pass2(
     image_nodes: tuple[LossNode, ...] = (),
     timer: StageTimer | None = None,
     stage: str = "pass2",
+    precision: Precision = "float32",
 ) -> tuple[torch.Tensor, dict[str, list[float]]]:
     """Optimise from `start`, the composite when None (init = I, §4.4); returns X and the loss history.
 
     image_nodes: extra nodes on the image beside total variation (the likeness term, ours);
-    timer: gets the stages f"{stage} targets" and f"{stage} evaluations".
+    timer: gets the stages f"{stage} targets" and f"{stage} evaluations"; precision: the
+    network's arithmetic in the evaluations (harmonize/precision.py).
     """
     timer = timer or StageTimer()
     with timer.stage(f"{stage} targets"):
@@ -154,7 +157,8 @@ def run_pass2(
         image = tv(x)
         for node in image_nodes:
             image = node(image)
-        feats = net.run(image, hooks=hooks, stop_at=REFERENCE_LAYER)
+        with network_precision(x.device, precision):
+            feats = net.run(image, hooks=hooks, stop_at=REFERENCE_LAYER)
         (feats[REFERENCE_LAYER] * 0).sum().backward()
         assert x.grad is not None  # backward() just filled it: x requires grad
         x.grad.mul_(m_d)  # the image gradient is masked once more at the end (§4.3)
