@@ -97,7 +97,7 @@ class PaperExample:
 
 
 def _run_in_child(
-    case: BenchCase, preset: str, size: int, out: str, overrides: dict[str, float], threads: int
+    case: BenchCase, preset: str, size: int, out: str, overrides: dict[str, float], threads: int, device: str
 ) -> RunRecord:
     import torch
 
@@ -112,7 +112,7 @@ def _run_in_child(
         torch.set_num_threads(threads)
     timer = StageTimer()
     with timer.stage("network"):
-        harmonizer = Harmonizer(device="cpu")
+        harmonizer = Harmonizer(device=device)
     with timer.stage("read"):
         given = case.inputs(size)
     options = preset_options(ENGINE_PRESET.get(preset, preset), size=size, tau=given.tau, **overrides)
@@ -171,14 +171,15 @@ def run_case(
     out: Path,
     overrides: dict[str, float] | None = None,
     threads: int = 0,
+    device: str = "cpu",
 ) -> RunRecord:
     """One run in a fresh process, so its peak RSS is its own; `overrides` go on top of the preset's options.
 
     preset: a bench name of ENGINE_PRESET or any harmonize.presets name; threads: torch's CPU
-    threads in the child (0: torch's default).
+    threads in the child (0: torch's default); device: "cpu" or "cuda".
     """
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(_run_in_child, case, preset, size, str(out), overrides or {}, threads).result()
+        return pool.submit(_run_in_child, case, preset, size, str(out), overrides or {}, threads, device).result()
 
 
 def run_example(
@@ -189,9 +190,10 @@ def run_example(
     out: Path,
     overrides: dict[str, float] | None = None,
     threads: int = 0,
+    device: str = "cpu",
 ) -> RunRecord:
     """Example N of the paper's data under one preset (options in `overrides` on top), in a fresh process."""
-    return run_case(PaperExample(str(data), example), preset, size, out, overrides, threads)
+    return run_case(PaperExample(str(data), example), preset, size, out, overrides, threads, device)
 
 
 def read_records(path: Path) -> list[RunRecord]:
