@@ -10,7 +10,6 @@ A bot worker keeps one Harmonizer for its life; the painting's features are reus
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 
 import numpy as np
@@ -34,11 +33,14 @@ from harmonize.options import HarmonizeOptions
 from harmonize.painting_features import CACHE_SIZE, PaintingFeatureCache
 from harmonize.pass1 import run_pass1
 from harmonize.pass2 import REFERENCE_LAYER, hit_masks, reference_active, run_pass2
+from harmonize.precision import Precision
 from harmonize.pyramid_level import Level, make_level
 from harmonize.resize import fit_longest_side, resize_bilinear, upsample_change
-from harmonize.types import HarmonizeResult, Placement, Progress, ProgressCallback
+from harmonize.stage_timer import Optimisation, StageTimer
+from harmonize.types import HarmonizeResult, Placement, Progress, ProgressCallback, Stage
 from harmonize.vgg import VGGFeatures, from_caffe, layer_scale, to_caffe
 from harmonize.window import PASS1_MARGIN, PASS2_MARGIN, Window, window_around
+from harmonize.window_cap import capped_shape
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,7 @@ class Harmonizer:
         options: HarmonizeOptions = HarmonizeOptions(),
         progress: ProgressCallback | None = None,
         on_image: ImageCallback | None = None,
+        timer: StageTimer | None = None,
     ) -> HarmonizeResult:
         """Harmonize the object pasted into `naive` with `painting`.
 
@@ -78,11 +81,129 @@ class Harmonizer:
         object (soft, [0, 1] or uint8); dilated_mask is made from it as the paper does when None.
         Everything is resized so the longest side is `options.size`. on_image("pass1" | "pass2" |
         "final", (H, W, 3) float32 in [0, 1]) is called as soon as each stage's picture exists.
+        timer: where the stages' seconds go (a fresh one when None); `result.seconds` is its wall time.
         """
+        timer = timer or StageTimer()
+        with timer.stage("total"):
+            return self._run(painting, naive, tight_mask, dilated_mask, options, progress, on_image, timer)
+
+    def _run(
+        self,
+        painting: np.ndarray,
+        naive: np.ndarray,
+        tight_mask: np.ndarray,
+        dilated_mask: np.ndarray | None,
+        options: HarmonizeOptions,
+        progress: ProgressCallback | None,
+        on_image: ImageCallback | None,
+        timer: StageTimer,
+    ) -> HarmonizeResult:
         show = on_image or (lambda name, image: None)
-        started = time.perf_counter()
-        seconds: dict[str, float] = {}
         report = progress or (lambda event: None)
+        with timer.stage("load"):
+            inputs = self._inputs(painting, naive, tight_mask, dilated_mask, options)
+        naive_f, painting_f, tight, loose, tau = inputs
+        h, w = tight.shape
+        net, device = self.net, self.device
+        torch.manual_seed(options.seed)
+
+        with timer.stage("levels"):
+            full = make_level(naive_f, painting_f, tight, loose, net, device)
+            # The size both passes optimise at: the working size unless the window cap shrinks it
+            # (ours, harmonize/window_cap.py); then only their change is upsampled.
+            hw, ww = capped_shape(loose, options.max_window_pixels)
+            work = full.resized(hw, ww, net) if (hw, ww) != (h, w) else full
+            # Coarse-to-fine (ours, not the authors': docs/design/performance.md): pass 1, and optionally
+            # a first pass 2, at coarse_scale; only their change is upsampled, so the photo's detail stays.
+            longest = min(max(hw, ww), max(MIN_COARSE_SIZE, round(max(hw, ww) * options.coarse_scale)))
+            hs, ws = fit_longest_side(hw, ww, longest)
+            coarse = work.resized(hs, ws, net) if (hs, ws) != (hw, ww) else None
+            if coarse is not None and not coarse.loose.any():
+                coarse = None
+        losses: dict[str, list[dict[str, float]]] = {}
+
+        def step(stage: Stage, done: int, total: int) -> StepCallback:
+            return lambda i, loss: report(Progress(stage, done + i, total, loss, timer.elapsed(stage)))
+
+        with timer.stage("pass1"):
+            first = coarse if coarse is not None else work
+            x1_first, history1 = self._pass1_rgb(
+                first, options.iters1, step("pass1", 0, options.iters1), timer, options.precision
+            )
+            pass1_work = _blend(_lift(x1_first, first, work), work.painting, work.soft)
+            pass1 = pass1_work if work is full else _blend(_lift(x1_first, first, full), painting_f, full.soft)
+        show("pass1", pass1)
+        losses["pass1"] = _final_terms(history1)
+
+        with timer.stage("pass2"):
+            weights = pass2_weights(work.painting, tau)
+            coarse_iters2 = options.coarse_iters2 if coarse is not None else 0
+            total2 = coarse_iters2 + options.iters2
+            start2 = None
+            if coarse is not None and coarse_iters2:
+                x2_coarse, _ = self._pass2_rgb(
+                    coarse,
+                    _blend(x1_first, coarse.painting, coarse.soft),
+                    pass2_weights(coarse.painting, tau),
+                    coarse_iters2,
+                    step("pass2", 0, total2),
+                    timer,
+                    "pass2 coarse",
+                    likeness=options.likeness,
+                    precision=options.precision,
+                )
+                start2 = upsample_change(x2_coarse, coarse.naive, work.naive)
+            x2_work, history2 = self._pass2_rgb(
+                work,
+                pass1_work,
+                weights,
+                options.iters2,
+                step("pass2", coarse_iters2, total2),
+                timer,
+                "pass2",
+                start=start2,
+                likeness=options.likeness,
+                precision=options.precision,
+            )
+            pass2 = _blend(_lift(x2_work, work, full), painting_f, full.soft)
+            pass2 = self._keep_object(pass2, naive_f, tight, loose, options.likeness)
+        show("pass2", pass2)
+        losses["pass2"] = _final_terms(history2)
+
+        final = None
+        if options.post:
+            from harmonize.postprocess import postprocess
+
+            with timer.stage("post"):
+                report(Progress("post", 0, 1))
+                final = postprocess(pass2, naive_f, painting_f, tight, seed=options.seed)
+                final = self._keep_object(final, naive_f, tight, loose, options.likeness)
+            show("final", final)
+            report(Progress("post", 1, 1, seconds=timer.elapsed("post")))
+        log.info("harmonized %dx%d in %.1f s (tau %.2f, t %.2f)", w, h, timer.elapsed("total"), tau, weights.t)
+        return HarmonizeResult(
+            painting=painting_f,
+            naive=naive_f,
+            tight_mask=tight,
+            dilated_mask=loose,
+            pass1=pass1,
+            pass2=pass2,
+            final=final,
+            tau=tau,
+            seconds=timer.times.wall,
+            losses=losses,
+            times=timer.times,
+        )
+
+    def _inputs(
+        self,
+        painting: np.ndarray,
+        naive: np.ndarray,
+        tight_mask: np.ndarray,
+        dilated_mask: np.ndarray | None,
+        options: HarmonizeOptions,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+        """Composite, painting, tight and loose masks at the working size, checked, and tau."""
         naive_f, painting_f = as_float_image(naive, "composite"), as_float_image(painting, "painting")
         tight = as_float_mask(tight_mask)
         if naive_f.shape[:2] != tight.shape or naive_f.shape != painting_f.shape:
@@ -100,88 +221,7 @@ class Harmonizer:
             loose = (resize_bilinear(as_float_mask(dilated_mask), h, w) > 0.5).astype(np.float32)
         validate_mask(loose, "loose mask")
         tau = _resolve_tau(options.tau, painting_f)
-        torch.manual_seed(options.seed)
-        net, device = self.net, self.device
-        seconds["load"] = time.perf_counter() - started
-
-        full = make_level(naive_f, painting_f, tight, loose, net, device)
-        # Coarse-to-fine (ours, not the authors': docs/design/performance.md): pass 1, and optionally
-        # a first pass 2, at coarse_scale; only their change is upsampled, so the photo's detail stays.
-        longest = min(max(h, w), max(MIN_COARSE_SIZE, round(max(h, w) * options.coarse_scale)))
-        hs, ws = fit_longest_side(h, w, longest)
-        coarse = full.resized(hs, ws, net) if (hs, ws) != (h, w) else None
-        if coarse is not None and not coarse.loose.any():
-            coarse = None
-        losses: dict[str, list[dict[str, float]]] = {}
-
-        stage = time.perf_counter()
-        first = coarse if coarse is not None else full
-        x1_first, history1 = self._pass1_rgb(
-            first,
-            options.iters1,
-            lambda i, loss: report(Progress("pass1", i, options.iters1, loss)),
-        )
-        x1_rgb = x1_first if coarse is None else upsample_change(x1_first, coarse.naive, naive_f)
-        pass1 = _blend(x1_rgb, painting_f, full.soft)
-        show("pass1", pass1)
-        seconds["pass1"] = time.perf_counter() - stage
-        losses["pass1"] = _final_terms(history1)
-
-        stage = time.perf_counter()
-        weights = pass2_weights(painting_f, tau)
-        coarse_iters2 = options.coarse_iters2 if coarse is not None else 0
-        total2 = coarse_iters2 + options.iters2
-        start2 = None
-        if coarse is not None and coarse_iters2:
-            x2_coarse, _ = self._pass2_rgb(
-                coarse,
-                _blend(x1_first, coarse.painting, coarse.soft),
-                pass2_weights(coarse.painting, tau),
-                coarse_iters2,
-                lambda i, loss: report(Progress("pass2", i, total2, loss)),
-                likeness=options.likeness,
-            )
-            start2 = upsample_change(x2_coarse, coarse.naive, naive_f)
-        x2_rgb, history2 = self._pass2_rgb(
-            full,
-            pass1,
-            weights,
-            options.iters2,
-            lambda i, loss: report(Progress("pass2", coarse_iters2 + i, total2, loss)),
-            start=start2,
-            likeness=options.likeness,
-        )
-        pass2 = _blend(x2_rgb, painting_f, full.soft)
-        pass2 = self._keep_object(pass2, naive_f, tight, loose, options.likeness)
-        show("pass2", pass2)
-        seconds["pass2"] = time.perf_counter() - stage
-        losses["pass2"] = _final_terms(history2)
-
-        final = None
-        if options.post:
-            from harmonize.postprocess import postprocess
-
-            stage = time.perf_counter()
-            report(Progress("post", 0, 1))
-            final = postprocess(pass2, naive_f, painting_f, tight, seed=options.seed)
-            final = self._keep_object(final, naive_f, tight, loose, options.likeness)
-            show("final", final)
-            report(Progress("post", 1, 1))
-            seconds["post"] = time.perf_counter() - stage
-        seconds["total"] = time.perf_counter() - started
-        log.info("harmonized %dx%d in %.1f s (tau %.2f, t %.2f)", w, h, seconds["total"], tau, weights.t)
-        return HarmonizeResult(
-            painting=painting_f,
-            naive=naive_f,
-            tight_mask=tight,
-            dilated_mask=loose,
-            pass1=pass1,
-            pass2=pass2,
-            final=final,
-            tau=tau,
-            seconds=seconds,
-            losses=losses,
-        )
+        return naive_f, painting_f, tight, loose, tau
 
     def run_object(
         self,
@@ -217,19 +257,24 @@ class Harmonizer:
         return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32)).to(self.device)
 
     def _pass1_rgb(
-        self, level: Level, iterations: int, on_step: StepCallback
+        self, level: Level, iterations: int, on_step: StepCallback, timer: StageTimer, precision: Precision
     ) -> tuple[np.ndarray, dict[str, list[float]]]:
         """Pass 1's image X at the level's size (RGB, not yet blended) and its loss history."""
         window = window_around(level.loose, PASS1_MARGIN)
+        with timer.stage("painting features"):
+            style_feats = self.painting_features(level.painting_c)
         x1, history = run_pass1(
             self.net,
             window.of_image(level.composite_c),
-            self.painting_features(level.painting_c),
+            style_feats,
             self._window_masks(window, level.masks),
             self._tensor(window.of(level.loose)),
             iterations,
             on_step=on_step,
+            timer=timer,
+            precision=precision,
         )
+        timer.record(_optimisation("pass1", level, window, iterations, history))
         return from_caffe(window.paste(level.composite_c, x1)), history
 
     def _pass2_rgb(
@@ -239,25 +284,31 @@ class Harmonizer:
         weights: Pass2Weights,
         iterations: int,
         on_step: StepCallback,
+        timer: StageTimer,
+        stage: str,
         start: np.ndarray | None = None,
         likeness: float = 0.0,
+        precision: Precision = "float32",
     ) -> tuple[np.ndarray, dict[str, list[float]]]:
         """Pass 2's image X at the level's size (RGB, not yet blended) and its loss history.
 
         pass1: the blended pass-1 result, matched to the painting; start: the image to optimise
-        from (RGB), the composite when None (the authors', docs/algorithm.md §4.4).
+        from (RGB), the composite when None (the authors', docs/algorithm.md §4.4); stage: the
+        timer's name for this run ("pass2 coarse" or "pass2").
         """
         net = self.net
         win2 = window_around(level.loose, PASS2_MARGIN)
-        style_feats = self.painting_features(level.painting_c)
-        with torch.inference_mode():
-            a4 = net.run(win2.of_image(to_caffe(jpeg_roundtrip(pass1), self.device)), stop_at=REFERENCE_LAYER)
-        full_sizes = net.layer_sizes(*level.shape)
-        active = reference_active(level.tight, full_sizes[REFERENCE_LAYER])
-        win_active = win2.of_layer(active, layer_scale(REFERENCE_LAYER), a4[REFERENCE_LAYER].shape[2:])
-        hits = hit_masks(
-            a4[REFERENCE_LAYER][0], style_feats[REFERENCE_LAYER][0], level.painting, win_active, full_sizes
-        )
+        with timer.stage("painting features"):
+            style_feats = self.painting_features(level.painting_c)
+        with timer.stage(f"{stage} matching"):
+            with torch.inference_mode():
+                a4 = net.run(win2.of_image(to_caffe(jpeg_roundtrip(pass1), self.device)), stop_at=REFERENCE_LAYER)
+            full_sizes = net.layer_sizes(*level.shape)
+            active = reference_active(level.tight, full_sizes[REFERENCE_LAYER])
+            win_active = win2.of_layer(active, layer_scale(REFERENCE_LAYER), a4[REFERENCE_LAYER].shape[2:])
+            hits = hit_masks(
+                a4[REFERENCE_LAYER][0], style_feats[REFERENCE_LAYER][0], level.painting, win_active, full_sizes
+            )
         init = None if start is None else win2.of_image(to_caffe(start, self.device))
         composite = win2.of_image(level.composite_c)
         loose = self._tensor(win2.of(level.loose))
@@ -281,7 +332,11 @@ class Harmonizer:
             on_step=on_step,
             start=init,
             image_nodes=image_nodes,
+            timer=timer,
+            stage=stage,
+            precision=precision,
         )
+        timer.record(_optimisation(stage, level, win2, iterations, history))
         return from_caffe(win2.paste(level.composite_c, x2)), history
 
 
@@ -301,6 +356,11 @@ def as_float_mask(mask: np.ndarray) -> np.ndarray:
     return data.astype(np.float32) / 255.0 if data.dtype == np.uint8 else data.astype(np.float32)
 
 
+def _lift(x: np.ndarray, level: Level, target: Level) -> np.ndarray:
+    """An image X optimised at `level`, at `target`'s size: the target's composite plus X's upsampled change."""
+    return x if level is target else upsample_change(x, level.naive, target.naive)
+
+
 def _blend(x: np.ndarray, painting: np.ndarray, soft: np.ndarray) -> np.ndarray:
     """O = T~ X + (1 - T~) S in RGB, clamped (docs/algorithm.md §3.5); exact S where T~ = 0."""
     blended = soft[..., None] * x + (1 - soft[..., None]) * painting
@@ -313,6 +373,14 @@ def _resolve_tau(tau: float | str, painting: np.ndarray) -> float:
 
         return float(estimate_tau(painting))
     return float(tau)
+
+
+def _optimisation(
+    stage: str, level: Level, window: Window, iterations: int, history: dict[str, list[float]]
+) -> Optimisation:
+    """The timer's record of one L-BFGS run; every loss term has one value per evaluation."""
+    evaluations = max((len(values) for values in history.values()), default=0)
+    return Optimisation(stage, level.shape, (window.height, window.width), iterations, evaluations)
 
 
 def _final_terms(history: dict[str, list[float]]) -> list[dict[str, float]]:

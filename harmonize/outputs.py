@@ -28,6 +28,8 @@ def write_outputs(result: HarmonizeResult, options: HarmonizeOptions, out: Path,
         "tau": result.tau,
         "size": list(result.naive.shape[:2]),
         "seconds": {k: round(v, 3) for k, v in result.seconds.items()},
+        "cpu_seconds": {k: round(v, 3) for k, v in result.times.cpu.items()},
+        "optimisations": result.times.to_dict()["optimisations"],
         "final_losses": {stage: (terms[-1] if terms else {}) for stage, terms in result.losses.items()},
         "evaluations": {stage: len(terms) for stage, terms in result.losses.items()},
     }

@@ -18,6 +18,8 @@ from harmonize.losses.style_loss import pass1_style
 from harmonize.losses.total_variation import PASS1_TV_WEIGHT, tv_gradient, tv_value
 from harmonize.nearest_patches import match_cosine
 from harmonize.optimize import run_lbfgs
+from harmonize.precision import Precision, network_precision
+from harmonize.stage_timer import StageTimer
 from harmonize.vgg import VGGFeatures
 
 CONTENT_LAYER = "relu4_1"  # docs/algorithm.md §2 table, pass 1
@@ -78,12 +80,18 @@ def run_pass1(
     loose_mask: torch.Tensor,
     iterations: int,
     on_step=None,
+    timer: StageTimer | None = None,
+    precision: Precision = "float32",
 ) -> tuple[torch.Tensor, dict[str, list[float]]]:
     """Optimise the composite (1, 3, H, W Caffe space); returns the image X and loss history.
 
-    masks: the soft mask per layer (H_l, W_l); loose_mask: M_d (H, W) at full resolution.
+    masks: the soft mask per layer (H_l, W_l); loose_mask: M_d (H, W) at full resolution;
+    timer: gets the stages "pass1 matching" (with the style targets) and "pass1 evaluations";
+    precision: the network's arithmetic in the evaluations (harmonize/precision.py).
     """
-    nodes = build_pass1_nodes(net, composite, style_feats, masks)
+    timer = timer or StageTimer()
+    with timer.stage("pass1 matching"):
+        nodes = build_pass1_nodes(net, composite, style_feats, masks)
     tv = LossNode(
         "tv",
         lambda x: (tv_value(x), tv_gradient(x)),
@@ -95,10 +103,12 @@ def run_pass1(
     all_nodes = [n for layer_nodes in nodes.values() for n in layer_nodes]
 
     def evaluate(x: torch.Tensor) -> float:
-        feats = net.run(tv(x), hooks=hooks, stop_at=last_layer)
+        with network_precision(x.device, precision):
+            feats = net.run(tv(x), hooks=hooks, stop_at=last_layer)
         (feats[last_layer] * 0).sum().backward()
         return sum(n.last_value for n in all_nodes)  # TV's value is not reported (§3.2)
 
-    result = run_lbfgs(composite, evaluate, iterations, LEARNING_RATE, TOLERANCE_GRAD, TOLERANCE_CHANGE, on_step)
+    with timer.stage("pass1 evaluations"):
+        result = run_lbfgs(composite, evaluate, iterations, LEARNING_RATE, TOLERANCE_GRAD, TOLERANCE_CHANGE, on_step)
     history = {n.name: [n.weight * v for v in n.values] for n in all_nodes}
     return result, history

@@ -23,7 +23,9 @@ from harmonize.losses.style_loss import pass2_style
 from harmonize.losses.total_variation import tv_gradient, tv_value
 from harmonize.nearest_patches import match_summed_cosine
 from harmonize.optimize import run_lbfgs
+from harmonize.precision import Precision, network_precision
 from harmonize.resize import resize_bilinear, resize_simple
+from harmonize.stage_timer import StageTimer
 from harmonize.vgg import VGGFeatures
 
 REFERENCE_LAYER = "relu4_1"  # matching and content layer (docs/algorithm.md §2 table, §7)
@@ -127,12 +129,19 @@ def run_pass2(
     on_step=None,
     start: torch.Tensor | None = None,
     image_nodes: tuple[LossNode, ...] = (),
+    timer: StageTimer | None = None,
+    stage: str = "pass2",
+    precision: Precision = "float32",
 ) -> tuple[torch.Tensor, dict[str, list[float]]]:
     """Optimise from `start`, the composite when None (init = I, §4.4); returns X and the loss history.
 
-    image_nodes: extra nodes on the image beside total variation (the likeness term, ours).
+    image_nodes: extra nodes on the image beside total variation (the likeness term, ours);
+    timer: gets the stages f"{stage} targets" and f"{stage} evaluations"; precision: the
+    network's arithmetic in the evaluations (harmonize/precision.py).
     """
-    nodes = build_pass2_nodes(net, composite, style_feats, hits, masks, weights)
+    timer = timer or StageTimer()
+    with timer.stage(f"{stage} targets"):
+        nodes = build_pass2_nodes(net, composite, style_feats, hits, masks, weights)
     m_d = loose_mask[None, None]
     tv = LossNode(
         "tv",
@@ -148,13 +157,15 @@ def run_pass2(
         image = tv(x)
         for node in image_nodes:
             image = node(image)
-        feats = net.run(image, hooks=hooks, stop_at=REFERENCE_LAYER)
+        with network_precision(x.device, precision):
+            feats = net.run(image, hooks=hooks, stop_at=REFERENCE_LAYER)
         (feats[REFERENCE_LAYER] * 0).sum().backward()
         assert x.grad is not None  # backward() just filled it: x requires grad
         x.grad.mul_(m_d)  # the image gradient is masked once more at the end (§4.3)
         return sum(n.last_value for n in all_nodes) + tv.last_value
 
     initial = composite if start is None else start
-    result = run_lbfgs(initial, evaluate, iterations, LEARNING_RATE, NO_EARLY_STOP, NO_EARLY_STOP, on_step)
+    with timer.stage(f"{stage} evaluations"):
+        result = run_lbfgs(initial, evaluate, iterations, LEARNING_RATE, NO_EARLY_STOP, NO_EARLY_STOP, on_step)
     history = {n.name: [n.weight * v for v in n.values] for n in all_nodes + [tv]}
     return result, history

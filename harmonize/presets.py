@@ -1,7 +1,8 @@
-"""Named settings: the authors' ("paper") and the one a chat bot can afford ("fast").
+"""Named settings: the authors' ("paper"), the bot's "standard" and "draft", and their predecessors.
 
-"fast" was chosen with `harmonize bench --reference` on the paper's examples; the measured table is
-in docs/design/performance.md.
+"fast" was chosen with `harmonize bench --reference` on the paper's examples; "standard" and "draft"
+with `harmonize bench --profile --also` against "fast" and "fast-draft", which stay runnable for
+those side-by-side runs. docs/design/performance.md has the measured tables.
 """
 
 from __future__ import annotations
@@ -10,20 +11,35 @@ from typing import Any
 
 from harmonize.options import HarmonizeOptions
 
+FAST: dict[str, Any] = {
+    "coarse_scale": 0.5,  # pass 1 and a first pass 2 at half size (docs/design/performance.md)
+    "iters1": 30,  # pass 1's loss barely moves; it only feeds the matching (docs/design/performance.md)
+    "coarse_iters2": 100,  # sets the colours cheaply: example 3 needs it (docs/design/performance.md)
+    "iters2": 50,  # the full-size pass 2, from the coarse one's upsampled change
+}
+
 PRESETS: dict[str, dict[str, Any]] = {
     "paper": {},  # HarmonizeOptions' defaults: the authors' iterations and sizes (docs/algorithm.md);
     # likeness (ours) keeps its default in every preset: likeness=0 gives the authors' method exactly
-    "fast": {
-        "coarse_scale": 0.5,  # pass 1 and a first pass 2 at half size (docs/design/performance.md)
-        "iters1": 30,  # pass 1's loss barely moves; it only feeds the matching (docs/design/performance.md)
-        "coarse_iters2": 100,  # sets the colours cheaply: example 3 needs it (docs/design/performance.md)
-        "iters2": 50,  # the full-size pass 2, from the coarse one's upsampled change
+    "fast": FAST,  # the bot's standard until issue 24, at 700 px
+    # the bot's draft until issue 24, at 350 px: fewer evaluations (docs/design/performance.md, "The draft")
+    "fast-draft": {**FAST, "iters1": 15, "coarse_iters2": 60, "iters2": 20},
+    # issue 24, the bot's standard at 700 px (docs/design/performance.md, "One minute on 2 cores"):
+    "standard": {
+        **FAST,
+        "precision": "bfloat16",  # the convolutions in bfloat16: 0.64 of the CPU time, same pictures
+        "iters1": 15,  # as the draft: pass 1 only feeds the matching
+        "coarse_iters2": 80,
+        "iters2": 35,
+        "max_window_pixels": 100_000,  # about example 16's window: larger objects cost what it costs
     },
+    # issue 24, the bot's draft at 350 px
+    "draft": {**FAST, "precision": "bfloat16", "iters1": 10, "coarse_iters2": 40, "iters2": 15},
 }
 
 
 def preset_options(name: str, **overrides: Any) -> HarmonizeOptions:
-    """HarmonizeOptions of preset `name` ("paper" or "fast"), with `overrides` on top."""
+    """HarmonizeOptions of preset `name` (a key of PRESETS), with `overrides` on top."""
     if name not in PRESETS:
         raise ValueError(f"Unknown preset {name!r}: use one of {', '.join(PRESETS)}.")
     return HarmonizeOptions(**PRESETS[name]).replace(**overrides)

@@ -25,13 +25,15 @@ def gram_distances(
     the masked region's feature statistics are closer to the painting's as a whole. The
     painting's Grams and the mask pyramid are computed once for all the images.
     """
-    masks = {layer: torch.from_numpy(m) for layer, m in mask_pyramid(mask, net.mask_plan()).items()}
+    device = next(net.parameters()).device  # the network's: a GPU run measures on the GPU
+    masks = {layer: torch.from_numpy(m).to(device) for layer, m in mask_pyramid(mask, net.mask_plan()).items()}
     with torch.inference_mode():
-        style = net.run(to_caffe(painting), stop_at=GRAM_LAYERS[-1])
-        style_grams = {layer: masked_gram(style[layer][0], torch.ones(style[layer].shape[2:])) for layer in GRAM_LAYERS}
+        style = net.run(to_caffe(painting, device), stop_at=GRAM_LAYERS[-1])
+        ones = {layer: torch.ones(style[layer].shape[2:], device=device) for layer in GRAM_LAYERS}
+        style_grams = {layer: masked_gram(style[layer][0], ones[layer]) for layer in GRAM_LAYERS}
         distances = []
         for image in images:
-            feats = net.run(to_caffe(image), stop_at=GRAM_LAYERS[-1])
+            feats = net.run(to_caffe(image, device), stop_at=GRAM_LAYERS[-1])
             per_layer = [
                 float((masked_gram(feats[layer][0], masks[layer]) - g_s).norm() / g_s.norm())
                 for layer, g_s in style_grams.items()

@@ -10,6 +10,8 @@ from typing import Literal
 
 import numpy as np
 
+from harmonize.stage_timer import StageTimes
+
 Stage = Literal["cutout", "pass1", "pass2", "post"]
 
 
@@ -28,12 +30,14 @@ class Placement:
 
 @dataclass(frozen=True)
 class Progress:
-    """One progress event: `step` of `total` done in `stage`; `loss` when known."""
+    """One progress event: `step` of `total` done in `stage`; `loss` when known; `seconds` the
+    stage has run so far, from the run's StageTimer (harmonize/stage_timer.py), when known."""
 
     stage: Stage
     step: int
     total: int
     loss: float | None = None
+    seconds: float | None = None
 
     @property
     def fraction(self) -> float:
@@ -60,5 +64,6 @@ class HarmonizeResult:
     pass2: np.ndarray
     final: np.ndarray | None
     tau: float
-    seconds: dict[str, float] = field(default_factory=dict)
+    seconds: dict[str, float] = field(default_factory=dict)  # wall seconds per stage: `times.wall`
     losses: dict[str, list[dict[str, float]]] = field(default_factory=dict)
+    times: StageTimes = field(default_factory=StageTimes)  # wall and CPU per stage, each L-BFGS run

@@ -37,6 +37,8 @@ class RunRecord:
     inputs: dict[str, str] = field(default_factory=dict)  # painting, naive and masks at the working size
     note: str = ""  # what the case shows, for bench.md
     overrides: dict[str, float] = field(default_factory=dict)  # options set on top of the preset, e.g. likeness
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # process CPU seconds per stage (stage_timer.py)
+    optimisations: list[dict] = field(default_factory=list)  # each L-BFGS run: size, window, evaluations
 
 
 @dataclass
@@ -94,7 +96,9 @@ class PaperExample:
         )
 
 
-def _run_in_child(case: BenchCase, preset: str, size: int, out: str, overrides: dict[str, float]) -> RunRecord:
+def _run_in_child(
+    case: BenchCase, preset: str, size: int, out: str, overrides: dict[str, float], threads: int, device: str
+) -> RunRecord:
     import torch
 
     from harmonize.bench.survival import survival
@@ -102,11 +106,17 @@ def _run_in_child(case: BenchCase, preset: str, size: int, out: str, overrides: 
     from harmonize.imageio import save_png
     from harmonize.presets import preset_options
     from harmonize.quality import gram_distances, luminance_ssim
+    from harmonize.stage_timer import StageTimer
 
-    given = case.inputs(size)
-    options = preset_options(ENGINE_PRESET[preset], size=size, tau=given.tau, **overrides)
-    harmonizer = Harmonizer(device="cpu")
-    result = harmonizer.run(given.painting, given.naive, given.tight, given.loose, options)
+    if threads:
+        torch.set_num_threads(threads)
+    timer = StageTimer()
+    with timer.stage("network"):
+        harmonizer = Harmonizer(device=device)
+    with timer.stage("read"):
+        given = case.inputs(size)
+    options = preset_options(ENGINE_PRESET.get(preset, preset), size=size, tau=given.tau, **overrides)
+    result = harmonizer.run(given.painting, given.naive, given.tight, given.loose, options, timer=timer)
     net = harmonizer.net
     final = result.final if result.final is not None else result.pass2
     grams = gram_distances(net, [result.naive, result.pass2, final], result.painting, result.tight_mask)
@@ -126,11 +136,12 @@ def _run_in_child(case: BenchCase, preset: str, size: int, out: str, overrides: 
             quality.update({f"{stage}_{part}": value for part, value in measure.as_dict().items()})
     stem = Path(out) / f"{case.name.replace(' ', '_')}_{preset}"
     images = {}
-    for name in SAVED_STAGES:
-        image = getattr(result, name)
-        if image is not None:
-            images[name] = f"{stem}_{name}.png"
-            save_png(images[name], image)
+    with timer.stage("write"):
+        for name in SAVED_STAGES:
+            image = getattr(result, name)
+            if image is not None:
+                images[name] = f"{stem}_{name}.png"
+                save_png(images[name], image)
     inputs = {name: f"{stem}_input_{name}.png" for name in ("painting", "naive", "tight_mask", "dilated_mask")}
     for name, path in inputs.items():
         save_png(path, getattr(result, name))
@@ -148,22 +159,41 @@ def _run_in_child(case: BenchCase, preset: str, size: int, out: str, overrides: 
         inputs,
         getattr(case, "note", ""),
         dict(overrides),
+        {k: round(v, 2) for k, v in result.times.cpu.items()},
+        result.times.to_dict()["optimisations"],
     )
 
 
 def run_case(
-    case: BenchCase, preset: str, size: int, out: Path, overrides: dict[str, float] | None = None
+    case: BenchCase,
+    preset: str,
+    size: int,
+    out: Path,
+    overrides: dict[str, float] | None = None,
+    threads: int = 0,
+    device: str = "cpu",
 ) -> RunRecord:
-    """One run in a fresh process, so its peak RSS is its own; `overrides` go on top of the preset's options."""
+    """One run in a fresh process, so its peak RSS is its own; `overrides` go on top of the preset's options.
+
+    preset: a bench name of ENGINE_PRESET or any harmonize.presets name; threads: torch's CPU
+    threads in the child (0: torch's default); device: "cpu" or "cuda".
+    """
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(_run_in_child, case, preset, size, str(out), overrides or {}).result()
+        return pool.submit(_run_in_child, case, preset, size, str(out), overrides or {}, threads, device).result()
 
 
 def run_example(
-    data: Path, example: str, preset: str, size: int, out: Path, overrides: dict[str, float] | None = None
+    data: Path,
+    example: str,
+    preset: str,
+    size: int,
+    out: Path,
+    overrides: dict[str, float] | None = None,
+    threads: int = 0,
+    device: str = "cpu",
 ) -> RunRecord:
     """Example N of the paper's data under one preset (options in `overrides` on top), in a fresh process."""
-    return run_case(PaperExample(str(data), example), preset, size, out, overrides)
+    return run_case(PaperExample(str(data), example), preset, size, out, overrides, threads, device)
 
 
 def read_records(path: Path) -> list[RunRecord]:

@@ -46,6 +46,19 @@ def bench(
         "from its bench.json and saved images; writes bench.json, bench.md and panels to --out "
         "(default: that run's folder).",
     ),
+    profile: bool = typer.Option(
+        False,
+        "--profile",
+        help="Print and add to bench.md where each run's time went: CPU seconds per stage, each L-BFGS "
+        "run's evaluations and window pixels.",
+    ),
+    threads: int = typer.Option(0, help="Torch CPU threads per run (0: torch's default); 1 for CPU-time profiles."),
+    presets: str = typer.Option(
+        "fast",
+        help="Comma-separated presets of harmonize/presets.py run on each example, one after the other, "
+        "for ratios to fast measured in the same run.",
+    ),
+    device: str = typer.Option("cpu", help="cpu, or cuda for a GPU."),
     survival_authors: Path | None = typer.Option(
         None,
         help="Instead of running the engine: the survives measure on the authors' own results in this "
@@ -67,7 +80,8 @@ def bench(
         if pairs is not None:
             _pairs(data, out, pairs, photos, only, preset, size, overrides)
         else:
-            _examples(data, out, examples, size, reference, reference_from, overrides)
+            names = [name.strip() for name in presets.split(",") if name.strip()]
+            _examples(data, out, examples, size, reference, reference_from, overrides, profile, threads, names, device)
 
 
 def _examples(
@@ -78,12 +92,19 @@ def _examples(
     reference: bool,
     reference_from: Path | None,
     overrides: dict[str, float],
+    profile: bool = False,
+    threads: int = 0,
+    presets: list[str] | None = None,
+    device: str = "cpu",
 ) -> None:
+    from harmonize.bench.profile_report import append_profile, profile_line
     from harmonize.bench.report import write_report
     from harmonize.bench.runner import ENGINE_PRESET, load_records, run_example
     from harmonize.presets import preset_options
 
-    preset_options(ENGINE_PRESET["fast"], size=size, **overrides)  # a bad setting stops here, before any run
+    runs = (presets or ["fast"]) + (["reference"] if reference or reference_from else [])
+    for name in runs:  # a bad preset or setting stops here, before any run
+        preset_options(ENGINE_PRESET.get(name, name), size=size, **overrides)
 
     names = [e.strip() for e in examples.split(",") if e.strip()]
     missing = [e for e in names if not (data / f"{e}_target.jpg").is_file()]
@@ -93,13 +114,17 @@ def _examples(
     earlier = load_records(reference_from, "reference", size) if reference_from else {}
     records = []
     for example in names:
-        for preset in ("fast", "reference") if reference or reference_from else ("fast",):
+        for preset in runs:
             record = earlier.get(example) if preset == "reference" else None
             if record is None:
-                record = run_example(data, example, preset, size, out, overrides)
+                record = run_example(data, example, preset, size, out, overrides, threads, device)
             typer.echo(f"example {example} {preset}: {record.seconds['total']:.0f} s, {record.quality}")
+            if profile and not record.source:
+                typer.echo(profile_line(record))
             records.append(record)
     write_report(records, data, out)
+    if profile:
+        append_profile([r for r in records if not r.source], out)
     typer.echo(f"wrote {out}/bench.md")
 
 

@@ -41,8 +41,10 @@ class LossNode:
 class _Inject(torch.autograd.Function):
     @staticmethod
     def forward(ctx, activation: torch.Tensor, node: LossNode) -> torch.Tensor:
-        with torch.no_grad():
-            value, grad = node.gradient(activation.detach()[0])
+        # float32 even when the network runs in bfloat16 (harmonize/precision.py); .float() of a
+        # float32 tensor is the tensor itself
+        with torch.no_grad(), torch.autocast(activation.device.type, enabled=False):
+            value, grad = node.gradient(activation.detach()[0].float())
             if node.normalise:
                 grad = grad / (grad.norm() + GRAD_NORM_EPS)
         node.values.append(value)
