@@ -27,7 +27,8 @@ def bench(
     pairs: Path | None = typer.Option(
         None,
         help="Instead of the examples: place objects in paintings they were not made for, from this "
-        "tab-separated file (object, painting, x, y, height, note), plus the sample-photo objects.",
+        "tab-separated file (object, painting, x, y, height, note), plus the sample-photo objects; "
+        "'rule' for the 45 cases built by a rule from --data (harmonize/bench/rule_pairs.py).",
     ),
     photos: bool = typer.Option(
         True, help="With --pairs: also the scikit-image photo objects (coffee, astronaut, cat)."
@@ -108,13 +109,17 @@ def _pairs(
 ) -> None:
     from harmonize.bench.pairs import missing_inputs, photo_pairs, read_pairs
     from harmonize.bench.pairs_report import write_pairs_report
+    from harmonize.bench.rule_pairs import RULE, rule_pairs
     from harmonize.bench.runner import ENGINE_PRESET, RunRecord, run_case
     from harmonize.presets import preset_options
 
     if preset not in ENGINE_PRESET:
         raise ValueError(f"Unknown preset {preset!r}: use {' or '.join(ENGINE_PRESET)}.")
     preset_options(ENGINE_PRESET[preset], size=size, **overrides)  # a bad setting stops here, before any run
-    cases = read_pairs(pairs, data) + (photo_pairs(data) if photos else [])
+    if str(pairs) == RULE:
+        cases = rule_pairs(data, photos)
+    else:
+        cases = read_pairs(pairs, data) + (photo_pairs(data) if photos else [])
     wanted = [name.strip() for name in only.split(",") if name.strip()]
     unknown = sorted(set(wanted) - {case.name for case in cases})
     if unknown:
