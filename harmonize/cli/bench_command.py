@@ -47,6 +47,12 @@ def bench(
         "from its bench.json and saved images; writes bench.json, bench.md and panels to --out "
         "(default: that run's folder).",
     ),
+    sheets: list[Path] | None = typer.Option(
+        None,
+        help="Instead of running the engine: blind sheets for a judge into --out. Twice (--sheets A --sheets B): "
+        "shuffled, unlabelled A/B sheets of two bench folders, the key in key.json; once: single-result sheets.",
+    ),
+    seed: int = typer.Option(23, help="With --sheets: the seed of the sheets' order and sides."),
     survival_authors: Path | None = typer.Option(
         None,
         help="Instead of running the engine: the survives measure on the authors' own results in this "
@@ -56,6 +62,9 @@ def bench(
     """Benchmark the engine: the paper's examples, objects in new paintings (--pairs); or, without running
     it, re-score an earlier pairs run (--rescore) or calibrate the survives measure (--survival-authors)."""
     with user_errors():
+        if sheets:
+            _sheets(sheets, out, seed)
+            return
         if survival_authors is not None:
             _survival_authors(survival_authors, out)
             return
@@ -142,6 +151,15 @@ def _pairs(
     typer.echo(f"wrote {out}/bench.md")
 
 
+def _sheets(runs: list[Path], out: Path | None, seed: int) -> None:
+    from harmonize.bench.ab_sheets import write_ab_sheets, write_single_sheets
+
+    if out is None or len(runs) > 2:
+        raise ValueError("Give --out for the sheets, and --sheets once (one run) or twice (runs A and B).")
+    made = write_ab_sheets(runs[0], runs[1], out, seed) if len(runs) == 2 else write_single_sheets(runs[0], out, seed)
+    typer.echo(f"wrote {len(made)} sheets to {out} (the key: {out}/key.json; keep it from the judge)")
+
+
 def _rescore(bench_json: Path, out: Path) -> None:
     from harmonize.bench.pairs_report import write_pairs_report
     from harmonize.bench.rescore import rescored
@@ -154,6 +172,7 @@ def _rescore(bench_json: Path, out: Path) -> None:
 
 
 def _survival_authors(folder: Path, out: Path | None) -> None:
+    from harmonize.bench.authors_local import authors_local, local_distribution, local_table
     from harmonize.bench.authors_survival import (
         authors_examples,
         authors_survival,
@@ -168,7 +187,11 @@ def _survival_authors(folder: Path, out: Path | None) -> None:
             "N_final_res.png and N_final_res2.png."
         )
     measures = {name: authors_survival(folder, name) for name in names}
-    text = f"{survival_table(measures)}\n\n{distribution_table(measures)}\n"
+    local = {name: authors_local(folder, name) for name in names}
+    text = (
+        f"{survival_table(measures)}\n\n{distribution_table(measures)}\n\n"
+        f"{local_table(local)}\n\n{local_distribution(local)}\n"
+    )
     typer.echo(text)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
