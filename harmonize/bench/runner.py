@@ -94,9 +94,13 @@ class PaperExample:
         )
 
 
-def _run_in_child(case: BenchCase, preset: str, size: int, out: str, overrides: dict[str, float]) -> RunRecord:
+def _run_in_child(
+    case: BenchCase, preset: str, size: int, out: str, overrides: dict[str, float], device: str = "cpu"
+) -> RunRecord:
     import torch
 
+    from harmonize.bench.local_survival import local_survival
+    from harmonize.bench.painted_in import painted_in
     from harmonize.bench.survival import survival
     from harmonize.harmonizer import Harmonizer
     from harmonize.imageio import save_png
@@ -105,9 +109,9 @@ def _run_in_child(case: BenchCase, preset: str, size: int, out: str, overrides: 
 
     given = case.inputs(size)
     options = preset_options(ENGINE_PRESET[preset], size=size, tau=given.tau, **overrides)
-    harmonizer = Harmonizer(device="cpu")
+    harmonizer = Harmonizer(device=device)
     result = harmonizer.run(given.painting, given.naive, given.tight, given.loose, options)
-    net = harmonizer.net
+    net = harmonizer.net.cpu()  # the quality figures take CPU tensors, whatever device ran the case
     final = result.final if result.final is not None else result.pass2
     grams = gram_distances(net, [result.naive, result.pass2, final], result.painting, result.tight_mask)
     quality = {
@@ -124,6 +128,9 @@ def _run_in_child(case: BenchCase, preset: str, size: int, out: str, overrides: 
         if image is not None:
             measure = survival(image, result.naive, result.painting, result.tight_mask, result.dilated_mask)
             quality.update({f"{stage}_{part}": value for part, value in measure.as_dict().items()})
+            local = local_survival(image, result.naive, result.painting, result.tight_mask).as_dict()
+            local.update(painted_in(image, result.painting, result.tight_mask, result.dilated_mask).as_dict())
+            quality.update({f"{stage}_{part}": value for part, value in local.items()})
     stem = Path(out) / f"{case.name.replace(' ', '_')}_{preset}"
     images = {}
     for name in SAVED_STAGES:
@@ -152,11 +159,16 @@ def _run_in_child(case: BenchCase, preset: str, size: int, out: str, overrides: 
 
 
 def run_case(
-    case: BenchCase, preset: str, size: int, out: Path, overrides: dict[str, float] | None = None
+    case: BenchCase,
+    preset: str,
+    size: int,
+    out: Path,
+    overrides: dict[str, float] | None = None,
+    device: str = "cpu",
 ) -> RunRecord:
     """One run in a fresh process, so its peak RSS is its own; `overrides` go on top of the preset's options."""
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-        return pool.submit(_run_in_child, case, preset, size, str(out), overrides or {}).result()
+        return pool.submit(_run_in_child, case, preset, size, str(out), overrides or {}, device).result()
 
 
 def run_example(
