@@ -13,6 +13,8 @@ case runs in its own process; --workers cases run at once (one GPU holds several
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -36,6 +38,7 @@ VARIANTS: dict[str, dict[str, float]] = {
 DRAFT = {"iters1": 15, "coarse_iters2": 60, "iters2": 20}  # on top of the fast preset
 DRAFT_SIZE = 350
 SHEET_SEED = 23  # the A/B sides' shuffle: issue 23
+SUMMARY = ("survives", "typical", "local_survives", "painted_typical", "thin", "near", "cells", "marks", "painted_in")
 
 
 def main() -> None:
@@ -52,6 +55,9 @@ def main() -> None:
     args = parser.parse_args()
 
     names = [v.strip() for v in args.variants.split(",") if v.strip()]
+    # The cases' CPU parts (post-processing, measures) share the cores: a fair share per worker,
+    # inherited by each case's process.
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // args.workers)))
     size = DRAFT_SIZE if args.draft else args.size
     cases = rule_pairs(args.data)
     wanted = {name.strip() for name in args.only.split(",") if name.strip()}
@@ -80,9 +86,29 @@ def main() -> None:
                 write_records(records[variant], args.out / variant)  # a stopped run keeps what it measured
     for variant in names:
         write_pairs_report(records[variant], [], args.out / variant)
+    summary = summary_table(records)
+    (args.out / "summary.md").write_text(summary + "\n")
+    print(summary, flush=True)
     if len(names) == 2:
         write_ab_sheets(args.out / names[0], args.out / names[1], args.out / "sheets", SHEET_SEED)
     print(f"wrote {args.out}", flush=True)
+
+
+def summary_table(records: dict[str, list[RunRecord]]) -> str:
+    """Markdown: per variant, cases, mean seconds, peak RSS, and the finals' verdict counts and mean parts."""
+    header = "| variant | cases | mean s | max RSS MiB | " + " | ".join(SUMMARY) + " |"
+    lines = [header, "|---" * (4 + len(SUMMARY)) + "|"]
+    for variant, runs in records.items():
+        cells = []
+        for part in SUMMARY:
+            values = [r.quality.get(f"final_{part}", math.nan) for r in runs]
+            finite = [v for v in values if not math.isnan(v)]
+            mean = sum(finite) / len(finite) if finite else math.nan
+            cells.append(f"{sum(finite):.0f} of {len(finite)}" if part in SUMMARY[:4] else f"{mean:.2f}")
+        seconds = sum(r.seconds.get("total", 0.0) for r in runs) / max(1, len(runs))
+        peak = max((r.peak_rss_mib for r in runs), default=0.0)
+        lines.append(f"| {variant} | {len(runs)} | {seconds:.0f} | {peak:.0f} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ in, 1 to 5, per side) from the sheets alone.
 
 from __future__ import annotations
 
+import csv
 import json
 import random
 from pathlib import Path
@@ -95,6 +96,40 @@ def write_single_sheets(run: Path, out: Path, seed: int) -> list[str]:
     (out / KEY_FILE).write_text(json.dumps({"run": str(run), "sheets": key}, indent=2))
     _ratings_template(out, sheets, ("result",))
     return sheets
+
+
+def score_ratings(sheets: Path, key: Path) -> dict[str, dict[str, float]]:
+    """Per run ("A", "B"): mean solid and painted-in, sheets rated, ghosts seen, and wins per axis.
+
+    sheets: the folder with the judge's RATINGS_FILE; key: the KEY_FILE of write_ab_sheets (kept
+    apart). Blank ratings are skipped; ghost_seen names the side(s) ("left", "right", "both").
+    """
+    sides_of = json.loads(key.read_text())["sheets"]
+    scores: dict[str, dict[str, list[float]]] = {run: {axis: [] for axis in AXES} for run in ("A", "B")}
+    ghosts, wins = {"A": 0, "B": 0}, {f"{run}_{axis}": 0 for run in ("A", "B") for axis in AXES}
+    with (sheets / RATINGS_FILE).open(newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            placed = sides_of[row["sheet"]]
+            for axis in AXES:
+                left, right = row.get(f"{axis}_left", "").strip(), row.get(f"{axis}_right", "").strip()
+                if left and right:
+                    scores[placed["left"]][axis].append(float(left))
+                    scores[placed["right"]][axis].append(float(right))
+                    if float(left) != float(right):
+                        wins[f"{placed['left' if float(left) > float(right) else 'right']}_{axis}"] += 1
+            seen = (row.get("ghost_seen") or "").strip().lower()
+            for side in ("left", "right"):
+                if seen in (side, "both"):
+                    ghosts[placed[side]] += 1
+    return {
+        run: {
+            **{axis: float(np.mean(values)) if values else float("nan") for axis, values in scores[run].items()},
+            "rated": float(len(scores[run]["solid"])),
+            "ghosts": float(ghosts[run]),
+            **{f"wins_{axis}": float(wins[f"{run}_{axis}"]) for axis in AXES},
+        }
+        for run in ("A", "B")
+    }
 
 
 def _ratings_template(out: Path, sheets: list[str], columns: tuple[str, ...]) -> None:

@@ -3,10 +3,10 @@
 Every paper example's object (its naive paste cut by its tight mask), except the objects in
 EXCLUDED_OBJECTS, goes into three other shared paintings, one from each third of the paintings
 ranked by tau (low, mid, high). Within each third the painting is picked by rotating with the
-object's rank, so every painting is used about equally; an object never goes into its own
-painting. The placement is the object's own centre and height in its example, as fractions of
-its painting, with the height clamped to [MIN_HEIGHT, MAX_HEIGHT]. The scikit-image photo
-objects (PHOTO_PAIRS) are added as they are.
+object's rank, so every painting is used (1 to 5 times on the shared data); an object never
+goes into its own painting. The placement is the object's own centre and height in its
+example, as fractions of its painting, with the height clamped to [MIN_HEIGHT, MAX_HEIGHT].
+The scikit-image photo objects (PHOTO_PAIRS) are added as they are.
 """
 
 from __future__ import annotations

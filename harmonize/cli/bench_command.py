@@ -53,6 +53,10 @@ def bench(
         "shuffled, unlabelled A/B sheets of two bench folders, the key in key.json; once: single-result sheets.",
     ),
     seed: int = typer.Option(23, help="With --sheets: the seed of the sheets' order and sides."),
+    ratings: Path | None = typer.Option(
+        None, help="Instead of running the engine: score a judge's ratings.tsv in this sheets folder (needs --key)."
+    ),
+    key: Path | None = typer.Option(None, help="With --ratings: the sheets' key.json, kept apart from the judge."),
     survival_authors: Path | None = typer.Option(
         None,
         help="Instead of running the engine: the survives measure on the authors' own results in this "
@@ -64,6 +68,9 @@ def bench(
     with user_errors():
         if sheets:
             _sheets(sheets, out, seed)
+            return
+        if ratings is not None:
+            _ratings(ratings, key)
             return
         if survival_authors is not None:
             _survival_authors(survival_authors, out)
@@ -158,6 +165,15 @@ def _sheets(runs: list[Path], out: Path | None, seed: int) -> None:
         raise ValueError("Give --out for the sheets, and --sheets once (one run) or twice (runs A and B).")
     made = write_ab_sheets(runs[0], runs[1], out, seed) if len(runs) == 2 else write_single_sheets(runs[0], out, seed)
     typer.echo(f"wrote {len(made)} sheets to {out} (the key: {out}/key.json; keep it from the judge)")
+
+
+def _ratings(folder: Path, key: Path | None) -> None:
+    from harmonize.bench.ab_sheets import score_ratings
+
+    if key is None:
+        raise ValueError("Give --key, the key.json written with the sheets.")
+    for run, scores in score_ratings(folder, key).items():
+        typer.echo(f"{run}: " + ", ".join(f"{name} {value:g}" for name, value in scores.items()))
 
 
 def _rescore(bench_json: Path, out: Path) -> None:

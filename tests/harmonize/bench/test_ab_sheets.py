@@ -6,7 +6,15 @@ import json
 
 import numpy as np
 
-from harmonize.bench.ab_sheets import KEY_FILE, RATINGS_FILE, crop_box, sides, write_ab_sheets, write_single_sheets
+from harmonize.bench.ab_sheets import (
+    KEY_FILE,
+    RATINGS_FILE,
+    crop_box,
+    score_ratings,
+    sides,
+    write_ab_sheets,
+    write_single_sheets,
+)
 from harmonize.bench.report import write_records
 from harmonize.bench.runner import RunRecord
 from harmonize.imageio import load_rgb, save_png
@@ -69,3 +77,28 @@ def test_the_crop_holds_the_object_and_a_margin_of_painting():
     mask[40:60, 10:30] = 1.0
     rows, cols = crop_box(mask)
     assert (rows.start, rows.stop, cols.start, cols.stop) == (30, 70, 0, 40)
+
+
+def test_ratings_are_turned_into_means_per_run_through_the_key(tmp_path):
+    (tmp_path / KEY_FILE).write_text(
+        json.dumps(
+            {
+                "sheets": {
+                    "sheet_01": {"case": "x", "left": "A", "right": "B"},
+                    "sheet_02": {"case": "y", "left": "B", "right": "A"},
+                    "sheet_03": {"case": "z", "left": "A", "right": "B"},
+                }
+            }
+        )
+    )
+    (tmp_path / RATINGS_FILE).write_text(
+        "sheet\tsolid_left\tpainted_in_left\tsolid_right\tpainted_in_right\tghost_seen\tcomment\n"
+        "sheet_01\t2\t3\t4\t3\tleft\t\n"
+        "sheet_02\t5\t4\t3\t2\t\t\n"
+        "sheet_03\t\t\t\t\t\tnot rated\n"
+    )
+    scores = score_ratings(tmp_path, tmp_path / KEY_FILE)
+    assert scores["A"]["solid"] == 2.5 and scores["B"]["solid"] == 4.5  # A: 2 and 3; B: 4 and 5
+    assert scores["A"]["painted_in"] == 2.5 and scores["B"]["painted_in"] == 3.5
+    assert scores["A"]["ghosts"] == 1 and scores["B"]["ghosts"] == 0 and scores["A"]["rated"] == 2
+    assert scores["B"]["wins_solid"] == 2 and scores["B"]["wins_painted_in"] == 1 and scores["A"]["wins_solid"] == 0

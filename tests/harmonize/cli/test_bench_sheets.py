@@ -28,3 +28,18 @@ def test_sheets_need_an_out_folder(tmp_path):
     fake_run(tmp_path / "a", "A")
     refused = runner.invoke(app, ["bench", "--sheets", str(tmp_path / "a")])
     assert refused.exit_code != 0 and "--out" in refused.output
+
+
+def test_ratings_are_scored_with_the_key(tmp_path):
+    fake_run(tmp_path / "a", "A")
+    fake_run(tmp_path / "b", "B")
+    runner.invoke(
+        app, ["bench", "--sheets", str(tmp_path / "a"), "--sheets", str(tmp_path / "b"), "--out", str(tmp_path / "s")]
+    )
+    form = (tmp_path / "s" / "ratings.tsv").read_text().splitlines()
+    (tmp_path / "s" / "ratings.tsv").write_text(
+        "\n".join([form[0], form[1].split("\t")[0] + "\t4\t3\t4\t3\t\t"]) + "\n"
+    )
+    scored = runner.invoke(app, ["bench", "--ratings", str(tmp_path / "s"), "--key", str(tmp_path / "s" / "key.json")])
+    assert scored.exit_code == 0, scored.output
+    assert "A: solid 4, painted_in 3, rated 1" in scored.output and "B: solid 4" in scored.output
