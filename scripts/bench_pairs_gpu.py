@@ -34,6 +34,7 @@ VARIANTS: dict[str, dict[str, float]] = {
     "B": {"colour_match": 0.5, "hold_structure": 1.0},
     "colour": {"colour_match": 0.5},  # the two halves of B, for --variants A,colour or A,hold
     "hold": {"hold_structure": 1.0},
+    "B_soft": {"colour_match": 0.5, "hold_structure": 1.0, "likeness": 0.3},  # B with less shading kept
 }
 DRAFT = {"iters1": 15, "coarse_iters2": 60, "iters2": 20}  # on top of the fast preset
 DRAFT_SIZE = 350
