@@ -2,12 +2,15 @@
 
     python3 scripts/bench_pairs_gpu.py OUT DATA [--size 700] [--device cuda] [--workers 4]
                                        [--variants A,B] [--only "3 in 16,coffee in 9"] [--draft]
+                                       [--examples]
 
 OUT/A and OUT/B each get bench.json, bench.md and one panel per case (as `harmonize bench
 --pairs`); OUT/sheets gets the blind A/B sheets and their key (harmonize/bench/ab_sheets.py).
 DATA is the paper's example folder (N_target.jpg, N_naive.jpg, N_c_mask.jpg, tau.tsv). Each
 case runs in its own process; --workers cases run at once (one GPU holds several 700-px runs).
 --draft: the exploration settings (350 px, iters1 15, coarse_iters2 60, iters2 20).
+--examples: the paper's own examples instead of the pairs (--only "16,3"); OUT/authors then
+holds the authors' finals and OUT/sheets_<variant>_vs_authors the blind sheets against them.
 """
 
 from __future__ import annotations
@@ -23,10 +26,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository's harmonize, not an installed one
 
 from harmonize.bench.ab_sheets import write_ab_sheets  # noqa: E402
+from harmonize.bench.authors_run import write_authors_run  # noqa: E402
+from harmonize.bench.authors_survival import authors_examples  # noqa: E402
 from harmonize.bench.pairs_report import write_pairs_report  # noqa: E402
 from harmonize.bench.report import write_records  # noqa: E402
 from harmonize.bench.rule_pairs import rule_pairs  # noqa: E402
-from harmonize.bench.runner import RunRecord, run_case  # noqa: E402
+from harmonize.bench.runner import PaperExample, RunRecord, run_case  # noqa: E402
 
 # The variants compared: A is today's default; B the candidate of issue 23 (docs/design/painted-in.md).
 VARIANTS: dict[str, dict[str, float]] = {
@@ -53,6 +58,7 @@ def main() -> None:
     parser.add_argument("--variants", default="A,B")
     parser.add_argument("--only", default="")
     parser.add_argument("--draft", action="store_true")
+    parser.add_argument("--examples", action="store_true")
     args = parser.parse_args()
 
     names = [v.strip() for v in args.variants.split(",") if v.strip()]
@@ -60,7 +66,11 @@ def main() -> None:
     # inherited by each case's process.
     os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // args.workers)))
     size = DRAFT_SIZE if args.draft else args.size
-    cases = rule_pairs(args.data)
+    cases: list = (
+        [PaperExample(str(args.data), n) for n in authors_examples(args.data)]
+        if args.examples
+        else rule_pairs(args.data)
+    )
     wanted = {name.strip() for name in args.only.split(",") if name.strip()}
     cases = [case for case in cases if not wanted or case.name in wanted]
     jobs = [(variant, case) for case in cases for variant in names]
@@ -90,7 +100,13 @@ def main() -> None:
     summary = summary_table(records)
     (args.out / "summary.md").write_text(summary + "\n")
     print(summary, flush=True)
-    if len(names) == 2:
+    if args.examples:
+        for variant in names:
+            write_authors_run(args.data, args.out / variant, args.out / "authors")
+            write_ab_sheets(
+                args.out / variant, args.out / "authors", args.out / f"sheets_{variant}_vs_authors", SHEET_SEED
+            )
+    elif len(names) == 2:
         write_ab_sheets(args.out / names[0], args.out / names[1], args.out / "sheets", SHEET_SEED)
     print(f"wrote {args.out}", flush=True)
 

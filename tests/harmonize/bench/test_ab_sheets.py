@@ -102,3 +102,19 @@ def test_ratings_are_turned_into_means_per_run_through_the_key(tmp_path):
     assert scores["A"]["painted_in"] == 2.5 and scores["B"]["painted_in"] == 3.5
     assert scores["A"]["ghosts"] == 1 and scores["B"]["ghosts"] == 0 and scores["A"]["rated"] == 2
     assert scores["B"]["wins_solid"] == 2 and scores["B"]["wins_painted_in"] == 1 and scores["A"]["wins_solid"] == 0
+
+
+def test_the_authors_finals_are_laid_out_as_a_run_at_our_size(tmp_path):
+    from harmonize.bench.authors_run import write_authors_run
+
+    fake_run(tmp_path / "ours", "A")
+    data = tmp_path / "dph"
+    data.mkdir()
+    save_png(data / "0 in 1_final_res2.png", np.full((80, 120, 3), COLOURS["B"], np.float32))  # twice our size
+    written = write_authors_run(data, tmp_path / "ours", tmp_path / "authors")
+    assert written == ["0 in 1"]  # only the case whose final the data holds
+    (record,) = json.loads((tmp_path / "authors" / "bench.json").read_text())
+    final = load_rgb(record["images"]["final"])
+    assert final.shape == (40, 60, 3) and np.allclose(final, COLOURS["B"], atol=0.01)
+    sheets = write_ab_sheets(tmp_path / "ours", tmp_path / "authors", tmp_path / "sheets", seed=3)
+    assert len(sheets) == 1
