@@ -37,6 +37,7 @@ from harmonize.precision import Precision
 from harmonize.pyramid_level import Level, make_level
 from harmonize.resize import fit_longest_side, resize_bilinear, upsample_change
 from harmonize.stage_timer import Optimisation, StageTimer
+from harmonize.structure_hold import fine_sigma, restore_structure, structure_mask
 from harmonize.types import HarmonizeResult, Placement, Progress, ProgressCallback, Stage
 from harmonize.vgg import VGGFeatures, from_caffe, layer_scale, to_caffe
 from harmonize.window import PASS1_MARGIN, PASS2_MARGIN, Window, window_around
@@ -151,6 +152,8 @@ class Harmonizer:
                     "pass2 coarse",
                     likeness=options.likeness,
                     precision=options.precision,
+                    colour_match=options.colour_match,
+                    hold_structure=options.hold_structure,
                 )
                 start2 = upsample_change(x2_coarse, coarse.naive, work.naive)
             x2_work, history2 = self._pass2_rgb(
@@ -164,9 +167,11 @@ class Harmonizer:
                 start=start2,
                 likeness=options.likeness,
                 precision=options.precision,
+                colour_match=options.colour_match,
+                hold_structure=options.hold_structure,
             )
             pass2 = _blend(_lift(x2_work, work, full), painting_f, full.soft)
-            pass2 = self._keep_object(pass2, naive_f, tight, loose, options.likeness)
+            pass2 = self._keep_object(pass2, naive_f, tight, loose, options)
         show("pass2", pass2)
         losses["pass2"] = _final_terms(history2)
 
@@ -177,7 +182,7 @@ class Harmonizer:
             with timer.stage("post"):
                 report(Progress("post", 0, 1))
                 final = postprocess(pass2, naive_f, painting_f, tight, seed=options.seed)
-                final = self._keep_object(final, naive_f, tight, loose, options.likeness)
+                final = self._keep_object(final, naive_f, tight, loose, options)
             show("final", final)
             report(Progress("post", 1, 1, seconds=timer.elapsed("post")))
         log.info("harmonized %dx%d in %.1f s (tau %.2f, t %.2f)", w, h, timer.elapsed("total"), tau, weights.t)
@@ -241,12 +246,15 @@ class Harmonizer:
         return self.run(painting_f, naive, tight, None, options, progress)
 
     def _keep_object(
-        self, image: np.ndarray, naive: np.ndarray, tight: np.ndarray, loose: np.ndarray, likeness: float
+        self, image: np.ndarray, naive: np.ndarray, tight: np.ndarray, loose: np.ndarray, options: HarmonizeOptions
     ) -> np.ndarray:
-        """Put back `likeness` of the naive paste's low-frequency luminance, and some of its colour."""
-        return restore_low_frequencies(
+        """Put back `likeness` of the naive paste's low-frequency luminance, some of its colour, and its structure."""
+        likeness = options.likeness
+        kept = restore_low_frequencies(
             image, naive, blurred_tight_mask(tight) * loose, likeness * LIKENESS_RESTORE, chroma_share(likeness)
         )
+        held = structure_mask(tight) * tight * loose
+        return restore_structure(kept, naive, held, options.hold_structure * LIKENESS_RESTORE)
 
     def _window_masks(self, window: Window, masks: dict[str, np.ndarray]) -> dict[str, torch.Tensor]:
         """The per-layer masks cut to the window (the pyramid itself is made on the whole image)."""
@@ -289,6 +297,8 @@ class Harmonizer:
         start: np.ndarray | None = None,
         likeness: float = 0.0,
         precision: Precision = "float32",
+        colour_match: float = 0.0,
+        hold_structure: float = 0.0,
     ) -> tuple[np.ndarray, dict[str, list[float]]]:
         """Pass 2's image X at the level's size (RGB, not yet blended) and its loss history.
 
@@ -307,7 +317,13 @@ class Harmonizer:
             active = reference_active(level.tight, full_sizes[REFERENCE_LAYER])
             win_active = win2.of_layer(active, layer_scale(REFERENCE_LAYER), a4[REFERENCE_LAYER].shape[2:])
             hits = hit_masks(
-                a4[REFERENCE_LAYER][0], style_feats[REFERENCE_LAYER][0], level.painting, win_active, full_sizes
+                a4[REFERENCE_LAYER][0],
+                style_feats[REFERENCE_LAYER][0],
+                level.painting,
+                win_active,
+                full_sizes,
+                object_rgb=win2.of(level.naive),
+                colour_match=colour_match,
             )
         init = None if start is None else win2.of_image(to_caffe(start, self.device))
         composite = win2.of_image(level.composite_c)
@@ -320,6 +336,11 @@ class Harmonizer:
                     "likeness", term, loose[None, None], weight=likeness_weight(likeness, weights.style), normalise=True
                 ),
             )
+        if hold_structure > 0:
+            held = structure_mask(win2.of(level.tight)) * win2.of(level.tight)
+            term = likeness_term(composite, self._tensor(held), fine_sigma(level.shape))
+            weight = likeness_weight(hold_structure, weights.style)
+            image_nodes += (LossNode("structure", term, loose[None, None], weight=weight, normalise=True),)
         x2, history = run_pass2(
             net,
             composite,

@@ -85,11 +85,13 @@ def _border_class(height: int, width: int, device: torch.device) -> tuple[torch.
     return classify(xs, width), classify(ys, height)
 
 
-def match_summed_cosine(query: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+def match_summed_cosine(query: torch.Tensor, target: torch.Tensor, penalty=None) -> torch.Tensor:
     """Pass-2 mapping at relu4_1 (§4.2 step 2): flat target index for every query position.
 
     query (C, Hq, Wq) and target (C, Ht, Wt) are raw features; each pixel is normalised here.
     A target on the outer row/column is allowed only for a query on that same row/column.
+    penalty(start, stop) -> (stop - start, Ht*Wt), subtracted from the scores of those query rows
+    (the colour term of harmonize.colour_matching, ours); None: the authors' score.
     """
     device = query.device
     _, hq, wq = query.shape
@@ -101,6 +103,8 @@ def match_summed_cosine(query: torch.Tensor, target: torch.Tensor) -> torch.Tens
 
     def score(start: int, stop: int) -> torch.Tensor:
         scores = q_patches[start:stop] @ t_patches.T
+        if penalty is not None:
+            scores = scores - penalty(start, stop)
         bx, by = qx[start:stop, None], qy[start:stop, None]
         allowed = ((tx[None] == 1) | (tx[None] == bx)) & ((ty[None] == 1) | (ty[None] == by))
         return scores.masked_fill(~allowed, float("-inf"))

@@ -53,6 +53,13 @@ class HarmonizeOptions:
     # At most this many pixels in pass 2's optimised window (ours, harmonize/window_cap.py): a larger
     # object is optimised at a smaller size and only its change upsampled. 0: no cap (the authors').
     max_window_pixels: int = 0
+    # Colour-aware matching in pass 2, in [0, 1] (ours, harmonize/colour_matching.py,
+    # docs/design/painted-in.md): the object's own colour beside relu4_1's features when choosing
+    # the painting passages it draws on. 0 is the authors' matching.
+    colour_match: float = 0.0
+    # Hold the object's thin parts and silhouette at a fine scale, in [0, 1] (ours,
+    # harmonize/structure_hold.py, docs/design/painted-in.md); 0 holds nothing beyond likeness.
+    hold_structure: float = 0.0
 
     def __post_init__(self) -> None:
         _check_int("size", self.size, MIN_SIZE, MAX_SIZE, "pixels on the longest side")
@@ -75,6 +82,8 @@ class HarmonizeOptions:
         _check_fraction("likeness", self.likeness, open_low=False)
         if self.precision not in PRECISIONS:
             raise OptionsError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}.")
+        _check_fraction("colour_match", self.colour_match, open_low=False)
+        _check_fraction("hold_structure", self.hold_structure, open_low=False)
         if self.coarse_iters2 and self.coarse_scale == 1:
             raise OptionsError(
                 f"coarse_iters2 ({self.coarse_iters2}) needs a coarse_scale below 1: those iterations run at "

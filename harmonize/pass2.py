@@ -13,6 +13,7 @@ from functools import partial
 import numpy as np
 import torch
 
+from harmonize.colour_matching import lab_map, match_with_colour
 from harmonize.consistent_mapping import flat_to_yx, refine_mapping, ring_hits
 from harmonize.loss_weights import Pass2Weights
 from harmonize.losses.content_loss import pass2_content
@@ -51,14 +52,23 @@ def hit_masks(
     painting_rgb: np.ndarray,
     active: np.ndarray,
     layer_sizes: dict[str, tuple[int, int]],
+    object_rgb: np.ndarray | None = None,
+    colour_match: float = 0.0,
 ) -> dict[str, np.ndarray]:
     """U_l for every style layer: the consistent mapping's hit set, upsampled "simple" (§4.2).
 
     pass1_feats (C, H4, W4) at the positions `active` (H4, W4) describes; painting_feats
-    (C, H4', W4') of the whole painting, whose layer sizes `layer_sizes` gives.
+    (C, H4', W4') of the whole painting, whose layer sizes `layer_sizes` gives. With colour_match
+    > 0 (ours, harmonize.colour_matching), object_rgb (H, W, 3) in [0, 1], the naive paste over
+    the same area as pass1_feats, adds its colour distance to the painting's to the score.
     """
     _, h4, w4 = pass1_feats.shape
-    nearest = match_summed_cosine(pass1_feats, painting_feats).cpu().numpy()
+    if colour_match > 0 and object_rgb is not None:
+        query_lab = lab_map(object_rgb, (h4, w4))
+        target_lab = lab_map(painting_rgb, (painting_feats.shape[1], painting_feats.shape[2]))
+        nearest = match_with_colour(pass1_feats, painting_feats, query_lab, target_lab, colour_match).cpu().numpy()
+    else:
+        nearest = match_summed_cosine(pass1_feats, painting_feats).cpu().numpy()
     mapping = flat_to_yx(nearest, (h4, w4), painting_feats.shape[2])
     guide = resize_bilinear(painting_rgb, *painting_feats.shape[1:])
     refined = refine_mapping(mapping, guide, active)

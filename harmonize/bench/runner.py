@@ -101,6 +101,8 @@ def _run_in_child(
 ) -> RunRecord:
     import torch
 
+    from harmonize.bench.local_survival import local_survival
+    from harmonize.bench.painted_in import painted_in
     from harmonize.bench.survival import survival
     from harmonize.harmonizer import Harmonizer
     from harmonize.imageio import save_png
@@ -134,6 +136,9 @@ def _run_in_child(
         if image is not None:
             measure = survival(image, result.naive, result.painting, result.tight_mask, result.dilated_mask)
             quality.update({f"{stage}_{part}": value for part, value in measure.as_dict().items()})
+            local = local_survival(image, result.naive, result.painting, result.tight_mask).as_dict()
+            local.update(painted_in(image, result.painting, result.tight_mask, result.dilated_mask).as_dict())
+            quality.update({f"{stage}_{part}": value for part, value in local.items()})
     stem = Path(out) / f"{case.name.replace(' ', '_')}_{preset}"
     images = {}
     with timer.stage("write"):

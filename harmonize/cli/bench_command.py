@@ -27,7 +27,8 @@ def bench(
     pairs: Path | None = typer.Option(
         None,
         help="Instead of the examples: place objects in paintings they were not made for, from this "
-        "tab-separated file (object, painting, x, y, height, note), plus the sample-photo objects.",
+        "tab-separated file (object, painting, x, y, height, note), plus the sample-photo objects; "
+        "'rule' for the 45 cases built by a rule from --data (harmonize/bench/rule_pairs.py).",
     ),
     photos: bool = typer.Option(
         True, help="With --pairs: also the scikit-image photo objects (coffee, astronaut, cat)."
@@ -59,6 +60,16 @@ def bench(
         "for ratios to fast measured in the same run.",
     ),
     device: str = typer.Option("cpu", help="cpu, or cuda for a GPU."),
+    sheets: list[Path] | None = typer.Option(
+        None,
+        help="Instead of running the engine: blind sheets for a judge into --out. Twice (--sheets A --sheets B): "
+        "shuffled, unlabelled A/B sheets of two bench folders, the key in key.json; once: single-result sheets.",
+    ),
+    seed: int = typer.Option(23, help="With --sheets: the seed of the sheets' order and sides."),
+    ratings: Path | None = typer.Option(
+        None, help="Instead of running the engine: score a judge's ratings.tsv in this sheets folder (needs --key)."
+    ),
+    key: Path | None = typer.Option(None, help="With --ratings: the sheets' key.json, kept apart from the judge."),
     survival_authors: Path | None = typer.Option(
         None,
         help="Instead of running the engine: the survives measure on the authors' own results in this "
@@ -68,6 +79,12 @@ def bench(
     """Benchmark the engine: the paper's examples, objects in new paintings (--pairs); or, without running
     it, re-score an earlier pairs run (--rescore) or calibrate the survives measure (--survival-authors)."""
     with user_errors():
+        if sheets:
+            _sheets(sheets, out, seed)
+            return
+        if ratings is not None:
+            _ratings(ratings, key)
+            return
         if survival_authors is not None:
             _survival_authors(survival_authors, out)
             return
@@ -133,13 +150,17 @@ def _pairs(
 ) -> None:
     from harmonize.bench.pairs import missing_inputs, photo_pairs, read_pairs
     from harmonize.bench.pairs_report import write_pairs_report
+    from harmonize.bench.rule_pairs import RULE, rule_pairs
     from harmonize.bench.runner import ENGINE_PRESET, RunRecord, run_case
     from harmonize.presets import preset_options
 
     if preset not in ENGINE_PRESET:
         raise ValueError(f"Unknown preset {preset!r}: use {' or '.join(ENGINE_PRESET)}.")
     preset_options(ENGINE_PRESET[preset], size=size, **overrides)  # a bad setting stops here, before any run
-    cases = read_pairs(pairs, data) + (photo_pairs(data) if photos else [])
+    if str(pairs) == RULE:
+        cases = rule_pairs(data, photos)
+    else:
+        cases = read_pairs(pairs, data) + (photo_pairs(data) if photos else [])
     wanted = [name.strip() for name in only.split(",") if name.strip()]
     unknown = sorted(set(wanted) - {case.name for case in cases})
     if unknown:
@@ -162,6 +183,24 @@ def _pairs(
     typer.echo(f"wrote {out}/bench.md")
 
 
+def _sheets(runs: list[Path], out: Path | None, seed: int) -> None:
+    from harmonize.bench.ab_sheets import write_ab_sheets, write_single_sheets
+
+    if out is None or len(runs) > 2:
+        raise ValueError("Give --out for the sheets, and --sheets once (one run) or twice (runs A and B).")
+    made = write_ab_sheets(runs[0], runs[1], out, seed) if len(runs) == 2 else write_single_sheets(runs[0], out, seed)
+    typer.echo(f"wrote {len(made)} sheets to {out} (the key: {out}/key.json; keep it from the judge)")
+
+
+def _ratings(folder: Path, key: Path | None) -> None:
+    from harmonize.bench.ab_sheets import score_ratings
+
+    if key is None:
+        raise ValueError("Give --key, the key.json written with the sheets.")
+    for run, scores in score_ratings(folder, key).items():
+        typer.echo(f"{run}: " + ", ".join(f"{name} {value:g}" for name, value in scores.items()))
+
+
 def _rescore(bench_json: Path, out: Path) -> None:
     from harmonize.bench.pairs_report import write_pairs_report
     from harmonize.bench.rescore import rescored
@@ -174,6 +213,7 @@ def _rescore(bench_json: Path, out: Path) -> None:
 
 
 def _survival_authors(folder: Path, out: Path | None) -> None:
+    from harmonize.bench.authors_local import authors_local, local_distribution, local_table
     from harmonize.bench.authors_survival import (
         authors_examples,
         authors_survival,
@@ -188,7 +228,11 @@ def _survival_authors(folder: Path, out: Path | None) -> None:
             "N_final_res.png and N_final_res2.png."
         )
     measures = {name: authors_survival(folder, name) for name in names}
-    text = f"{survival_table(measures)}\n\n{distribution_table(measures)}\n"
+    local = {name: authors_local(folder, name) for name in names}
+    text = (
+        f"{survival_table(measures)}\n\n{distribution_table(measures)}\n\n"
+        f"{local_table(local)}\n\n{local_distribution(local)}\n"
+    )
     typer.echo(text)
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)

@@ -34,6 +34,8 @@ def test_missing_keys_take_the_defaults_and_unknown_keys_are_refused():
         ({"coarse_scale": 1.5}, "coarse_scale"),
         ({"likeness": -0.1}, "likeness"),
         ({"likeness": 2}, "likeness"),
+        ({"colour_match": -0.5}, "colour_match"),
+        ({"colour_match": 1.5}, "colour_match"),
         ({"post": "yes"}, "post"),
         ({"coarse_iters2": 5}, "coarse_scale"),
     ],

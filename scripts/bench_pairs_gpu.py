@@ -1,0 +1,132 @@
+"""Run the rule-built pairs (issue 23) for variants A (today's default) and B (the candidate), side by side.
+
+    python3 scripts/bench_pairs_gpu.py OUT DATA [--size 700] [--device cuda] [--workers 4]
+                                       [--variants A,B] [--only "3 in 16,coffee in 9"] [--draft]
+                                       [--examples]
+
+OUT/A and OUT/B each get bench.json, bench.md and one panel per case (as `harmonize bench
+--pairs`); OUT/sheets gets the blind A/B sheets and their key (harmonize/bench/ab_sheets.py).
+DATA is the paper's example folder (N_target.jpg, N_naive.jpg, N_c_mask.jpg, tau.tsv). Each
+case runs in its own process; --workers cases run at once (one GPU holds several 700-px runs).
+--draft: the exploration settings (350 px, iters1 15, coarse_iters2 60, iters2 20).
+--examples: the paper's own examples instead of the pairs (--only "16,3"); OUT/authors then
+holds the authors' finals and OUT/sheets_<variant>_vs_authors the blind sheets against them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository's harmonize, not an installed one
+
+from harmonize.bench.ab_sheets import write_ab_sheets  # noqa: E402
+from harmonize.bench.authors_run import write_authors_run  # noqa: E402
+from harmonize.bench.authors_survival import authors_examples  # noqa: E402
+from harmonize.bench.pairs_report import write_pairs_report  # noqa: E402
+from harmonize.bench.report import write_records  # noqa: E402
+from harmonize.bench.rule_pairs import rule_pairs  # noqa: E402
+from harmonize.bench.runner import PaperExample, RunRecord, run_case  # noqa: E402
+
+# The variants compared: A is today's default; B the candidate of issue 23 (docs/design/painted-in.md).
+VARIANTS: dict[str, dict[str, float]] = {
+    "A": {},
+    "B": {"colour_match": 0.5, "hold_structure": 1.0},
+    "colour": {"colour_match": 0.5},  # the two halves of B, for --variants A,colour or A,hold
+    "hold": {"hold_structure": 1.0},
+    "B_soft": {"colour_match": 0.5, "hold_structure": 1.0, "likeness": 0.3},  # B with less shading kept
+}
+DRAFT = {"iters1": 15, "coarse_iters2": 60, "iters2": 20}  # on top of the fast preset
+DRAFT_SIZE = 350
+SHEET_SEED = 23  # the A/B sides' shuffle: issue 23
+SUMMARY = ("survives", "typical", "local_survives", "painted_typical", "thin", "near", "cells", "marks", "painted_in")
+
+
+def main() -> None:
+    """Parse the arguments, run every (variant, case), write the reports and the blind sheets."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("data", type=Path)
+    parser.add_argument("--size", type=int, default=700)
+    parser.add_argument("--device", default="cuda")
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--variants", default="A,B")
+    parser.add_argument("--only", default="")
+    parser.add_argument("--draft", action="store_true")
+    parser.add_argument("--examples", action="store_true")
+    args = parser.parse_args()
+
+    names = [v.strip() for v in args.variants.split(",") if v.strip()]
+    # The cases' CPU parts (post-processing, measures) share the cores: a fair share per worker,
+    # inherited by each case's process.
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // args.workers)))
+    size = DRAFT_SIZE if args.draft else args.size
+    cases: list = (
+        [PaperExample(str(args.data), n) for n in authors_examples(args.data)]
+        if args.examples
+        else rule_pairs(args.data)
+    )
+    wanted = {name.strip() for name in args.only.split(",") if name.strip()}
+    cases = [case for case in cases if not wanted or case.name in wanted]
+    jobs = [(variant, case) for case in cases for variant in names]
+    records: dict[str, list[RunRecord]] = {variant: [] for variant in names}
+    for variant in names:
+        (args.out / variant).mkdir(parents=True, exist_ok=True)
+
+    def run(job: tuple[str, object]) -> tuple[str, RunRecord | None]:
+        variant, case = job
+        overrides = {**(DRAFT if args.draft else {}), **VARIANTS[variant]}
+        started = time.perf_counter()
+        try:
+            record = run_case(case, "fast", size, args.out / variant, overrides, device=args.device)  # type: ignore[arg-type]
+        except Exception as error:  # one failed case must not stop the others; the log says which
+            print(f"{variant} {case.name}: FAILED {error!r}", flush=True)  # type: ignore[attr-defined]
+            return variant, None
+        print(f"{variant} {case.name}: {time.perf_counter() - started:.0f} s", flush=True)  # type: ignore[attr-defined]
+        return variant, record
+
+    with ThreadPoolExecutor(max_workers=args.workers) as pool:
+        for variant, record in pool.map(run, jobs):
+            if record is not None:
+                records[variant].append(record)
+                write_records(records[variant], args.out / variant)  # a stopped run keeps what it measured
+    for variant in names:
+        write_pairs_report(records[variant], [], args.out / variant)
+    summary = summary_table(records)
+    (args.out / "summary.md").write_text(summary + "\n")
+    print(summary, flush=True)
+    if args.examples:
+        for variant in names:
+            write_authors_run(args.data, args.out / variant, args.out / "authors")
+            write_ab_sheets(
+                args.out / variant, args.out / "authors", args.out / f"sheets_{variant}_vs_authors", SHEET_SEED
+            )
+    elif len(names) == 2:
+        write_ab_sheets(args.out / names[0], args.out / names[1], args.out / "sheets", SHEET_SEED)
+    print(f"wrote {args.out}", flush=True)
+
+
+def summary_table(records: dict[str, list[RunRecord]]) -> str:
+    """Markdown: per variant, cases, mean seconds, peak RSS, and the finals' verdict counts and mean parts."""
+    header = "| variant | cases | mean s | max RSS MiB | " + " | ".join(SUMMARY) + " |"
+    lines = [header, "|---" * (4 + len(SUMMARY)) + "|"]
+    for variant, runs in records.items():
+        cells = []
+        for part in SUMMARY:
+            values = [r.quality.get(f"final_{part}", math.nan) for r in runs]
+            finite = [v for v in values if not math.isnan(v)]
+            mean = sum(finite) / len(finite) if finite else math.nan
+            cells.append(f"{sum(finite):.0f} of {len(finite)}" if part in SUMMARY[:4] else f"{mean:.2f}")
+        seconds = sum(r.seconds.get("total", 0.0) for r in runs) / max(1, len(runs))
+        peak = max((r.peak_rss_mib for r in runs), default=0.0)
+        lines.append(f"| {variant} | {len(runs)} | {seconds:.0f} | {peak:.0f} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,45 @@
+"""`harmonize bench --sheets`: blind A/B sheets of two runs, single sheets of one, refused without --out."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from harmonize.cli.main import app
+from tests.harmonize.bench.test_ab_sheets import CASES, fake_run
+
+runner = CliRunner()
+
+
+def test_two_runs_give_ab_sheets_and_one_run_single_sheets(tmp_path):
+    fake_run(tmp_path / "a", "A")
+    fake_run(tmp_path / "b", "B")
+    ab = runner.invoke(
+        app, ["bench", "--sheets", str(tmp_path / "a"), "--sheets", str(tmp_path / "b"), "--out", str(tmp_path / "ab")]
+    )
+    assert ab.exit_code == 0, ab.output
+    assert len(json.loads((tmp_path / "ab" / "key.json").read_text())["sheets"]) == len(CASES)
+    one = runner.invoke(app, ["bench", "--sheets", str(tmp_path / "a"), "--out", str(tmp_path / "one")])
+    assert one.exit_code == 0 and len(list((tmp_path / "one").glob("single_*.png"))) == len(CASES)
+
+
+def test_sheets_need_an_out_folder(tmp_path):
+    fake_run(tmp_path / "a", "A")
+    refused = runner.invoke(app, ["bench", "--sheets", str(tmp_path / "a")])
+    assert refused.exit_code != 0 and "--out" in refused.output
+
+
+def test_ratings_are_scored_with_the_key(tmp_path):
+    fake_run(tmp_path / "a", "A")
+    fake_run(tmp_path / "b", "B")
+    runner.invoke(
+        app, ["bench", "--sheets", str(tmp_path / "a"), "--sheets", str(tmp_path / "b"), "--out", str(tmp_path / "s")]
+    )
+    form = (tmp_path / "s" / "ratings.tsv").read_text().splitlines()
+    (tmp_path / "s" / "ratings.tsv").write_text(
+        "\n".join([form[0], form[1].split("\t")[0] + "\t4\t3\t4\t3\t\t"]) + "\n"
+    )
+    scored = runner.invoke(app, ["bench", "--ratings", str(tmp_path / "s"), "--key", str(tmp_path / "s" / "key.json")])
+    assert scored.exit_code == 0, scored.output
+    assert "A: solid 4, painted_in 3, rated 1" in scored.output and "B: solid 4" in scored.output
