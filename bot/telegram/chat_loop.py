@@ -175,15 +175,20 @@ class TelegramLoop:
 
     async def _queue(self, bot: Bot, who: Requester, press: Press, message: Message) -> str:
         """Paint it, or a new job from a result: a status message first, then the job."""
-        status = await bot.send_message(
-            message.chat.id,
-            "Queuing your picture…",
-            message_thread_id=_thread(message),
-            reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
-        )
+        claim = await self.chat_loop.claim(who, press)  # a later press of this button: an alert only
+        try:
+            status = await bot.send_message(
+                message.chat.id,
+                "Queuing your picture…",
+                message_thread_id=_thread(message),
+                reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
+            )
+        except BaseException:
+            await self.chat_loop.release(claim)
+            raise
         where = JobContext(message.chat.id, status.message_id, message.message_id, _thread(message))
         try:
-            outcome = await self.chat_loop.press(who, press, where.to_json())
+            outcome = await self.chat_loop.press(who, press, where.to_json(), claim)
         except BotError as error:
             try:
                 await status.edit_text(error.message)
