@@ -15,7 +15,7 @@ from bot.core.actions import Action, Press
 from bot.core.loop import ChatLoop, Painting, PreviewShown
 from bot.core.press_guard import STALE_CLAIM_S, AlreadyPressed
 from tests.support.loop_images import cutout_bytes, painting_bytes
-from tests.support.services import EventLog, TEST_PRESETS, started_services
+from tests.support.services import TEST_PRESETS, EventLog, started_services
 
 ALICE = Requester("discord", "1", "guild")
 BURST = 50  # presses within a second, as measured in the issue
