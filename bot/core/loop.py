@@ -36,7 +36,6 @@ from bot.core.press_guard import PressClaim, PressGuard, button_of
 from bot.core.preview import Preview, PreviewError, PreviewRenderer
 from bot.core.service import HarmonizeService
 from bot.core.sessions import LoopJob, Session, SessionStore
-from bot.core.validation import validate_image
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +134,7 @@ class ChatLoop:
         formats = []
         for data, what in ((painting, "painting"), (object_image, "object image")):
             formats.append(
-                await asyncio.to_thread(validate_image, data, what, settings.max_image_bytes, settings.max_image_pixels)
+                await self.service.decode_gate.validate(data, what, settings.max_image_bytes, settings.max_image_pixels)
             )
         defaults = await self.defaults.get(requester.platform, requester.chat_id)
         state = self._first_state(defaults, choice)
