@@ -238,12 +238,16 @@ class ChatLoop:
         return await self.defaults.get(requester.platform, requester.chat_id)
 
     async def purge_expired(self) -> int:
-        """Delete sessions whose window has ended; return how many."""
+        """Delete sessions whose window has ended, and preview folders with no session; return
+        how many sessions."""
         ids = await self.sessions.delete_expired(self.clock())
         for session_id in ids:
             self.renderer.forget(session_id)
         if ids:
             log.info("expired %d loop session(s)", len(ids))
+        orphans = await self.sessions.delete_orphan_folders()
+        if orphans:
+            log.info("deleted %d preview folder(s) with no session", orphans)
         return len(ids)
 
     # ------------------------------------------------------------------ internals
