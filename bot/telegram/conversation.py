@@ -257,8 +257,9 @@ class HarmonizeConversation:
             await self.service.submit(
                 requester(draft.chat_id, draft.user_id), painting, object_image, draft.options, context=where.to_json()
             )
-        except BotError:
-            await twice(lambda: status.edit_text(error.message))
+        except BotError as error:
+            refusal = error.message
+            await twice(lambda: status.edit_text(refusal))
 
 
 def _caption_command(message: Message, bot_username: str) -> list[str] | None:
