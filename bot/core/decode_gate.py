@@ -55,8 +55,10 @@ class DecodeGate:
         Image.core.set_block_size(PILLOW_BLOCK_BYTES)  # process-wide; see PILLOW_BLOCK_BYTES
 
     def close(self) -> None:
-        """Wait for the decodes running now and stop the threads."""
+        """Wait for the decodes running now and stop their threads (a service started again
+        decodes on new ones: an executor starts its threads only when used)."""
         self._threads.shutdown(wait=True)
+        self._threads = ThreadPoolExecutor(DECODE_THREADS, thread_name_prefix="painterly-decode")
 
     @property
     def in_use(self) -> int:
