@@ -45,6 +45,7 @@ from bot.core.loop_state import (
 from bot.core.loop_state import describe as describe_loop_state
 from bot.core.service import HarmonizeService, QueueStatus
 from bot.core.settings import BotSettings, Preset
+from bot.core.shown_names import shown_name
 from bot.core.status_editor import CannotEdit, RetryLater, StatusBoard, StatusEditor, Timer
 from bot.core.stored_context import StoredContext
 
@@ -104,6 +105,7 @@ __all__ = [
     "Requester",
     "RetryLater",
     "ServiceUnavailable",
+    "shown_name",
     "StatusBoard",
     "StatusEditor",
     "StoredContext",

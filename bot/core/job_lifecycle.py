@@ -84,6 +84,7 @@ class JobLifecycle:
         self._tasks: list[asyncio.Task[None]] = []
         self._runs: dict[str, asyncio.Task[None]] = {}
         self._positions: dict[str, int] = {}
+        self._started_here: set[str] = set()  # jobs whose start this process told (a crash retry tells its own)
 
     def lease_until(self) -> float:
         """When a lease taken or renewed now expires (Unix seconds)."""
@@ -122,6 +123,7 @@ class JobLifecycle:
             was = await self._store.finish(row.ref.job_id, JobStatus.CANCELLED, self._clock(), cancelled_by=by_user_id)
         if was is None:
             return False
+        self._started_here.discard(row.ref.job_id)
         if was == JobStatus.RUNNING:
             self._runner.kill(row.ref.job_id)  # another process's run stops at its next renewal
         await asyncio.to_thread(self._files.delete_job, row.ref.job_id)
@@ -248,7 +250,11 @@ class JobLifecycle:
             await self._runner.release(slot)
             await self._fail(ref, FILES_FAILED)
             return
-        self._hub.publish(JobStarted(ref, row.attempts))
+        if row.attempts == 1 or ref.job_id in self._started_here:
+            self._hub.publish(JobStarted(ref, row.attempts))
+        # A job taken over from another process (dead, or frozen past its lease) was already
+        # told as started by it: it runs on under that status, so the user sees one start.
+        self._started_here.add(ref.job_id)
         request = EngineRequest(
             ref.job_id,
             row.painting_path,
@@ -292,7 +298,7 @@ class JobLifecycle:
             return
         was = await self._finish(ref.job_id, JobStatus.DONE)
         if was is None:  # cancelled or deleted meanwhile: its files must not stay
-            await asyncio.to_thread(self._files.delete_job, ref.job_id)
+            await self._delete_files_unless_taken_over(ref.job_id)
             return
         await asyncio.to_thread(self._files.delete_inputs, ref.job_id)
         log.info("job %s done in %.1f s", ref.job_id, seconds)
@@ -301,23 +307,34 @@ class JobLifecycle:
     async def _fail(self, ref: JobRef, reason: str) -> None:
         """Record a failed job and tell its listeners why."""
         was = await self._finish(ref.job_id, JobStatus.FAILED, reason)
-        await asyncio.to_thread(self._files.delete_job, ref.job_id)
+        await self._delete_files_unless_taken_over(ref.job_id)
         if was is not None:
             log.info("job %s failed: %s", ref.job_id, reason)
             self._hub.publish(JobFailed(ref, reason))
 
     async def _finish(self, job_id: str, status: JobStatus, error: str | None = None) -> JobStatus | None:
-        """Record a run's end (`store.finish`), retrying while the database fails."""
+        """Record a run's end (`store.finish`) if this process still holds the job, retrying
+        while the database fails; None when it had ended or another process took it over."""
+        self._started_here.discard(job_id)  # its run ended: no retry will follow
         return await self._write_retrying(
             f"record job {job_id} as {status.value}",
-            lambda: self._store.finish(job_id, status, self._clock(), error=error),
+            lambda: self._store.finish(job_id, status, self._clock(), error=error, owner=self.owner),
         )
+
+    async def _delete_files_unless_taken_over(self, job_id: str) -> None:
+        """Delete a job's files, unless another process took the job over (it runs from them:
+        this process was frozen past its lease, and its late run must change nothing)."""
+        owner = await self._store.owner_of(job_id)
+        if owner is not None and owner != self.owner:
+            log.info("job %s was taken over by another process; its run here is ignored", job_id)
+            return
+        await asyncio.to_thread(self._files.delete_job, job_id)
 
     async def _after_crash(self, row: JobRow) -> None:
         """A worker died under a job: queue it again once, then fail it."""
         if row.attempts < self.settings.max_attempts:
             async with self._store.transaction():
-                requeued = await self._store.requeue(row.ref.job_id)
+                requeued = await self._store.requeue(row.ref.job_id, owner=self.owner)
             if requeued:
                 log.warning("job %s: worker died, retrying", row.ref.job_id)
                 await self.job_added()

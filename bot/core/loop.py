@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,10 +32,10 @@ from bot.core.loop_state import (
     restyled,
     upgraded,
 )
+from bot.core.press_guard import PressClaim, PressGuard, button_of
 from bot.core.preview import Preview, PreviewError, PreviewRenderer
 from bot.core.service import HarmonizeService
 from bot.core.sessions import LoopJob, Session, SessionStore
-from bot.core.validation import validate_image
 from harmonize.cutout import Cutter
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ class ChatLoop:
         self.clock = clock
         self.sessions = SessionStore(settings.database_path, settings.storage_dir, settings.session_hours * 3600.0)
         self.defaults = ChatDefaultsStore(settings.database_path)
+        self.presses = PressGuard(settings.database_path)
         self.renderer = renderer if renderer is not None else PreviewRenderer(Cutter(settings.cutout_settings()))
         self._janitor: asyncio.Task[None] | None = None
 
@@ -100,6 +102,7 @@ class ChatLoop:
         """Open the tables and start expiring old sessions every cleanup interval."""
         await self.sessions.open()
         await self.defaults.open()
+        await self.presses.open()
         self._janitor = asyncio.create_task(self._expire_forever(), name="painterly-sessions")
 
     async def stop(self) -> None:
@@ -109,6 +112,7 @@ class ChatLoop:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._janitor
         await asyncio.to_thread(self.renderer.close)
+        await self.presses.close()
         await self.sessions.close()
         await self.defaults.close()
 
@@ -131,7 +135,7 @@ class ChatLoop:
         formats = []
         for data, what in ((painting, "painting"), (object_image, "object image")):
             formats.append(
-                await asyncio.to_thread(validate_image, data, what, settings.max_image_bytes, settings.max_image_pixels)
+                await self.service.decode_gate.validate(data, what, settings.max_image_bytes, settings.max_image_pixels)
             )
         defaults = await self.defaults.get(requester.platform, requester.chat_id)
         state = self._first_state(defaults, choice)
@@ -153,10 +157,41 @@ class ChatLoop:
             await self._drop(session.session_id)
             raise
 
-    async def press(self, requester: Requester, press: Press, context: str = "") -> PressOutcome:
+    async def claim(self, requester: Requester, press: Press) -> PressClaim:
+        """Claim the button of a press that queues a job (Action.queues_job), before a front end
+        posts anything for it; raises AlreadyPressed for a later press of the same button, and
+        SessionExpired, NotAllowed as `press` does. Hand the claim to `press`."""
+        session = await self._session_for(requester, press.session_id)
+        try:
+            return await self.presses.claim(button_of(press, session.state), session.session_id, self.clock())
+        except sqlite3.IntegrityError as error:  # the session was deleted meanwhile
+            raise SessionExpired(EXPIRED) from error
+
+    async def release(self, claim: PressClaim) -> None:
+        """Give back a claim whose press the front end could not go on with."""
+        await self.presses.release(claim)
+
+    async def press(
+        self, requester: Requester, press: Press, context: str = "", claim: PressClaim | None = None
+    ) -> PressOutcome:
         """Apply one button press; `context` is the front end's job context for presses that
-        queue a job (Action.queues_job). Raises SessionExpired, NotAllowed, InvalidOptions and
-        the limits' errors (QuotaExceeded, RateLimited, QueueFull)."""
+        queue a job (Action.queues_job), `claim` their button's claim (made here when None).
+        Raises SessionExpired, NotAllowed, InvalidOptions, AlreadyPressed and the limits' errors
+        (QuotaExceeded, RateLimited, QueueFull)."""
+        if press.action.queues_job:
+            claim = claim if claim is not None else await self.claim(requester, press)
+            try:
+                outcome = await self._apply(requester, press, context)
+            except BaseException:
+                await self.presses.release(claim)
+                raise
+            if isinstance(outcome, Painting):
+                await self.presses.settle(claim, outcome.submission.job_id)
+            return outcome
+        return await self._apply(requester, press, context)
+
+    async def _apply(self, requester: Requester, press: Press, context: str) -> PressOutcome:
+        """Apply one press (its button claimed when it queues a job)."""
         session = await self._session_for(requester, press.session_id)
         if press.action.needs_job:  # a button under a result
             return await self._press_result(requester, session, press, context)
@@ -204,12 +239,16 @@ class ChatLoop:
         return await self.defaults.get(requester.platform, requester.chat_id)
 
     async def purge_expired(self) -> int:
-        """Delete sessions whose window has ended; return how many."""
+        """Delete sessions whose window has ended, and preview folders with no session; return
+        how many sessions."""
         ids = await self.sessions.delete_expired(self.clock())
         for session_id in ids:
             self.renderer.forget(session_id)
         if ids:
             log.info("expired %d loop session(s)", len(ids))
+        orphans = await self.sessions.delete_orphan_folders()
+        if orphans:
+            log.info("deleted %d preview folder(s) with no session", orphans)
         return len(ids)
 
     # ------------------------------------------------------------------ internals

@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.core import validation
 from bot.core.admin import AdminRules
+from bot.core.decode_gate import DecodeGate
 from bot.core.errors import JobNotFound, ServiceUnavailable
 from bot.core.events import (
     EventCallback,
@@ -75,6 +75,7 @@ class HarmonizeService:
         self._clock = clock
         self._lifecycle = JobLifecycle(settings, self._store, self._files, self._hub, runner, clock)
         self._running = False
+        self.decode_gate = DecodeGate(settings.decode_memory_mb * 2**20)
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -118,6 +119,7 @@ class HarmonizeService:
         await self._runner.stop()
         await self._store.close()
         await self._hub.close()
+        await asyncio.to_thread(self.decode_gate.close)
         log.info("painterly core stopped")
 
     async def __aenter__(self) -> HarmonizeService:
@@ -158,12 +160,8 @@ class HarmonizeService:
             raise ValueError(f"context must be at most {CONTEXT_MAX_CHARS} characters")
         check_submission(*await self._limits_and_usage(requester))
         max_bytes, max_pixels = self.settings.max_image_bytes, self.settings.max_image_pixels
-        painting_format = await asyncio.to_thread(
-            validation.validate_image, painting, "painting", max_bytes, max_pixels
-        )
-        object_format = await asyncio.to_thread(
-            validation.validate_image, object_image, "object image", max_bytes, max_pixels
-        )
+        painting_format = await self.decode_gate.validate(painting, "painting", max_bytes, max_pixels)
+        object_format = await self.decode_gate.validate(object_image, "object image", max_bytes, max_pixels)
         ref = JobRef(secrets.token_hex(5), requester.platform, requester.user_id, requester.chat_id, context)
         paths = self._files.input_paths(ref.job_id, painting_format, object_format)
         await self._reserve(requester, ref, spec, paths)

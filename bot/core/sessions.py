@@ -135,7 +135,11 @@ class SessionStore:
         photo_ext: str,
         now: float,
     ) -> Session:
-        """Store the uploads and a new session that expires `window_s` from `now`."""
+        """Store a new session that expires `window_s` from `now`, then its uploads.
+
+        The row comes first: a crash while the files are written leaves a row whose folder is
+        deleted with it (at expiry, or by /delete-my-data), never a folder nothing deletes.
+        """
         session_id = secrets.token_hex(6)
         folder = self.folder / session_id
         painting_path, object_path = folder / f"painting.{painting_ext}", folder / f"object.{photo_ext}"
@@ -145,7 +149,6 @@ class SessionStore:
             painting_path.write_bytes(painting)
             object_path.write_bytes(photo)
 
-        await asyncio.to_thread(write)
         session = Session(
             session_id, platform, user_id, chat_id, context, state, painting_path, object_path, now, now + self.window_s
         )
@@ -165,6 +168,11 @@ class SessionStore:
                     session.expires_at,
                 ),
             )
+        try:
+            await asyncio.to_thread(write)
+        except BaseException:
+            await self.delete(session_id)
+            raise
         return session
 
     async def get(self, session_id: str) -> Session | None:
@@ -215,6 +223,17 @@ class SessionStore:
     async def delete_expired(self, now: float) -> list[str]:
         """Delete sessions whose window ended before `now`; return their ids."""
         return await self._delete_where("expires_at < ?", now)
+
+    async def delete_orphan_folders(self) -> int:
+        """Delete session folders with no row (left by older versions, which wrote the files
+        first); return how many. A folder is made after its row, so none in the making is hit."""
+        folders = await asyncio.to_thread(lambda: [path for path in self.folder.iterdir() if path.is_dir()])
+        async with self.db.execute("SELECT id FROM loop_sessions") as c:
+            known = {record["id"] for record in await c.fetchall()}
+        orphans = [path for path in folders if path.name not in known]
+        for path in orphans:
+            await asyncio.to_thread(shutil.rmtree, path, True)
+        return len(orphans)
 
     async def _delete_where(self, condition: str, *args: object) -> list[str]:
         async with self._lock:

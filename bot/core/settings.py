@@ -86,6 +86,7 @@ class BotSettings(BaseSettings):
     preview_first: bool = True
     max_image_bytes: int = Field(default=10_000_000, gt=0)
     max_image_pixels: int = Field(default=BOMB_PIXELS, gt=0)  # above: refused; big photos are downsampled
+    decode_memory_mb: int = Field(default=768, gt=0)  # uploads decoded at once stay within it (decode_gate.py)
 
     user_jobs_per_hour: int = Field(default=5, ge=0)
     user_jobs_per_day: int = Field(default=20, ge=0)

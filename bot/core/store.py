@@ -287,11 +287,20 @@ class JobStore:
         return {r["id"] for r in records}
 
     async def finish(
-        self, job_id: str, status: JobStatus, now: float, error: str | None = None, cancelled_by: str | None = None
+        self,
+        job_id: str,
+        status: JobStatus,
+        now: float,
+        error: str | None = None,
+        cancelled_by: str | None = None,
+        owner: str | None = None,
     ) -> JobStatus | None:
-        """End a queued or running job; return its previous status, or None if it had ended."""
-        record = await self._one("SELECT status FROM jobs WHERE id = ?", job_id)
+        """End a queued or running job; return its previous status, or None if it had ended
+        (or, with `owner`, if another process took it over: a run's end is its owner's to record)."""
+        record = await self._one("SELECT status, owner FROM jobs WHERE id = ?", job_id)
         if record is None or record["status"] not in ACTIVE:
+            return None
+        if owner is not None and record["owner"] != owner:
             return None
         await self.db.execute(
             "UPDATE jobs SET status = ?, error = ?, cancelled_by = ?, finished_at = ? WHERE id = ?",
@@ -299,11 +308,18 @@ class JobStore:
         )
         return JobStatus(record["status"])
 
-    async def requeue(self, job_id: str) -> bool:
-        """Put a running job back in the queue at its old place; False if it is not running."""
+    async def owner_of(self, job_id: str) -> str | None:
+        """The process holding a job (None: nobody, or no such job)."""
+        record = await self._one("SELECT owner FROM jobs WHERE id = ?", job_id)
+        return None if record is None else record["owner"]
+
+    async def requeue(self, job_id: str, owner: str | None = None) -> bool:
+        """Put a running job back in the queue at its old place; False if it is not running
+        (or, with `owner`, not held by it)."""
         cursor = await self.db.execute(
-            "UPDATE jobs SET status = 'queued', started_at = NULL WHERE id = ? AND status = 'running'",
-            (job_id,),
+            "UPDATE jobs SET status = 'queued', started_at = NULL WHERE id = ? AND status = 'running' "
+            "AND (? IS NULL OR owner = ?)",
+            (job_id, owner, owner),
         )
         return cursor.rowcount > 0
 

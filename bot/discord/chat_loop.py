@@ -121,14 +121,18 @@ class DiscordLoop:
     async def _queue(self, interaction: discord.Interaction, requester: Requester, press: Press) -> None:
         """Paint it, or a new job from a result: a status message first, then the job."""
         channel = self._channel(interaction)
+        claim = await self.chat_loop.claim(requester, press)  # a later press of this button: an alert only
         try:
             status = await channel.send(preparing_text(interaction.user.id), allowed_mentions=NO_PINGS)
-        except discord.Forbidden as error:
-            raise DiscordActionFailed(CANNOT_POST) from error
+        except BaseException as error:
+            await self.chat_loop.release(claim)
+            if isinstance(error, discord.Forbidden):
+                raise DiscordActionFailed(CANNOT_POST) from error
+            raise
         context = JobContext(channel.id, status.id, interaction.user.id, interaction.filesize_limit)
         self.bot.updates.track(context, interaction)
         try:
-            outcome = await self.chat_loop.press(requester, press, context.to_json())
+            outcome = await self.chat_loop.press(requester, press, context.to_json(), claim)
         except BaseException:
             self.bot.updates.untrack(context)
             with contextlib.suppress(discord.HTTPException):

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import secrets
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from arq.connections import RedisSettings
 
@@ -187,8 +187,18 @@ def loads(data: bytes) -> Any:
 
 
 def redis_settings(settings: BotSettings) -> RedisSettings:
-    """arq's connection settings from PAINTERLY_REDIS_URL."""
-    return RedisSettings.from_dsn(settings.redis_url.get_secret_value())
+    """arq's connection settings from PAINTERLY_REDIS_URL, its user name and password decoded.
+
+    A password with `@`, `/` or `:` must be percent-encoded in the URL; arq's `from_dsn` passes
+    it on still encoded (redis-py's `from_url` decodes it), so Redis refused it (issue 25, item 6).
+    """
+    url = settings.redis_url.get_secret_value()
+    parts = urlsplit(url)
+    return replace(
+        RedisSettings.from_dsn(url),
+        username=unquote(parts.username) if parts.username else None,
+        password=unquote(parts.password) if parts.password else None,
+    )
 
 
 def redis_address(settings: BotSettings) -> str:

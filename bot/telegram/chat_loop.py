@@ -16,7 +16,7 @@ from telegram import (
     ReplyParameters,
     Update,
 )
-from telegram.error import TelegramError
+from telegram.error import NetworkError, RetryAfter, TelegramError
 from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, ContextTypes
 
 from bot.core import (
@@ -39,10 +39,15 @@ from bot.core import (
 from bot.telegram.job_context import JobContext
 from bot.telegram.loop_keyboards import preview_keyboard, result_keyboard
 from bot.telegram.requesters import PLATFORM, admin_requester, requester
+from bot.telegram.retry import TELEGRAM_DOWN, twice
 
 log = logging.getLogger(__name__)
 
 PRESS_PATTERN = r"^L\|"  # bot/core/actions.py PREFIX
+
+
+class TelegramDown(BotError):
+    """Telegram failed a call twice (a 5xx or a timeout); the message is for the user."""
 
 
 def preview_caption(state: LoopState) -> str:
@@ -97,17 +102,26 @@ class TelegramLoop:
     ) -> Message:
         """Keep the uploads as a session and reply with its preview and keyboard.
 
-        Raises BotError (refused pictures, no object found) with a message for the user.
+        Raises BotError (refused pictures, no object found) with a message for the user, also
+        when Telegram refuses the preview twice (a 5xx, a timeout; its session is dropped).
         """
-        shown = await self.chat_loop.open(requester(chat_id, user_id), painting, object_image, choice=choice)
-        return await bot.send_photo(
-            chat_id,
-            shown.preview.image,
-            caption=preview_caption(shown.session.state),
-            reply_markup=preview_keyboard(shown.session.session_id),
-            reply_parameters=ReplyParameters(reply_to.message_id, allow_sending_without_reply=True),
-            message_thread_id=thread_id,
-        )
+        who = requester(chat_id, user_id)
+        shown = await self.chat_loop.open(who, painting, object_image, choice=choice)
+        try:
+            return await twice(
+                lambda: bot.send_photo(
+                    chat_id,
+                    shown.preview.image,
+                    caption=preview_caption(shown.session.state),
+                    reply_markup=preview_keyboard(shown.session.session_id),
+                    reply_parameters=ReplyParameters(reply_to.message_id, allow_sending_without_reply=True),
+                    message_thread_id=thread_id,
+                )
+            )
+        except (NetworkError, RetryAfter) as error:
+            log.warning("the preview for chat %s could not be posted: %s", chat_id, error)
+            await self.chat_loop.press(who, Press(Action.DISCARD, shown.session.session_id))
+            raise TelegramDown(TELEGRAM_DOWN) from error
 
     async def result_buttons(self, job_id: str) -> InlineKeyboardMarkup | None:
         """The keyboard under a finished job's before/after; None for jobs not from a preview."""
@@ -175,15 +189,20 @@ class TelegramLoop:
 
     async def _queue(self, bot: Bot, who: Requester, press: Press, message: Message) -> str:
         """Paint it, or a new job from a result: a status message first, then the job."""
-        status = await bot.send_message(
-            message.chat.id,
-            "Queuing your picture…",
-            message_thread_id=_thread(message),
-            reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
-        )
+        claim = await self.chat_loop.claim(who, press)  # a later press of this button: an alert only
+        try:
+            status = await bot.send_message(
+                message.chat.id,
+                "Queuing your picture…",
+                message_thread_id=_thread(message),
+                reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
+            )
+        except BaseException:
+            await self.chat_loop.release(claim)
+            raise
         where = JobContext(message.chat.id, status.message_id, message.message_id, _thread(message))
         try:
-            outcome = await self.chat_loop.press(who, press, where.to_json())
+            outcome = await self.chat_loop.press(who, press, where.to_json(), claim)
         except BotError as error:
             try:
                 await status.edit_text(error.message)

@@ -34,10 +34,12 @@ from bot.telegram.option_keyboard import (
 )
 from bot.telegram.options import describe_options, parse_options
 from bot.telegram.requesters import requester
+from bot.telegram.retry import twice
 
 log = logging.getLogger(__name__)
 
 COMMAND = "harmonize"
+DOWNLOAD_FAILED = "I could not download your images from Telegram just now; send /harmonize to try again."
 CAPTION_COMMAND = re.compile(rf"^/{COMMAND}(?:@(\w+))?(?:\s+(.*))?$", re.IGNORECASE | re.DOTALL)
 IMAGES = (filters.PHOTO | filters.Document.ALL) & ~filters.UpdateType.EDITED
 
@@ -243,9 +245,7 @@ class HarmonizeConversation:
             )
         except TelegramError as error:
             log.warning("download for chat %s failed: %s", draft.chat_id, error)
-            await status.edit_text(
-                f"I could not download your images from Telegram ({error.message}). Send /harmonize to try again."
-            )
+            await twice(lambda: status.edit_text(DOWNLOAD_FAILED))
             return
         try:
             if self.settings.preview_first:
@@ -258,7 +258,8 @@ class HarmonizeConversation:
                 requester(draft.chat_id, draft.user_id), painting, object_image, draft.options, context=where.to_json()
             )
         except BotError as error:
-            await status.edit_text(error.message)
+            refusal = error.message
+            await twice(lambda: status.edit_text(refusal))
 
 
 def _caption_command(message: Message, bot_username: str) -> list[str] | None:

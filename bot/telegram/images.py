@@ -9,7 +9,7 @@ from PIL import Image
 from telegram import Bot, Message
 from telegram.constants import FileSizeLimit
 
-from bot.core import InvalidImage
+from bot.core import InvalidImage, shown_name
 
 DOWNLOAD_LIMIT_BYTES = FileSizeLimit.FILESIZE_DOWNLOAD  # 20 MB: getFile's limit (Bot API)
 PHOTO_LIMIT_BYTES = FileSizeLimit.PHOTOSIZE_UPLOAD  # 10 MB: sendPhoto's limit (Bot API)
@@ -44,10 +44,10 @@ def image_from_message(message: Message) -> ImageRef | None:
     document = message.document
     if document is None:
         return None
-    name = document.file_name or "file"
+    name = shown_name(document.file_name or "file")
     mime = document.mime_type or ""
     if mime and not mime.startswith("image/"):
-        raise InvalidImage(f"{name} is not an image ({mime}); send a PNG, JPEG or WebP.")
+        raise InvalidImage(f"{name} is not an image; send a PNG, JPEG or WebP picture.")
     return ImageRef(document.file_id, document.file_size, message.message_id, "document", name)
 
 

@@ -18,7 +18,7 @@ from PIL import Image
 from pydantic import SecretStr
 
 from bot.core import BotSettings, HarmonizeService, Preset
-from bot.discord import DiscordFrontEnd, create_front_end
+from bot.discord import DiscordFrontEnd, cdn, create_front_end
 from tests.support import noise_engine
 from tests.support.fake_discord import TOKEN, FakeDiscord, Guild, Interaction, Message
 from tests.support.fake_timer import HANG_GUARD_S
@@ -58,6 +58,7 @@ def point_discord_py_at(fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> N
     """Make discord.py's real REST client and gateway talk to the stand-in."""
     monkeypatch.setattr(discord.http.Route, "BASE", fake.api_url)
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway_url))
+    monkeypatch.setattr(cdn, "CDN_ORIGINS", (fake.base_url,))  # the stand-in's CDN only
 
 
 @dataclass

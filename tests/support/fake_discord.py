@@ -149,6 +149,7 @@ class FakeDiscord:
         self.messages: dict[int, Message] = {}
         self.interactions: dict[int, Interaction] = {}
         self.cdn: dict[str, tuple[bytes, str]] = {}
+        self.cdn_requests: list[str] = []  # the path of every attachment download, in order
         self.synced: dict[str, list[dict[str, Any]]] = {}  # "global" or guild id -> commands
         self.identify: dict[str, Any] | None = None
         self.heartbeats = 0
@@ -367,6 +368,7 @@ class FakeDiscord:
         return _json({"url": self.gateway_url})
 
     async def _cdn(self, request: web.Request) -> web.Response:
+        self.cdn_requests.append(request.path)
         data, content_type = self.cdn[request.match_info["name"]]
         return web.Response(body=data, content_type=content_type)
 

@@ -118,6 +118,7 @@ class Failure:
     code: int
     description: str
     parameters: dict[str, Any] | None = None
+    plain: bool = False  # a bare text body, as the proxy in front of the Bot API answers a 5xx
 
 
 @dataclass
@@ -182,6 +183,11 @@ class FakeTelegram:
             queued = self.failures.get(method)
             if queued:
                 failure = queued.pop(0)
+                if failure.plain:
+                    call.ok, call.error_code = False, failure.code
+                    self.calls.append(call)
+                    await self._notify()
+                    return web.Response(status=failure.code, text=failure.description)
                 raise ApiError(failure.code, failure.description, failure.parameters)
             call.result = await handler(params, files)
             response = web.json_response({"ok": True, "result": call.result})
@@ -290,14 +296,20 @@ class FakeTelegram:
         return query_id
 
     def fail_next(
-        self, method: str, code: int = 429, description: str | None = None, retry_after: int | None = 1
+        self,
+        method: str,
+        code: int = 429,
+        description: str | None = None,
+        retry_after: int | None = 1,
+        plain: bool = False,
     ) -> None:
-        """Answer the method's next call with an error (429 carries parameters.retry_after)."""
+        """Answer the method's next call with an error (429 carries parameters.retry_after;
+        `plain`: a text body, not the Bot API's JSON)."""
         if code == 429:
             text = description or f"Too Many Requests: retry after {retry_after}"
             failure = Failure(429, text, {"retry_after": retry_after})
         else:
-            failure = Failure(code, description or "Bad Request")
+            failure = Failure(code, description or "Bad Request", plain=plain)
         self.failures.setdefault(method, []).append(failure)
 
     # ---------------------------------------------------------------- assertions

@@ -72,7 +72,8 @@ class HarmonizeCog(commands.Cog):
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         painting_bytes, object_bytes = await asyncio.gather(
-            download(painting, "painting"), download(object_image, "object image")
+            download(painting, "painting", settings.max_image_bytes),
+            download(object_image, "object image", settings.max_image_bytes),
         )
         if settings.preview_first:
             preview = await self.bot.discord_loop.open_preview(interaction, painting_bytes, object_bytes, options)

@@ -215,9 +215,9 @@ async def test_a_press_at_the_limit_is_refused_but_previews_go_on(start) -> None
         await events.final(job)
         with pytest.raises(RateLimited):
             await chat_loop.press(ALICE, Press(Action.STRONGER, session_id, job))
+        assert isinstance(await chat_loop.press(ALICE, Press(Action.DOWN, session_id)), PreviewShown)
         with pytest.raises(RateLimited):
             await chat_loop.press(ALICE, Press(Action.PAINT, session_id))
-        assert isinstance(await chat_loop.press(ALICE, Press(Action.DOWN, session_id)), PreviewShown)
         assert len(await chat_loop.service.list_jobs(ALICE)) == 1
 
 
