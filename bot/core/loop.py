@@ -21,6 +21,7 @@ from bot.core.chat_defaults import NAMES as DEFAULT_NAMES
 from bot.core.chat_defaults import ChatDefaults, ChatDefaultsStore, parse_value
 from bot.core.errors import BotError, InvalidImage, InvalidOptions, NotAllowed
 from bot.core.jobs import JobOptions, Requester, Submission
+from bot.core.picture_moderation import PictureModeration
 from bot.core.loop_state import (
     LoopState,
     moved,
@@ -92,6 +93,7 @@ class ChatLoop:
         self.clock = clock
         self.sessions = SessionStore(settings.database_path, settings.storage_dir, settings.session_hours * 3600.0)
         self.defaults = ChatDefaultsStore(settings.database_path)
+        self.moderation = PictureModeration(settings, service.score_picture, self.defaults)
         self.renderer = renderer if renderer is not None else PreviewRenderer()
         self._janitor: asyncio.Task[None] | None = None
 
@@ -99,6 +101,7 @@ class ChatLoop:
         """Open the tables and start expiring old sessions every cleanup interval."""
         await self.sessions.open()
         await self.defaults.open()
+        await self.moderation.open()
         self._janitor = asyncio.create_task(self._expire_forever(), name="painterly-sessions")
 
     async def stop(self) -> None:
@@ -110,6 +113,7 @@ class ChatLoop:
         await asyncio.to_thread(self.renderer.close)
         await self.sessions.close()
         await self.defaults.close()
+        await self.moderation.close()
 
     # ------------------------------------------------------------------ front-end API
 

@@ -37,6 +37,7 @@ from bot.core.job_runner import JobRunner
 from bot.core.job_spec import JobSpec, resolve
 from bot.core.jobs import JobInfo, JobOptions, JobRef, JobStatus, Requester, Submission
 from bot.core.limits import DAY_S, LimitName, Limits, Usage, check_submission
+from bot.core.picture_check import PictureCheck, PictureScorer
 from bot.core.settings import BotSettings
 from bot.core.store import JobRow, JobStore
 
@@ -61,10 +62,17 @@ class HarmonizeService:
     """Queue, limits, storage and workers for harmonization jobs, behind one async API.
 
     `runner`: where jobs run (bot.job_runners.make_runner builds the one the settings ask for);
-    `clock`: Unix seconds, for tests.
+    `clock`: Unix seconds, for tests; `scorer`: the picture check (None: the open_nsfw model, loaded
+    once at start; tests pass a fixed score).
     """
 
-    def __init__(self, settings: BotSettings, runner: JobRunner[Any], clock: Clock = time.time) -> None:
+    def __init__(
+        self,
+        settings: BotSettings,
+        runner: JobRunner[Any],
+        clock: Clock = time.time,
+        scorer: PictureScorer | None = None,
+    ) -> None:
         self.settings = settings
         self.admin = AdminRules(settings.owners)
         self._store = JobStore(settings.database_path)
@@ -74,6 +82,7 @@ class HarmonizeService:
         self._clock = clock
         self._lifecycle = JobLifecycle(settings, self._store, self._files, self._hub, runner, clock)
         self._running = False
+        self._scorer = scorer
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -91,6 +100,8 @@ class HarmonizeService:
         """Open the database, start the workers, take over dead processes' jobs, dispatch."""
         if self._running:
             return
+        if self._scorer is None:
+            self._scorer = (await asyncio.to_thread(PictureCheck)).score
         await asyncio.to_thread(self._files.prepare)
         await self._store.open()
         try:
@@ -302,6 +313,12 @@ class HarmonizeService:
         """
         self._require_running()
         return await self._lifecycle.purge_expired(now)
+
+    def score_picture(self, data: bytes) -> float:
+        """The picture check's score of one validated picture file, in [0, 1] (blocking: call it in a thread)."""
+        if self._scorer is None:
+            raise ServiceUnavailable("The bot is starting up or shutting down; try again soon.")
+        return self._scorer(data)
 
     def is_owner(self, requester: Requester) -> bool:
         """True for bot owners listed in settings (PLATFORM:USER_ID)."""
