@@ -43,6 +43,7 @@ from bot.core.loop_state import (
     upgraded,
 )
 from bot.core.loop_state import describe as describe_loop_state
+from bot.core.moderation_policy import POLICY_NAMES, PictureRefused, Policy, Showing
 from bot.core.service import HarmonizeService, QueueStatus
 from bot.core.settings import BotSettings, Preset
 from bot.core.status_editor import CannotEdit, RetryLater, StatusBoard, StatusEditor, Timer
@@ -89,6 +90,9 @@ __all__ = [
     "MIN_HEIGHT",
     "NotAllowed",
     "Painting",
+    "PictureRefused",
+    "Policy",
+    "POLICY_NAMES",
     "parse_cancel",
     "parse_limit_value",
     "parse_press",
@@ -104,6 +108,7 @@ __all__ = [
     "Requester",
     "RetryLater",
     "ServiceUnavailable",
+    "Showing",
     "StatusBoard",
     "StatusEditor",
     "StoredContext",

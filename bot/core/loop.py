@@ -21,7 +21,6 @@ from bot.core.chat_defaults import NAMES as DEFAULT_NAMES
 from bot.core.chat_defaults import ChatDefaults, ChatDefaultsStore, parse_value
 from bot.core.errors import BotError, InvalidImage, InvalidOptions, NotAllowed
 from bot.core.jobs import JobOptions, Requester, Submission
-from bot.core.picture_moderation import PictureModeration
 from bot.core.loop_state import (
     LoopState,
     moved,
@@ -32,6 +31,7 @@ from bot.core.loop_state import (
     restyled,
     upgraded,
 )
+from bot.core.picture_moderation import PictureModeration
 from bot.core.preview import Preview, PreviewError, PreviewRenderer
 from bot.core.service import HarmonizeService
 from bot.core.sessions import LoopJob, Session, SessionStore

@@ -17,7 +17,7 @@ import aiosqlite
 
 from bot.core.chat_defaults import ChatDefaultsStore
 from bot.core.jobs import JobRef, Requester
-from bot.core.moderation_policy import Policy, PictureRefused, Showing, decide
+from bot.core.moderation_policy import PictureRefused, Policy, Showing, decide
 from bot.core.picture_check import PictureScorer
 from bot.core.settings import BotSettings
 
@@ -82,7 +82,9 @@ class PictureModeration:
         flagged = policy is not Policy.OFF and await self.flagged(pictures)
         return await self._decide(requester.platform, requester.chat_id, policy, flagged, age_restricted, now)
 
-    async def judge_result(self, ref: JobRef, final: bytes, inputs_flagged: bool, age_restricted: bool, now: float) -> Showing:
+    async def judge_result(
+        self, ref: JobRef, final: bytes, inputs_flagged: bool, age_restricted: bool, now: float
+    ) -> Showing:
         """How to post a finished job's pictures (its final scored, or its uploads already flagged)."""
         policy = await self.policy(ref.platform, ref.chat_id)
         flagged = policy is not Policy.OFF and (inputs_flagged or await self.flagged([final]))
@@ -110,10 +112,8 @@ class PictureModeration:
     async def refused_since(self, since: float, platform: str | None = None) -> int:
         """How many pictures were refused since `since` (Unix seconds), on one platform or all."""
         db = self._connection()
-        query, args = "SELECT COUNT(*) FROM refused_pictures WHERE at >= ?", [since]
-        if platform is not None:
-            query, args = query + " AND platform = ?", [*args, platform]
-        async with db.execute(query, args) as cursor:
+        query = "SELECT COUNT(*) FROM refused_pictures WHERE at >= ? AND (? IS NULL OR platform = ?)"
+        async with db.execute(query, (since, platform, platform)) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 
@@ -130,4 +130,3 @@ class PictureModeration:
     def _connection(self) -> aiosqlite.Connection:
         assert self._db is not None, "PictureModeration.open() was not called"
         return self._db
-

@@ -15,7 +15,18 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.core import Action, BotError, ChatLoop, Discarded, JobOptions, Painting, Press, PreviewShown, Requester
+from bot.core import (
+    Action,
+    BotError,
+    ChatLoop,
+    Discarded,
+    JobOptions,
+    Painting,
+    Press,
+    PreviewShown,
+    Requester,
+    Showing,
+)
 from bot.discord.job_context import JobContext, requester_of
 from bot.discord.loop_views import preview_view, result_view
 from bot.discord.replies import DiscordActionFailed, reply_privately
@@ -38,9 +49,10 @@ CANNOT_POST = (
 )
 
 
-def preview_file(shown: PreviewShown) -> discord.File:
-    """The preview image as an attachment."""
-    return discord.File(io.BytesIO(shown.preview.image), filename=f"preview-{shown.session.session_id}.jpg")
+def preview_file(shown: PreviewShown, spoiler: bool) -> discord.File:
+    """The preview image as an attachment (hidden behind a spoiler when the picture check says so)."""
+    name = f"preview-{shown.session.session_id}.jpg"
+    return discord.File(io.BytesIO(shown.preview.image), filename=name, spoiler=spoiler)
 
 
 class DiscordLoop:
@@ -51,12 +63,20 @@ class DiscordLoop:
         self.chat_loop = chat_loop
 
     async def open_preview(
-        self, interaction: discord.Interaction, painting: bytes, object_image: bytes, choice: JobOptions
+        self,
+        interaction: discord.Interaction,
+        painting: bytes,
+        object_image: bytes,
+        choice: JobOptions,
+        showing: Showing,
     ) -> discord.Message:
-        """Keep the uploads as a session and post its preview in the channel, with buttons."""
+        """Keep the uploads as a session and post its preview in the channel, with buttons;
+        `showing`: what the picture check said of the uploads."""
         shown = await self.chat_loop.open(requester_of(interaction), painting, object_image, choice=choice)
         try:
-            return await self._post_preview(interaction, shown)
+            if showing.flagged:
+                await self.chat_loop.moderation.flag_session(shown.session.session_id, self.chat_loop.clock())
+            return await self._post_preview(interaction, shown, showing.spoiler)
         except BaseException:
             with contextlib.suppress(BotError):
                 await self.chat_loop.press(requester_of(interaction), Press(Action.DISCARD, shown.session.session_id))
@@ -71,12 +91,16 @@ class DiscordLoop:
                 await self._queue(interaction, requester, press)
                 return
             outcome = await self.chat_loop.press(requester, press)
+            if isinstance(outcome, PreviewShown):
+                showing = await self.bot.picture_check.preview_again(
+                    requester.chat_id, interaction.channel_id, outcome.session.session_id
+                )
             if isinstance(outcome, PreviewShown) and press.action is Action.PLACE:
-                await self._post_preview(interaction, outcome)
+                await self._post_preview(interaction, outcome, showing.spoiler)
             elif isinstance(outcome, PreviewShown):
                 await interaction.edit_original_response(
                     content=preview_text(outcome.session.user_id, outcome.session.state),
-                    attachments=[preview_file(outcome)],
+                    attachments=[preview_file(outcome, showing.spoiler)],
                     view=preview_view(outcome.session.session_id),
                     allowed_mentions=NO_PINGS,
                 )
@@ -105,13 +129,15 @@ class DiscordLoop:
             interaction, f"Job `{job_id}` is cancelled." if cancelled else f"Job `{job_id}` had already ended."
         )
 
-    async def _post_preview(self, interaction: discord.Interaction, shown: PreviewShown) -> discord.Message:
+    async def _post_preview(
+        self, interaction: discord.Interaction, shown: PreviewShown, spoiler: bool
+    ) -> discord.Message:
         """Post a preview in the interaction's channel."""
         channel = self._channel(interaction)
         try:
             return await channel.send(
                 preview_text(shown.session.user_id, shown.session.state),
-                file=preview_file(shown),
+                file=preview_file(shown, spoiler),
                 view=preview_view(shown.session.session_id),
                 allowed_mentions=NO_PINGS,
             )
@@ -125,7 +151,8 @@ class DiscordLoop:
             status = await channel.send(preparing_text(interaction.user.id), allowed_mentions=NO_PINGS)
         except discord.Forbidden as error:
             raise DiscordActionFailed(CANNOT_POST) from error
-        context = JobContext(channel.id, status.id, interaction.user.id, interaction.filesize_limit)
+        flagged = await self.chat_loop.moderation.session_flagged(press.session_id)
+        context = JobContext(channel.id, status.id, interaction.user.id, interaction.filesize_limit, int(flagged))
         self.bot.updates.track(context, interaction)
         try:
             outcome = await self.chat_loop.press(requester, press, context.to_json())

@@ -14,6 +14,7 @@ from bot.discord.cogs.jobs import JobsCog
 from bot.discord.cogs.limits import LimitsCog
 from bot.discord.job_updates import JobUpdates
 from bot.discord.loop_views import CancelJobButton, LoopButton
+from bot.discord.picture_policy import DiscordPictureCheck
 from bot.discord.replies import ReplyingTree
 
 
@@ -37,8 +38,12 @@ class PainterlyBot(commands.Bot):
         )
         self.service = service
         self.settings = settings
-        self.discord_loop = DiscordLoop(self, ChatLoop(service))
-        self.updates = JobUpdates(self, settings.progress_interval_s, self.discord_loop.result_buttons)
+        chat_loop = ChatLoop(service)
+        self.picture_check = DiscordPictureCheck(self, chat_loop)
+        self.discord_loop = DiscordLoop(self, chat_loop)
+        self.updates = JobUpdates(
+            self, settings.progress_interval_s, self.discord_loop.result_buttons, self.picture_check.result
+        )
 
     async def setup_hook(self) -> None:
         """Register the cogs (their commands join the tree; syncing is separate, on demand) and

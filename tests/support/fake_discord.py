@@ -105,6 +105,7 @@ class Guild:
     upload_limit: int = 10 * 2**20
     enforced_limit: int | None = None  # None: the reported one
     bot_may_post: bool = True  # False: the bot lacks Send Messages in the channel
+    nsfw: bool = False  # the channel is marked age-restricted (channel.nsfw)
 
     @property
     def effective_limit(self) -> int:
@@ -568,7 +569,7 @@ class FakeDiscord:
             "name": "general",
             "position": 0,
             "permission_overwrites": [],
-            "nsfw": False,
+            "nsfw": guild.nsfw,
             "parent_id": None,
             "topic": None,
             "last_message_id": None,

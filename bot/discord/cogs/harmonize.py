@@ -74,8 +74,13 @@ class HarmonizeCog(commands.Cog):
         painting_bytes, object_bytes = await asyncio.gather(
             download(painting, "painting"), download(object_image, "object image")
         )
+        showing = await self.bot.picture_check.uploads(
+            requester_of(interaction), interaction.channel_id, [painting_bytes, object_bytes]
+        )
         if settings.preview_first:
-            preview = await self.bot.discord_loop.open_preview(interaction, painting_bytes, object_bytes, options)
+            preview = await self.bot.discord_loop.open_preview(
+                interaction, painting_bytes, object_bytes, options, showing
+            )
             await interaction.edit_original_response(
                 content=preview_reply(message_link(interaction.guild_id, preview.channel.id, preview.id))
             )
@@ -88,7 +93,9 @@ class HarmonizeCog(commands.Cog):
             )
         except discord.Forbidden as error:
             raise DiscordActionFailed(CANNOT_POST) from error
-        context = JobContext(channel.id, status.id, interaction.user.id, interaction.filesize_limit)
+        context = JobContext(
+            channel.id, status.id, interaction.user.id, interaction.filesize_limit, int(showing.flagged)
+        )
         self.bot.updates.track(context, interaction)
         try:
             submission = await service.submit(
