@@ -22,6 +22,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot.core import (
     CHAT_DEFAULT_NAMES,
     DEFAULT_LIKENESS,
+    POLICY_NAMES,
     Action,
     BotError,
     ChatDefaults,
@@ -30,14 +31,17 @@ from bot.core import (
     JobOptions,
     LoopState,
     Painting,
+    Policy,
     Press,
     PreviewShown,
     Requester,
+    Showing,
     describe_loop_state,
     parse_press,
 )
 from bot.telegram.job_context import JobContext
 from bot.telegram.loop_keyboards import preview_keyboard, result_keyboard
+from bot.telegram.picture_policy import TelegramPictureCheck
 from bot.telegram.requesters import PLATFORM, admin_requester, requester
 
 log = logging.getLogger(__name__)
@@ -52,8 +56,9 @@ def preview_caption(state: LoopState) -> str:
     )
 
 
-def defaults_text(defaults: ChatDefaults, presets: list[str], default_preset: str) -> str:
-    """/defaults: this chat's defaults and how admins change them."""
+def defaults_text(defaults: ChatDefaults, presets: list[str], default_preset: str, moderation: Policy) -> str:
+    """/defaults: this chat's defaults (`moderation`: the picture check's policy in force) and how
+    admins change them."""
     shared = "on" if defaults.shared_buttons else "off"
     return "\n".join(
         [
@@ -62,6 +67,8 @@ def defaults_text(defaults: ChatDefaults, presets: list[str], default_preset: st
             f"strength = {defaults.strength or 'medium'}",
             f"likeness = {defaults.likeness if defaults.likeness is not None else DEFAULT_LIKENESS:g}",
             f"shared_buttons = {shared} (on: everyone here may press anyone's buttons)",
+            f"moderation = {moderation.value} (what a picture that looks like adult content gets: "
+            f"{', '.join(POLICY_NAMES)})",
             (
                 "Admins: /defaults set NAME VALUE, /defaults reset NAME. "
                 f"Names: {', '.join(CHAT_DEFAULT_NAMES)}; qualities: {', '.join(presets)}."
@@ -76,6 +83,7 @@ class TelegramLoop:
     def __init__(self, chat_loop: ChatLoop) -> None:
         self.chat_loop = chat_loop
         self.service = chat_loop.service
+        self.pictures = TelegramPictureCheck(chat_loop)
 
     def handlers(self) -> list[BaseHandler]:
         """The handlers to add to the Application."""
@@ -94,12 +102,16 @@ class TelegramLoop:
         painting: bytes,
         object_image: bytes,
         choice: JobOptions,
+        showing: Showing,
     ) -> Message:
-        """Keep the uploads as a session and reply with its preview and keyboard.
+        """Keep the uploads as a session and reply with its preview and keyboard; `showing`: what
+        the picture check said of the uploads.
 
         Raises BotError (refused pictures, no object found) with a message for the user.
         """
         shown = await self.chat_loop.open(requester(chat_id, user_id), painting, object_image, choice=choice)
+        if showing.flagged:
+            await self.chat_loop.moderation.flag_session(shown.session.session_id, self.chat_loop.clock())
         return await bot.send_photo(
             chat_id,
             shown.preview.image,
@@ -107,6 +119,7 @@ class TelegramLoop:
             reply_markup=preview_keyboard(shown.session.session_id),
             reply_parameters=ReplyParameters(reply_to.message_id, allow_sending_without_reply=True),
             message_thread_id=thread_id,
+            has_spoiler=showing.spoiler,
         )
 
     async def result_buttons(self, job_id: str) -> InlineKeyboardMarkup | None:
@@ -147,7 +160,10 @@ class TelegramLoop:
             who = await admin_requester(context.bot, chat, user, message)
             await self.chat_loop.set_chat_default(who, args[1].lower(), args[2] if len(args) == 3 else None)
         defaults = await self.chat_loop.chat_defaults(PLATFORM, str(chat.id))
-        await message.reply_text(defaults_text(defaults, self.service.preset_names, self.service.default_preset))
+        policy = await self.chat_loop.moderation.policy(PLATFORM, str(chat.id))
+        await message.reply_text(
+            defaults_text(defaults, self.service.preset_names, self.service.default_preset, policy)
+        )
 
     async def _apply(self, bot: Bot, who: Requester, press: Press, message: Message) -> str:
         """Apply the press to the message it came from; return the note for the presser."""
@@ -159,6 +175,7 @@ class TelegramLoop:
             return "Dropped."
         assert isinstance(outcome, PreviewShown)
         session = outcome.session
+        spoiler = (await self.pictures.preview_again(message.chat.id, session.session_id)).spoiler
         caption = preview_caption(session.state)
         keyboard = preview_keyboard(session.session_id)
         if press.action is Action.PLACE:
@@ -168,9 +185,11 @@ class TelegramLoop:
                 caption=caption,
                 reply_markup=keyboard,
                 message_thread_id=_thread(message),
+                has_spoiler=spoiler,
             )
             return "Here is the preview again."
-        await message.edit_media(InputMediaPhoto(outcome.preview.image, caption=caption), reply_markup=keyboard)
+        media = InputMediaPhoto(outcome.preview.image, caption=caption, has_spoiler=spoiler)
+        await message.edit_media(media, reply_markup=keyboard)
         return describe_loop_state(session.state)
 
     async def _queue(self, bot: Bot, who: Requester, press: Press, message: Message) -> str:
@@ -181,7 +200,8 @@ class TelegramLoop:
             message_thread_id=_thread(message),
             reply_parameters=ReplyParameters(message.message_id, allow_sending_without_reply=True),
         )
-        where = JobContext(message.chat.id, status.message_id, message.message_id, _thread(message))
+        flagged = await self.chat_loop.moderation.session_flagged(press.session_id)
+        where = JobContext(message.chat.id, status.message_id, message.message_id, _thread(message), int(flagged))
         try:
             outcome = await self.chat_loop.press(who, press, where.to_json())
         except BotError as error:

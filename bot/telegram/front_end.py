@@ -44,7 +44,7 @@ class TelegramFrontEnd:
             )
         self.service = service
         self.loop = TelegramLoop(ChatLoop(service))
-        self.updates = JobUpdates(status_interval_s, self.loop.result_buttons)
+        self.updates = JobUpdates(status_interval_s, self.loop.result_buttons, self.loop.pictures.result)
         self._remove_listener = service.add_listener(self.updates, platform=PLATFORM)
         drafts = DraftBook()
         self.conversation = HarmonizeConversation(service, settings, drafts, self.loop, album_wait_s)

@@ -17,6 +17,8 @@ from bot.core import (
     JobProgress,
     JobQueued,
     JobStarted,
+    PictureRefused,
+    Showing,
 )
 from bot.telegram import texts
 from bot.telegram.job_context import JobContext
@@ -28,6 +30,7 @@ log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE_S = 10.0  # how long stopping waits for results being posted
 ResultButtons = Callable[[str], Awaitable["InlineKeyboardMarkup | None"]]  # job id -> keyboard
+ResultCheck = Callable[[JobDone, JobContext, bytes], Awaitable[Showing]]  # the picture check, final's bytes given
 
 
 class JobUpdates:
@@ -38,10 +41,14 @@ class JobUpdates:
     """
 
     def __init__(
-        self, status_interval_s: float = STATUS_EDIT_INTERVAL_S, result_buttons: ResultButtons | None = None
+        self,
+        status_interval_s: float = STATUS_EDIT_INTERVAL_S,
+        result_buttons: ResultButtons | None = None,
+        result_check: ResultCheck | None = None,
     ) -> None:
         self.status_interval_s = status_interval_s
         self.result_buttons = result_buttons
+        self.result_check = result_check
         self._bot: Bot | None = None
         self._ready = asyncio.Event()
         self._closed = False
@@ -105,8 +112,14 @@ class JobUpdates:
         """Post the pictures, then mark the status done (or say why they could not be posted)."""
         job_id = event.job.job_id
         try:
+            spoiler = False
+            if self.result_check is not None:
+                final = await asyncio.to_thread(event.files.final.read_bytes)
+                spoiler = (await self.result_check(event, where, final)).spoiler
             buttons = await self.result_buttons(job_id) if self.result_buttons else None
-            await send_results(bot, where, job_id, event.files, buttons)
+            await send_results(bot, where, job_id, event.files, buttons, spoiler)
+        except PictureRefused as refusal:
+            await status.finish(f"Job {job_id}: {refusal.message}")
         except OSError as error:
             log.error("job %s: result files unreadable: %s", job_id, error)
             await status.finish(

@@ -18,7 +18,12 @@ def _load(paths: list[Path]) -> tuple[list[bytes], bool]:
 
 
 async def send_results(
-    bot: Bot, where: JobContext, job_id: str, files: JobFiles, buttons: InlineKeyboardMarkup | None = None
+    bot: Bot,
+    where: JobContext,
+    job_id: str,
+    files: JobFiles,
+    buttons: InlineKeyboardMarkup | None = None,
+    spoiler: bool = False,
 ) -> None:
     """Reply to the user's message with the pictures as an album, the side-by-side, then the
     animated before -> after carrying `buttons` (the loop's, for jobs from a preview).
@@ -26,7 +31,8 @@ async def send_results(
     The album is pass 1, pass 2, the final (pass 2 after the post-processing; left out when the
     preset skips it, as it then equals pass 2) and the naive paste.
     Images sendPhoto refuses (over 10 MB, width + height over 10000, ratio over 20) go as files;
-    an album cannot mix photos and files, so then the whole album goes as files.
+    an album cannot mix photos and files, so then the whole album goes as files. With `spoiler`
+    every picture is hidden (has_spoiler); files cannot be, so those are left out then.
     Raises OSError if the files are gone, TelegramError if Telegram refuses.
     """
     items = {
@@ -41,21 +47,38 @@ async def send_results(
         del items["final"], data["final"]
     (compare,), compare_as_photo = await asyncio.to_thread(_load, [files.compare])
     reply = ReplyParameters(where.reply_to_id, allow_sending_without_reply=True)
-    media_type = InputMediaPhoto if group_as_photos else InputMediaDocument
-    media = [
-        media_type(data[name], caption=caption, filename=f"{job_id}-{name}.png") for name, (_, caption) in items.items()
-    ]
-    await bot.send_media_group(where.chat_id, media, reply_parameters=reply, message_thread_id=where.thread_id)
+    if group_as_photos:
+        photos = [
+            InputMediaPhoto(data[name], caption=caption, filename=f"{job_id}-{name}.png", has_spoiler=spoiler)
+            for name, (_, caption) in items.items()
+        ]
+        await bot.send_media_group(where.chat_id, photos, reply_parameters=reply, message_thread_id=where.thread_id)
+    elif not spoiler:
+        documents = [
+            InputMediaDocument(data[name], caption=caption, filename=f"{job_id}-{name}.png")
+            for name, (_, caption) in items.items()
+        ]
+        await bot.send_media_group(where.chat_id, documents, reply_parameters=reply, message_thread_id=where.thread_id)
     caption = "Side by side: painting, naive paste, pass 1, pass 2 (and final)"
-    send = bot.send_photo if compare_as_photo else bot.send_document
-    await send(
-        where.chat_id,
-        compare,
-        caption=caption,
-        filename=f"{job_id}-compare.png",
-        reply_parameters=reply,
-        message_thread_id=where.thread_id,
-    )
+    if compare_as_photo:
+        await bot.send_photo(
+            where.chat_id,
+            compare,
+            caption=caption,
+            filename=f"{job_id}-compare.png",
+            reply_parameters=reply,
+            message_thread_id=where.thread_id,
+            has_spoiler=spoiler,
+        )
+    elif not spoiler:
+        await bot.send_document(
+            where.chat_id,
+            compare,
+            caption=caption,
+            filename=f"{job_id}-compare.png",
+            reply_parameters=reply,
+            message_thread_id=where.thread_id,
+        )
     animation = await asyncio.to_thread(before_after_gif, files.original, files.final)
     await bot.send_animation(
         where.chat_id,
@@ -65,4 +88,5 @@ async def send_results(
         reply_markup=buttons,
         reply_parameters=reply,
         message_thread_id=where.thread_id,
+        has_spoiler=spoiler,
     )

@@ -4,7 +4,7 @@ It implements, as the Bot API documentation describes them, the methods the bot 
 deleteWebhook, setMyCommands, getUpdates (long polling with offset), getFile and the download
 path /file/bot<token>/<file_path>, sendMessage, editMessageText, sendPhoto, sendDocument, sendAnimation,
 sendMediaGroup (multipart with attach:// references), editMessageMedia, editMessageCaption,
-answerCallbackQuery and getChatMember.
+answerCallbackQuery and getChatMember. Media sent with `has_spoiler` carry `has_media_spoiler`.
 Answers are `{"ok": true, "result": ...}` or `{"ok": false, "error_code", "description"[,
 "parameters"]}`. Tests play the users with `send_text`, `send_photo`, `send_document` and `press`,
 inject errors with `fail_next`, and wait on what the bot did with `wait_for`.
@@ -63,6 +63,7 @@ BOOL_FIELDS = {
     "disable_notification",
     "protect_content",
     "allow_sending_without_reply",
+    "has_spoiler",
 }
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply "
@@ -556,7 +557,7 @@ class FakeTelegram:
         }
         if "caption" in params:
             content["caption"] = params["caption"]
-        return self._bot_message(params, content)
+        return self._bot_message(params, _spoiled(content, params))
 
     def _editable_media(self, params: dict) -> tuple[tuple[int, int], dict[str, Any]]:
         """The bot's media message an edit names (error answers as the Bot API gives them)."""
@@ -587,8 +588,11 @@ class FakeTelegram:
         if media.get("type") != "photo":
             raise ApiError(400, "Bad Request: only photos are edited by this stand-in")
         content = self._photo_content(self._upload(media.get("media"), files, "").data)
-        changes = {**content, "caption": media.get("caption", "")}
-        return self._replace(key, message, changes, params.get("reply_markup"))
+        changes = _spoiled({**content, "caption": media.get("caption", "")}, media)
+        edited = self._replace(key, message, changes, params.get("reply_markup"))
+        if not media.get("has_spoiler"):
+            edited.pop("has_media_spoiler", None)  # new media without has_spoiler shows
+        return edited
 
     async def _m_editmessagecaption(self, params: dict, files: dict) -> dict:
         key, message = self._editable_media(params)
@@ -601,7 +605,7 @@ class FakeTelegram:
         content = self._photo_content(self._upload(params.get("photo"), files, "photo").data)
         if "caption" in params:
             content["caption"] = params["caption"]
-        return self._bot_message(params, content)
+        return self._bot_message(params, _spoiled(content, params))
 
     async def _m_senddocument(self, params: dict, files: dict) -> dict:
         upload = self._upload(params.get("document"), files, "document")
@@ -627,7 +631,7 @@ class FakeTelegram:
             )
             if "caption" in item:
                 content["caption"] = item["caption"]
-            contents.append(content)
+            contents.append(_spoiled(content, item))
         group_id = f"G{next(self._ids)}"
         return [self._bot_message(params, {**content, "media_group_id": group_id}) for content in contents]
 
@@ -660,6 +664,11 @@ class FakeTelegram:
             )
             return {"status": "administrator", "user": user, "can_be_edited": False, "is_anonymous": False, **rights}
         return {"status": "member", "user": user}
+
+
+def _spoiled(content: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """A message's content with `has_media_spoiler` (how the Bot API shows it) when sent with has_spoiler."""
+    return {**content, "has_media_spoiler": True} if params.get("has_spoiler") else content
 
 
 def _error_response(error: ApiError) -> web.Response:
