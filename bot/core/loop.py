@@ -131,6 +131,7 @@ class ChatLoop:
         the rest. Raises InvalidImage (also when no object is found) or InvalidOptions.
         """
         settings = self.service.settings
+        await self.service.blocks.check(requester)
         formats = []
         for data, what in ((painting, "painting"), (object_image, "object image")):
             formats.append(
@@ -159,7 +160,8 @@ class ChatLoop:
     async def press(self, requester: Requester, press: Press, context: str = "") -> PressOutcome:
         """Apply one button press; `context` is the front end's job context for presses that
         queue a job (Action.queues_job). Raises SessionExpired, NotAllowed, InvalidOptions and
-        the limits' errors (QuotaExceeded, RateLimited, QueueFull)."""
+        the limits' errors (QuotaExceeded, RateLimited, QueueFull); Blocked for a blocked user."""
+        await self.service.blocks.check(requester)
         session = await self._session_for(requester, press.session_id)
         if press.action.needs_job:  # a button under a result
             return await self._press_result(requester, session, press, context)
@@ -204,6 +206,8 @@ class ChatLoop:
             raise InvalidOptions(f"Unknown default {name!r}; the defaults are: {', '.join(DEFAULT_NAMES)}.")
         parsed = None if value is None else parse_value(name, value, self.service.preset_names)
         await self.defaults.set(requester.platform, requester.chat_id, name, parsed)
+        shown = "the bot's own" if value is None else value.strip().lower()
+        await self.service.audit.record(requester, f"set the default {name} to {shown}", self.clock())
         return await self.defaults.get(requester.platform, requester.chat_id)
 
     async def purge_expired(self) -> int:

@@ -20,7 +20,9 @@ from typing import Any, Literal
 
 from bot.core import validation
 from bot.core.admin import AdminRules
-from bot.core.errors import JobNotFound, ServiceUnavailable
+from bot.core.audit_log import AuditEntry, AuditLog
+from bot.core.blocks import BlockList
+from bot.core.errors import JobNotFound, NotAllowed, ServiceUnavailable
 from bot.core.events import (
     EventCallback,
     EventHub,
@@ -83,6 +85,8 @@ class HarmonizeService:
         self._lifecycle = JobLifecycle(settings, self._store, self._files, self._hub, runner, clock)
         self._running = False
         self._scorer = scorer
+        self.audit = AuditLog(settings.database_path)  # admin changes, read with /audit
+        self.blocks = BlockList(settings.database_path, self.admin, self.audit, clock)  # /block, /unblock
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -104,11 +108,13 @@ class HarmonizeService:
             self._scorer = (await asyncio.to_thread(PictureCheck)).score
         await asyncio.to_thread(self._files.prepare)
         await self._store.open()
+        await self.audit.open()
+        await self.blocks.open()
         try:
             await self._runner.start(self._lifecycle.on_progress)
         except BaseException:
             await self._runner.stop()
-            await self._store.close()
+            await self._close_tables()
             raise
         self._running = True
         await self._lifecycle.start()
@@ -126,7 +132,7 @@ class HarmonizeService:
         self._running = False
         await self._lifecycle.stop()
         await self._runner.stop()
-        await self._store.close()
+        await self._close_tables()
         await self._hub.close()
         log.info("painterly core stopped")
 
@@ -158,6 +164,7 @@ class HarmonizeService:
         ServiceUnavailable; each message is fit to show the user.
         """
         self._require_running()
+        await self.blocks.check(requester)
         spec = resolve(
             options if options is not None else JobOptions(), self.settings.presets, self.settings.default_preset
         )
@@ -242,6 +249,7 @@ class HarmonizeService:
         or JobNotFound.
         """
         self._require_running()
+        await self.blocks.check(requester)
         row = await self._row(job_id)
         self.admin.check_cancel(requester, row.ref)
         return await self._lifecycle.cancel(row, requester.user_id)
@@ -295,6 +303,8 @@ class HarmonizeService:
             self.admin.check_chat_value(requester, name, value, await self.get_limits())
         async with self._store.transaction():
             await self._store.set_limit(chat_key, name, value)
+        shown = "the default" if value is None else value
+        await self.audit.record(requester, f"set the {scope} limit {name} to {shown}", self._clock())
         log.info("limit %s set to %s (%s) by %s:%s", name, value, scope, requester.platform, requester.user_id)
         if chat_key is None:
             return await self.get_limits()
@@ -314,6 +324,13 @@ class HarmonizeService:
         self._require_running()
         return await self._lifecycle.purge_expired(now)
 
+    async def audit_entries(self, requester: Requester) -> list[AuditEntry]:
+        """The last admin changes in the requester's chat, newest first (its admins and owners only)."""
+        self._require_running()
+        if not self.is_admin_of(requester, requester.platform, requester.chat_id):
+            raise NotAllowed("Only admins of this chat can read its audit log.")
+        return await self.audit.latest(requester.platform, requester.chat_id)
+
     def score_picture(self, data: bytes) -> float:
         """The picture check's score of one validated picture file, in [0, 1] (blocking: call it in a thread)."""
         if self._scorer is None:
@@ -329,6 +346,12 @@ class HarmonizeService:
         return self.admin.is_admin_of(requester, platform, chat_id)
 
     # ------------------------------------------------------------------ internals
+
+    async def _close_tables(self) -> None:
+        """Close the job store, the block list and the audit log."""
+        await self._store.close()
+        await self.blocks.close()
+        await self.audit.close()
 
     def _require_running(self) -> None:
         """Raise ServiceUnavailable unless started."""

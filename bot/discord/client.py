@@ -12,6 +12,7 @@ from bot.discord.cogs.harmonize import HarmonizeCog
 from bot.discord.cogs.help import HelpCog
 from bot.discord.cogs.jobs import JobsCog
 from bot.discord.cogs.limits import LimitsCog
+from bot.discord.cogs.moderation import ModerationCog
 from bot.discord.job_updates import JobUpdates
 from bot.discord.loop_views import CancelJobButton, LoopButton
 from bot.discord.picture_policy import DiscordPictureCheck
@@ -48,7 +49,8 @@ class PainterlyBot(commands.Bot):
     async def setup_hook(self) -> None:
         """Register the cogs (their commands join the tree; syncing is separate, on demand) and
         the buttons, which match any message's custom ids, old ones included."""
-        for cog in (HarmonizeCog(self), JobsCog(self), LimitsCog(self), DefaultsCog(self), HelpCog(self)):
+        cogs = (HarmonizeCog, JobsCog, LimitsCog, DefaultsCog, ModerationCog, HelpCog)
+        for cog in (make(self) for make in cogs):
             await self.add_cog(cog)
         self.add_dynamic_items(LoopButton, CancelJobButton)
         self.updates.logged_in.set()

@@ -30,6 +30,9 @@ COMMANDS = {  # command -> description shown in Telegram's command menu (setMyCo
     "deletemydata": "Delete all your jobs and images",
     "limits": "Job limits here (admins can change them)",
     "defaults": "What new previews start with here (admins)",
+    "block": "Stop a member from using the bot here (admins)",
+    "unblock": "Let a blocked member use the bot again (admins)",
+    "audit": "The last 20 admin changes here (admins)",
     "help": "How it works, photos vs files, options",
 }
 

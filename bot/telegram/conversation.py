@@ -250,6 +250,7 @@ class HarmonizeConversation:
             return
         who = requester(draft.chat_id, draft.user_id)
         try:
+            await self.service.blocks.check(who)
             showing = await self.loop.pictures.uploads(who, [painting, object_image])
             if self.settings.preview_first:
                 await self.loop.open_preview(

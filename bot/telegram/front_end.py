@@ -16,6 +16,7 @@ from bot.telegram.commands import COMMANDS, AccountCommands
 from bot.telegram.conversation import HarmonizeConversation
 from bot.telegram.drafts import DraftBook
 from bot.telegram.job_updates import JobUpdates
+from bot.telegram.moderation_commands import ModerationCommands
 from bot.telegram.requesters import PLATFORM
 from bot.telegram.status import STATUS_EDIT_INTERVAL_S
 
@@ -57,7 +58,10 @@ class TelegramFrontEnd:
             .rate_limiter(AIORateLimiter(max_retries=API_RETRIES))
             .build()
         )
-        self.application.add_handlers(self.conversation.handlers() + commands.handlers() + self.loop.handlers())
+        moderation = ModerationCommands(service)
+        self.application.add_handlers(
+            self.conversation.handlers() + commands.handlers() + self.loop.handlers() + moderation.handlers()
+        )
         self.application.add_error_handler(self._on_error)
 
     async def run(self) -> None:

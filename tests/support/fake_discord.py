@@ -235,13 +235,17 @@ class FakeDiscord:
         options: list[dict[str, Any]] | None = None,
         attachments: list[dict[str, Any]] | None = None,
         permissions: int = EVERYDAY,
+        users: tuple[int, ...] = (),
     ) -> Interaction:
-        """Dispatch INTERACTION_CREATE for `/name` (options as Discord sends them)."""
+        """Dispatch INTERACTION_CREATE for `/name` (options as Discord sends them; `users`: the
+        user options' ids, sent resolved as Discord does)."""
         interaction = Interaction(self.next_id(), f"token-{self.next_id()}", user_id, guild.channel_id)
         self.interactions[interaction.id] = interaction
         data: dict[str, Any] = {"id": str(self.next_id()), "name": name, "type": 1, "options": options or []}
         if attachments:
             data["resolved"] = {"attachments": {a["id"]: a for a in attachments}}
+        if users:
+            data.setdefault("resolved", {})["users"] = {str(user): user_json(user) for user in users}
         await self.dispatch("INTERACTION_CREATE", self._interaction_json(guild, interaction, 2, data, permissions))
         return interaction
 

@@ -63,6 +63,7 @@ class HarmonizeCog(commands.Cog):
         """Check, download, post the preview (or, with previews off, the status message and
         queue the job); errors reach the user privately."""
         service, settings = self.bot.service, self.bot.settings
+        await service.blocks.check(requester_of(interaction))
         check_attachment(painting, "painting", settings.max_image_bytes)
         check_attachment(object_image, "object image", settings.max_image_bytes)
         if quality is not None and quality not in service.preset_names:
