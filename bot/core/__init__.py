@@ -44,6 +44,17 @@ from bot.core.loop_state import (
 )
 from bot.core.loop_state import describe as describe_loop_state
 from bot.core.moderation_policy import POLICY_NAMES, PictureRefused, Policy, Showing
+from bot.core.result_info import result_info
+from bot.core.self_service import (
+    DELETE_PATTERN,
+    INFO_PATTERN,
+    Quota,
+    delete_data,
+    info_data,
+    info_text,
+    parse_delete,
+    parse_info,
+)
 from bot.core.service import HarmonizeService, QueueStatus
 from bot.core.settings import BotSettings, Preset
 from bot.core.status_editor import CannotEdit, RetryLater, StatusBoard, StatusEditor, Timer
@@ -63,10 +74,15 @@ __all__ = [
     "ChatLoop",
     "DEFAULT_LIKENESS",
     "DEFAULT_STRENGTH",
+    "DELETE_PATTERN",
+    "delete_data",
     "describe_loop_state",
     "Discarded",
     "EventCallback",
     "HarmonizeService",
+    "info_data",
+    "INFO_PATTERN",
+    "info_text",
     "InvalidImage",
     "InvalidOptions",
     "JobCancelled",
@@ -94,6 +110,8 @@ __all__ = [
     "Policy",
     "POLICY_NAMES",
     "parse_cancel",
+    "parse_delete",
+    "parse_info",
     "parse_limit_value",
     "parse_press",
     "Preset",
@@ -102,10 +120,12 @@ __all__ = [
     "PressOutcome",
     "PreviewShown",
     "QueueFull",
+    "Quota",
     "QueueStatus",
     "QuotaExceeded",
     "RateLimited",
     "Requester",
+    "result_info",
     "RetryLater",
     "ServiceUnavailable",
     "Showing",

@@ -32,6 +32,7 @@ from bot.core.loop_state import (
     upgraded,
 )
 from bot.core.picture_moderation import PictureModeration
+from bot.core.posted_results import PostedResults
 from bot.core.preview import Preview, PreviewError, PreviewRenderer
 from bot.core.service import HarmonizeService
 from bot.core.sessions import LoopJob, Session, SessionStore
@@ -94,6 +95,7 @@ class ChatLoop:
         self.sessions = SessionStore(settings.database_path, settings.storage_dir, settings.session_hours * 3600.0)
         self.defaults = ChatDefaultsStore(settings.database_path)
         self.moderation = PictureModeration(settings, service.score_picture, self.defaults)
+        self.posted = PostedResults(settings.database_path)  # a result's messages, for its Delete button
         self.renderer = renderer if renderer is not None else PreviewRenderer()
         self._janitor: asyncio.Task[None] | None = None
 
@@ -102,6 +104,7 @@ class ChatLoop:
         await self.sessions.open()
         await self.defaults.open()
         await self.moderation.open()
+        await self.posted.open()
         self._janitor = asyncio.create_task(self._expire_forever(), name="painterly-sessions")
 
     async def stop(self) -> None:
@@ -114,6 +117,7 @@ class ChatLoop:
         await self.sessions.close()
         await self.defaults.close()
         await self.moderation.close()
+        await self.posted.close()
 
     # ------------------------------------------------------------------ front-end API
 

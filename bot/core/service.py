@@ -22,7 +22,7 @@ from bot.core import validation
 from bot.core.admin import AdminRules
 from bot.core.audit_log import AuditEntry, AuditLog
 from bot.core.blocks import BlockList
-from bot.core.errors import JobNotFound, NotAllowed, ServiceUnavailable
+from bot.core.errors import InvalidOptions, JobNotFound, NotAllowed, ServiceUnavailable
 from bot.core.events import (
     EventCallback,
     EventHub,
@@ -40,6 +40,7 @@ from bot.core.job_spec import JobSpec, resolve
 from bot.core.jobs import JobInfo, JobOptions, JobRef, JobStatus, Requester, Submission
 from bot.core.limits import DAY_S, LimitName, Limits, Usage, check_submission
 from bot.core.picture_check import PictureCheck, PictureScorer
+from bot.core.self_service import Quota, quota_of
 from bot.core.settings import BotSettings
 from bot.core.store import JobRow, JobStore
 
@@ -323,6 +324,36 @@ class HarmonizeService:
         """
         self._require_running()
         return await self._lifecycle.purge_expired(now)
+
+    async def quota(self, requester: Requester) -> Quota:
+        """The jobs the requester may still start in their chat, and their places in the queue."""
+        self._require_running()
+        limits, usage, now = await self._limits_and_usage(requester)
+        jobs = await self.list_jobs(requester)
+        places = tuple((job.job_id, job.position) for job in jobs if job.position is not None)
+        return quota_of(limits, usage, now, places)
+
+    async def delete_result(self, job_id: str, requester: Requester) -> JobRef:
+        """Delete a finished job's row and pictures (its owner, the chat's admins and bot owners).
+
+        Returns the job's JobRef (where its messages are). Raises JobNotFound, NotAllowed, or
+        InvalidOptions for a job still waiting or running.
+        """
+        self._require_running()
+        await self.blocks.check(requester)
+        row = await self._row(job_id)
+        ref = row.ref
+        owner = (ref.platform, ref.user_id) == (requester.platform, requester.user_id)
+        if not owner and not self.is_admin_of(requester, ref.platform, ref.chat_id):
+            raise NotAllowed("Only the person who made this picture or an admin can delete it.")
+        if not row.status.is_final:
+            raise InvalidOptions("This job is not finished yet; cancel it instead.")
+        async with self._store.transaction():
+            await self._store.delete_job(job_id)
+        self._lifecycle.forget(job_id)
+        await asyncio.to_thread(self._files.delete_job, job_id)
+        log.info("job %s deleted by %s:%s", job_id, requester.platform, requester.user_id)
+        return ref
 
     async def audit_entries(self, requester: Requester) -> list[AuditEntry]:
         """The last admin changes in the requester's chat, newest first (its admins and owners only)."""

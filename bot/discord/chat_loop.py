@@ -30,6 +30,7 @@ from bot.core import (
 from bot.discord.job_context import JobContext, requester_of
 from bot.discord.loop_views import preview_view, result_view
 from bot.discord.replies import DiscordActionFailed, reply_privately
+from bot.discord.result_extras import add_result_extras
 from bot.discord.texts import (
     discarded_text,
     painting_text,
@@ -111,12 +112,13 @@ class DiscordLoop:
         except BotError as error:
             await interaction.followup.send(error.message, ephemeral=True)
 
-    async def result_buttons(self, job_id: str) -> discord.ui.View | None:
-        """The buttons under a finished job's pictures; None for jobs not from a preview."""
+    async def result_buttons(self, job_id: str) -> discord.ui.View:
+        """The buttons under a finished job's pictures: the loop's (for jobs from a preview),
+        then Info and Delete."""
         job = await self.chat_loop.job(job_id)
         if job is None:
-            return None
-        return result_view(job.session_id, job_id, job.state, self.bot.service.preset_names)
+            return add_result_extras(discord.ui.View(timeout=None), job_id)
+        return add_result_extras(result_view(job.session_id, job_id, job.state, self.bot.service.preset_names), job_id)
 
     async def on_cancel(self, interaction: discord.Interaction, job_id: str) -> None:
         """The Cancel button under a job's status message."""

@@ -43,6 +43,7 @@ from bot.telegram.job_context import JobContext
 from bot.telegram.loop_keyboards import preview_keyboard, result_keyboard
 from bot.telegram.picture_policy import TelegramPictureCheck
 from bot.telegram.requesters import PLATFORM, admin_requester, requester
+from bot.telegram.self_service import with_extras
 
 log = logging.getLogger(__name__)
 
@@ -122,12 +123,12 @@ class TelegramLoop:
             has_spoiler=showing.spoiler,
         )
 
-    async def result_buttons(self, job_id: str) -> InlineKeyboardMarkup | None:
-        """The keyboard under a finished job's before/after; None for jobs not from a preview."""
+    async def result_buttons(self, job_id: str) -> InlineKeyboardMarkup:
+        """The keyboard under a finished job's before/after: the loop's (for jobs from a preview),
+        then Info and Delete."""
         job = await self.chat_loop.job(job_id)
-        if job is None:
-            return None
-        return result_keyboard(job.session_id, job_id, job.state, self.service.preset_names)
+        loop = None if job is None else result_keyboard(job.session_id, job_id, job.state, self.service.preset_names)
+        return with_extras(loop, job_id)
 
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A press under a preview or a result (always answered)."""

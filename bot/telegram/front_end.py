@@ -18,6 +18,7 @@ from bot.telegram.drafts import DraftBook
 from bot.telegram.job_updates import JobUpdates
 from bot.telegram.moderation_commands import ModerationCommands
 from bot.telegram.requesters import PLATFORM
+from bot.telegram.self_service import SelfService
 from bot.telegram.status import STATUS_EDIT_INTERVAL_S
 
 log = logging.getLogger(__name__)
@@ -45,7 +46,9 @@ class TelegramFrontEnd:
             )
         self.service = service
         self.loop = TelegramLoop(ChatLoop(service))
-        self.updates = JobUpdates(status_interval_s, self.loop.result_buttons, self.loop.pictures.result)
+        self.updates = JobUpdates(
+            status_interval_s, self.loop.result_buttons, self.loop.pictures.result, self.loop.chat_loop.posted.record
+        )
         self._remove_listener = service.add_listener(self.updates, platform=PLATFORM)
         drafts = DraftBook()
         self.conversation = HarmonizeConversation(service, settings, drafts, self.loop, album_wait_s)
@@ -58,10 +61,8 @@ class TelegramFrontEnd:
             .rate_limiter(AIORateLimiter(max_retries=API_RETRIES))
             .build()
         )
-        moderation = ModerationCommands(service)
-        self.application.add_handlers(
-            self.conversation.handlers() + commands.handlers() + self.loop.handlers() + moderation.handlers()
-        )
+        extra = ModerationCommands(service).handlers() + SelfService(self.loop.chat_loop).handlers()
+        self.application.add_handlers(self.conversation.handlers() + commands.handlers() + self.loop.handlers() + extra)
         self.application.add_error_handler(self._on_error)
 
     async def run(self) -> None:

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_S = 10.0  # how long stopping waits for results being posted
 ResultButtons = Callable[[str], Awaitable["InlineKeyboardMarkup | None"]]  # job id -> keyboard
 ResultCheck = Callable[[JobDone, JobContext, bytes], Awaitable[Showing]]  # the picture check, final's bytes given
+Posted = Callable[[str, list[int]], Awaitable[None]]  # job id, its result's message ids (for Delete)
 
 
 class JobUpdates:
@@ -45,10 +46,12 @@ class JobUpdates:
         status_interval_s: float = STATUS_EDIT_INTERVAL_S,
         result_buttons: ResultButtons | None = None,
         result_check: ResultCheck | None = None,
+        posted: Posted | None = None,
     ) -> None:
         self.status_interval_s = status_interval_s
         self.result_buttons = result_buttons
         self.result_check = result_check
+        self.posted = posted
         self._bot: Bot | None = None
         self._ready = asyncio.Event()
         self._closed = False
@@ -117,7 +120,9 @@ class JobUpdates:
                 final = await asyncio.to_thread(event.files.final.read_bytes)
                 spoiler = (await self.result_check(event, where, final)).spoiler
             buttons = await self.result_buttons(job_id) if self.result_buttons else None
-            await send_results(bot, where, job_id, event.files, buttons, spoiler)
+            message_ids = await send_results(bot, where, job_id, event.files, buttons, spoiler)
+            if self.posted is not None:
+                await self.posted(job_id, message_ids)
         except PictureRefused as refusal:
             await status.finish(f"Job {job_id}: {refusal.message}")
         except OSError as error:

@@ -4,7 +4,7 @@ It implements, as the Bot API documentation describes them, the methods the bot 
 deleteWebhook, setMyCommands, getUpdates (long polling with offset), getFile and the download
 path /file/bot<token>/<file_path>, sendMessage, editMessageText, sendPhoto, sendDocument, sendAnimation,
 sendMediaGroup (multipart with attach:// references), editMessageMedia, editMessageCaption,
-answerCallbackQuery and getChatMember. Media sent with `has_spoiler` carry `has_media_spoiler`.
+deleteMessage, answerCallbackQuery and getChatMember. Media sent with `has_spoiler` carry `has_media_spoiler`.
 Answers are `{"ok": true, "result": ...}` or `{"ok": false, "error_code", "description"[,
 "parameters"]}`. Tests play the users with `send_text`, `send_photo`, `send_document` and `press`,
 inject errors with `fail_next`, and wait on what the bot did with `wait_for`.
@@ -135,6 +135,7 @@ class FakeTelegram:
     admins: dict[int, set[int]] = field(default_factory=dict)
     callback_queries: dict[str, dict[str, Any]] = field(default_factory=dict)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
+    deleted: list[tuple[int, int]] = field(default_factory=list)  # (chat id, message id) the bot deleted
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -634,6 +635,13 @@ class FakeTelegram:
             contents.append(_spoiled(content, item))
         group_id = f"G{next(self._ids)}"
         return [self._bot_message(params, {**content, "media_group_id": group_id}) for content in contents]
+
+    async def _m_deletemessage(self, params: dict, files: dict) -> bool:
+        key = (self._chat(params), params.get("message_id"))
+        if self.messages.pop(key, None) is None:
+            raise ApiError(400, "Bad Request: message to delete not found")
+        self.deleted.append(key)
+        return True
 
     async def _m_answercallbackquery(self, params: dict, files: dict) -> bool:
         query = self.callback_queries.get(params.get("callback_query_id", ""))

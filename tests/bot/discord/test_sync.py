@@ -36,6 +36,7 @@ async def test_sync_uploads_every_command_with_its_options(tmp_path: Path, monke
         "help",
         "limits",
         "queue",
+        "quota",
         "unblock",
     ]
     commands = by_name(fake.synced["global"])
