@@ -57,6 +57,7 @@ from bot.core.self_service import (
 )
 from bot.core.service import HarmonizeService, QueueStatus
 from bot.core.settings import BotSettings, Preset
+from bot.core.stats import Stats, chat_stats
 from bot.core.status_editor import CannotEdit, RetryLater, StatusBoard, StatusEditor, Timer
 from bot.core.stored_context import StoredContext
 
@@ -72,6 +73,7 @@ __all__ = [
     "CHAT_SCOPED",
     "ChatDefaults",
     "ChatLoop",
+    "chat_stats",
     "DEFAULT_LIKENESS",
     "DEFAULT_STRENGTH",
     "DELETE_PATTERN",
@@ -129,6 +131,7 @@ __all__ = [
     "RetryLater",
     "ServiceUnavailable",
     "Showing",
+    "Stats",
     "StatusBoard",
     "StatusEditor",
     "StoredContext",

@@ -109,11 +109,11 @@ class PictureModeration:
         async with db.execute("SELECT 1 FROM flagged_sessions WHERE session_id = ?", (session_id,)) as cursor:
             return await cursor.fetchone() is not None
 
-    async def refused_since(self, since: float, platform: str | None = None) -> int:
-        """How many pictures were refused since `since` (Unix seconds), on one platform or all."""
+    async def refused_since(self, since: float, platform: str, chat_id: str) -> int:
+        """How many pictures were refused in a chat since `since` (Unix seconds)."""
         db = self._connection()
-        query = "SELECT COUNT(*) FROM refused_pictures WHERE at >= ? AND (? IS NULL OR platform = ?)"
-        async with db.execute(query, (since, platform, platform)) as cursor:
+        query = "SELECT COUNT(*) FROM refused_pictures WHERE at >= ? AND platform = ? AND chat_id = ?"
+        async with db.execute(query, (since, platform, chat_id)) as cursor:
             row = await cursor.fetchone()
         return int(row[0]) if row else 0
 

@@ -34,6 +34,7 @@ COMMANDS = {  # command -> description shown in Telegram's command menu (setMyCo
     "block": "Stop a member from using the bot here (admins)",
     "unblock": "Let a blocked member use the bot again (admins)",
     "audit": "The last 20 admin changes here (admins)",
+    "stats": "The queue and this chat's last day (admins)",
     "help": "How it works, photos vs files, options",
 }
 

@@ -61,7 +61,7 @@ class TelegramFrontEnd:
             .rate_limiter(AIORateLimiter(max_retries=API_RETRIES))
             .build()
         )
-        extra = ModerationCommands(service).handlers() + SelfService(self.loop.chat_loop).handlers()
+        extra = ModerationCommands(self.loop.chat_loop).handlers() + SelfService(self.loop.chat_loop).handlers()
         self.application.add_handlers(self.conversation.handlers() + commands.handlers() + self.loop.handlers() + extra)
         self.application.add_error_handler(self._on_error)
 

@@ -1,13 +1,15 @@
-"""/block, /unblock and /audit: admins stop one member in their group, and read who changed what
-(bot/core/blocks.py, bot/core/audit_log.py). The member is named by replying to one of their
-messages, or by their numeric id."""
+"""/block, /unblock, /audit and /stats: admins stop one member in their group, read who changed
+what and how the bot is doing (bot/core/blocks.py, bot/core/audit_log.py, bot/core/stats.py).
+/block and /unblock name the member by a reply to one of their messages, or by their numeric id."""
 
 from __future__ import annotations
+
+import time
 
 from telegram import Message, Update
 from telegram.ext import BaseHandler, CommandHandler, ContextTypes
 
-from bot.core import HarmonizeService, InvalidOptions
+from bot.core import ChatLoop, InvalidOptions, chat_stats
 from bot.telegram.requesters import admin_requester
 
 WHO = "Reply to a message of the person with /block or /unblock, or add their numeric id: /block 12345."
@@ -25,10 +27,11 @@ def target_of(message: Message, args: list[str]) -> str:
 
 
 class ModerationCommands:
-    """The admins' /block, /unblock and /audit; the core's refusals reach the error handler."""
+    """The admins' /block, /unblock, /audit and /stats; the core's refusals reach the error handler."""
 
-    def __init__(self, service: HarmonizeService) -> None:
-        self.service = service
+    def __init__(self, chat_loop: ChatLoop) -> None:
+        self.chat_loop = chat_loop
+        self.service = chat_loop.service
 
     def handlers(self) -> list[BaseHandler]:
         """The handlers to add to the Application."""
@@ -36,6 +39,7 @@ class ModerationCommands:
             CommandHandler("block", self.on_block),
             CommandHandler("unblock", self.on_unblock),
             CommandHandler("audit", self.on_audit),
+            CommandHandler("stats", self.on_stats),
         ]
 
     async def on_block(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -66,3 +70,11 @@ class ModerationCommands:
         entries = await self.service.audit_entries(await admin_requester(context.bot, chat, user, message))
         lines = ["Last admin changes here, newest first:", *(entry.line() for entry in entries)]
         await message.reply_text("\n".join(lines) if entries else NO_CHANGES)
+
+    async def on_stats(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """The queue, and this chat's last 24 hours (its admins and the bot's owners)."""
+        message, chat, user = update.effective_message, update.effective_chat, update.effective_user
+        if message is None or chat is None or user is None:
+            return
+        who = await admin_requester(context.bot, chat, user, message)
+        await message.reply_text((await chat_stats(self.chat_loop, who, time.time())).text())

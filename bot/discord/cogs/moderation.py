@@ -1,14 +1,16 @@
-"""/block, /unblock and /audit: admins stop one member here, and read who changed what
-(bot/core/blocks.py, bot/core/audit_log.py)."""
+"""/block, /unblock, /audit and /stats: admins stop one member here, read who changed what and
+how the bot is doing (bot/core/blocks.py, bot/core/audit_log.py, bot/core/stats.py)."""
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot.core import chat_stats
 from bot.discord.checks import manager_or_owner
 from bot.discord.job_context import requester_of
 from bot.discord.replies import reply_privately
@@ -21,7 +23,7 @@ NO_CHANGES = "No admin has changed anything here yet."
 
 
 class ModerationCog(commands.Cog):
-    """The admins' /block, /unblock and /audit."""
+    """The admins' /block, /unblock, /audit and /stats."""
 
     def __init__(self, bot: PainterlyBot) -> None:
         self.bot = bot
@@ -50,3 +52,10 @@ class ModerationCog(commands.Cog):
         entries = await self.bot.service.audit_entries(requester_of(interaction))
         text = "\n".join(["Last admin changes here, newest first:", *(e.line() for e in entries)])
         await reply_privately(interaction, text if entries else NO_CHANGES)
+
+    @app_commands.command(name="stats", description="The queue, and this server's last 24 hours (Manage Server).")
+    @manager_or_owner()
+    async def stats(self, interaction: discord.Interaction) -> None:
+        """Reply with the queue and this server's jobs, times, failures and refused pictures."""
+        stats = await chat_stats(self.bot.discord_loop.chat_loop, requester_of(interaction), time.time())
+        await reply_privately(interaction, stats.text())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import re
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -181,3 +182,23 @@ async def test_an_admin_sets_the_servers_policy_with_defaults(tmp_path: Path, mo
         assert "picture check: spoiler" in await private_answer(fake, done)
         await harmonize(fake, guild)
         assert hidden(await preview_of(fake, guild)) == [True]
+
+
+async def test_stats_count_jobs_times_and_refused_pictures(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    scores = Scores(0.0)
+    async with discord_with(tmp_path, monkeypatch, scores, discord_moderation="refuse") as (fake, guild):
+        await harmonize(fake, guild)
+        await press(fake, guild, ADA, await preview_of(fake, guild), "Paint it")
+        await results(fake, guild, 1)
+        scores.value = FLAGGED
+        assert await private_answer(fake, await harmonize(fake, guild)) == REFUSED
+        refused = await private_answer(fake, await fake.command(guild, ADA, "stats"))
+        assert refused == "Only members with the Manage Server permission, or the bot's owners, can do that."
+        stats = await fake.command(guild, ADA, "stats", permissions=EVERYDAY | MANAGE_GUILD)
+        lines = (await private_answer(fake, stats)).splitlines()
+        assert lines[0] == "Queue now (whole bot): 0 waiting, 0 running."
+        assert re.fullmatch(
+            r"Here, last 24 hours: 1 job\(s\), 1 done, 0 failed; median time \d+ s; "
+            r"1 picture\(s\) refused by the picture check\.",
+            lines[1],
+        )

@@ -6,6 +6,7 @@ Telegram hides a photo or animation sent with has_spoiler (the message then has 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from bot.core.moderation_policy import NOT_HERE, REFUSED
@@ -130,3 +131,28 @@ async def test_an_admin_sets_the_chats_policy_with_defaults(harness) -> None:
 def _edits(fake: FakeTelegram) -> list[str]:
     """Every text the bot's messages in the group showed, edits included."""
     return [text for (chat, _), texts in fake.edits.items() if chat == GROUP for text in texts] + fake.texts(GROUP)
+
+
+async def test_stats_count_jobs_times_and_refused_pictures_across_a_restart(harness) -> None:
+    scores = Scores(0.0)
+    first = await harness.start(scores, telegram_moderation="refuse", **LOOP_SETTINGS)
+    fake = first.fake
+    fake.group(GROUP, admins=(ADMIN,))
+    ada = fake.user(ADA, "Ada")
+    await upload(fake, ada)
+    await press(fake, ada, await preview_of(fake), "🎨 Paint it")
+    await results(fake, 1)
+    scores.value = FLAGGED
+    await upload(fake, ada)
+    await fake.wait_for(lambda: REFUSED in _edits(fake))
+    await first.stop()
+    await harness.start(scores, telegram_moderation="refuse", **LOOP_SETTINGS)
+    fake.send_text(GROUP, ada, "/stats")
+    await fake.wait_for(lambda: "Only admins of this chat can see its statistics." in fake.texts(GROUP))
+    fake.send_text(GROUP, fake.user(ADMIN, "Admin"), "/stats")
+    stats = await fake.wait_for(lambda: next((t for t in fake.texts(GROUP) if t.startswith("Queue now")), None))
+    assert re.fullmatch(
+        r"Queue now \(whole bot\): 0 waiting, 0 running\.\nHere, last 24 hours: 1 job\(s\), 1 done, 0 failed; "
+        r"median time \d+ s; 1 picture\(s\) refused by the picture check\.",
+        stats,
+    )
