@@ -44,6 +44,7 @@ from bot.core.loop_state import (
 )
 from bot.core.loop_state import describe as describe_loop_state
 from bot.core.moderation_policy import POLICY_NAMES, PictureRefused, Policy, Showing
+from bot.core.reports import DECISION_PATTERN, REPORT_PATTERN, Report, decision_data, parse_decision, report_data
 from bot.core.result_info import result_info
 from bot.core.self_service import (
     DELETE_PATTERN,
@@ -75,6 +76,8 @@ __all__ = [
     "ChatLoop",
     "chat_stats",
     "DEFAULT_LIKENESS",
+    "DECISION_PATTERN",
+    "decision_data",
     "DEFAULT_STRENGTH",
     "DELETE_PATTERN",
     "delete_data",
@@ -112,6 +115,7 @@ __all__ = [
     "Policy",
     "POLICY_NAMES",
     "parse_cancel",
+    "parse_decision",
     "parse_delete",
     "parse_info",
     "parse_limit_value",
@@ -126,6 +130,9 @@ __all__ = [
     "QueueStatus",
     "QuotaExceeded",
     "RateLimited",
+    "Report",
+    "report_data",
+    "REPORT_PATTERN",
     "Requester",
     "result_info",
     "RetryLater",

@@ -34,6 +34,7 @@ from bot.core.loop_state import (
 from bot.core.picture_moderation import PictureModeration
 from bot.core.posted_results import PostedResults
 from bot.core.preview import Preview, PreviewError, PreviewRenderer
+from bot.core.reports import Reports
 from bot.core.service import HarmonizeService
 from bot.core.sessions import LoopJob, Session, SessionStore
 from bot.core.validation import validate_image
@@ -96,6 +97,7 @@ class ChatLoop:
         self.defaults = ChatDefaultsStore(settings.database_path)
         self.moderation = PictureModeration(settings, service.score_picture, self.defaults)
         self.posted = PostedResults(settings.database_path)  # a result's messages, for its Delete button
+        self.reports = Reports(service, clock)  # the Report button and the admins' decisions
         self.renderer = renderer if renderer is not None else PreviewRenderer()
         self._janitor: asyncio.Task[None] | None = None
 
@@ -105,6 +107,7 @@ class ChatLoop:
         await self.defaults.open()
         await self.moderation.open()
         await self.posted.open()
+        await self.reports.open()
         self._janitor = asyncio.create_task(self._expire_forever(), name="painterly-sessions")
 
     async def stop(self) -> None:
@@ -118,6 +121,7 @@ class ChatLoop:
         await self.defaults.close()
         await self.moderation.close()
         await self.posted.close()
+        await self.reports.close()
 
     # ------------------------------------------------------------------ front-end API
 

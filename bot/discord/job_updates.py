@@ -133,7 +133,7 @@ class JobUpdates:
         job_id = event.job.job_id
         channel = self._channel(context)
         try:
-            named = await asyncio.to_thread(_read_results, event)
+            named = await asyncio.to_thread(read_results, event)
         except FileNotFoundError:
             log.warning("job %s: its pictures were deleted before they could be posted", job_id)
             return
@@ -194,7 +194,7 @@ class JobUpdates:
         )
 
 
-def _read_results(event: JobDone) -> dict[str, Upload]:
+def read_results(event: JobDone) -> dict[str, Upload]:
     """The job's result PNGs by name, as '<job>-<name>.png' (no final when it equals pass 2),
     and the animated naive paste -> final as '<job>-before-after.gif'."""
     files, job_id = event.files, event.job.job_id

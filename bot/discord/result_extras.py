@@ -11,6 +11,7 @@ import discord
 from bot.core import DELETE_PATTERN, INFO_PATTERN, BotError, delete_data, info_data, result_info
 from bot.discord.job_context import requester_of
 from bot.discord.replies import reply_privately
+from bot.discord.reports import ReportButton
 
 if TYPE_CHECKING:
     from bot.discord.client import PainterlyBot
@@ -71,7 +72,8 @@ class DeleteButton(discord.ui.DynamicItem[discord.ui.Button[Any]], template=DELE
 
 
 def add_result_extras(view: discord.ui.View, job_id: str) -> discord.ui.View:
-    """`view` with Info and Delete added on their own row."""
+    """`view` with Info, Delete and Report added on their own row."""
     view.add_item(InfoButton(job_id))
     view.add_item(DeleteButton(job_id))
+    view.add_item(ReportButton(job_id))
     return view

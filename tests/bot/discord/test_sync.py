@@ -37,6 +37,7 @@ async def test_sync_uploads_every_command_with_its_options(tmp_path: Path, monke
         "limits",
         "queue",
         "quota",
+        "reports",
         "stats",
         "unblock",
     ]
