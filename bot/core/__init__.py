@@ -44,6 +44,7 @@ from bot.core.loop_state import (
 )
 from bot.core.loop_state import describe as describe_loop_state
 from bot.core.moderation_policy import POLICY_NAMES, PictureRefused, Policy, Showing
+from bot.core.posted_results import PostedMessage
 from bot.core.reports import DECISION_PATTERN, REPORT_PATTERN, Report, decision_data, parse_decision, report_data
 from bot.core.result_info import result_info
 from bot.core.self_service import (
@@ -113,6 +114,7 @@ __all__ = [
     "Painting",
     "PictureRefused",
     "Policy",
+    "PostedMessage",
     "POLICY_NAMES",
     "parse_cancel",
     "parse_decision",

@@ -5,6 +5,7 @@ so restarts keep them."""
 from __future__ import annotations
 
 import json
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import aiosqlite
@@ -15,6 +16,17 @@ CREATE TABLE IF NOT EXISTS result_messages (
     message_ids TEXT NOT NULL
 );
 """
+
+
+@dataclass(frozen=True)
+class PostedMessage:
+    """One message of a posted result: its id, its kind ("photo", "document", "animation"), the
+    platform's id of its file (to show it again hidden or not) and its caption."""
+
+    message_id: int
+    kind: str
+    file_id: str
+    caption: str
 
 
 class PostedResults:
@@ -36,19 +48,23 @@ class PostedResults:
             await self._db.close()
             self._db = None
 
-    async def record(self, job_id: str, message_ids: list[int]) -> None:
+    async def record(self, job_id: str, messages: list[PostedMessage]) -> None:
         """Remember the messages a job's result was posted as."""
-        await self._connection().execute(
-            "INSERT OR REPLACE INTO result_messages VALUES (?, ?)", (job_id, json.dumps(message_ids))
-        )
+        text = json.dumps([asdict(message) for message in messages])
+        await self._connection().execute("INSERT OR REPLACE INTO result_messages VALUES (?, ?)", (job_id, text))
 
-    async def take(self, job_id: str) -> list[int]:
-        """The messages of a job's result (none if unknown), forgotten from now on."""
+    async def get(self, job_id: str) -> list[PostedMessage]:
+        """The messages of a job's result (none if unknown)."""
         db = self._connection()
         async with db.execute("SELECT message_ids FROM result_messages WHERE job_id = ?", (job_id,)) as cursor:
             row = await cursor.fetchone()
-        await db.execute("DELETE FROM result_messages WHERE job_id = ?", (job_id,))
-        return [int(message_id) for message_id in json.loads(row[0])] if row else []
+        return [PostedMessage(**message) for message in json.loads(row[0])] if row else []
+
+    async def take(self, job_id: str) -> list[PostedMessage]:
+        """The messages of a job's result (none if unknown), forgotten from now on."""
+        messages = await self.get(job_id)
+        await self._connection().execute("DELETE FROM result_messages WHERE job_id = ?", (job_id,))
+        return messages
 
     def _connection(self) -> aiosqlite.Connection:
         assert self._db is not None, "PostedResults.open() was not called"

@@ -35,6 +35,7 @@ COMMANDS = {  # command -> description shown in Telegram's command menu (setMyCo
     "unblock": "Let a blocked member use the bot again (admins)",
     "audit": "The last 20 admin changes here (admins)",
     "stats": "The queue and this chat's last day (admins)",
+    "reports": "Where reported results go (admins)",
     "help": "How it works, photos vs files, options",
 }
 

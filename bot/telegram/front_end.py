@@ -17,6 +17,7 @@ from bot.telegram.conversation import HarmonizeConversation
 from bot.telegram.drafts import DraftBook
 from bot.telegram.job_updates import JobUpdates
 from bot.telegram.moderation_commands import ModerationCommands
+from bot.telegram.reports import TelegramReports
 from bot.telegram.requesters import PLATFORM
 from bot.telegram.self_service import SelfService
 from bot.telegram.status import STATUS_EDIT_INTERVAL_S
@@ -61,7 +62,11 @@ class TelegramFrontEnd:
             .rate_limiter(AIORateLimiter(max_retries=API_RETRIES))
             .build()
         )
-        extra = ModerationCommands(self.loop.chat_loop).handlers() + SelfService(self.loop.chat_loop).handlers()
+        extra = [
+            *ModerationCommands(self.loop.chat_loop).handlers(),
+            *SelfService(self.loop.chat_loop).handlers(),
+            *TelegramReports(self.loop).handlers(),
+        ]
         self.application.add_handlers(self.conversation.handlers() + commands.handlers() + self.loop.handlers() + extra)
         self.application.add_error_handler(self._on_error)
 

@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import TelegramError
 
 from bot.core import (
@@ -18,6 +18,7 @@ from bot.core import (
     JobQueued,
     JobStarted,
     PictureRefused,
+    PostedMessage,
     Showing,
 )
 from bot.telegram import texts
@@ -31,7 +32,18 @@ log = logging.getLogger(__name__)
 SHUTDOWN_GRACE_S = 10.0  # how long stopping waits for results being posted
 ResultButtons = Callable[[str], Awaitable["InlineKeyboardMarkup | None"]]  # job id -> keyboard
 ResultCheck = Callable[[JobDone, JobContext, bytes], Awaitable[Showing]]  # the picture check, final's bytes given
-Posted = Callable[[str, list[int]], Awaitable[None]]  # job id, its result's message ids (for Delete)
+Posted = Callable[[str, list[PostedMessage]], Awaitable[None]]  # job id, its result's messages (Delete, Report)
+
+
+def posted_message(message: Message) -> PostedMessage:
+    """What Delete and Report need of one posted message: its id, kind, file and caption."""
+    if message.photo:
+        kind, file_id = "photo", message.photo[-1].file_id
+    elif message.animation is not None:
+        kind, file_id = "animation", message.animation.file_id
+    else:
+        kind, file_id = "document", message.document.file_id if message.document is not None else ""
+    return PostedMessage(message.message_id, kind, file_id, message.caption or "")
 
 
 class JobUpdates:
@@ -120,9 +132,9 @@ class JobUpdates:
                 final = await asyncio.to_thread(event.files.final.read_bytes)
                 spoiler = (await self.result_check(event, where, final)).spoiler
             buttons = await self.result_buttons(job_id) if self.result_buttons else None
-            message_ids = await send_results(bot, where, job_id, event.files, buttons, spoiler)
+            messages = await send_results(bot, where, job_id, event.files, buttons, spoiler)
             if self.posted is not None:
-                await self.posted(job_id, message_ids)
+                await self.posted(job_id, [posted_message(message) for message in messages])
         except PictureRefused as refusal:
             await status.finish(f"Job {job_id}: {refusal.message}")
         except OSError as error:

@@ -24,7 +24,7 @@ async def send_results(
     files: JobFiles,
     buttons: InlineKeyboardMarkup | None = None,
     spoiler: bool = False,
-) -> list[int]:
+) -> list[Message]:
     """Reply to the user's message with the pictures as an album, the side-by-side, then the
     animated before -> after carrying `buttons` (the loop's, for jobs from a preview).
 
@@ -33,7 +33,7 @@ async def send_results(
     Images sendPhoto refuses (over 10 MB, width + height over 10000, ratio over 20) go as files;
     an album cannot mix photos and files, so then the whole album goes as files. With `spoiler`
     every picture is hidden (has_spoiler); files cannot be, so those are left out then.
-    Returns the ids of the messages posted (for the Delete button).
+    Returns the messages posted (for the Delete and Report buttons).
     Raises OSError if the files are gone, TelegramError if Telegram refuses.
     """
     items = {
@@ -103,4 +103,4 @@ async def send_results(
             has_spoiler=spoiler,
         )
     )
-    return [message.message_id for message in sent]
+    return sent

@@ -19,6 +19,7 @@ from bot.core import (
     info_data,
     parse_delete,
     parse_info,
+    report_data,
     result_info,
 )
 from bot.telegram.requesters import admin_requester, requester
@@ -27,11 +28,12 @@ log = logging.getLogger(__name__)
 
 
 def with_extras(keyboard: InlineKeyboardMarkup | None, job_id: str) -> InlineKeyboardMarkup:
-    """`keyboard` (the loop's, if any) with an Info and a Delete button on a last row."""
+    """`keyboard` (the loop's, if any) with Info, Delete and Report on a last row."""
     rows = [list(row) for row in keyboard.inline_keyboard] if keyboard is not None else []
     extras = [
         InlineKeyboardButton("Info", callback_data=info_data(job_id)),
         InlineKeyboardButton("Delete", callback_data=delete_data(job_id)),
+        InlineKeyboardButton("Report", callback_data=report_data(job_id)),
     ]
     return InlineKeyboardMarkup([*rows, extras])
 
@@ -81,7 +83,7 @@ class SelfService:
         except BotError as error:
             await query.answer(error.message, show_alert=True)
             return
-        posted = await self.chat_loop.posted.take(job_id)
+        posted = [message.message_id for message in await self.chat_loop.posted.take(job_id)]
         here = query.message.message_id if isinstance(query.message, Message) else None
         for message_id in {*posted, *([here] if here is not None else [])}:
             try:

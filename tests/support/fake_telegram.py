@@ -535,7 +535,12 @@ class FakeTelegram:
         return edited
 
     async def _m_sendanimation(self, params: dict, files: dict) -> dict:
-        upload = self._upload(params.get("animation"), files, "animation")
+        content = self._animation_content(self._upload(params.get("animation"), files, "animation"))
+        if "caption" in params:
+            content["caption"] = params["caption"]
+        return self._bot_message(params, _spoiled(content, params))
+
+    def _animation_content(self, upload: Upload) -> dict[str, Any]:
         if len(upload.data) > UPLOAD_LIMIT:
             raise ApiError(413, "Request Entity Too Large")
         try:
@@ -556,9 +561,7 @@ class FakeTelegram:
                 "duration": duration,
             }
         }
-        if "caption" in params:
-            content["caption"] = params["caption"]
-        return self._bot_message(params, _spoiled(content, params))
+        return content
 
     def _editable_media(self, params: dict) -> tuple[tuple[int, int], dict[str, Any]]:
         """The bot's media message an edit names (error answers as the Bot API gives them)."""
@@ -586,9 +589,13 @@ class FakeTelegram:
     async def _m_editmessagemedia(self, params: dict, files: dict) -> dict:
         key, message = self._editable_media(params)
         media = params.get("media") or {}
-        if media.get("type") != "photo":
-            raise ApiError(400, "Bad Request: only photos are edited by this stand-in")
-        content = self._photo_content(self._upload(media.get("media"), files, "").data)
+        if media.get("type") not in ("photo", "animation"):
+            raise ApiError(400, "Bad Request: only photos and animations are edited by this stand-in")
+        upload = self._upload(media.get("media"), files, "")
+        kind = "photo" if media["type"] == "photo" else "animation"
+        if kind not in message:
+            raise ApiError(400, f"Bad Request: the message has no {kind} to replace")  # this stand-in's rule
+        content = self._photo_content(upload.data) if kind == "photo" else self._animation_content(upload)
         changes = _spoiled({**content, "caption": media.get("caption", "")}, media)
         edited = self._replace(key, message, changes, params.get("reply_markup"))
         if not media.get("has_spoiler"):
