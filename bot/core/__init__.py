@@ -43,9 +43,24 @@ from bot.core.loop_state import (
     upgraded,
 )
 from bot.core.loop_state import describe as describe_loop_state
+from bot.core.moderation_policy import POLICY_NAMES, PictureRefused, Policy, Showing
+from bot.core.posted_results import PostedMessage
+from bot.core.reports import DECISION_PATTERN, REPORT_PATTERN, Report, decision_data, parse_decision, report_data
+from bot.core.result_info import result_info
+from bot.core.self_service import (
+    DELETE_PATTERN,
+    INFO_PATTERN,
+    Quota,
+    delete_data,
+    info_data,
+    info_text,
+    parse_delete,
+    parse_info,
+)
 from bot.core.service import HarmonizeService, QueueStatus
 from bot.core.settings import BotSettings, Preset
 from bot.core.shown_names import shown_name
+from bot.core.stats import Stats, chat_stats
 from bot.core.status_editor import CannotEdit, RetryLater, StatusBoard, StatusEditor, Timer
 from bot.core.stored_context import StoredContext
 
@@ -61,12 +76,20 @@ __all__ = [
     "CHAT_SCOPED",
     "ChatDefaults",
     "ChatLoop",
+    "chat_stats",
     "DEFAULT_LIKENESS",
+    "DECISION_PATTERN",
+    "decision_data",
     "DEFAULT_STRENGTH",
+    "DELETE_PATTERN",
+    "delete_data",
     "describe_loop_state",
     "Discarded",
     "EventCallback",
     "HarmonizeService",
+    "info_data",
+    "INFO_PATTERN",
+    "info_text",
     "InvalidImage",
     "InvalidOptions",
     "JobCancelled",
@@ -90,7 +113,14 @@ __all__ = [
     "MIN_HEIGHT",
     "NotAllowed",
     "Painting",
+    "PictureRefused",
+    "Policy",
+    "PostedMessage",
+    "POLICY_NAMES",
     "parse_cancel",
+    "parse_decision",
+    "parse_delete",
+    "parse_info",
     "parse_limit_value",
     "parse_press",
     "Preset",
@@ -99,13 +129,20 @@ __all__ = [
     "PressOutcome",
     "PreviewShown",
     "QueueFull",
+    "Quota",
     "QueueStatus",
     "QuotaExceeded",
     "RateLimited",
+    "Report",
+    "report_data",
+    "REPORT_PATTERN",
     "Requester",
+    "result_info",
     "RetryLater",
     "ServiceUnavailable",
     "shown_name",
+    "Showing",
+    "Stats",
     "StatusBoard",
     "StatusEditor",
     "StoredContext",

@@ -1,5 +1,6 @@
-"""Per-server / per-chat defaults admins set for the chat loop: quality, strength, likeness, and
-whether everyone in the chat may press the buttons under anyone's preview and results.
+"""Per-server / per-chat defaults admins set for the chat loop: quality, strength, likeness,
+whether everyone in the chat may press the buttons under anyone's preview and results, and what
+the picture check does with a flagged picture (bot/core/moderation_policy.py).
 
 Stored in the bot's SQLite database like the limits (own table), so restarts keep them.
 """
@@ -16,6 +17,7 @@ import aiosqlite
 
 from bot.core.errors import InvalidOptions
 from bot.core.loop_state import STRENGTHS, LoopState, strength_tau
+from bot.core.moderation_policy import parse_policy
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS chat_defaults (
@@ -26,7 +28,7 @@ CREATE TABLE IF NOT EXISTS chat_defaults (
     PRIMARY KEY (platform, chat_id, name)
 );
 """
-NAMES = ("quality", "strength", "likeness", "shared_buttons")
+NAMES = ("quality", "strength", "likeness", "shared_buttons", "moderation")
 YES = ("on", "yes", "true", "1")
 NO = ("off", "no", "false", "0")
 
@@ -39,6 +41,7 @@ class ChatDefaults:
     strength: str | None = None
     likeness: float | None = None
     shared_buttons: bool = False
+    moderation: str | None = None  # a moderation_policy.Policy value; None: the bot's own
 
     def apply(self, state: LoopState) -> LoopState:
         """`state` with these defaults in place of the bot's."""
@@ -79,6 +82,11 @@ def parse_value(name: str, text: str, presets: Sequence[str]) -> object:
         if text not in YES + NO:
             raise InvalidOptions("Shared buttons is on or off.")
         return text in YES
+    if name == "moderation":
+        try:
+            return parse_policy(text).value
+        except ValueError as error:
+            raise InvalidOptions(str(error)) from None
     raise InvalidOptions(f"Unknown default {name!r}; the defaults are: {', '.join(NAMES)}.")
 
 

@@ -32,8 +32,11 @@ from bot.core.loop_state import (
     restyled,
     upgraded,
 )
+from bot.core.picture_moderation import PictureModeration
+from bot.core.posted_results import PostedResults
 from bot.core.press_guard import PressClaim, PressGuard, button_of
 from bot.core.preview import Preview, PreviewError, PreviewRenderer
+from bot.core.reports import Reports
 from bot.core.service import HarmonizeService
 from bot.core.sessions import LoopJob, Session, SessionStore
 from harmonize.cutout import Cutter
@@ -95,6 +98,9 @@ class ChatLoop:
         self.sessions = SessionStore(settings.database_path, settings.storage_dir, settings.session_hours * 3600.0)
         self.defaults = ChatDefaultsStore(settings.database_path)
         self.presses = PressGuard(settings.database_path)
+        self.moderation = PictureModeration(settings, service.score_picture, self.defaults)
+        self.posted = PostedResults(settings.database_path)  # a result's messages, for its Delete button
+        self.reports = Reports(service, clock)  # the Report button and the admins' decisions
         self.renderer = renderer if renderer is not None else PreviewRenderer(Cutter(settings.cutout_settings()))
         self._janitor: asyncio.Task[None] | None = None
 
@@ -103,6 +109,9 @@ class ChatLoop:
         await self.sessions.open()
         await self.defaults.open()
         await self.presses.open()
+        await self.moderation.open()
+        await self.posted.open()
+        await self.reports.open()
         self._janitor = asyncio.create_task(self._expire_forever(), name="painterly-sessions")
 
     async def stop(self) -> None:
@@ -115,6 +124,9 @@ class ChatLoop:
         await self.presses.close()
         await self.sessions.close()
         await self.defaults.close()
+        await self.moderation.close()
+        await self.posted.close()
+        await self.reports.close()
 
     # ------------------------------------------------------------------ front-end API
 
@@ -132,6 +144,7 @@ class ChatLoop:
         the rest. Raises InvalidImage (also when no object is found) or InvalidOptions.
         """
         settings = self.service.settings
+        await self.service.blocks.check(requester)
         formats = []
         for data, what in ((painting, "painting"), (object_image, "object image")):
             formats.append(
@@ -160,7 +173,8 @@ class ChatLoop:
     async def claim(self, requester: Requester, press: Press) -> PressClaim:
         """Claim the button of a press that queues a job (Action.queues_job), before a front end
         posts anything for it; raises AlreadyPressed for a later press of the same button, and
-        SessionExpired, NotAllowed as `press` does. Hand the claim to `press`."""
+        SessionExpired, NotAllowed, Blocked as `press` does. Hand the claim to `press`."""
+        await self.service.blocks.check(requester)
         session = await self._session_for(requester, press.session_id)
         try:
             return await self.presses.claim(button_of(press, session.state), session.session_id, self.clock())
@@ -177,10 +191,11 @@ class ChatLoop:
         """Apply one button press; `context` is the front end's job context for presses that
         queue a job (Action.queues_job), `claim` their button's claim (made here when None).
         Raises SessionExpired, NotAllowed, InvalidOptions, AlreadyPressed and the limits' errors
-        (QuotaExceeded, RateLimited, QueueFull)."""
+        (QuotaExceeded, RateLimited, QueueFull); Blocked for a blocked user."""
         if press.action.queues_job:
             claim = claim if claim is not None else await self.claim(requester, press)
             try:
+                await self.service.blocks.check(requester)  # blocked since the claim: the claim goes back
                 outcome = await self._apply(requester, press, context)
             except BaseException:
                 await self.presses.release(claim)
@@ -188,6 +203,7 @@ class ChatLoop:
             if isinstance(outcome, Painting):
                 await self.presses.settle(claim, outcome.submission.job_id)
             return outcome
+        await self.service.blocks.check(requester)
         return await self._apply(requester, press, context)
 
     async def _apply(self, requester: Requester, press: Press, context: str) -> PressOutcome:
@@ -236,6 +252,8 @@ class ChatLoop:
             raise InvalidOptions(f"Unknown default {name!r}; the defaults are: {', '.join(DEFAULT_NAMES)}.")
         parsed = None if value is None else parse_value(name, value, self.service.preset_names)
         await self.defaults.set(requester.platform, requester.chat_id, name, parsed)
+        shown = "the bot's own" if value is None else value.strip().lower()
+        await self.service.audit.record(requester, f"set the default {name} to {shown}", self.clock())
         return await self.defaults.get(requester.platform, requester.chat_id)
 
     async def purge_expired(self) -> int:

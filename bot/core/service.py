@@ -20,8 +20,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bot.core.admin import AdminRules
+from bot.core.audit_log import AuditEntry, AuditLog
+from bot.core.blocks import BlockList
 from bot.core.decode_gate import DecodeGate
-from bot.core.errors import JobNotFound, ServiceUnavailable
+from bot.core.errors import InvalidOptions, JobNotFound, NotAllowed, ServiceUnavailable
 from bot.core.events import (
     EventCallback,
     EventHub,
@@ -38,6 +40,8 @@ from bot.core.job_runner import JobRunner
 from bot.core.job_spec import JobSpec, resolve
 from bot.core.jobs import JobInfo, JobOptions, JobRef, JobStatus, Requester, Submission
 from bot.core.limits import DAY_S, LimitName, Limits, Usage, check_submission
+from bot.core.picture_check import PictureCheck, PictureScorer
+from bot.core.self_service import Quota, quota_of
 from bot.core.settings import BotSettings
 from bot.core.store import JobRow, JobStore
 
@@ -62,10 +66,17 @@ class HarmonizeService:
     """Queue, limits, storage and workers for harmonization jobs, behind one async API.
 
     `runner`: where jobs run (bot.job_runners.make_runner builds the one the settings ask for);
-    `clock`: Unix seconds, for tests.
+    `clock`: Unix seconds, for tests; `scorer`: the picture check (None: the open_nsfw model, loaded
+    once at start; tests pass a fixed score).
     """
 
-    def __init__(self, settings: BotSettings, runner: JobRunner[Any], clock: Clock = time.time) -> None:
+    def __init__(
+        self,
+        settings: BotSettings,
+        runner: JobRunner[Any],
+        clock: Clock = time.time,
+        scorer: PictureScorer | None = None,
+    ) -> None:
         self.settings = settings
         self.admin = AdminRules(settings.owners)
         self._store = JobStore(settings.database_path)
@@ -76,6 +87,9 @@ class HarmonizeService:
         self._lifecycle = JobLifecycle(settings, self._store, self._files, self._hub, runner, clock)
         self._running = False
         self.decode_gate = DecodeGate(settings.decode_memory_mb * 2**20)
+        self._scorer = scorer
+        self.audit = AuditLog(settings.database_path)  # admin changes, read with /audit
+        self.blocks = BlockList(settings.database_path, self.admin, self.audit, clock)  # /block, /unblock
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -93,13 +107,17 @@ class HarmonizeService:
         """Open the database, start the workers, take over dead processes' jobs, dispatch."""
         if self._running:
             return
+        if self._scorer is None:
+            self._scorer = (await asyncio.to_thread(PictureCheck)).score
         await asyncio.to_thread(self._files.prepare)
         await self._store.open()
+        await self.audit.open()
+        await self.blocks.open()
         try:
             await self._runner.start(self._lifecycle.on_progress)
         except BaseException:
             await self._runner.stop()
-            await self._store.close()
+            await self._close_tables()
             raise
         self._running = True
         await self._lifecycle.start()
@@ -117,7 +135,7 @@ class HarmonizeService:
         self._running = False
         await self._lifecycle.stop()
         await self._runner.stop()
-        await self._store.close()
+        await self._close_tables()
         await self._hub.close()
         await asyncio.to_thread(self.decode_gate.close)
         log.info("painterly core stopped")
@@ -152,6 +170,7 @@ class HarmonizeService:
         ServiceUnavailable; each message is fit to show the user.
         """
         self._require_running()
+        await self.blocks.check(requester)
         spec = resolve(
             options if options is not None else JobOptions(), self.settings.presets, self.settings.default_preset
         )
@@ -233,6 +252,7 @@ class HarmonizeService:
         or JobNotFound.
         """
         self._require_running()
+        await self.blocks.check(requester)
         row = await self._row(job_id)
         self.admin.check_cancel(requester, row.ref)
         return await self._lifecycle.cancel(row, requester.user_id)
@@ -286,6 +306,8 @@ class HarmonizeService:
             self.admin.check_chat_value(requester, name, value, await self.get_limits())
         async with self._store.transaction():
             await self._store.set_limit(chat_key, name, value)
+        shown = "the default" if value is None else value
+        await self.audit.record(requester, f"set the {scope} limit {name} to {shown}", self._clock())
         log.info("limit %s set to %s (%s) by %s:%s", name, value, scope, requester.platform, requester.user_id)
         if chat_key is None:
             return await self.get_limits()
@@ -305,6 +327,49 @@ class HarmonizeService:
         self._require_running()
         return await self._lifecycle.purge_expired(now)
 
+    async def quota(self, requester: Requester) -> Quota:
+        """The jobs the requester may still start in their chat, and their places in the queue."""
+        self._require_running()
+        limits, usage, now = await self._limits_and_usage(requester)
+        jobs = await self.list_jobs(requester)
+        places = tuple((job.job_id, job.position) for job in jobs if job.position is not None)
+        return quota_of(limits, usage, now, places)
+
+    async def delete_result(self, job_id: str, requester: Requester) -> JobRef:
+        """Delete a finished job's row and pictures (its owner, the chat's admins and bot owners).
+
+        Returns the job's JobRef (where its messages are). Raises JobNotFound, NotAllowed, or
+        InvalidOptions for a job still waiting or running.
+        """
+        self._require_running()
+        await self.blocks.check(requester)
+        row = await self._row(job_id)
+        ref = row.ref
+        owner = (ref.platform, ref.user_id) == (requester.platform, requester.user_id)
+        if not owner and not self.is_admin_of(requester, ref.platform, ref.chat_id):
+            raise NotAllowed("Only the person who made this picture or an admin can delete it.")
+        if not row.status.is_final:
+            raise InvalidOptions("This job is not finished yet; cancel it instead.")
+        async with self._store.transaction():
+            await self._store.delete_job(job_id)
+        self._lifecycle.forget(job_id)
+        await asyncio.to_thread(self._files.delete_job, job_id)
+        log.info("job %s deleted by %s:%s", job_id, requester.platform, requester.user_id)
+        return ref
+
+    async def audit_entries(self, requester: Requester) -> list[AuditEntry]:
+        """The last admin changes in the requester's chat, newest first (its admins and owners only)."""
+        self._require_running()
+        if not self.is_admin_of(requester, requester.platform, requester.chat_id):
+            raise NotAllowed("Only admins of this chat can read its audit log.")
+        return await self.audit.latest(requester.platform, requester.chat_id)
+
+    def score_picture(self, data: bytes) -> float:
+        """The picture check's score of one validated picture file, in [0, 1] (blocking: call it in a thread)."""
+        if self._scorer is None:
+            raise ServiceUnavailable("The bot is starting up or shutting down; try again soon.")
+        return self._scorer(data)
+
     def is_owner(self, requester: Requester) -> bool:
         """True for bot owners listed in settings (PLATFORM:USER_ID)."""
         return self.admin.is_owner(requester)
@@ -314,6 +379,12 @@ class HarmonizeService:
         return self.admin.is_admin_of(requester, platform, chat_id)
 
     # ------------------------------------------------------------------ internals
+
+    async def _close_tables(self) -> None:
+        """Close the job store, the block list and the audit log."""
+        await self._store.close()
+        await self.blocks.close()
+        await self.audit.close()
 
     def _require_running(self) -> None:
         """Raise ServiceUnavailable unless started."""

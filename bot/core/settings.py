@@ -17,6 +17,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.limits import Limits
+from bot.core.moderation_policy import Policy
 from harmonize.cutout import CutoutSettings
 from harmonize.cutout.settings import DEFAULT_CACHE_DIR
 from harmonize.imageio import BOMB_PIXELS
@@ -87,6 +88,13 @@ class BotSettings(BaseSettings):
     max_image_bytes: int = Field(default=10_000_000, gt=0)
     max_image_pixels: int = Field(default=BOMB_PIXELS, gt=0)  # above: refused; big photos are downsampled
     decode_memory_mb: int = Field(default=768, gt=0)  # uploads decoded at once stay within it (decode_gate.py)
+
+    # The picture check (docs/design/moderation.md): what a flagged picture gets where no admin
+    # chose (Discord's policy allows adult content only in age-restricted channels), and the
+    # open_nsfw score from which a picture is flagged.
+    discord_moderation: Policy = Policy.AGE_RESTRICTED
+    telegram_moderation: Policy = Policy.SPOILER
+    picture_threshold: float = Field(default=0.5, gt=0, le=1)
 
     user_jobs_per_hour: int = Field(default=5, ge=0)
     user_jobs_per_day: int = Field(default=20, ge=0)

@@ -15,10 +15,22 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.core import Action, BotError, ChatLoop, Discarded, JobOptions, Painting, Press, PreviewShown, Requester
+from bot.core import (
+    Action,
+    BotError,
+    ChatLoop,
+    Discarded,
+    JobOptions,
+    Painting,
+    Press,
+    PreviewShown,
+    Requester,
+    Showing,
+)
 from bot.discord.job_context import JobContext, requester_of
 from bot.discord.loop_views import preview_view, result_view
 from bot.discord.replies import DiscordActionFailed, reply_privately
+from bot.discord.result_extras import add_result_extras
 from bot.discord.texts import (
     discarded_text,
     painting_text,
@@ -38,9 +50,10 @@ CANNOT_POST = (
 )
 
 
-def preview_file(shown: PreviewShown) -> discord.File:
-    """The preview image as an attachment."""
-    return discord.File(io.BytesIO(shown.preview.image), filename=f"preview-{shown.session.session_id}.jpg")
+def preview_file(shown: PreviewShown, spoiler: bool) -> discord.File:
+    """The preview image as an attachment (hidden behind a spoiler when the picture check says so)."""
+    name = f"preview-{shown.session.session_id}.jpg"
+    return discord.File(io.BytesIO(shown.preview.image), filename=name, spoiler=spoiler)
 
 
 class DiscordLoop:
@@ -51,12 +64,20 @@ class DiscordLoop:
         self.chat_loop = chat_loop
 
     async def open_preview(
-        self, interaction: discord.Interaction, painting: bytes, object_image: bytes, choice: JobOptions
+        self,
+        interaction: discord.Interaction,
+        painting: bytes,
+        object_image: bytes,
+        choice: JobOptions,
+        showing: Showing,
     ) -> discord.Message:
-        """Keep the uploads as a session and post its preview in the channel, with buttons."""
+        """Keep the uploads as a session and post its preview in the channel, with buttons;
+        `showing`: what the picture check said of the uploads."""
         shown = await self.chat_loop.open(requester_of(interaction), painting, object_image, choice=choice)
         try:
-            return await self._post_preview(interaction, shown)
+            if showing.flagged:
+                await self.chat_loop.moderation.flag_session(shown.session.session_id, self.chat_loop.clock())
+            return await self._post_preview(interaction, shown, showing.spoiler)
         except BaseException:
             with contextlib.suppress(BotError):
                 await self.chat_loop.press(requester_of(interaction), Press(Action.DISCARD, shown.session.session_id))
@@ -71,12 +92,16 @@ class DiscordLoop:
                 await self._queue(interaction, requester, press)
                 return
             outcome = await self.chat_loop.press(requester, press)
+            if isinstance(outcome, PreviewShown):
+                showing = await self.bot.picture_check.preview_again(
+                    requester.chat_id, interaction.channel_id, outcome.session.session_id
+                )
             if isinstance(outcome, PreviewShown) and press.action is Action.PLACE:
-                await self._post_preview(interaction, outcome)
+                await self._post_preview(interaction, outcome, showing.spoiler)
             elif isinstance(outcome, PreviewShown):
                 await interaction.edit_original_response(
                     content=preview_text(outcome.session.user_id, outcome.session.state),
-                    attachments=[preview_file(outcome)],
+                    attachments=[preview_file(outcome, showing.spoiler)],
                     view=preview_view(outcome.session.session_id),
                     allowed_mentions=NO_PINGS,
                 )
@@ -87,12 +112,13 @@ class DiscordLoop:
         except BotError as error:
             await interaction.followup.send(error.message, ephemeral=True)
 
-    async def result_buttons(self, job_id: str) -> discord.ui.View | None:
-        """The buttons under a finished job's pictures; None for jobs not from a preview."""
+    async def result_buttons(self, job_id: str) -> discord.ui.View:
+        """The buttons under a finished job's pictures: the loop's (for jobs from a preview),
+        then Info and Delete."""
         job = await self.chat_loop.job(job_id)
         if job is None:
-            return None
-        return result_view(job.session_id, job_id, job.state, self.bot.service.preset_names)
+            return add_result_extras(discord.ui.View(timeout=None), job_id)
+        return add_result_extras(result_view(job.session_id, job_id, job.state, self.bot.service.preset_names), job_id)
 
     async def on_cancel(self, interaction: discord.Interaction, job_id: str) -> None:
         """The Cancel button under a job's status message."""
@@ -105,13 +131,15 @@ class DiscordLoop:
             interaction, f"Job `{job_id}` is cancelled." if cancelled else f"Job `{job_id}` had already ended."
         )
 
-    async def _post_preview(self, interaction: discord.Interaction, shown: PreviewShown) -> discord.Message:
+    async def _post_preview(
+        self, interaction: discord.Interaction, shown: PreviewShown, spoiler: bool
+    ) -> discord.Message:
         """Post a preview in the interaction's channel."""
         channel = self._channel(interaction)
         try:
             return await channel.send(
                 preview_text(shown.session.user_id, shown.session.state),
-                file=preview_file(shown),
+                file=preview_file(shown, spoiler),
                 view=preview_view(shown.session.session_id),
                 allowed_mentions=NO_PINGS,
             )
@@ -129,7 +157,8 @@ class DiscordLoop:
             if isinstance(error, discord.Forbidden):
                 raise DiscordActionFailed(CANNOT_POST) from error
             raise
-        context = JobContext(channel.id, status.id, interaction.user.id, interaction.filesize_limit)
+        flagged = await self.chat_loop.moderation.session_flagged(press.session_id)
+        context = JobContext(channel.id, status.id, interaction.user.id, interaction.filesize_limit, int(flagged))
         self.bot.updates.track(context, interaction)
         try:
             outcome = await self.chat_loop.press(requester, press, context.to_json(), claim)

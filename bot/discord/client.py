@@ -12,9 +12,15 @@ from bot.discord.cogs.harmonize import HarmonizeCog
 from bot.discord.cogs.help import HelpCog
 from bot.discord.cogs.jobs import JobsCog
 from bot.discord.cogs.limits import LimitsCog
+from bot.discord.cogs.moderation import ModerationCog
+from bot.discord.cogs.reports import ReportsCog
+from bot.discord.cogs.self_service import SelfServiceCog
 from bot.discord.job_updates import JobUpdates
 from bot.discord.loop_views import CancelJobButton, LoopButton
+from bot.discord.picture_policy import DiscordPictureCheck
 from bot.discord.replies import ReplyingTree
+from bot.discord.reports import DecisionButton, DiscordReports, ReportButton
+from bot.discord.result_extras import DeleteButton, InfoButton
 
 
 def minimal_intents() -> discord.Intents:
@@ -37,15 +43,21 @@ class PainterlyBot(commands.Bot):
         )
         self.service = service
         self.settings = settings
-        self.discord_loop = DiscordLoop(self, ChatLoop(service))
-        self.updates = JobUpdates(self, settings.progress_interval_s, self.discord_loop.result_buttons)
+        chat_loop = ChatLoop(service)
+        self.picture_check = DiscordPictureCheck(self, chat_loop)
+        self.discord_loop = DiscordLoop(self, chat_loop)
+        self.reports = DiscordReports(self, chat_loop)
+        self.updates = JobUpdates(
+            self, settings.progress_interval_s, self.discord_loop.result_buttons, self.picture_check.result
+        )
 
     async def setup_hook(self) -> None:
         """Register the cogs (their commands join the tree; syncing is separate, on demand) and
         the buttons, which match any message's custom ids, old ones included."""
-        for cog in (HarmonizeCog(self), JobsCog(self), LimitsCog(self), DefaultsCog(self), HelpCog(self)):
+        cogs = (HarmonizeCog, JobsCog, LimitsCog, DefaultsCog, ModerationCog, ReportsCog, SelfServiceCog, HelpCog)
+        for cog in (make(self) for make in cogs):
             await self.add_cog(cog)
-        self.add_dynamic_items(LoopButton, CancelJobButton)
+        self.add_dynamic_items(LoopButton, CancelJobButton, InfoButton, DeleteButton, ReportButton, DecisionButton)
         self.updates.logged_in.set()
 
     async def close(self) -> None:

@@ -17,13 +17,15 @@ class JobContext(StoredContext):
     """Where a job's status message is and what the channel accepts, so results survive restarts.
 
     channel_id, message_id: the public status message; user_id: who to mention;
-    upload_limit: bytes per file the interaction reported (`Interaction.filesize_limit`).
+    upload_limit: bytes per file the interaction reported (`Interaction.filesize_limit`);
+    flagged: 1 when the picture check flagged the uploads (bot/core/picture_moderation.py).
     """
 
     channel_id: int
     message_id: int
     user_id: int
     upload_limit: int = DEFAULT_FILE_LIMIT
+    flagged: int = 0
 
 
 def requester_of(interaction: discord.Interaction) -> Requester:

@@ -12,7 +12,16 @@ from dataclasses import dataclass, field
 
 import discord
 
-from bot.core import JobCancelled, JobDone, JobEvent, JobFailed, StatusBoard, before_after_gif
+from bot.core import (
+    JobCancelled,
+    JobDone,
+    JobEvent,
+    JobFailed,
+    PictureRefused,
+    Showing,
+    StatusBoard,
+    before_after_gif,
+)
 from bot.discord.job_context import JobContext
 from bot.discord.loop_views import cancel_view
 from bot.discord.texts import (
@@ -34,6 +43,7 @@ HTTP_TOO_LARGE = 413
 NO_PINGS = discord.AllowedMentions.none()
 StatusKey = tuple[int, int, str]  # channel id, status message id, job id
 ResultButtons = Callable[[str], Awaitable["discord.ui.View | None"]]  # job id -> buttons, if any
+ResultCheck = Callable[[JobDone, JobContext, bytes], Awaitable[Showing]]  # the picture check, final's bytes given
 
 
 @dataclass
@@ -48,13 +58,18 @@ class JobUpdates:
     """The core's listener for Discord jobs; everything it needs is in each job's JobContext."""
 
     def __init__(
-        self, client: discord.Client, edit_interval_s: float, result_buttons: ResultButtons | None = None
+        self,
+        client: discord.Client,
+        edit_interval_s: float,
+        result_buttons: ResultButtons | None = None,
+        result_check: ResultCheck | None = None,
     ) -> None:
         self._client = client
         self._editor: StatusBoard[StatusKey, str] = StatusBoard(self._edit_status, edit_interval_s)
         self._interactions: dict[int, _LiveInteraction] = {}  # by status message id
         self._active: set[str] = set()  # jobs whose status message shows a Cancel button
         self._result_buttons = result_buttons
+        self._result_check = result_check
         self.logged_in = asyncio.Event()  # set by the client once its HTTP session works
 
     def track(self, context: JobContext, interaction: discord.Interaction) -> None:
@@ -118,17 +133,25 @@ class JobUpdates:
         job_id = event.job.job_id
         channel = self._channel(context)
         try:
-            named = await asyncio.to_thread(_read_results, event)
+            named = await asyncio.to_thread(read_results, event)
         except FileNotFoundError:
             log.warning("job %s: its pictures were deleted before they could be posted", job_id)
             return
+        pings = discord.AllowedMentions(everyone=False, roles=False, users=[discord.Object(context.user_id)])
+        spoiler = False
+        if self._result_check is not None:
+            try:
+                final = (named.get("final") or named["pass2"]).data
+                spoiler = (await self._result_check(event, context, final)).spoiler
+            except PictureRefused as refusal:
+                await channel.send(f"{mention(context.user_id)} {refusal.message}", allowed_mentions=pings)
+                return
         buttons = await self._result_buttons(job_id) if self._result_buttons else None
         names, images = list(named), list(named.values())
         budget = per_file_budget(context.upload_limit, len(images))
         reference = discord.MessageReference(
             message_id=context.message_id, channel_id=context.channel_id, fail_if_not_exists=False
         )
-        pings = discord.AllowedMentions(everyone=False, roles=False, users=[discord.Object(context.user_id)])
         for attempt in range(TOO_LARGE_RETRIES + 1):
             try:
                 fitted = await asyncio.to_thread(fit_uploads, images, budget)
@@ -136,7 +159,9 @@ class JobUpdates:
                 await channel.send(too_large_text(job_id, context.user_id, budget), allowed_mentions=pings)
                 return
             shrunk = any(a.filename != b.filename for a, b in zip(fitted, images, strict=True))
-            files = [discord.File(io.BytesIO(upload.data), filename=upload.filename) for upload in fitted]
+            files = [
+                discord.File(io.BytesIO(upload.data), filename=upload.filename, spoiler=spoiler) for upload in fitted
+            ]
             try:
                 text = results_text(job_id, context.user_id, names, shrunk)
                 if buttons is not None:
@@ -167,7 +192,7 @@ class JobUpdates:
         )
 
 
-def _read_results(event: JobDone) -> dict[str, Upload]:
+def read_results(event: JobDone) -> dict[str, Upload]:
     """The job's result PNGs by name, as '<job>-<name>.png' (no final when it equals pass 2),
     and the animated naive paste -> final as '<job>-before-after.gif'."""
     files, job_id = event.files, event.job.job_id

@@ -22,6 +22,7 @@ from telegram.ext import BaseHandler, CallbackQueryHandler, CommandHandler, Cont
 from bot.core import (
     CHAT_DEFAULT_NAMES,
     DEFAULT_LIKENESS,
+    POLICY_NAMES,
     Action,
     BotError,
     ChatDefaults,
@@ -30,16 +31,20 @@ from bot.core import (
     JobOptions,
     LoopState,
     Painting,
+    Policy,
     Press,
     PreviewShown,
     Requester,
+    Showing,
     describe_loop_state,
     parse_press,
 )
 from bot.telegram.job_context import JobContext
 from bot.telegram.loop_keyboards import preview_keyboard, result_keyboard
+from bot.telegram.picture_policy import TelegramPictureCheck
 from bot.telegram.requesters import PLATFORM, admin_requester, requester
 from bot.telegram.retry import TELEGRAM_DOWN, twice
+from bot.telegram.self_service import with_extras
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +62,9 @@ def preview_caption(state: LoopState) -> str:
     )
 
 
-def defaults_text(defaults: ChatDefaults, presets: list[str], default_preset: str) -> str:
-    """/defaults: this chat's defaults and how admins change them."""
+def defaults_text(defaults: ChatDefaults, presets: list[str], default_preset: str, moderation: Policy) -> str:
+    """/defaults: this chat's defaults (`moderation`: the picture check's policy in force) and how
+    admins change them."""
     shared = "on" if defaults.shared_buttons else "off"
     return "\n".join(
         [
@@ -67,6 +73,8 @@ def defaults_text(defaults: ChatDefaults, presets: list[str], default_preset: st
             f"strength = {defaults.strength or 'medium'}",
             f"likeness = {defaults.likeness if defaults.likeness is not None else DEFAULT_LIKENESS:g}",
             f"shared_buttons = {shared} (on: everyone here may press anyone's buttons)",
+            f"moderation = {moderation.value} (what a picture that looks like adult content gets: "
+            f"{', '.join(POLICY_NAMES)})",
             (
                 "Admins: /defaults set NAME VALUE, /defaults reset NAME. "
                 f"Names: {', '.join(CHAT_DEFAULT_NAMES)}; qualities: {', '.join(presets)}."
@@ -81,6 +89,7 @@ class TelegramLoop:
     def __init__(self, chat_loop: ChatLoop) -> None:
         self.chat_loop = chat_loop
         self.service = chat_loop.service
+        self.pictures = TelegramPictureCheck(chat_loop)
 
     def handlers(self) -> list[BaseHandler]:
         """The handlers to add to the Application."""
@@ -99,14 +108,18 @@ class TelegramLoop:
         painting: bytes,
         object_image: bytes,
         choice: JobOptions,
+        showing: Showing,
     ) -> Message:
-        """Keep the uploads as a session and reply with its preview and keyboard.
+        """Keep the uploads as a session and reply with its preview and keyboard; `showing`: what
+        the picture check said of the uploads.
 
         Raises BotError (refused pictures, no object found) with a message for the user, also
         when Telegram refuses the preview twice (a 5xx, a timeout; its session is dropped).
         """
         who = requester(chat_id, user_id)
         shown = await self.chat_loop.open(who, painting, object_image, choice=choice)
+        if showing.flagged:
+            await self.chat_loop.moderation.flag_session(shown.session.session_id, self.chat_loop.clock())
         try:
             return await twice(
                 lambda: bot.send_photo(
@@ -116,6 +129,7 @@ class TelegramLoop:
                     reply_markup=preview_keyboard(shown.session.session_id),
                     reply_parameters=ReplyParameters(reply_to.message_id, allow_sending_without_reply=True),
                     message_thread_id=thread_id,
+                    has_spoiler=showing.spoiler,
                 )
             )
         except (NetworkError, RetryAfter) as error:
@@ -123,12 +137,12 @@ class TelegramLoop:
             await self.chat_loop.press(who, Press(Action.DISCARD, shown.session.session_id))
             raise TelegramDown(TELEGRAM_DOWN) from error
 
-    async def result_buttons(self, job_id: str) -> InlineKeyboardMarkup | None:
-        """The keyboard under a finished job's before/after; None for jobs not from a preview."""
+    async def result_buttons(self, job_id: str) -> InlineKeyboardMarkup:
+        """The keyboard under a finished job's before/after: the loop's (for jobs from a preview),
+        then Info and Delete."""
         job = await self.chat_loop.job(job_id)
-        if job is None:
-            return None
-        return result_keyboard(job.session_id, job_id, job.state, self.service.preset_names)
+        loop = None if job is None else result_keyboard(job.session_id, job_id, job.state, self.service.preset_names)
+        return with_extras(loop, job_id)
 
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """A press under a preview or a result (always answered)."""
@@ -161,7 +175,10 @@ class TelegramLoop:
             who = await admin_requester(context.bot, chat, user, message)
             await self.chat_loop.set_chat_default(who, args[1].lower(), args[2] if len(args) == 3 else None)
         defaults = await self.chat_loop.chat_defaults(PLATFORM, str(chat.id))
-        await message.reply_text(defaults_text(defaults, self.service.preset_names, self.service.default_preset))
+        policy = await self.chat_loop.moderation.policy(PLATFORM, str(chat.id))
+        await message.reply_text(
+            defaults_text(defaults, self.service.preset_names, self.service.default_preset, policy)
+        )
 
     async def _apply(self, bot: Bot, who: Requester, press: Press, message: Message) -> str:
         """Apply the press to the message it came from; return the note for the presser."""
@@ -173,6 +190,7 @@ class TelegramLoop:
             return "Dropped."
         assert isinstance(outcome, PreviewShown)
         session = outcome.session
+        spoiler = (await self.pictures.preview_again(message.chat.id, session.session_id)).spoiler
         caption = preview_caption(session.state)
         keyboard = preview_keyboard(session.session_id)
         if press.action is Action.PLACE:
@@ -182,9 +200,11 @@ class TelegramLoop:
                 caption=caption,
                 reply_markup=keyboard,
                 message_thread_id=_thread(message),
+                has_spoiler=spoiler,
             )
             return "Here is the preview again."
-        await message.edit_media(InputMediaPhoto(outcome.preview.image, caption=caption), reply_markup=keyboard)
+        media = InputMediaPhoto(outcome.preview.image, caption=caption, has_spoiler=spoiler)
+        await message.edit_media(media, reply_markup=keyboard)
         return describe_loop_state(session.state)
 
     async def _queue(self, bot: Bot, who: Requester, press: Press, message: Message) -> str:
@@ -200,7 +220,8 @@ class TelegramLoop:
         except BaseException:
             await self.chat_loop.release(claim)
             raise
-        where = JobContext(message.chat.id, status.message_id, message.message_id, _thread(message))
+        flagged = await self.chat_loop.moderation.session_flagged(press.session_id)
+        where = JobContext(message.chat.id, status.message_id, message.message_id, _thread(message), int(flagged))
         try:
             outcome = await self.chat_loop.press(who, press, where.to_json(), claim)
         except BotError as error:

@@ -29,7 +29,13 @@ COMMANDS = {  # command -> description shown in Telegram's command menu (setMyCo
     "cancel": "Stop what you started here",
     "deletemydata": "Delete all your jobs and images",
     "limits": "Job limits here (admins can change them)",
+    "quota": "Jobs you can still start here, and your place in the queue",
     "defaults": "What new previews start with here (admins)",
+    "block": "Stop a member from using the bot here (admins)",
+    "unblock": "Let a blocked member use the bot again (admins)",
+    "audit": "The last 20 admin changes here (admins)",
+    "stats": "The queue and this chat's last day (admins)",
+    "reports": "Where reported results go (admins)",
     "help": "How it works, photos vs files, options",
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import re
 
@@ -247,16 +248,26 @@ class HarmonizeConversation:
             log.warning("download for chat %s failed: %s", draft.chat_id, error)
             await twice(lambda: status.edit_text(DOWNLOAD_FAILED))
             return
+        who = requester(draft.chat_id, draft.user_id)
         try:
+            await self.service.blocks.check(who)
+            showing = await self.loop.pictures.uploads(who, [painting, object_image])
             if self.settings.preview_first:
                 await self.loop.open_preview(
-                    bot, draft.chat_id, draft.user_id, last, draft.thread_id, painting, object_image, draft.options
+                    bot,
+                    draft.chat_id,
+                    draft.user_id,
+                    last,
+                    draft.thread_id,
+                    painting,
+                    object_image,
+                    draft.options,
+                    showing,
                 )
                 await status.edit_text("Here is the preview: move the object with its buttons, then press Paint it.")
                 return
-            await self.service.submit(
-                requester(draft.chat_id, draft.user_id), painting, object_image, draft.options, context=where.to_json()
-            )
+            where = dataclasses.replace(where, flagged=int(showing.flagged))
+            await self.service.submit(who, painting, object_image, draft.options, context=where.to_json())
         except BotError as error:
             refusal = error.message
             await twice(lambda: status.edit_text(refusal))

@@ -16,7 +16,10 @@ from bot.telegram.commands import COMMANDS, AccountCommands
 from bot.telegram.conversation import HarmonizeConversation
 from bot.telegram.drafts import DraftBook
 from bot.telegram.job_updates import JobUpdates
+from bot.telegram.moderation_commands import ModerationCommands
+from bot.telegram.reports import TelegramReports
 from bot.telegram.requesters import PLATFORM
+from bot.telegram.self_service import SelfService
 from bot.telegram.status import STATUS_EDIT_INTERVAL_S
 
 log = logging.getLogger(__name__)
@@ -44,7 +47,9 @@ class TelegramFrontEnd:
             )
         self.service = service
         self.loop = TelegramLoop(ChatLoop(service))
-        self.updates = JobUpdates(status_interval_s, self.loop.result_buttons)
+        self.updates = JobUpdates(
+            status_interval_s, self.loop.result_buttons, self.loop.pictures.result, self.loop.chat_loop.posted.record
+        )
         self._remove_listener = service.add_listener(self.updates, platform=PLATFORM)
         drafts = DraftBook()
         self.conversation = HarmonizeConversation(service, settings, drafts, self.loop, album_wait_s)
@@ -57,7 +62,12 @@ class TelegramFrontEnd:
             .rate_limiter(AIORateLimiter(max_retries=API_RETRIES))
             .build()
         )
-        self.application.add_handlers(self.conversation.handlers() + commands.handlers() + self.loop.handlers())
+        extra = [
+            *ModerationCommands(self.loop.chat_loop).handlers(),
+            *SelfService(self.loop.chat_loop).handlers(),
+            *TelegramReports(self.loop).handlers(),
+        ]
+        self.application.add_handlers(self.conversation.handlers() + commands.handlers() + self.loop.handlers() + extra)
         self.application.add_error_handler(self._on_error)
 
     async def run(self) -> None:

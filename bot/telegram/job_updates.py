@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Bot, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import TelegramError
 
 from bot.core import (
@@ -17,6 +17,9 @@ from bot.core import (
     JobProgress,
     JobQueued,
     JobStarted,
+    PictureRefused,
+    PostedMessage,
+    Showing,
 )
 from bot.telegram import texts
 from bot.telegram.job_context import JobContext
@@ -28,6 +31,19 @@ log = logging.getLogger(__name__)
 
 SHUTDOWN_GRACE_S = 10.0  # how long stopping waits for results being posted
 ResultButtons = Callable[[str], Awaitable["InlineKeyboardMarkup | None"]]  # job id -> keyboard
+ResultCheck = Callable[[JobDone, JobContext, bytes], Awaitable[Showing]]  # the picture check, final's bytes given
+Posted = Callable[[str, list[PostedMessage]], Awaitable[None]]  # job id, its result's messages (Delete, Report)
+
+
+def posted_message(message: Message) -> PostedMessage:
+    """What Delete and Report need of one posted message: its id, kind, file and caption."""
+    if message.photo:
+        kind, file_id = "photo", message.photo[-1].file_id
+    elif message.animation is not None:
+        kind, file_id = "animation", message.animation.file_id
+    else:
+        kind, file_id = "document", message.document.file_id if message.document is not None else ""
+    return PostedMessage(message.message_id, kind, file_id, message.caption or "")
 
 
 class JobUpdates:
@@ -38,10 +54,16 @@ class JobUpdates:
     """
 
     def __init__(
-        self, status_interval_s: float = STATUS_EDIT_INTERVAL_S, result_buttons: ResultButtons | None = None
+        self,
+        status_interval_s: float = STATUS_EDIT_INTERVAL_S,
+        result_buttons: ResultButtons | None = None,
+        result_check: ResultCheck | None = None,
+        posted: Posted | None = None,
     ) -> None:
         self.status_interval_s = status_interval_s
         self.result_buttons = result_buttons
+        self.result_check = result_check
+        self.posted = posted
         self._bot: Bot | None = None
         self._ready = asyncio.Event()
         self._closed = False
@@ -105,8 +127,16 @@ class JobUpdates:
         """Post the pictures, then mark the status done (or say why they could not be posted)."""
         job_id = event.job.job_id
         try:
+            spoiler = False
+            if self.result_check is not None:
+                final = await asyncio.to_thread(event.files.final.read_bytes)
+                spoiler = (await self.result_check(event, where, final)).spoiler
             buttons = await self.result_buttons(job_id) if self.result_buttons else None
-            await send_results(bot, where, job_id, event.files, buttons)
+            messages = await send_results(bot, where, job_id, event.files, buttons, spoiler)
+            if self.posted is not None:
+                await self.posted(job_id, [posted_message(message) for message in messages])
+        except PictureRefused as refusal:
+            await status.finish(f"Job {job_id}: {refusal.message}")
         except OSError as error:
             log.error("job %s: result files unreadable: %s", job_id, error)
             await status.finish(

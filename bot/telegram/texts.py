@@ -45,7 +45,10 @@ def help_text(presets: Sequence[str], default_preset: str, max_image_bytes: int)
         "/cancel: stop what you started here (or /cancel JOB_ID)\n"
         "/deletemydata: delete all your jobs and images\n"
         "/limits: the limits here; admins: /limits set NAME VALUE, /limits reset NAME\n"
-        "/defaults: what new previews start with here; admins: /defaults set NAME VALUE"
+        "/defaults: what new previews start with here; admins: /defaults set NAME VALUE\n"
+        "/quota: the jobs you can still start here, and your place in the queue\n"
+        "Under every result: Info (its settings), Delete (yours), Report (hides it for the admins)\n"
+        "Admins: /block and /unblock (reply to the member), /audit, /stats, /reports CHAT_ID"
     )
 
 

@@ -105,6 +105,7 @@ class Guild:
     upload_limit: int = 10 * 2**20
     enforced_limit: int | None = None  # None: the reported one
     bot_may_post: bool = True  # False: the bot lacks Send Messages in the channel
+    nsfw: bool = False  # the channel is marked age-restricted (channel.nsfw)
 
     @property
     def effective_limit(self) -> int:
@@ -235,13 +236,17 @@ class FakeDiscord:
         options: list[dict[str, Any]] | None = None,
         attachments: list[dict[str, Any]] | None = None,
         permissions: int = EVERYDAY,
+        users: tuple[int, ...] = (),
     ) -> Interaction:
-        """Dispatch INTERACTION_CREATE for `/name` (options as Discord sends them)."""
+        """Dispatch INTERACTION_CREATE for `/name` (options as Discord sends them; `users`: the
+        user options' ids, sent resolved as Discord does)."""
         interaction = Interaction(self.next_id(), f"token-{self.next_id()}", user_id, guild.channel_id)
         self.interactions[interaction.id] = interaction
         data: dict[str, Any] = {"id": str(self.next_id()), "name": name, "type": 1, "options": options or []}
         if attachments:
             data["resolved"] = {"attachments": {a["id"]: a for a in attachments}}
+        if users:
+            data.setdefault("resolved", {})["users"] = {str(user): user_json(user) for user in users}
         await self.dispatch("INTERACTION_CREATE", self._interaction_json(guild, interaction, 2, data, permissions))
         return interaction
 
@@ -572,7 +577,7 @@ class FakeDiscord:
             "name": "general",
             "position": 0,
             "permission_overwrites": [],
-            "nsfw": False,
+            "nsfw": guild.nsfw,
             "parent_id": None,
             "topic": None,
             "last_message_id": None,

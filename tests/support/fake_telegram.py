@@ -4,7 +4,7 @@ It implements, as the Bot API documentation describes them, the methods the bot 
 deleteWebhook, setMyCommands, getUpdates (long polling with offset), getFile and the download
 path /file/bot<token>/<file_path>, sendMessage, editMessageText, sendPhoto, sendDocument, sendAnimation,
 sendMediaGroup (multipart with attach:// references), editMessageMedia, editMessageCaption,
-answerCallbackQuery and getChatMember.
+deleteMessage, answerCallbackQuery and getChatMember. Media sent with `has_spoiler` carry `has_media_spoiler`.
 Answers are `{"ok": true, "result": ...}` or `{"ok": false, "error_code", "description"[,
 "parameters"]}`. Tests play the users with `send_text`, `send_photo`, `send_document` and `press`,
 inject errors with `fail_next`, and wait on what the bot did with `wait_for`.
@@ -63,6 +63,7 @@ BOOL_FIELDS = {
     "disable_notification",
     "protect_content",
     "allow_sending_without_reply",
+    "has_spoiler",
 }
 NOT_MODIFIED = (
     "Bad Request: message is not modified: specified new message content and reply "
@@ -135,6 +136,7 @@ class FakeTelegram:
     admins: dict[int, set[int]] = field(default_factory=dict)
     callback_queries: dict[str, dict[str, Any]] = field(default_factory=dict)
     failures: dict[str, list[Failure]] = field(default_factory=dict)
+    deleted: list[tuple[int, int]] = field(default_factory=list)  # (chat id, message id) the bot deleted
 
     def __post_init__(self) -> None:
         self._ids = itertools.count(1)
@@ -544,7 +546,12 @@ class FakeTelegram:
         return edited
 
     async def _m_sendanimation(self, params: dict, files: dict) -> dict:
-        upload = self._upload(params.get("animation"), files, "animation")
+        content = self._animation_content(self._upload(params.get("animation"), files, "animation"))
+        if "caption" in params:
+            content["caption"] = params["caption"]
+        return self._bot_message(params, _spoiled(content, params))
+
+    def _animation_content(self, upload: Upload) -> dict[str, Any]:
         if len(upload.data) > UPLOAD_LIMIT:
             raise ApiError(413, "Request Entity Too Large")
         try:
@@ -565,9 +572,7 @@ class FakeTelegram:
                 "duration": duration,
             }
         }
-        if "caption" in params:
-            content["caption"] = params["caption"]
-        return self._bot_message(params, content)
+        return content
 
     def _message_key(self, params: dict) -> tuple[int, int]:
         """(chat id, message id) of the message a call names; a missing id answers as the Bot API does."""
@@ -602,11 +607,18 @@ class FakeTelegram:
     async def _m_editmessagemedia(self, params: dict, files: dict) -> dict:
         key, message = self._editable_media(params)
         media = params.get("media") or {}
-        if media.get("type") != "photo":
-            raise ApiError(400, "Bad Request: only photos are edited by this stand-in")
-        content = self._photo_content(self._upload(media.get("media"), files, "").data)
-        changes = {**content, "caption": media.get("caption", "")}
-        return self._replace(key, message, changes, params.get("reply_markup"))
+        if media.get("type") not in ("photo", "animation"):
+            raise ApiError(400, "Bad Request: only photos and animations are edited by this stand-in")
+        upload = self._upload(media.get("media"), files, "")
+        kind = "photo" if media["type"] == "photo" else "animation"
+        if kind not in message:
+            raise ApiError(400, f"Bad Request: the message has no {kind} to replace")  # this stand-in's rule
+        content = self._photo_content(upload.data) if kind == "photo" else self._animation_content(upload)
+        changes = _spoiled({**content, "caption": media.get("caption", "")}, media)
+        edited = self._replace(key, message, changes, params.get("reply_markup"))
+        if not media.get("has_spoiler"):
+            edited.pop("has_media_spoiler", None)  # new media without has_spoiler shows
+        return edited
 
     async def _m_editmessagecaption(self, params: dict, files: dict) -> dict:
         key, message = self._editable_media(params)
@@ -619,7 +631,7 @@ class FakeTelegram:
         content = self._photo_content(self._upload(params.get("photo"), files, "photo").data)
         if "caption" in params:
             content["caption"] = params["caption"]
-        return self._bot_message(params, content)
+        return self._bot_message(params, _spoiled(content, params))
 
     async def _m_senddocument(self, params: dict, files: dict) -> dict:
         upload = self._upload(params.get("document"), files, "document")
@@ -645,9 +657,16 @@ class FakeTelegram:
             )
             if "caption" in item:
                 content["caption"] = item["caption"]
-            contents.append(content)
+            contents.append(_spoiled(content, item))
         group_id = f"G{next(self._ids)}"
         return [self._bot_message(params, {**content, "media_group_id": group_id}) for content in contents]
+
+    async def _m_deletemessage(self, params: dict, files: dict) -> bool:
+        key = self._message_key(params)
+        if self.messages.pop(key, None) is None:
+            raise ApiError(400, "Bad Request: message to delete not found")
+        self.deleted.append(key)
+        return True
 
     async def _m_answercallbackquery(self, params: dict, files: dict) -> bool:
         query = self.callback_queries.get(params.get("callback_query_id", ""))
@@ -678,6 +697,11 @@ class FakeTelegram:
             )
             return {"status": "administrator", "user": user, "can_be_edited": False, "is_anonymous": False, **rights}
         return {"status": "member", "user": user}
+
+
+def _spoiled(content: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
+    """A message's content with `has_media_spoiler` (how the Bot API shows it) when sent with has_spoiler."""
+    return {**content, "has_media_spoiler": True} if params.get("has_spoiler") else content
 
 
 def _error_response(error: ApiError) -> web.Response:

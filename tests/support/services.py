@@ -45,9 +45,15 @@ def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (48, 36), mode: str = 
     return buffer.getvalue()
 
 
+def benign(data: bytes) -> float:
+    """A picture check that flags nothing (tests of the flagged path pass their own score)."""
+    return 0.0
+
+
 def make_service(settings: BotSettings, **keywords: Any) -> HarmonizeService:
-    """A service with the runner its settings ask for, as the bot's entry point builds it."""
-    return HarmonizeService(settings, make_runner(settings), **keywords)
+    """A service with the runner its settings ask for, as the bot's entry point builds it; the
+    picture check is `benign` unless `scorer` is given (the real model: tests/bot/core/test_picture_check.py)."""
+    return HarmonizeService(settings, make_runner(settings), **{"scorer": benign, **keywords})
 
 
 def make_settings(tmp_path: Path, **overrides: Any) -> BotSettings:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +16,7 @@ from pydantic import SecretStr
 from bot.core import BotSettings, HarmonizeService
 from bot.telegram import TelegramFrontEnd
 from tests.support.fake_telegram import TOKEN, FakeTelegram
-from tests.support.services import EventLog, make_service, make_settings  # core tests: temp files, fake engine
+from tests.support.services import EventLog, benign, make_service, make_settings  # core tests: temp files, fake engine
 
 STATUS_INTERVAL_S = 0.2  # fast status edits for tests (the bot's default is 3 s)
 # An album's parts reach the bot in one getUpdates answer (the stand-in queues them together), but
@@ -68,10 +69,10 @@ class Harness:
         overrides = {"preview_first": False, **overrides}
         return make_settings(self.tmp_path, telegram_token=SecretStr(TOKEN), **overrides)
 
-    async def start(self, **overrides: Any) -> Bot:
-        """A core (fake engine) and a front end polling the fake Telegram."""
+    async def start(self, scorer: Callable[[bytes], float] = benign, **overrides: Any) -> Bot:
+        """A core (fake engine; `scorer`: its picture check) and a front end polling the fake Telegram."""
         settings = self.settings(**overrides)
-        service = make_service(settings)
+        service = make_service(settings, scorer=scorer)
         front_end = TelegramFrontEnd(
             service, settings, api_root=self.api_root, status_interval_s=STATUS_INTERVAL_S, album_wait_s=ALBUM_WAIT_S
         )

@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.app_commands import Choice
 from discord.ext import commands
 
-from bot.core import DEFAULT_LIKENESS, ChatDefaults
+from bot.core import DEFAULT_LIKENESS, ChatDefaults, Policy
 from bot.discord.checks import manager_or_owner
 from bot.discord.job_context import PLATFORM, requester_of
 from bot.discord.replies import reply_privately
@@ -23,11 +23,12 @@ DEFAULT_LABELS = {  # bot/core/chat_defaults.py NAMES -> what admins read
     "strength": "style strength",
     "likeness": "likeness (0: the painting's look, 1: the object's own)",
     "shared_buttons": "everyone may press anyone's buttons (on / off)",
+    "moderation": "picture check: off, spoiler, age-restricted or refuse",
 }
 
 
-def defaults_text(title: str, defaults: ChatDefaults, default_preset: str) -> str:
-    """Each default in force here."""
+def defaults_text(title: str, defaults: ChatDefaults, default_preset: str, moderation: Policy) -> str:
+    """Each default in force here; `moderation`: the picture check's policy in force."""
     likeness = defaults.likeness if defaults.likeness is not None else DEFAULT_LIKENESS
     return "\n".join(
         [
@@ -36,6 +37,7 @@ def defaults_text(title: str, defaults: ChatDefaults, default_preset: str) -> st
             f"• style strength: {defaults.strength or 'medium'}",
             f"• likeness: {likeness:g}",
             f"• shared buttons: {'on' if defaults.shared_buttons else 'off'}",
+            f"• picture check: {moderation.value} (what a picture that looks like adult content gets)",
         ]
     )
 
@@ -52,8 +54,12 @@ class DefaultsCog(commands.Cog):
     async def show(self, interaction: discord.Interaction) -> None:
         """Reply with this server's defaults."""
         chat_loop = self.bot.discord_loop.chat_loop
-        here = await chat_loop.chat_defaults(PLATFORM, requester_of(interaction).chat_id)
-        await reply_privately(interaction, defaults_text("Defaults here:", here, self.bot.service.default_preset))
+        chat_id = requester_of(interaction).chat_id
+        here = await chat_loop.chat_defaults(PLATFORM, chat_id)
+        policy = await chat_loop.moderation.policy(PLATFORM, chat_id)
+        await reply_privately(
+            interaction, defaults_text("Defaults here:", here, self.bot.service.default_preset, policy)
+        )
 
     @defaults.command(name="set", description="Change a default (Manage Server or bot owners).")
     @app_commands.describe(
@@ -63,7 +69,9 @@ class DefaultsCog(commands.Cog):
     @manager_or_owner()
     async def set_default(self, interaction: discord.Interaction, name: Choice[str], value: str | None = None) -> None:
         """Change one default through the core, which checks the value and who asks."""
-        here = await self.bot.discord_loop.chat_loop.set_chat_default(requester_of(interaction), name.value, value)
+        chat_loop, requester = self.bot.discord_loop.chat_loop, requester_of(interaction)
+        here = await chat_loop.set_chat_default(requester, name.value, value)
+        policy = await chat_loop.moderation.policy(PLATFORM, requester.chat_id)
         await reply_privately(
-            interaction, defaults_text("Done. Defaults here now:", here, self.bot.service.default_preset)
+            interaction, defaults_text("Done. Defaults here now:", here, self.bot.service.default_preset, policy)
         )

@@ -63,6 +63,7 @@ class HarmonizeCog(commands.Cog):
         """Check, download, post the preview (or, with previews off, the status message and
         queue the job); errors reach the user privately."""
         service, settings = self.bot.service, self.bot.settings
+        await service.blocks.check(requester_of(interaction))
         check_attachment(painting, "painting", settings.max_image_bytes)
         check_attachment(object_image, "object image", settings.max_image_bytes)
         if quality is not None and quality not in service.preset_names:
@@ -75,8 +76,13 @@ class HarmonizeCog(commands.Cog):
             download(painting, "painting", settings.max_image_bytes),
             download(object_image, "object image", settings.max_image_bytes),
         )
+        showing = await self.bot.picture_check.uploads(
+            requester_of(interaction), interaction.channel_id, [painting_bytes, object_bytes]
+        )
         if settings.preview_first:
-            preview = await self.bot.discord_loop.open_preview(interaction, painting_bytes, object_bytes, options)
+            preview = await self.bot.discord_loop.open_preview(
+                interaction, painting_bytes, object_bytes, options, showing
+            )
             await interaction.edit_original_response(
                 content=preview_reply(message_link(interaction.guild_id, preview.channel.id, preview.id))
             )
@@ -89,7 +95,9 @@ class HarmonizeCog(commands.Cog):
             )
         except discord.Forbidden as error:
             raise DiscordActionFailed(CANNOT_POST) from error
-        context = JobContext(channel.id, status.id, interaction.user.id, interaction.filesize_limit)
+        context = JobContext(
+            channel.id, status.id, interaction.user.id, interaction.filesize_limit, int(showing.flagged)
+        )
         self.bot.updates.track(context, interaction)
         try:
             submission = await service.submit(

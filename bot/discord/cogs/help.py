@@ -35,6 +35,9 @@ def help_text(presets: list[str], default_preset: str, retention_hours: float, s
             "`/limits show`: how many jobs you may run. `/limits set`: for admins.",
             "`/defaults show`: what new previews start with here. `/defaults set`: for admins.",
             "`/delete-my-data`: cancel your jobs and delete your pictures now.",
+            "`/quota`: the jobs you can still start here. Under every result: **Info** (its settings), "
+            "**Delete** (yours) and **Report** (hides it until an admin decides).",
+            "Admins: `/block`, `/unblock`, `/audit`, `/stats`, `/reports here`.",
             "",
             f"Privacy: a preview's pictures are kept {session_hours:g} h after its buttons were last "
             f"used; results {retention_hours:g} h. `/delete-my-data` deletes them at once.",

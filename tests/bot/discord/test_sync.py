@@ -26,7 +26,21 @@ async def test_sync_uploads_every_command_with_its_options(tmp_path: Path, monke
         await sync_commands(settings_for(tmp_path), guild.id)
     finally:
         await fake.close()
-    assert sorted(names) == ["cancel", "defaults", "delete-my-data", "harmonize", "help", "limits", "queue"]
+    assert sorted(names) == [
+        "audit",
+        "block",
+        "cancel",
+        "defaults",
+        "delete-my-data",
+        "harmonize",
+        "help",
+        "limits",
+        "queue",
+        "quota",
+        "reports",
+        "stats",
+        "unblock",
+    ]
     commands = by_name(fake.synced["global"])
     assert sorted(fake.synced[str(guild.id)], key=str) == sorted(fake.synced["global"], key=str)
     harmonize = by_name(commands["harmonize"]["options"])

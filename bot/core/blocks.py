@@ -1,0 +1,96 @@
+"""Admins stop one user in their chat: `/block` and `/unblock`, kept in SQLite (restarts keep
+them). A blocked user's submissions, previews and button presses there are refused with one
+line; every change goes to the audit log."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import aiosqlite
+
+from bot.core.admin import AdminRules
+from bot.core.audit_log import AuditLog
+from bot.core.errors import InvalidOptions, NotAllowed
+from bot.core.jobs import Requester
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS blocked_users (
+    platform TEXT NOT NULL,
+    chat_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    blocked_by TEXT NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (platform, chat_id, user_id)
+);
+"""
+BLOCKED = "An admin here has stopped you from using this bot in this chat."
+ADMINS_ONLY = "Only admins of this chat can block or unblock someone."
+
+
+class Blocked(NotAllowed):
+    """The requester is blocked in this chat."""
+
+
+class BlockList:
+    """The blocked_users table of the database at `path`; `clock`: Unix seconds."""
+
+    def __init__(self, path: Path, admin: AdminRules, audit: AuditLog, clock: Callable[[], float]) -> None:
+        self.path = Path(path)
+        self.admin = admin
+        self.audit = audit
+        self.clock = clock
+        self._db: aiosqlite.Connection | None = None
+
+    async def open(self) -> None:
+        """Open the database and create the table."""
+        self._db = await aiosqlite.connect(self.path, isolation_level=None)
+        await self._db.execute("PRAGMA busy_timeout=10000")
+        await self._db.executescript(SCHEMA)
+
+    async def close(self) -> None:
+        """Close the connection (no error if not open)."""
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    async def check(self, requester: Requester) -> None:
+        """Raise Blocked if the requester is blocked in their chat."""
+        async with self._connection().execute(
+            "SELECT 1 FROM blocked_users WHERE platform = ? AND chat_id = ? AND user_id = ?",
+            (requester.platform, requester.chat_id, requester.user_id),
+        ) as cursor:
+            if await cursor.fetchone() is not None:
+                raise Blocked(BLOCKED)
+
+    async def block(self, requester: Requester, user_id: str) -> None:
+        """Block `user_id` in the requester's chat (its admins and the bot's owners only)."""
+        self._check_admin(requester)
+        target = Requester(requester.platform, user_id, requester.chat_id)
+        if user_id == requester.user_id or self.admin.is_owner(target):
+            raise InvalidOptions("You cannot block yourself or the bot's owners.")
+        await self._connection().execute(
+            "INSERT OR REPLACE INTO blocked_users VALUES (?, ?, ?, ?, ?)",
+            (requester.platform, requester.chat_id, user_id, requester.user_id, self.clock()),
+        )
+        await self.audit.record(requester, f"blocked user {user_id}", self.clock())
+
+    async def unblock(self, requester: Requester, user_id: str) -> bool:
+        """Unblock `user_id` in the requester's chat; False if they were not blocked."""
+        self._check_admin(requester)
+        cursor = await self._connection().execute(
+            "DELETE FROM blocked_users WHERE platform = ? AND chat_id = ? AND user_id = ?",
+            (requester.platform, requester.chat_id, user_id),
+        )
+        if cursor.rowcount == 0:
+            return False
+        await self.audit.record(requester, f"unblocked user {user_id}", self.clock())
+        return True
+
+    def _check_admin(self, requester: Requester) -> None:
+        if not self.admin.is_admin_of(requester, requester.platform, requester.chat_id):
+            raise NotAllowed(ADMINS_ONLY)
+
+    def _connection(self) -> aiosqlite.Connection:
+        assert self._db is not None, "BlockList.open() was not called"
+        return self._db
