@@ -37,6 +37,9 @@ async def test_block_unblock_and_audit(harness) -> None:
     await said(fake, f"User {ADA} can no longer use the bot in this chat")
     refused = await press(fake, ada, preview, "▶")
     assert refused["show_alert"] and refused["text"] == BLOCKED
+    await upload(fake, ada)  # new pictures are refused too, before any preview
+    await said(fake, BLOCKED)
+    assert len([m for m in fake.bot_messages(GROUP) if "photo" in m]) == 1
 
     await first.stop()
     await harness.start(**LOOP_SETTINGS)  # a restart keeps the block
