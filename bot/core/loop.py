@@ -34,6 +34,7 @@ from bot.core.loop_state import (
 )
 from bot.core.press_guard import PressClaim, PressGuard, button_of
 from bot.core.preview import Preview, PreviewError, PreviewRenderer
+from bot.core.preview_limits import PreviewLimits
 from bot.core.service import HarmonizeService
 from bot.core.sessions import LoopJob, Session, SessionStore
 
@@ -94,6 +95,9 @@ class ChatLoop:
         self.sessions = SessionStore(settings.database_path, settings.storage_dir, settings.session_hours * 3600.0)
         self.defaults = ChatDefaultsStore(settings.database_path)
         self.presses = PressGuard(settings.database_path)
+        self.limits = PreviewLimits(
+            settings.database_path, settings.user_previews_per_hour, settings.user_preview_bytes
+        )
         self.renderer = renderer if renderer is not None else PreviewRenderer()
         self._janitor: asyncio.Task[None] | None = None
 
@@ -102,6 +106,7 @@ class ChatLoop:
         await self.sessions.open()
         await self.defaults.open()
         await self.presses.open()
+        await self.limits.open()
         self._janitor = asyncio.create_task(self._expire_forever(), name="painterly-sessions")
 
     async def stop(self) -> None:
@@ -112,6 +117,7 @@ class ChatLoop:
                 await self._janitor
         await asyncio.to_thread(self.renderer.close)
         await self.presses.close()
+        await self.limits.close()
         await self.sessions.close()
         await self.defaults.close()
 
@@ -128,9 +134,12 @@ class ChatLoop:
         """Keep the uploads as a new session and render its first preview.
 
         `choice`: what the user typed (placement, strength, quality); the chat's defaults fill
-        the rest. Raises InvalidImage (also when no object is found) or InvalidOptions.
+        the rest. Raises InvalidImage (also when no object is found), InvalidOptions, and the
+        preview limits' RateLimited and QuotaExceeded (checked before any decoding).
         """
         settings = self.service.settings
+        kept = await self.sessions.user_files(requester.platform, requester.user_id)
+        await self.limits.admit(requester, kept, len(painting) + len(object_image), self.clock())
         formats = []
         for data, what in ((painting, "painting"), (object_image, "object image")):
             formats.append(
