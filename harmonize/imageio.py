@@ -38,9 +38,12 @@ Reason = Literal[
 ACCEPTED_FORMATS = {
     "PNG": "png",
     "JPEG": "jpeg",
+    "MPO": "jpeg",  # a JPEG with more pictures after the first (phones, 3D cameras): its first is read
     "WEBP": "webp",
 }  # Pillow's name -> file suffix
 ACCEPTED_TEXT = "PNG, JPEG or WebP"
+# Pillow's openers tried: the accepted formats (JPEG's also gives MPO) and those refused by name.
+_OPENERS = ("PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF")
 # Pillow's own DecompressionBombError threshold (2 x Image.MAX_IMAGE_PIXELS): above every camera
 # sold (the largest sensors, e.g. Phase One IQ4, take 151 MP), so only crafted files exceed it.
 BOMB_PIXELS = 2 * 89_478_485
@@ -48,6 +51,10 @@ BOMB_PIXELS = 2 * 89_478_485
 # three times the paper's working size (700 px, docs/algorithm.md §1) each way.
 WORKING_PIXELS = 2560 * 2560
 MIN_SIDE_PX = 32  # smaller: relu5_1 (1/16 scale, docs/algorithm.md §3) would see 2x2 features
+MIN_VISIBLE_PX = 8 * 8  # fewer visible pixels: a speck that relu5_1 (1/16 scale) does not even see
+# The first bytes of each accepted format (PNG spec §5.2, JFIF SOI marker, RIFF/WEBP): bytes that
+# start so but cannot be read are a damaged picture, not "not a picture".
+_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG", b"RIFF": "WebP"}
 MAX_ASPECT = 10  # longest side / shortest: at 700 px the short side still keeps 70 px
 PASS1_JPEG_QUALITY = 75  # torch7 image.save default; pass 2 reads this JPEG (docs/algorithm.md §3.5)
 
@@ -167,12 +174,12 @@ def _open(source: ImageSource, name: str | None) -> Image.Image:
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # BOMB_PIXELS decides
             image = Image.open(
                 io.BytesIO(data),
-                formats=list(ACCEPTED_FORMATS) + ["GIF", "BMP", "TIFF"],
+                formats=list(_OPENERS),
             )
     except Image.DecompressionBombError as error:
         raise ImageError(_bomb_text(subject), "bomb") from error
     except UnidentifiedImageError as error:
-        raise ImageError(_unreadable_text(subject, data), "not_image") from error
+        raise _unreadable(subject, data) from error
     except (OSError, SyntaxError, ValueError, EOFError) as error:
         raise ImageError(_damaged_text(subject), "truncated") from error
     if image.format not in ACCEPTED_FORMATS:
@@ -208,8 +215,16 @@ def _decode(source: ImageSource, name: str | None, max_pixels: int | None, role:
     image = _eight_bit(image)
     if max_pixels is not None and image.width * image.height > max_pixels:
         image = image.resize(_fitted(image.size, max_pixels), Image.Resampling.LANCZOS, reducing_gap=3.0)
-    if role and image.mode in ("RGBA", "LA") and not np.asarray(image.getchannel("A")).any():
-        raise ImageError(f"{subject} is fully transparent: nothing in it is visible.", "transparent")
+    if role and image.mode in ("RGBA", "LA"):
+        visible = int(np.count_nonzero(np.asarray(image.getchannel("A"))))
+        if visible == 0:
+            raise ImageError(f"{subject} is fully transparent: nothing in it is visible.", "transparent")
+        if visible < MIN_VISIBLE_PX:
+            raise ImageError(
+                f"{subject} is almost fully transparent: only {visible} of its pixels are visible; "
+                "send a picture in which the object shows.",
+                "transparent",
+            )
     return image
 
 
@@ -289,8 +304,20 @@ def _damaged_text(subject: str) -> str:
     return f"{subject} is damaged or incomplete (truncated); save or send it again."
 
 
+def _unreadable(subject: str, data: bytes) -> ImageError:
+    """The refusal of bytes Pillow cannot read: a damaged PNG, JPEG or WebP by its first bytes,
+    else not a picture (naming SVG and HEIC, which people often send)."""
+    for signature, kind in _SIGNATURES.items():
+        if data.startswith(signature) and (kind != "WebP" or data[8:12] == b"WEBP"):
+            return ImageError(
+                f"{subject} is a damaged {kind} file (its header does not check out); save or send it again.",
+                "truncated",
+            )
+    return ImageError(_unreadable_text(subject, data), "not_image")
+
+
 def _unreadable_text(subject: str, data: bytes) -> str:
-    """The refusal of bytes Pillow cannot read, naming SVG and HEIC, which people often send."""
+    """The refusal of bytes that are no picture, naming SVG and HEIC, which people often send."""
     head = data[:512].lstrip().lower()
     if head.startswith((b"<svg", b"<?xml")) and b"<svg" in data[:4096].lower():
         return f"{subject} is an SVG drawing; export it as a PNG and use that."

@@ -116,13 +116,13 @@ def check_submission(limits: Limits, usage: Usage, now: float) -> None:
     for times, window_s, limit, who, unit in windows:
         if _count(times, window_s, now) >= limit:
             wait = _retry_after(times, window_s, limit, now)
-            message = f"{who} reached the limit of {limit} job(s) per {unit}. Try again in {_humane(wait)}."
+            message = f"{who} reached the limit of {limit} job(s) per {unit}. Try again in {humane_wait(wait)}."
             if unit == "hour":
                 raise RateLimited(message, retry_after_s=wait)
             raise QuotaExceeded(message, retry_after_s=wait)
 
 
-def _humane(seconds: float) -> str:
+def humane_wait(seconds: float) -> str:
     """'42 s', '7 min' or '3 h' for a wait."""
     if seconds < 90:
         return f"{max(1, round(seconds))} s"

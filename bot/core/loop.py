@@ -36,6 +36,7 @@ from bot.core.picture_moderation import PictureModeration
 from bot.core.posted_results import PostedResults
 from bot.core.press_guard import PressClaim, PressGuard, button_of
 from bot.core.preview import Preview, PreviewError, PreviewRenderer
+from bot.core.preview_limits import PreviewLimits
 from bot.core.reports import Reports
 from bot.core.service import HarmonizeService
 from bot.core.sessions import LoopJob, Session, SessionStore
@@ -98,6 +99,9 @@ class ChatLoop:
         self.sessions = SessionStore(settings.database_path, settings.storage_dir, settings.session_hours * 3600.0)
         self.defaults = ChatDefaultsStore(settings.database_path)
         self.presses = PressGuard(settings.database_path)
+        self.limits = PreviewLimits(
+            settings.database_path, settings.user_previews_per_hour, settings.user_preview_bytes
+        )
         self.moderation = PictureModeration(settings, service.score_picture, self.defaults)
         self.posted = PostedResults(settings.database_path)  # a result's messages, for its Delete button
         self.reports = Reports(service, clock)  # the Report button and the admins' decisions
@@ -112,6 +116,7 @@ class ChatLoop:
         await self.moderation.open()
         await self.posted.open()
         await self.reports.open()
+        await self.limits.open()
         self._janitor = asyncio.create_task(self._expire_forever(), name="painterly-sessions")
 
     async def stop(self) -> None:
@@ -122,6 +127,7 @@ class ChatLoop:
                 await self._janitor
         await asyncio.to_thread(self.renderer.close)
         await self.presses.close()
+        await self.limits.close()
         await self.sessions.close()
         await self.defaults.close()
         await self.moderation.close()
@@ -141,10 +147,13 @@ class ChatLoop:
         """Keep the uploads as a new session and render its first preview.
 
         `choice`: what the user typed (placement, strength, quality); the chat's defaults fill
-        the rest. Raises InvalidImage (also when no object is found) or InvalidOptions.
+        the rest. Raises InvalidImage (also when no object is found), InvalidOptions, and the
+        preview limits' RateLimited and QuotaExceeded (checked before any decoding).
         """
         settings = self.service.settings
         await self.service.blocks.check(requester)
+        kept = await self.sessions.user_files(requester.platform, requester.user_id)
+        await self.limits.admit(requester, kept, len(painting) + len(object_image), self.clock())
         formats = []
         for data, what in ((painting, "painting"), (object_image, "object image")):
             formats.append(

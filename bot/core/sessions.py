@@ -216,6 +216,14 @@ class SessionStore:
             await self.db.execute("DELETE FROM loop_sessions WHERE id = ?", (session_id,))
         await asyncio.to_thread(shutil.rmtree, self.folder / session_id, True)
 
+    async def user_files(self, platform: str, user_id: str) -> list[Path]:
+        """The picture files of every session of a user (all chats)."""
+        async with self.db.execute(
+            "SELECT painting_path, object_path FROM loop_sessions WHERE platform = ? AND user_id = ?",
+            (platform, user_id),
+        ) as c:
+            return [Path(path) for record in await c.fetchall() for path in record]
+
     async def delete_user(self, platform: str, user_id: str) -> list[str]:
         """Delete every session of a user (all chats); return their ids."""
         return await self._delete_where("platform = ? AND user_id = ?", platform, user_id)

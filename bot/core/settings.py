@@ -88,6 +88,9 @@ class BotSettings(BaseSettings):
     max_image_bytes: int = Field(default=10_000_000, gt=0)
     max_image_pixels: int = Field(default=BOMB_PIXELS, gt=0)  # above: refused; big photos are downsampled
     decode_memory_mb: int = Field(default=768, gt=0)  # uploads decoded at once stay within it (decode_gate.py)
+    # Previews (preview_limits.py): opened per user and hour, and bytes of pictures a user's live previews keep.
+    user_previews_per_hour: int = Field(default=20, ge=0)
+    user_preview_bytes: int = Field(default=200_000_000, ge=0)
 
     # The picture check (docs/design/moderation.md): what a flagged picture gets where no admin
     # chose (Discord's policy allows adult content only in age-restricted channels), and the

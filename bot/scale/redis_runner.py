@@ -33,7 +33,6 @@ from bot.core.job_runner import ProgressHandler, WorkerCrashed, WorkerKilled, Wo
 from bot.core.settings import BotSettings
 from bot.scale.blobs import download, upload
 from bot.scale.protocol import (
-    BLOB_TTL_S,
     JOB_FUNCTION,
     QueueKeys,
     RunKeys,
@@ -160,6 +159,7 @@ class RedisRunner:
                 self.redis,
                 {keys.input("painting"): Path(request.painting_path), keys.input("object"): Path(request.object_path)},
             )
+            await self._stop_other_runs(request.job_id, run_id)
             self._runs[run_id] = request.job_id
             await self.redis.enqueue_job(JOB_FUNCTION, order.to_wire(), _job_id=run_id)
             result = await self._wait_for_result(slot, run_id, keys)
@@ -259,7 +259,7 @@ class RedisRunner:
         """
         async with self.redis.pipeline(transaction=True) as pipe:
             if not ended:  # cancelled, crashed, or the core is stopping
-                pipe.set(keys.cancel, b"1", ex=BLOB_TTL_S)
+                pipe.set(keys.cancel, b"1", px=self._cancel_ms)
                 pipe.zrem(self._keys.queue, run_id)
                 pipe.delete(job_key_prefix + run_id, retry_key_prefix + run_id)
             pipe.delete(
@@ -288,7 +288,7 @@ class RedisRunner:
                 if core_of(self._keys.run_of(key)) in live:
                     continue
                 if key.endswith(":lease"):  # a worker still runs it
-                    pipe.set(key.removesuffix(":lease") + ":cancel", b"1", ex=BLOB_TTL_S)
+                    pipe.set(key.removesuffix(":lease") + ":cancel", b"1", px=self._cancel_ms)
                 elif not key.endswith(":cancel"):
                     pipe.delete(key)
             for run_id in dropped:
@@ -297,6 +297,42 @@ class RedisRunner:
             await pipe.execute()
         if dropped:
             log.warning("dropped %d run(s) a previous start of the bot left in Redis", len(dropped))
+
+    @property
+    def _cancel_ms(self) -> int:
+        """How long a cancel key lives: a worker looks for it every third of a lease, so two
+        leases are plenty, and no key of an ended run stays in Redis for a day."""
+        return int(2 * self._settings.redis_lease_s * 1000)
+
+    async def _stop_other_runs(self, job_id: str, run_id: str) -> None:
+        """Stop every other run of `job_id` before this one starts, and delete its keys.
+
+        The database has just given the job to this process (its previous holder's lease ran
+        out), so any other run of it is stale: a process killed and restarted within its Redis
+        key's lifetime still looks alive to `_abandon_previous_runs`, and its run would go on
+        beside this one (issue 25, item 5).
+        """
+        mine = f"{job_id}-"
+        queued = [run.decode() for run in await self.redis.zrange(self._keys.queue, 0, -1)]
+        keys = [key.decode() async for key in self.redis.scan_iter(match=f"{self._keys.runs_pattern}{mine}*")]
+        stale = {run for run in queued if run.startswith(mine)} | {self._keys.run_of(key) for key in keys}
+        stale.discard(run_id)
+        if not stale:
+            return
+        async with self.redis.pipeline(transaction=True) as pipe:
+            for run in stale:
+                run_keys = self._keys.run(run)
+                pipe.set(run_keys.cancel, b"1", px=self._cancel_ms)  # its worker stops it
+                pipe.zrem(self._keys.queue, run)
+                pipe.delete(
+                    job_key_prefix + run,
+                    retry_key_prefix + run,
+                    run_keys.input("painting"),
+                    run_keys.input("object"),
+                    *(run_keys.output(name) for name in RESULT_NAMES),
+                )
+            await pipe.execute()
+        log.warning("job %s: stopped %d stale run(s) of it before running it here", job_id, len(stale))
 
     async def _count_workers(self) -> None:
         """Add up the engine processes the live workers announce; wake waiting dispatchers."""
@@ -310,12 +346,14 @@ class RedisRunner:
             self._changed.notify_all()
 
     async def _follow_workers(self) -> None:
-        """Recount live workers three times per lease; none while Redis does not answer."""
+        """Recount live workers and drop dead processes' runs three times per lease; no worker
+        counts while Redis does not answer."""
         while True:
             await asyncio.sleep(self._settings.redis_lease_s / 3)
             try:
                 await self._announce()
                 await self._count_workers()
+                await self._abandon_previous_runs()  # also those of a process that died since
             except RedisError as error:
                 if self._capacity:
                     log.warning("cannot see the workers (%s); no job is sent until Redis answers again", error)

@@ -163,6 +163,8 @@ async def _run(redis: Redis, state: WorkerState, order: RunOrder, keys: RunKeys)
             return RunReport(RunStatus.CRASHED)
         if not outcome.ok:
             return RunReport(RunStatus.FAILED, outcome.message, outcome.detail)
+        if await redis.exists(keys.cancel):  # stopped while it ended: its pictures are nobody's
+            return RunReport(RunStatus.KILLED)
         output = Path(request.output_dir)
         await upload(
             redis,

@@ -153,6 +153,75 @@ def palette_with_transparency() -> bytes:
     return encoded(image, "PNG", transparency=15)
 
 
+def mpo_jpeg() -> bytes:
+    """A two-picture MPO JPEG (phones, 3D cameras): left picture red, right picture blue."""
+    left, right = Image.new("RGB", (64, 48), (200, 0, 0)), Image.new("RGB", (64, 48), (0, 0, 200))
+    return encoded(left, "MPO", save_all=True, append_images=[right])
+
+
+def png_with_bad_header_checksum() -> bytes:
+    """A 64x48 PNG whose IHDR chunk's CRC does not match (one bit flipped in transit)."""
+    data = bytearray(encoded(Image.fromarray(gradient()), "PNG"))
+    data[29] ^= 0xFF  # the last byte of IHDR's CRC: signature 8 + length 4 + type 4 + data 13
+    return bytes(data)
+
+
+def png_with_bad_data_checksum() -> bytes:
+    """A 64x48 PNG whose IDAT chunk's CRC is wrong but whose data is intact (zlib checks it)."""
+    data = bytearray(encoded(Image.fromarray(gradient()), "PNG"))
+    start = data.index(b"IDAT")
+    length = int.from_bytes(data[start - 4 : start], "big")
+    data[start + 4 + length] ^= 0xFF
+    return bytes(data)
+
+
+def cutout(visible: int) -> bytes:
+    """A 64x64 RGBA cut-out with a red square of `visible` px² showing, the rest transparent."""
+    pixels = np.zeros((64, 64, 4), np.uint8)
+    side = int(visible**0.5)
+    pixels[10 : 10 + side, 10 : 10 + side] = (220, 30, 30, 255)
+    return encoded(Image.fromarray(pixels, "RGBA"), "PNG")
+
+
+def truncated(fmt: str) -> bytes:
+    """The first half of a noisy 64x64 picture in `fmt`."""
+    noise = np.random.default_rng(1).integers(0, 256, (64, 64, 3), dtype=np.uint8)
+    data = encoded(Image.fromarray(noise), fmt)
+    return data[: len(data) // 2]
+
+
+def jpeg_header_bomb() -> bytes:
+    """A JPEG whose frame header (SOF0) claims 65500 x 65500 px, followed by nothing useful."""
+    data = bytearray(encoded(Image.fromarray(gradient()), "JPEG"))
+    sof = data.index(b"\xff\xc0")
+    data[sof + 5 : sof + 9] = struct.pack(">HH", 65_500, 65_500)
+    return bytes(data)
+
+
+def animated(fmt: str) -> bytes:
+    """A two-frame 64x48 animation in `fmt` (PNG: APNG, WEBP): red, then blue."""
+    frames = [Image.new("RGB", (64, 48), colour) for colour in ((200, 0, 0), (0, 0, 200))]
+    return encoded(frames[0], fmt, save_all=True, append_images=frames[1:], duration=100, loop=0)
+
+
+def picture(fmt: str, mode: str = "RGB", size: tuple[int, int] = (64, 48), **options: object) -> bytes:
+    """The gradient in `mode` and `fmt`."""
+    return encoded(Image.fromarray(gradient(*size)).convert(mode), fmt, **options)
+
+
+def rotated_180() -> bytes:
+    """A 64x48 JPEG whose EXIF orientation is 3 (upside down)."""
+    image = Image.fromarray(gradient())
+    exif = image.getexif()
+    exif[EXIF_ORIENTATION] = 3
+    return encoded(image, "JPEG", exif=exif)
+
+
+def avif_header() -> bytes:
+    """The start of an ISO-BMFF file of brand 'avif'."""
+    return struct.pack(">I", 24) + b"ftypavif" + struct.pack(">I", 0) + b"mif1avif" + b"\x00" * 200
+
+
 CASES: dict[str, Case] = {
     "16-bit greyscale": Case("grey16.png", sixteen_bit_grey, None),
     "100 MP PNG": Case("huge.png", hundred_megapixel_png, None),
@@ -178,6 +247,39 @@ CASES: dict[str, Case] = {
     "garbage named .heic": Case("fake.heic", lambda: b"\x00\x01 not heic at all" * 10, "not_image"),
     "decompression bomb": Case("bomb.png", decompression_bomb, "bomb"),
     "crafted bomb header": Case("crafted.png", lambda: png_header_only(60_000, 60_000), "bomb"),
+    # issue 25: 28 more, read or refused alike by the CLI, the core and both chat platforms
+    "MPO JPEG": Case("3d.jpg", mpo_jpeg, None),
+    "PNG with a bad data checksum": Case("crc-data.png", png_with_bad_data_checksum, None),
+    "WebP": Case("photo.webp", lambda: picture("WEBP"), None),
+    "animated WebP": Case("anim.webp", lambda: animated("WEBP"), None),
+    "animated PNG": Case("anim.png", lambda: animated("PNG"), None),
+    "progressive JPEG": Case("progressive.jpg", lambda: picture("JPEG", progressive=True), None),
+    "greyscale JPEG": Case("grey.jpg", lambda: picture("JPEG", "L"), None),
+    "greyscale with alpha": Case("grey-alpha.png", lambda: picture("PNG", "LA"), None),
+    "interlaced PNG": Case("interlaced.png", lambda: picture("PNG", optimize=False, interlace=1), None),
+    "upside-down photo": Case("upside.jpg", rotated_180, None),
+    "JPEG named .png": Case("really-a-jpeg.png", lambda: picture("JPEG"), None),
+    "PNG named .txt": Case("picture.txt", lambda: picture("PNG"), None),
+    "32x32 exactly": Case("small.png", lambda: picture("PNG", size=(32, 32)), None),
+    "10:1 exactly": Case("banner.png", lambda: picture("PNG", size=(320, 32)), None),
+    "a cut-out with a small object": Case("cup.png", lambda: cutout(40 * 40), None),
+    "PNG with a bad header checksum": Case("crc-header.png", png_with_bad_header_checksum, "truncated"),
+    "almost fully transparent cut-out": Case("ghost.png", lambda: cutout(9), "transparent"),
+    "truncated PNG": Case("half.png", lambda: truncated("PNG"), "truncated"),
+    "PNG signature only": Case("sig.png", lambda: b"\x89PNG\r\n\x1a\n", "truncated"),
+    "JPEG start only": Case("start.jpg", lambda: b"\xff\xd8\xff\xe0" + b"\x00" * 40, "truncated"),
+    "BMP": Case("scan.bmp", lambda: picture("BMP"), "format"),
+    "TIFF": Case("scan.tiff", lambda: picture("TIFF"), "format"),
+    "still GIF": Case("still.gif", lambda: picture("GIF", "P"), "format"),
+    "AVIF header": Case("photo.avif", avif_header, "not_image"),
+    "HTML error page named .png": Case(
+        "page.png", lambda: b"<!DOCTYPE html><html><body>403</body></html>", "not_image"
+    ),
+    "SVG without a declaration": Case("logo.svg", lambda: svg().split(b"\n", 1)[1], "not_image"),
+    "31x31": Case("almost.png", lambda: picture("PNG", size=(31, 31)), "too_small"),
+    "20x5000": Case("pole.png", lambda: flat((20, 5000)), "too_thin"),
+    "11:1": Case("ribbon.png", lambda: picture("PNG", size=(352, 32)), "too_thin"),
+    "JPEG header bomb": Case("crafted.jpg", jpeg_header_bomb, "bomb"),
 }
 REFUSED = sorted(name for name, case in CASES.items() if case.reason is not None)
 ACCEPTED = sorted(name for name, case in CASES.items() if case.reason is None)

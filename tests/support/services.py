@@ -73,6 +73,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> BotSettings:
         chat_jobs_per_day=1000,
         chat_concurrent_jobs=1000,
         queue_cap=1000,
+        user_previews_per_hour=1000,
     )
     values.update(overrides)
     return BotSettings(_env_file=None, **values)

@@ -1,0 +1,95 @@
+"""Each user's previews have their own limits (issue 25, item 3): how many a user opens per hour
+(PAINTERLY_USER_PREVIEWS_PER_HOUR), and how many bytes of pictures their live previews keep on
+disk (PAINTERLY_USER_PREVIEW_BYTES). Previews never touch the job queue, so the job limits do not
+count them; one user opened 40 previews of two 9 MB pictures in 27 s, 738 MB kept for a day.
+
+Both are checked before the pictures are decoded, and the opening is recorded in the same step
+(its own table in the bot's database), so a burst of uploads is counted as it arrives.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import aiosqlite
+
+from bot.core.errors import QuotaExceeded, RateLimited
+from bot.core.jobs import Requester
+from bot.core.limits import HOUR_S, humane_wait
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS preview_openings (
+    platform TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    opened_at REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS preview_openings_by_user ON preview_openings (platform, user_id, opened_at);
+"""
+
+
+def _megabytes(count: int) -> str:
+    """'12.3 MB' for a byte count."""
+    return f"{count / 1e6:.1f} MB"
+
+
+class PreviewLimits:
+    """Admits a user's new preview within `per_hour` openings and `max_bytes` kept."""
+
+    def __init__(self, database: Path, per_hour: int, max_bytes: int) -> None:
+        self.database = Path(database)
+        self.per_hour = per_hour
+        self.max_bytes = max_bytes
+        self._db: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        """The open connection; RuntimeError before open()."""
+        if self._db is None:
+            raise RuntimeError("PreviewLimits.open() was not called")
+        return self._db
+
+    async def open(self) -> None:
+        """Open the database (WAL, shared with the sessions) and create the table."""
+        self._db = await aiosqlite.connect(self.database, isolation_level=None)
+        await self._db.execute("PRAGMA journal_mode=WAL")
+        await self._db.execute("PRAGMA busy_timeout=10000")
+        await self._db.executescript(SCHEMA)
+
+    async def close(self) -> None:
+        """Close the connection (no error if not open)."""
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    async def admit(self, requester: Requester, kept: list[Path], new_bytes: int, now: float) -> None:
+        """Record one preview opening, or raise RateLimited (too many this hour) or QuotaExceeded
+        (`kept`, the files of the user's live previews, and `new_bytes` exceed the cap)."""
+        stored = await asyncio.to_thread(_total_size, kept)
+        if stored + new_bytes > self.max_bytes:
+            raise QuotaExceeded(
+                f"Your previews already keep {_megabytes(stored)} of pictures (limit "
+                f"{_megabytes(self.max_bytes)}). Press Cancel under an older preview, or wait until it expires."
+            )
+        who = (requester.platform, requester.user_id)
+        async with self._lock:
+            await self.db.execute("DELETE FROM preview_openings WHERE opened_at <= ?", (now - HOUR_S,))
+            async with self.db.execute(
+                "SELECT opened_at FROM preview_openings WHERE platform = ? AND user_id = ? ORDER BY opened_at",
+                who,
+            ) as cursor:
+                times = [record[0] for record in await cursor.fetchall()]
+            if len(times) >= self.per_hour:
+                wait = HOUR_S if self.per_hour <= 0 else max(1.0, times[len(times) - self.per_hour] + HOUR_S - now)
+                raise RateLimited(
+                    f"You opened {len(times)} previews in the last hour (limit {self.per_hour}). "
+                    f"Try again in {humane_wait(wait)}.",
+                    retry_after_s=wait,
+                )
+            await self.db.execute("INSERT INTO preview_openings VALUES (?, ?, ?)", (*who, now))
+
+
+def _total_size(paths: list[Path]) -> int:
+    """The bytes of the files that still exist among `paths`."""
+    return sum(path.stat().st_size for path in paths if path.is_file())
