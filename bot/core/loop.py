@@ -31,6 +31,7 @@ from bot.core.loop_state import (
     restyled,
     upgraded,
 )
+from bot.core.paint_estimate import paint_seconds
 from bot.core.preview import Preview, PreviewError, PreviewRenderer
 from bot.core.service import HarmonizeService
 from bot.core.sessions import LoopJob, Session, SessionStore
@@ -62,15 +63,17 @@ class PreviewShown:
 
     session: Session
     preview: Preview
+    estimate_s: float  # how long Paint it should take (bot/core/paint_estimate.py)
 
 
 @dataclass(frozen=True)
 class Painting:
-    """A press queued a job: its submission, the state it paints, and its parent job."""
+    """A press queued a job: its submission, the state it paints, its parent job and how long it should take."""
 
     submission: Submission
     state: LoopState
     parent_job_id: str | None
+    estimate_s: float  # once a worker starts it (bot/core/paint_estimate.py)
 
 
 @dataclass(frozen=True)
@@ -249,7 +252,8 @@ class ChatLoop:
             raise SessionExpired(EXPIRED) from error
         state = state.replace(method=preview.method)
         await self.sessions.update(session.session_id, state, self.clock())
-        return PreviewShown(dataclasses.replace(session, state=state), preview)
+        estimate = await asyncio.to_thread(paint_seconds, self.service.settings, state, preview.mask)
+        return PreviewShown(dataclasses.replace(session, state=state), preview, estimate)
 
     async def _press_result(self, requester: Requester, session: Session, press: Press, context: str) -> PressOutcome:
         """A button under a result: back to the preview, or a new job linked to that result."""
@@ -280,6 +284,7 @@ class ChatLoop:
             cutout = await self.renderer.cutout_png(
                 session.session_id, session.painting_path, session.object_path, state.method
             )
+            preview = await self.renderer.render(session.session_id, session.painting_path, session.object_path, state)
         except PreviewError as error:
             raise InvalidImage(str(error)) from error
         painting = await asyncio.to_thread(session.painting_path.read_bytes)
@@ -295,7 +300,8 @@ class ChatLoop:
         submission = await self.service.submit(requester, painting, cutout, options, context)
         await self.sessions.add_job(LoopJob(submission.job_id, session.session_id, parent, state), self.clock())
         log.info("session %s queued job %s (parent %s)", session.session_id, submission.job_id, parent)
-        return Painting(submission, state, parent)
+        estimate = await asyncio.to_thread(paint_seconds, self.service.settings, state, preview.mask)
+        return Painting(submission, state, parent, estimate)
 
     async def _drop(self, session_id: str) -> None:
         """Delete a session and forget its images."""

@@ -45,10 +45,12 @@ log = logging.getLogger(__name__)
 PRESS_PATTERN = r"^L\|"  # bot/core/actions.py PREFIX
 
 
-def preview_caption(state: LoopState) -> str:
-    """The preview photo's caption."""
+def preview_caption(state: LoopState, estimate_s: float | None = None) -> str:
+    """The preview photo's caption, with how long painting takes."""
+    takes = "" if estimate_s is None else f" (about {estimate_s:.0f} s)"
     return (
-        f"Preview ({describe_loop_state(state)}). Move or resize the object, try another cut-out, then press Paint it."
+        f"Preview ({describe_loop_state(state)}). Move or resize the object, try another cut-out, then press "
+        f"Paint it{takes}."
     )
 
 
@@ -103,7 +105,7 @@ class TelegramLoop:
         return await bot.send_photo(
             chat_id,
             shown.preview.image,
-            caption=preview_caption(shown.session.state),
+            caption=preview_caption(shown.session.state, shown.estimate_s),
             reply_markup=preview_keyboard(shown.session.session_id),
             reply_parameters=ReplyParameters(reply_to.message_id, allow_sending_without_reply=True),
             message_thread_id=thread_id,
@@ -159,7 +161,7 @@ class TelegramLoop:
             return "Dropped."
         assert isinstance(outcome, PreviewShown)
         session = outcome.session
-        caption = preview_caption(session.state)
+        caption = preview_caption(session.state, outcome.estimate_s)
         keyboard = preview_keyboard(session.session_id)
         if press.action is Action.PLACE:
             await bot.send_photo(
@@ -193,7 +195,10 @@ class TelegramLoop:
         assert isinstance(outcome, Painting)
         job_id = outcome.submission.job_id
         if press.action is Action.PAINT:
-            await message.edit_caption(f"Painting this as job {job_id} ({describe_loop_state(outcome.state)}).")
+            await message.edit_caption(
+                f"Painting this as job {job_id} ({describe_loop_state(outcome.state)}): about "
+                f"{outcome.estimate_s:.0f} s once it starts."
+            )
         return f"Queued as job {job_id}."
 
 
