@@ -41,11 +41,10 @@ from harmonize.structure_hold import fine_sigma, restore_structure, structure_ma
 from harmonize.types import HarmonizeResult, Placement, Progress, ProgressCallback, Stage
 from harmonize.vgg import VGGFeatures, from_caffe, layer_scale, to_caffe
 from harmonize.window import PASS1_MARGIN, PASS2_MARGIN, Window, window_around
-from harmonize.window_cap import capped_shape
+from harmonize.window_cap import optimised_shapes
 
 log = logging.getLogger(__name__)
 
-MIN_COARSE_SIZE = 32  # px: below this the coarse passes have too few relu5_1 cells to match
 
 StepCallback = Callable[[int, float], None]
 ImageCallback = Callable[[str, np.ndarray], None]
@@ -111,13 +110,11 @@ class Harmonizer:
         with timer.stage("levels"):
             full = make_level(naive_f, painting_f, tight, loose, net, device)
             # The size both passes optimise at: the working size unless the window cap shrinks it
-            # (ours, harmonize/window_cap.py); then only their change is upsampled.
-            hw, ww = capped_shape(loose, options.max_window_pixels)
+            # (ours, harmonize/window_cap.py); then only their change is upsampled. Coarse-to-fine
+            # (ours, not the authors': docs/design/performance.md): pass 1, and optionally a first
+            # pass 2, at coarse_scale of it; only their change is upsampled, so the photo's detail stays.
+            (hw, ww), (hs, ws) = optimised_shapes(loose, options)
             work = full.resized(hw, ww, net) if (hw, ww) != (h, w) else full
-            # Coarse-to-fine (ours, not the authors': docs/design/performance.md): pass 1, and optionally
-            # a first pass 2, at coarse_scale; only their change is upsampled, so the photo's detail stays.
-            longest = min(max(hw, ww), max(MIN_COARSE_SIZE, round(max(hw, ww) * options.coarse_scale)))
-            hs, ws = fit_longest_side(hw, ww, longest)
             coarse = work.resized(hs, ws, net) if (hs, ws) != (hw, ww) else None
             if coarse is not None and not coarse.loose.any():
                 coarse = None

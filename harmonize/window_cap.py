@@ -13,10 +13,12 @@ import math
 
 import numpy as np
 
+from harmonize.options import HarmonizeOptions
 from harmonize.resize import fit_longest_side, resize_bilinear
 from harmonize.window import PASS2_MARGIN, window_around
 
 MIN_CAPPED_SIZE = 64  # px on the longest side: the smallest size a cap may choose (MIN_SIZE is 32)
+MIN_COARSE_SIZE = 32  # px: below this the coarse passes have too few relu5_1 cells to match
 
 
 def window_pixels(loose: np.ndarray) -> int:
@@ -42,3 +44,13 @@ def capped_shape(loose: np.ndarray, max_pixels: int) -> tuple[int, int]:
             break
         shape, pixels = candidate, window_pixels(small)
     return shape
+
+
+def optimised_shapes(loose: np.ndarray, options: HarmonizeOptions) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(H, W) of the size both passes optimise at (the working size unless capped), and of its coarse level.
+
+    The coarse level is the optimised size itself when options.coarse_scale is 1 (no coarse passes).
+    """
+    work = capped_shape(loose, options.max_window_pixels)
+    longest = min(max(work), max(MIN_COARSE_SIZE, round(max(work) * options.coarse_scale)))
+    return work, fit_longest_side(work[0], work[1], longest)

@@ -32,6 +32,7 @@ from bot.core.loop_state import (
     restyled,
     upgraded,
 )
+from bot.core.paint_estimate import paint_seconds
 from bot.core.picture_moderation import PictureModeration
 from bot.core.posted_results import PostedResults
 from bot.core.press_guard import PressClaim, PressGuard, button_of
@@ -68,15 +69,17 @@ class PreviewShown:
 
     session: Session
     preview: Preview
+    estimate_s: float  # how long Paint it should take (bot/core/paint_estimate.py)
 
 
 @dataclass(frozen=True)
 class Painting:
-    """A press queued a job: its submission, the state it paints, and its parent job."""
+    """A press queued a job: its submission, the state it paints, its parent job and how long it should take."""
 
     submission: Submission
     state: LoopState
     parent_job_id: str | None
+    estimate_s: float  # once a worker starts it (bot/core/paint_estimate.py)
 
 
 @dataclass(frozen=True)
@@ -316,7 +319,8 @@ class ChatLoop:
             raise SessionExpired(EXPIRED) from error
         state = state.replace(method=preview.method)
         await self.sessions.update(session.session_id, state, self.clock())
-        return PreviewShown(dataclasses.replace(session, state=state), preview)
+        estimate = await asyncio.to_thread(paint_seconds, self.service.settings, state, preview.mask)
+        return PreviewShown(dataclasses.replace(session, state=state), preview, estimate)
 
     async def _press_result(self, requester: Requester, session: Session, press: Press, context: str) -> PressOutcome:
         """A button under a result: back to the preview, or a new job linked to that result."""
@@ -347,6 +351,7 @@ class ChatLoop:
             cutout = await self.renderer.cutout_png(
                 session.session_id, session.painting_path, session.object_path, state.method
             )
+            preview = await self.renderer.render(session.session_id, session.painting_path, session.object_path, state)
         except PreviewError as error:
             raise InvalidImage(str(error)) from error
         painting = await asyncio.to_thread(session.painting_path.read_bytes)
@@ -362,7 +367,8 @@ class ChatLoop:
         submission = await self.service.submit(requester, painting, cutout, options, context, object_is_cutout=True)
         await self.sessions.add_job(LoopJob(submission.job_id, session.session_id, parent, state), self.clock())
         log.info("session %s queued job %s (parent %s)", session.session_id, submission.job_id, parent)
-        return Painting(submission, state, parent)
+        estimate = await asyncio.to_thread(paint_seconds, self.service.settings, state, preview.mask)
+        return Painting(submission, state, parent, estimate)
 
     async def _drop(self, session_id: str) -> None:
         """Delete a session and forget its images."""

@@ -45,6 +45,7 @@ class Preview:
     image: bytes
     method: str
     methods: tuple[str, ...]
+    mask: np.ndarray  # (H, W) float32 in [0, 1]: the object at the preview's size (for the time estimate)
 
 
 @dataclass
@@ -167,7 +168,7 @@ def _render(cutter: Cutter, images: _Images, state: LoopState) -> Preview:
     """Compose the cut-out at the state's placement and encode it."""
     rgba, chosen = _cutout(cutter, images, state.method)
     try:
-        naive, _ = compose(images.painting, rgba, Placement(state.x, state.y, state.height))
+        naive, mask = compose(images.painting, rgba, Placement(state.x, state.y, state.height))
     except ValueError as error:
         raise PreviewError(chat_failure(error).text) from error
-    return Preview(encode_jpeg(naive), chosen, cutter.offered_methods(images.photo))
+    return Preview(encode_jpeg(naive), chosen, cutter.offered_methods(images.photo), mask)

@@ -49,10 +49,10 @@ class Preset(BaseModel):
 
 
 DEFAULT_PRESETS = {
-    # the fast settings at half the size, with fewer pass-1 and pass-2 evaluations: 24 s end to end
-    # on 2 CPU cores, the cup as solid (docs/design/performance.md, "The draft quality")
-    "draft": Preset(size=350, **{**ENGINE_PRESETS["fast"], "iters1": 15, "coarse_iters2": 60, "iters2": 20}),
-    "standard": Preset(size=700, **ENGINE_PRESETS["fast"]),  # minutes on 2 CPU cores (docs/design/performance.md)
+    # the engine's draft and standard presets (harmonize/presets.py): measured on 2 CPU cores in
+    # docs/design/performance.md, "One minute on 2 cores"
+    "draft": Preset(size=350, **ENGINE_PRESETS["draft"]),
+    "standard": Preset(size=700, **ENGINE_PRESETS["standard"]),
     "best": Preset(size=700, iters1=1000, iters2=1000),  # the authors' (docs/algorithm.md §1)
 }
 

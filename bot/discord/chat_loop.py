@@ -100,7 +100,7 @@ class DiscordLoop:
                 await self._post_preview(interaction, outcome, showing.spoiler)
             elif isinstance(outcome, PreviewShown):
                 await interaction.edit_original_response(
-                    content=preview_text(outcome.session.user_id, outcome.session.state),
+                    content=preview_text(outcome.session.user_id, outcome.session.state, outcome.estimate_s),
                     attachments=[preview_file(outcome, showing.spoiler)],
                     view=preview_view(outcome.session.session_id),
                     allowed_mentions=NO_PINGS,
@@ -138,7 +138,7 @@ class DiscordLoop:
         channel = self._channel(interaction)
         try:
             return await channel.send(
-                preview_text(shown.session.user_id, shown.session.state),
+                preview_text(shown.session.user_id, shown.session.state, shown.estimate_s),
                 file=preview_file(shown, spoiler),
                 view=preview_view(shown.session.session_id),
                 allowed_mentions=NO_PINGS,
@@ -172,7 +172,9 @@ class DiscordLoop:
         assert isinstance(outcome, Painting)
         if press.action is Action.PAINT:
             await interaction.edit_original_response(
-                content=painting_text(interaction.user.id, outcome.submission.job_id, outcome.state),
+                content=painting_text(
+                    interaction.user.id, outcome.submission.job_id, outcome.state, outcome.estimate_s
+                ),
                 view=None,
                 allowed_mentions=NO_PINGS,
             )

@@ -141,17 +141,19 @@ def queue_text(jobs: list[JobInfo], load: QueueStatus, now: float) -> str:
     return "\n".join([head, "Your jobs:", *(job_line(job, now) for job in jobs)])
 
 
-def preview_text(user_id: int | str, state: LoopState) -> str:
-    """The preview message: whose it is, its settings, and what the buttons do."""
+def preview_text(user_id: int | str, state: LoopState, estimate_s: float | None = None) -> str:
+    """The preview message: whose it is, its settings, what the buttons do and how long painting takes."""
+    takes = "" if estimate_s is None else f" (about {duration(estimate_s)})"
     return (
         f"👀 {mention(user_id)}'s preview ({describe_loop_state(state)}). Move or resize the object, try "
-        "another cut-out, then press **Paint it**."
+        f"another cut-out, then press **Paint it**{takes}."
     )
 
 
-def painting_text(user_id: int, job_id: str, state: LoopState) -> str:
-    """The preview once Paint it was pressed (its buttons go)."""
-    return f"🎨 {mention(user_id)} is painting this as job `{job_id}` ({describe_loop_state(state)})."
+def painting_text(user_id: int, job_id: str, state: LoopState, estimate_s: float | None = None) -> str:
+    """The preview once Paint it was pressed (its buttons go), with how long the job should take."""
+    takes = "" if estimate_s is None else f": about {duration(estimate_s)} once it starts"
+    return f"🎨 {mention(user_id)} is painting this as job `{job_id}` ({describe_loop_state(state)}){takes}."
 
 
 def preview_reply(preview_link: str) -> str:

@@ -55,10 +55,12 @@ class TelegramDown(BotError):
     """Telegram failed a call twice (a 5xx or a timeout); the message is for the user."""
 
 
-def preview_caption(state: LoopState) -> str:
-    """The preview photo's caption."""
+def preview_caption(state: LoopState, estimate_s: float | None = None) -> str:
+    """The preview photo's caption, with how long painting takes."""
+    takes = "" if estimate_s is None else f" (about {estimate_s:.0f} s)"
     return (
-        f"Preview ({describe_loop_state(state)}). Move or resize the object, try another cut-out, then press Paint it."
+        f"Preview ({describe_loop_state(state)}). Move or resize the object, try another cut-out, then press "
+        f"Paint it{takes}."
     )
 
 
@@ -125,7 +127,7 @@ class TelegramLoop:
                 lambda: bot.send_photo(
                     chat_id,
                     shown.preview.image,
-                    caption=preview_caption(shown.session.state),
+                    caption=preview_caption(shown.session.state, shown.estimate_s),
                     reply_markup=preview_keyboard(shown.session.session_id),
                     reply_parameters=ReplyParameters(reply_to.message_id, allow_sending_without_reply=True),
                     message_thread_id=thread_id,
@@ -191,7 +193,7 @@ class TelegramLoop:
         assert isinstance(outcome, PreviewShown)
         session = outcome.session
         spoiler = (await self.pictures.preview_again(message.chat.id, session.session_id)).spoiler
-        caption = preview_caption(session.state)
+        caption = preview_caption(session.state, outcome.estimate_s)
         keyboard = preview_keyboard(session.session_id)
         if press.action is Action.PLACE:
             await bot.send_photo(
@@ -233,7 +235,10 @@ class TelegramLoop:
         assert isinstance(outcome, Painting)
         job_id = outcome.submission.job_id
         if press.action is Action.PAINT:
-            await message.edit_caption(f"Painting this as job {job_id} ({describe_loop_state(outcome.state)}).")
+            await message.edit_caption(
+                f"Painting this as job {job_id} ({describe_loop_state(outcome.state)}): about "
+                f"{outcome.estimate_s:.0f} s once it starts."
+            )
         return f"Queued as job {job_id}."
 
 

@@ -59,8 +59,8 @@ def run(
     ),
     preset: str | None = typer.Option(
         None,
-        help="Starting settings: 'paper' (the authors') or 'fast' (docs/design/performance.md); "
-        "the options below override it. Default: fast on a CPU, paper on a GPU.",
+        help="Starting settings: 'paper' (the authors'), 'standard', 'draft' or 'fast' (harmonize/presets.py, "
+        "docs/design/performance.md); the options below override it. Default: standard on a CPU, paper on a GPU.",
     ),
     size: int = typer.Option(HarmonizeOptions.size, help="Longest side of the working size, px (paper: 700)."),
     tau: str = typer.Option(str(HarmonizeOptions.tau), help="Pass-2 style weight tau (paper: 1-10), or 'auto'."),

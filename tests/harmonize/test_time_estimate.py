@@ -1,0 +1,73 @@
+"""The time estimate's formula: the windows it assumes are the engine's, and its model's arithmetic."""
+
+import numpy as np
+import pytest
+
+from harmonize.options import HarmonizeOptions
+from harmonize.presets import preset_options
+from harmonize.stage_timer import StageTimer
+from harmonize.time_estimate import (
+    IMAGE_S_PER_MPX,
+    PARALLEL_GAIN,
+    PASS1_S_PER_MPX,
+    PASS2_S_PER_MPX,
+    RunPixels,
+    estimated_seconds,
+    run_pixels,
+    typical_mask,
+)
+
+
+def object_mask(height: int, width: int, box: tuple[int, int, int, int]) -> np.ndarray:
+    mask = np.zeros((height, width), np.float32)
+    top, left, bottom, right = box
+    mask[top:bottom, left:right] = 1
+    return mask
+
+
+@pytest.mark.parametrize("cap", [0, 4000])
+def test_the_windows_are_the_ones_the_engine_optimises(harmonizer, cap):
+    mask = object_mask(96, 128, (20, 30, 70, 100))
+    painting = np.full((96, 128, 3), 0.4, np.float32)
+    naive = np.where(mask[..., None] > 0, np.float32(0.8), painting)
+    options = HarmonizeOptions(
+        size=128, iters1=2, iters2=2, coarse_scale=0.5, coarse_iters2=2, post=False, max_window_pixels=cap
+    )
+    timer = StageTimer()
+    harmonizer.run(painting, naive, mask, None, options, timer=timer)
+    measured = {run.stage: run.window_pixels for run in timer.times.optimisations}
+    pixels = run_pixels(mask, options)
+    assert (pixels.pass1, pixels.coarse2, pixels.pass2) == (
+        measured["pass1"],
+        measured["pass2 coarse"],
+        measured["pass2"],
+    )
+    assert pixels.image == 96 * 128
+
+
+def test_the_estimate_adds_each_runs_evaluations_times_its_window():
+    options = HarmonizeOptions(iters1=11, coarse_scale=0.5, coarse_iters2=21, iters2=31, precision="bfloat16")
+    pixels = RunPixels(image=400_000, pass1=70_000, coarse2=40_000, pass2=100_000)
+    one_thread = (
+        PASS1_S_PER_MPX["bfloat16"] * 0.07 * 10
+        + PASS2_S_PER_MPX["bfloat16"] * (0.04 * 20 + 0.1 * 30)
+        + IMAGE_S_PER_MPX * 0.4
+    )
+    assert estimated_seconds(options, 1, pixels) == pytest.approx(one_thread)
+    assert estimated_seconds(options, 2, pixels) == pytest.approx(one_thread / (1 + PARALLEL_GAIN))
+
+
+def test_the_cap_bounds_the_estimate_of_a_large_object():
+    options = preset_options("standard")
+    large = object_mask(525, 700, (20, 20, 500, 680))
+    uncapped = options.replace(max_window_pixels=0)
+    assert run_pixels(large, options).pass2 <= options.max_window_pixels < run_pixels(large, uncapped).pass2
+    assert estimated_seconds(uncapped, 2, run_pixels(large, uncapped)) > 2 * estimated_seconds(
+        options, 2, run_pixels(large, options)
+    )
+
+
+def test_without_a_mask_a_typical_object_is_assumed():
+    options = preset_options("fast")
+    assert estimated_seconds(options, 2) == estimated_seconds(options, 2, run_pixels(typical_mask(700), options))
+    assert typical_mask(700).shape == (525, 700) and 0.05 < typical_mask(700).mean() < 0.15
