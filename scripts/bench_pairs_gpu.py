@@ -1,24 +1,28 @@
 """Run the rule-built pairs (issue 23) for variants A (today's default) and B (the candidate), side by side.
 
-    python3 scripts/bench_pairs_gpu.py OUT DATA [--size 700] [--device cuda] [--workers 4]
+    python3 scripts/bench_pairs_gpu.py OUT DATA [--size 700] [--device cuda] [--workers 8]
                                        [--variants A,B] [--only "3 in 16,coffee in 9"] [--draft]
-                                       [--examples]
+                                       [--examples] [--pack]
 
 OUT/A and OUT/B each get bench.json, bench.md and one panel per case (as `harmonize bench
 --pairs`); OUT/sheets gets the blind A/B sheets and their key (harmonize/bench/ab_sheets.py).
 DATA is the paper's example folder (N_target.jpg, N_naive.jpg, N_c_mask.jpg, tau.tsv). Each
-case runs in its own process; --workers cases run at once (one GPU holds several 700-px runs).
+case runs in its own process; --workers cases run at once (default 8: one GPU holds several 700-px runs).
 --draft: the exploration settings (350 px, iters1 15, coarse_iters2 60, iters2 20).
 --examples: the paper's own examples instead of the pairs (--only "16,3"); OUT/authors then
 holds the authors' finals and OUT/sheets_<variant>_vs_authors the blind sheets against them.
+--pack: also OUT/results.tar, small enough to send on (a few MB): every bench.json, bench.md,
+summary.md, and the sheets as JPEG with their key.json and ratings.tsv, no full-size stages.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import math
 import os
 import sys
+import tarfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -54,11 +58,12 @@ def main() -> None:
     parser.add_argument("data", type=Path)
     parser.add_argument("--size", type=int, default=700)
     parser.add_argument("--device", default="cuda")
-    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=8)
     parser.add_argument("--variants", default="A,B")
     parser.add_argument("--only", default="")
     parser.add_argument("--draft", action="store_true")
     parser.add_argument("--examples", action="store_true")
+    parser.add_argument("--pack", action="store_true")
     args = parser.parse_args()
 
     names = [v.strip() for v in args.variants.split(",") if v.strip()]
@@ -108,7 +113,27 @@ def main() -> None:
             )
     elif len(names) == 2:
         write_ab_sheets(args.out / names[0], args.out / names[1], args.out / "sheets", SHEET_SEED)
+    if args.pack:
+        pack(args.out)
     print(f"wrote {args.out}", flush=True)
+
+
+def pack(out: Path) -> None:
+    """OUT/results.tar: the reports, summary.md and every sheets folder with its sheets as JPEG."""
+    from PIL import Image
+
+    with tarfile.open(out / "results.tar", "w") as tar:
+        for path in sorted(out.rglob("*")):
+            relative = path.relative_to(out)
+            if path.name in ("bench.json", "bench.md", "summary.md", "key.json", "ratings.tsv"):
+                tar.add(path, arcname=str(relative))
+            elif path.suffix == ".png" and relative.parts[0].startswith("sheets"):
+                buffer = io.BytesIO()
+                Image.open(path).convert("RGB").save(buffer, "JPEG", quality=90)
+                info = tarfile.TarInfo(str(relative.with_suffix(".jpg")))
+                info.size = buffer.tell()
+                buffer.seek(0)
+                tar.addfile(info, buffer)
 
 
 def summary_table(records: dict[str, list[RunRecord]]) -> str:

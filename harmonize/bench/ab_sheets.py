@@ -55,8 +55,11 @@ def sides(seed: int, count: int) -> list[bool]:
     return [draw.random() < 0.5 for _ in range(count)]
 
 
-def write_ab_sheets(run_a: Path, run_b: Path, out: Path, seed: int) -> list[str]:
-    """sheet_NN.png for every case both runs have, the key (KEY_FILE) and an empty RATINGS_FILE; the names."""
+def write_ab_sheets(run_a: Path, run_b: Path, out: Path, seed: int, labels: tuple[str, str] = ("A", "B")) -> list[str]:
+    """sheet_NN.png for every case both runs have, the key (KEY_FILE) and an empty RATINGS_FILE; the sheets.
+
+    labels: what the key calls the two runs (e.g. ("B", "authors")).
+    """
     a, b = _by_case(run_a), _by_case(run_b)
     names = sorted(set(a) & set(b))
     random.Random(seed).shuffle(names)
@@ -71,9 +74,10 @@ def write_ab_sheets(run_a: Path, run_b: Path, out: Path, seed: int) -> list[str]
         row += [("left", crop(_final(left, run_a if a_left else run_b), box))]
         row += [("right", crop(_final(right, run_b if a_left else run_a), box))]
         save_png(out / f"{sheet}.png", labelled_row(row))
-        key[sheet] = {"case": name, "left": "A" if a_left else "B", "right": "B" if a_left else "A"}
+        key[sheet] = {"case": name, "left": labels[0 if a_left else 1], "right": labels[1 if a_left else 0]}
         sheets.append(sheet)
-    (out / KEY_FILE).write_text(json.dumps({"A": str(run_a), "B": str(run_b), "sheets": key}, indent=2))
+    runs = {labels[0]: str(run_a), labels[1]: str(run_b)}
+    (out / KEY_FILE).write_text(json.dumps({"runs": runs, "sheets": key}, indent=2))
     _ratings_template(out, sheets, ("left", "right"))
     return sheets
 
@@ -99,14 +103,15 @@ def write_single_sheets(run: Path, out: Path, seed: int) -> list[str]:
 
 
 def score_ratings(sheets: Path, key: Path) -> dict[str, dict[str, float]]:
-    """Per run ("A", "B"): mean solid and painted-in, sheets rated, ghosts seen, and wins per axis.
+    """Per run (as the key names them): mean solid and painted-in, sheets rated, ghosts seen, wins per axis.
 
     sheets: the folder with the judge's RATINGS_FILE; key: the KEY_FILE of write_ab_sheets (kept
     apart). Blank ratings are skipped; ghost_seen names the side(s) ("left", "right", "both").
     """
-    sides_of = json.loads(key.read_text())["sheets"]
-    scores: dict[str, dict[str, list[float]]] = {run: {axis: [] for axis in AXES} for run in ("A", "B")}
-    ghosts, wins = {"A": 0, "B": 0}, {f"{run}_{axis}": 0 for run in ("A", "B") for axis in AXES}
+    written = json.loads(key.read_text())
+    sides_of, runs = written["sheets"], list(written["runs"])
+    scores: dict[str, dict[str, list[float]]] = {run: {axis: [] for axis in AXES} for run in runs}
+    ghosts, wins = dict.fromkeys(runs, 0), {f"{run}_{axis}": 0 for run in runs for axis in AXES}
     with (sheets / RATINGS_FILE).open(newline="") as handle:
         for row in csv.DictReader(handle, delimiter="\t"):
             placed = sides_of[row["sheet"]]
@@ -128,7 +133,7 @@ def score_ratings(sheets: Path, key: Path) -> dict[str, dict[str, float]]:
             "ghosts": float(ghosts[run]),
             **{f"wins_{axis}": float(wins[f"{run}_{axis}"]) for axis in AXES},
         }
-        for run in ("A", "B")
+        for run in runs
     }
 
 

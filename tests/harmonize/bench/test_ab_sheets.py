@@ -83,11 +83,12 @@ def test_ratings_are_turned_into_means_per_run_through_the_key(tmp_path):
     (tmp_path / KEY_FILE).write_text(
         json.dumps(
             {
+                "runs": {"A": "a", "B": "b"},
                 "sheets": {
                     "sheet_01": {"case": "x", "left": "A", "right": "B"},
                     "sheet_02": {"case": "y", "left": "B", "right": "A"},
                     "sheet_03": {"case": "z", "left": "A", "right": "B"},
-                }
+                },
             }
         )
     )
@@ -116,5 +117,7 @@ def test_the_authors_finals_are_laid_out_as_a_run_at_our_size(tmp_path):
     (record,) = json.loads((tmp_path / "authors" / "bench.json").read_text())
     final = load_rgb(record["images"]["final"])
     assert final.shape == (40, 60, 3) and np.allclose(final, COLOURS["B"], atol=0.01)
-    sheets = write_ab_sheets(tmp_path / "ours", tmp_path / "authors", tmp_path / "sheets", seed=3)
-    assert len(sheets) == 1
+    sheets = write_ab_sheets(tmp_path / "ours", tmp_path / "authors", tmp_path / "sheets", 3, ("ours", "authors"))
+    key = json.loads((tmp_path / "sheets" / KEY_FILE).read_text())
+    assert len(sheets) == 1 and set(key["runs"]) == {"ours", "authors"}
+    assert {key["sheets"][sheets[0]]["left"], key["sheets"][sheets[0]]["right"]} == {"ours", "authors"}
