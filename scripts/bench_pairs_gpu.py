@@ -26,6 +26,7 @@ import tarfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository's harmonize, not an installed one
 
@@ -36,11 +37,15 @@ from harmonize.bench.pairs_report import write_pairs_report  # noqa: E402
 from harmonize.bench.report import write_records  # noqa: E402
 from harmonize.bench.rule_pairs import rule_pairs  # noqa: E402
 from harmonize.bench.runner import PaperExample, RunRecord, run_case  # noqa: E402
+from harmonize.presets import PRESETS  # noqa: E402
 
 # The variants compared: A is today's default; B the candidate of issue 23 (docs/design/painted-in.md).
-VARIANTS: dict[str, dict[str, float]] = {
+VARIANTS: dict[str, dict[str, Any]] = {
     "A": {},
     "B": {"colour_match": 0.5, "hold_structure": 1.0},
+    # issue 24: the new standard preset (harmonize/presets.py) on top of A's fast, alone and with B
+    "S": dict(PRESETS["standard"]),
+    "SB": {**PRESETS["standard"], "colour_match": 0.5, "hold_structure": 1.0},
     "colour": {"colour_match": 0.5},  # the two halves of B, for --variants A,colour or A,hold
     "hold": {"hold_structure": 1.0},
     "B_soft": {"colour_match": 0.5, "hold_structure": 1.0, "likeness": 0.3},  # B with less shading kept

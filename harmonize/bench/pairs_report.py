@@ -58,7 +58,9 @@ def _row(r: RunRecord) -> str:
     def verdicts(name: str) -> str:
         return ", ".join("yes" if q[f"{s}_{name}"] else "no" for s in ("pass2", "final") if f"{s}_{name}" in q)
 
-    preset = " ".join([r.preset, *(f"{k} {v:g}" for k, v in r.overrides.items())])
+    preset = " ".join(
+        [r.preset, *(f"{k} {v:g}" if isinstance(v, (int, float)) else f"{k} {v}" for k, v in r.overrides.items())]
+    )
     return (
         f"| {r.example} | {r.note} | {preset} | {r.size} | {r.seconds.get('total', 0):.0f} | "
         f"{r.peak_rss_mib:.0f} | {q['gram_naive']:.3f} | {q['gram_result']:.3f} | {q['ssim_naive']:.3f} | "
