@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -26,8 +27,9 @@ def write_pairs_report(records: list[RunRecord], skipped: list[str], out: Path) 
     lines = [
         "| case | note | preset | size | total s | peak RSS MiB | Gram naive | Gram result | SSIM to naive | "
         "pass 2 shape / contrast / show-through | final shape / contrast / show-through | "
-        "survives (pass 2, final) | typical (pass 2, final) |",
-        "|---" * 13 + "|",
+        "survives (pass 2, final) | typical (pass 2, final) | final thin / near / cells | "
+        "final palette / marks |",
+        "|---" * 15 + "|",
     ]
     lines += [_row(r) for r in records]
     lines += [f"\nSkipped {line}." for line in skipped]
@@ -64,5 +66,13 @@ def _row(r: RunRecord) -> str:
     return (
         f"| {r.example} | {r.note} | {preset} | {r.size} | {r.seconds.get('total', 0):.0f} | "
         f"{r.peak_rss_mib:.0f} | {q['gram_naive']:.3f} | {q['gram_result']:.3f} | {q['ssim_naive']:.3f} | "
-        f"{parts('pass2')} | {parts('final')} | {verdicts('survives')} | {verdicts('typical')} |"
+        f"{parts('pass2')} | {parts('final')} | {verdicts('survives')} | {verdicts('typical')} | "
+        f"{_local(q, ('thin', 'near', 'cells'))} | {_local(q, ('palette', 'marks'))} |"
     )
+
+
+def _local(q: dict[str, float], parts: tuple[str, ...]) -> str:
+    """The final's local survives or painted-in parts (docs/design/painted-in.md), "–" when not measured."""
+    if f"final_{parts[0]}" not in q:
+        return "–"
+    return " / ".join("–" if math.isnan(q[f"final_{p}"]) else f"{q[f'final_{p}']:.2f}" for p in parts)

@@ -100,6 +100,9 @@ def test_a_case_runs_end_to_end_in_its_child_process(tmp_path, pair_data):
     assert {"pass2_shape", "final_contrast", "final_show_through", "final_survives", "gram_pass2"} <= set(
         measured.quality
     )
+    assert {"final_thin", "final_cells", "final_local_survives", "final_marks", "final_painted_in"} <= set(
+        measured.quality
+    )  # the local survives and painted-in measures (docs/design/painted-in.md)
     assert load_rgb(measured.images["final"]).shape == load_rgb(measured.inputs["naive"]).shape == (36, 48, 3)
     write_pairs_report([measured], [], tmp_path)
     assert (
