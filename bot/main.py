@@ -110,7 +110,7 @@ async def serve_until_signal(settings: BotSettings) -> int:
 def run_offline_demo(out: Path) -> None:
     """No token: harmonize the bundled demo into `out`, so a first run still does something real."""
     from harmonize.cli.progress_bars import StageBars
-    from harmonize.demo.runner import run_demo
+    from harmonize.tools.demo.runner import run_demo
 
     log.warning(
         "No bot token set (PAINTERLY_DISCORD_TOKEN / PAINTERLY_TELEGRAM_TOKEN, see .env.example): "

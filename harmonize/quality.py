@@ -8,9 +8,9 @@ import numpy as np
 import torch
 from skimage.metrics import structural_similarity
 
-from harmonize.losses.gram import masked_gram
 from harmonize.masks import mask_pyramid
-from harmonize.vgg import VGGFeatures, to_caffe
+from harmonize.method.losses.gram import masked_gram
+from harmonize.method.vgg import VGGFeatures, to_caffe
 
 GRAM_LAYERS = ("relu1_1", "relu2_1", "relu3_1", "relu4_1")  # pass-2 style layers (docs/algorithm.md §2)
 LUMA = np.array([0.299, 0.587, 0.114], dtype=np.float32)  # ITU-R BT.601

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from harmonize.masks import dilate_mask
+from harmonize.method.window import PASS1_MARGIN, PASS2_MARGIN, window_around
+from harmonize.method.window_cap import optimised_shapes
 from harmonize.options import HarmonizeOptions
 from harmonize.resize import fit_longest_side, resize_bilinear
-from harmonize.window import PASS1_MARGIN, PASS2_MARGIN, window_around
-from harmonize.window_cap import optimised_shapes
 
 # CPU seconds of one thread per evaluation and per million window pixels (docs/design/performance.md,
 # "The estimate"): pass 1 runs to relu5_1, pass 2 to relu4_1.

@@ -43,8 +43,8 @@ def make_inputs(folder: Path) -> dict[str, Path]:
     from skimage import data
 
     from harmonize.cutout import cut_out
-    from harmonize.demo.example import COFFEE_BOX
-    from harmonize.demo.painting_generator import generate_painting
+    from harmonize.tools.demo.example import COFFEE_BOX
+    from harmonize.tools.demo.painting_generator import generate_painting
 
     painting = Image.fromarray(
         generate_painting(800)

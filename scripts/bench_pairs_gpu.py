@@ -5,7 +5,7 @@
                                        [--examples] [--pack]
 
 OUT/A and OUT/B each get bench.json, bench.md and one panel per case (as `harmonize bench
---pairs`); OUT/sheets gets the blind A/B sheets and their key (harmonize/bench/ab_sheets.py).
+--pairs`); OUT/sheets gets the blind A/B sheets and their key (harmonize/tools/bench/ab_sheets.py).
 DATA is the paper's example folder (N_target.jpg, N_naive.jpg, N_c_mask.jpg, tau.tsv). Each
 case runs in its own process; --workers cases run at once (default 8: one GPU holds several 700-px runs).
 --draft: the exploration settings (350 px, iters1 15, coarse_iters2 60, iters2 20).
@@ -30,14 +30,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository's harmonize, not an installed one
 
-from harmonize.bench.ab_sheets import write_ab_sheets  # noqa: E402
-from harmonize.bench.authors_run import write_authors_run  # noqa: E402
-from harmonize.bench.authors_survival import authors_examples  # noqa: E402
-from harmonize.bench.pairs_report import write_pairs_report  # noqa: E402
-from harmonize.bench.report import write_records  # noqa: E402
-from harmonize.bench.rule_pairs import rule_pairs  # noqa: E402
-from harmonize.bench.runner import PaperExample, RunRecord, run_case  # noqa: E402
 from harmonize.presets import PRESETS  # noqa: E402
+from harmonize.tools.bench.ab_sheets import write_ab_sheets  # noqa: E402
+from harmonize.tools.bench.authors_run import write_authors_run  # noqa: E402
+from harmonize.tools.bench.authors_survival import authors_examples  # noqa: E402
+from harmonize.tools.bench.pairs_report import write_pairs_report  # noqa: E402
+from harmonize.tools.bench.report import write_records  # noqa: E402
+from harmonize.tools.bench.rule_pairs import rule_pairs  # noqa: E402
+from harmonize.tools.bench.runner import PaperExample, RunRecord, run_case  # noqa: E402
 
 # The drafts behind the choice: docs/design/painted-in.md; the others run with --variants A,<name>.
 VARIANTS: dict[str, dict[str, Any]] = {

@@ -1,4 +1,4 @@
-"""Fit harmonize/tau_model.json to the authors' tau for the example paintings; print the LOO table.
+"""Fit harmonize/method/tau_model.json to the authors' tau for the example paintings; print the LOO table.
 
     python -m scripts.calibrate_tau [--data ../shared/data/dph] [--write]   (from the repository root)
 
@@ -21,8 +21,8 @@ import numpy as np
 from PIL import Image
 from skimage.color import rgb2hsv, rgb2lab
 
-from harmonize.loss_weights import painting_noise
-from harmonize.tau_estimator import FEATURES, MODEL_FILE, feature_image, fit_ridge, leave_one_out, save_model
+from harmonize.method.loss_weights import painting_noise
+from harmonize.method.tau_estimator import FEATURES, MODEL_FILE, feature_image, fit_ridge, leave_one_out, save_model
 
 log = logging.getLogger("calibrate_tau")
 

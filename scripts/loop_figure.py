@@ -27,8 +27,8 @@ from bot.core.preview import PreviewRenderer, encode_png
 from bot.core.settings import DEFAULT_PRESETS
 from harmonize.compare import labelled_row
 from harmonize.cutout import Cutter
-from harmonize.demo.example import cup_placement, demo_inputs
 from harmonize.imageio import save_png
+from harmonize.tools.demo.example import cup_placement, demo_inputs
 
 PAINTING_SIDE = 640  # px: the demo painting as the user would upload it
 

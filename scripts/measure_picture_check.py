@@ -20,7 +20,7 @@ from pathlib import Path
 from PIL import Image
 
 from bot.core.picture_check import PictureCheck
-from harmonize.cutout_bench.cases import photo
+from harmonize.tools.cutout_bench.cases import photo
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "dph"
 KINDS = ("target.jpg", "naive.jpg", "final_res2.png")  # the painting, the naive paste, the authors' result

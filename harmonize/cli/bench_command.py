@@ -28,7 +28,7 @@ def bench(
         None,
         help="Instead of the examples: place objects in paintings they were not made for, from this "
         "tab-separated file (object, painting, x, y, height, note), plus the sample-photo objects; "
-        "'rule' for the 45 cases built by a rule from --data (harmonize/bench/rule_pairs.py).",
+        "'rule' for the 45 cases built by a rule from --data (harmonize/tools/bench/rule_pairs.py).",
     ),
     photos: bool = typer.Option(
         True, help="With --pairs: also the scikit-image photo objects (coffee, astronaut, cat)."
@@ -114,10 +114,10 @@ def _examples(
     presets: list[str] | None = None,
     device: str = "cpu",
 ) -> None:
-    from harmonize.bench.profile_report import append_profile, profile_line
-    from harmonize.bench.report import write_report
-    from harmonize.bench.runner import ENGINE_PRESET, load_records, run_example
     from harmonize.presets import preset_options
+    from harmonize.tools.bench.profile_report import append_profile, profile_line
+    from harmonize.tools.bench.report import write_report
+    from harmonize.tools.bench.runner import ENGINE_PRESET, load_records, run_example
 
     runs = (presets or ["fast"]) + (["reference"] if reference or reference_from else [])
     for name in runs:  # a bad preset or setting stops here, before any run
@@ -148,11 +148,11 @@ def _examples(
 def _pairs(
     data: Path, out: Path, pairs: Path, photos: bool, only: str, preset: str, size: int, overrides: dict[str, float]
 ) -> None:
-    from harmonize.bench.pairs import missing_inputs, photo_pairs, read_pairs
-    from harmonize.bench.pairs_report import write_pairs_report
-    from harmonize.bench.rule_pairs import RULE, rule_pairs
-    from harmonize.bench.runner import ENGINE_PRESET, RunRecord, run_case
     from harmonize.presets import preset_options
+    from harmonize.tools.bench.pairs import missing_inputs, photo_pairs, read_pairs
+    from harmonize.tools.bench.pairs_report import write_pairs_report
+    from harmonize.tools.bench.rule_pairs import RULE, rule_pairs
+    from harmonize.tools.bench.runner import ENGINE_PRESET, RunRecord, run_case
 
     if preset not in ENGINE_PRESET:
         raise ValueError(f"Unknown preset {preset!r}: use {' or '.join(ENGINE_PRESET)}.")
@@ -184,7 +184,7 @@ def _pairs(
 
 
 def _sheets(runs: list[Path], out: Path | None, seed: int) -> None:
-    from harmonize.bench.ab_sheets import write_ab_sheets, write_single_sheets
+    from harmonize.tools.bench.ab_sheets import write_ab_sheets, write_single_sheets
 
     if out is None or len(runs) > 2:
         raise ValueError("Give --out for the sheets, and --sheets once (one run) or twice (runs A and B).")
@@ -193,7 +193,7 @@ def _sheets(runs: list[Path], out: Path | None, seed: int) -> None:
 
 
 def _ratings(folder: Path, key: Path | None) -> None:
-    from harmonize.bench.ab_sheets import score_ratings
+    from harmonize.tools.bench.ab_sheets import score_ratings
 
     if key is None:
         raise ValueError("Give --key, the key.json written with the sheets.")
@@ -202,9 +202,9 @@ def _ratings(folder: Path, key: Path | None) -> None:
 
 
 def _rescore(bench_json: Path, out: Path) -> None:
-    from harmonize.bench.pairs_report import write_pairs_report
-    from harmonize.bench.rescore import rescored
-    from harmonize.bench.runner import read_records
+    from harmonize.tools.bench.pairs_report import write_pairs_report
+    from harmonize.tools.bench.rescore import rescored
+    from harmonize.tools.bench.runner import read_records
 
     records = [rescored(record) for record in read_records(bench_json)]
     out.mkdir(parents=True, exist_ok=True)
@@ -213,8 +213,8 @@ def _rescore(bench_json: Path, out: Path) -> None:
 
 
 def _survival_authors(folder: Path, out: Path | None) -> None:
-    from harmonize.bench.authors_local import authors_local, local_distribution, local_table
-    from harmonize.bench.authors_survival import (
+    from harmonize.tools.bench.authors_local import authors_local, local_distribution, local_table
+    from harmonize.tools.bench.authors_survival import (
         authors_examples,
         authors_survival,
         distribution_table,

@@ -10,9 +10,9 @@ import typer
 from harmonize.cli.environment import cutter_from_environment
 from harmonize.cli.errors import user_errors
 from harmonize.cutout import BACKENDS
-from harmonize.cutout_bench.cases import FOUR_PHOTOS, example_numbers, load_sample, make_cases, photo
-from harmonize.cutout_bench.report import case_sheet, on_backdrop, sheet, write_results
-from harmonize.cutout_bench.runner import available_methods, photo_cutouts, score_method
+from harmonize.tools.cutout_bench.cases import FOUR_PHOTOS, example_numbers, load_sample, make_cases, photo
+from harmonize.tools.cutout_bench.report import case_sheet, on_backdrop, sheet, write_results
+from harmonize.tools.cutout_bench.runner import available_methods, photo_cutouts, score_method
 
 DEFAULT_METHODS = ",".join(name for name in BACKENDS if name != "alpha")  # a photo has no alpha to use
 

@@ -9,8 +9,8 @@ import typer
 from harmonize.cli.errors import user_errors
 from harmonize.cli.progress_bars import StageBars
 from harmonize.cli.run_command import parse_tau
-from harmonize.demo.runner import DEMO_OPTIONS, run_demo
 from harmonize.options import HarmonizeOptions
+from harmonize.tools.demo.runner import DEMO_OPTIONS, run_demo
 
 
 def demo(

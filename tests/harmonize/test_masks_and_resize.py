@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 
 from harmonize.masks import blurred_tight_mask, dilate_mask, mask_pyramid, validate_mask
+from harmonize.method.window import POOL_ALIGN, window_around
 from harmonize.resize import fit_longest_side, resize_bilinear, resize_simple, upsample_change
-from harmonize.window import POOL_ALIGN, window_around
 
 
 def test_dilation_adds_about_twelve_pixels_on_a_straight_edge():

@@ -16,7 +16,7 @@ from PIL import Image
 from bot.core.moderation_policy import NOT_HERE, REFUSED, PictureRefused, Policy, Showing, decide, parse_policy
 from bot.core.picture_check import PictureCheck, PictureCheckUnavailable, open_nsfw_input, shipped_model
 from bot.core.settings import BotSettings
-from harmonize.cutout_bench.cases import photo
+from harmonize.tools.cutout_bench.cases import photo
 from scripts.measure_picture_check import KINDS, PHOTOS
 
 THRESHOLD = BotSettings.model_fields["picture_threshold"].default

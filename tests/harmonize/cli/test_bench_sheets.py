@@ -7,7 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from harmonize.cli.main import app
-from tests.harmonize.bench.test_ab_sheets import CASES, fake_run
+from tests.harmonize.tools.bench.test_ab_sheets import CASES, fake_run
 
 runner = CliRunner()
 

@@ -1,0 +1,63 @@
+"""Holding the object's thin structures and silhouette at a fine scale (ours: docs/design/painted-in.md).
+
+The likeness term (harmonize/method/likeness.py) holds the object's shading through a low-pass of
+sigma 8 px at 700: a leg, a broom, a rope or a gun a few pixels wide is below that scale, so
+the style terms repaint it with the painting's strokes around it and it dissolves first
+(issue 23). Here the same kind of term, with a fine low-pass, holds only the object's thin
+parts (what an opening of its mask removes) and a band along its silhouette; the inside of
+solid masses stays free to take the painting's marks and palette.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from harmonize.masks import gaussian_blur_zero_padded
+from harmonize.method.likeness import LUMA_RGB, low_pass_sigma
+
+THIN_FRACTION = 0.04  # opening radius, of the object's box's longer side (as harmonize/tools/bench/local_survival.py)
+MIN_THIN_RADIUS = 2  # px
+EDGE_FRACTION = 0.004  # silhouette band width, of the working size's longest side: 3 px at 700
+MIN_EDGE_PX = 1
+FINE_FRACTION = 0.25  # the fine low-pass's sigma, of the likeness sigma: 2 px at 700
+MIN_FINE_SIGMA = 1.0  # px
+MASK_THRESHOLD = 0.5
+KERNEL_SIGMAS = 3
+
+
+def structure_mask(tight: np.ndarray) -> np.ndarray:
+    """(H, W) float32 in {0, 1}: the object's thin parts and a band inside its silhouette, from an (H, W) mask."""
+    inside = (np.asarray(tight) > MASK_THRESHOLD).astype(np.uint8)
+    if not inside.any():
+        return np.zeros(inside.shape, np.float32)
+    ys, xs = np.nonzero(inside)
+    longer = max(ys.max() - ys.min() + 1, xs.max() - xs.min() + 1)
+    radius = max(MIN_THIN_RADIUS, round(THIN_FRACTION * longer))
+    opened = cv2.morphologyEx(inside, cv2.MORPH_OPEN, _disc(radius))
+    band = max(MIN_EDGE_PX, round(EDGE_FRACTION * max(inside.shape)))
+    eroded = cv2.erode(inside, _disc(band))
+    return ((inside & ~opened.astype(bool)) | (inside & ~eroded.astype(bool))).astype(np.float32)
+
+
+def fine_sigma(shape: tuple[int, int]) -> float:
+    """The fine low-pass's sigma in pixels for an (H, W) working size."""
+    return max(MIN_FINE_SIGMA, FINE_FRACTION * low_pass_sigma(shape))
+
+
+def restore_structure(result: np.ndarray, naive: np.ndarray, mask: np.ndarray, amount: float) -> np.ndarray:
+    """Put back `amount` of the naive paste's fine-scale luminance on `mask` (the structure, soft).
+
+    result, naive: (H, W, 3) RGB in [0, 1]; mask (H, W) in [0, 1]; amount in [0, 1].
+    Returns (H, W, 3) float32 in [0, 1].
+    """
+    if amount <= 0:
+        return result
+    sigma = fine_sigma(mask.shape)
+    size = 2 * int(np.ceil(KERNEL_SIGMAS * sigma)) + 1
+    shift = gaussian_blur_zero_padded(naive - result, size, sigma) @ LUMA_RGB
+    return np.clip(result + (amount * mask * shift)[..., None], 0.0, 1.0).astype(np.float32)
+
+
+def _disc(radius: int) -> np.ndarray:
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))

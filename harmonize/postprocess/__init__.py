@@ -1,5 +1,0 @@
-"""Post-processing of the pass-2 result (docs/algorithm.md §5): chroma denoising, PatchMatch, blend."""
-
-from harmonize.postprocess.pipeline import postprocess
-
-__all__ = ["postprocess"]

@@ -1,0 +1,1 @@
+"""Tools around the engine, not part of the method: the benchmarks and the offline demo."""

@@ -1,0 +1,168 @@
+"""Blind sheets for a judge: two bench runs side by side, or one run alone, unlabelled (issue 23).
+
+An A/B sheet shows, cropped around the object, the naive paste (what was asked for) and the
+finals of two runs of the same case, their sides drawn at random per case; a single sheet
+shows the naive paste and one final. Sheets are numbered in a shuffled order, so neither the
+case order nor the sides tell the runs apart. The key (which run is on which side, which case
+is which sheet) is written to a separate file; the judge fills ratings.tsv (solid and painted
+in, 1 to 5, per side) from the sheets alone.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import random
+from pathlib import Path
+
+import numpy as np
+
+from harmonize.compare import labelled_row
+from harmonize.imageio import load_mask, load_rgb, save_png
+from harmonize.quality import bounding_box
+from harmonize.resize import resize_bilinear
+from harmonize.tools.bench.runner import RunRecord, read_records
+
+CROP_MARGIN = 0.5  # of the object's box on each side: enough painting around it to judge "painted in"
+SHEET_HEIGHT = 420  # px: each crop is shown at this height
+KEY_FILE = "key.json"  # kept apart from the sheets: only the person who scores the ratings opens it
+RATINGS_FILE = "ratings.tsv"  # what the judge fills in
+AXES = ("solid", "painted_in")  # 1 to 5 each (issue 23)
+
+
+def crop_box(tight: np.ndarray, margin: float = CROP_MARGIN) -> tuple[slice, slice]:
+    """The object's box in an (H, W) mask grown by `margin` of its size on each side, clipped to the image."""
+    rows, cols = bounding_box(tight > 0.5)
+    h, w = tight.shape
+    dy = round(margin * (rows.stop - rows.start))
+    dx = round(margin * (cols.stop - cols.start))
+    return (
+        slice(max(0, rows.start - dy), min(h, rows.stop + dy)),
+        slice(max(0, cols.start - dx), min(w, cols.stop + dx)),
+    )
+
+
+def crop(image: np.ndarray, box: tuple[slice, slice], height: int = SHEET_HEIGHT) -> np.ndarray:
+    """The box of an (H, W, 3) image, resized to `height` px tall (aspect kept)."""
+    part = image[box]
+    width = max(1, round(part.shape[1] * height / part.shape[0]))
+    return resize_bilinear(part, height, width)
+
+
+def sides(seed: int, count: int) -> list[bool]:
+    """Per case, True when run A goes on the left: a fair coin per case, fixed by `seed`."""
+    draw = random.Random(seed)
+    return [draw.random() < 0.5 for _ in range(count)]
+
+
+def write_ab_sheets(run_a: Path, run_b: Path, out: Path, seed: int, labels: tuple[str, str] = ("A", "B")) -> list[str]:
+    """sheet_NN.png for every case both runs have, the key (KEY_FILE) and an empty RATINGS_FILE; the sheets.
+
+    labels: what the key calls the two runs (e.g. ("B", "authors")).
+    """
+    a, b = _by_case(run_a), _by_case(run_b)
+    names = sorted(set(a) & set(b))
+    random.Random(seed).shuffle(names)
+    out.mkdir(parents=True, exist_ok=True)
+    key, sheets = {}, []
+    for number, (name, a_left) in enumerate(zip(names, sides(seed + 1, len(names)), strict=True), start=1):
+        sheet = f"sheet_{number:02d}"
+        left, right = (a[name], b[name]) if a_left else (b[name], a[name])
+        naive, tight = _input(left, run_a if a_left else run_b, "naive"), _mask(left, run_a if a_left else run_b)
+        box = crop_box(tight)
+        row = [("pasted photo", crop(naive, box))]
+        row += [("left", crop(_final(left, run_a if a_left else run_b), box))]
+        row += [("right", crop(_final(right, run_b if a_left else run_a), box))]
+        save_png(out / f"{sheet}.png", labelled_row(row))
+        key[sheet] = {"case": name, "left": labels[0 if a_left else 1], "right": labels[1 if a_left else 0]}
+        sheets.append(sheet)
+    runs = {labels[0]: str(run_a), labels[1]: str(run_b)}
+    (out / KEY_FILE).write_text(json.dumps({"runs": runs, "sheets": key}, indent=2))
+    _ratings_template(out, sheets, ("left", "right"))
+    return sheets
+
+
+def write_single_sheets(run: Path, out: Path, seed: int) -> list[str]:
+    """single_NN.png (pasted photo | result) for every case of one run, shuffled; the key and ratings file."""
+    records = _by_case(run)
+    names = sorted(records)
+    random.Random(seed).shuffle(names)
+    out.mkdir(parents=True, exist_ok=True)
+    key, sheets = {}, []
+    for number, name in enumerate(names, start=1):
+        sheet = f"single_{number:02d}"
+        box = crop_box(_mask(records[name], run))
+        row = [("pasted photo", crop(_input(records[name], run, "naive"), box))]
+        row.append(("result", crop(_final(records[name], run), box)))
+        save_png(out / f"{sheet}.png", labelled_row(row))
+        key[sheet] = {"case": name}
+        sheets.append(sheet)
+    (out / KEY_FILE).write_text(json.dumps({"run": str(run), "sheets": key}, indent=2))
+    _ratings_template(out, sheets, ("result",))
+    return sheets
+
+
+def score_ratings(sheets: Path, key: Path) -> dict[str, dict[str, float]]:
+    """Per run (as the key names them): mean solid and painted-in, sheets rated, ghosts seen, wins per axis.
+
+    sheets: the folder with the judge's RATINGS_FILE; key: the KEY_FILE of write_ab_sheets (kept
+    apart). Blank ratings are skipped; ghost_seen names the side(s) ("left", "right", "both").
+    """
+    written = json.loads(key.read_text())
+    sides_of, runs = written["sheets"], list(written["runs"])
+    scores: dict[str, dict[str, list[float]]] = {run: {axis: [] for axis in AXES} for run in runs}
+    ghosts, wins = dict.fromkeys(runs, 0), {f"{run}_{axis}": 0 for run in runs for axis in AXES}
+    with (sheets / RATINGS_FILE).open(newline="") as handle:
+        for row in csv.DictReader(handle, delimiter="\t"):
+            placed = sides_of[row["sheet"]]
+            for axis in AXES:
+                left, right = row.get(f"{axis}_left", "").strip(), row.get(f"{axis}_right", "").strip()
+                if left and right:
+                    scores[placed["left"]][axis].append(float(left))
+                    scores[placed["right"]][axis].append(float(right))
+                    if float(left) != float(right):
+                        wins[f"{placed['left' if float(left) > float(right) else 'right']}_{axis}"] += 1
+            seen = (row.get("ghost_seen") or "").strip().lower()
+            for side in ("left", "right"):
+                if seen in (side, "both"):
+                    ghosts[placed[side]] += 1
+    return {
+        run: {
+            **{axis: float(np.mean(values)) if values else float("nan") for axis, values in scores[run].items()},
+            "rated": float(len(scores[run]["solid"])),
+            "ghosts": float(ghosts[run]),
+            **{f"wins_{axis}": float(wins[f"{run}_{axis}"]) for axis in AXES},
+        }
+        for run in runs
+    }
+
+
+def _ratings_template(out: Path, sheets: list[str], columns: tuple[str, ...]) -> None:
+    header = ["sheet"] + [f"{axis}_{side}" for side in columns for axis in AXES] + ["ghost_seen", "comment"]
+    lines = ["\t".join(header)] + [sheet + "\t" * (len(header) - 1) for sheet in sheets]
+    (out / RATINGS_FILE).write_text("\n".join(lines) + "\n")
+
+
+def _by_case(run: Path) -> dict[str, RunRecord]:
+    """The run's records by case name (bench.json in the run's folder)."""
+    records = read_records(run / "bench.json")
+    if not records:
+        raise ValueError(f"{run}/bench.json holds no runs.")
+    return {record.example: record for record in records}
+
+
+def _local(run: Path, path: str) -> Path:
+    """A file a record names, found in the run's own folder (the run may have been made elsewhere)."""
+    return run / Path(path).name
+
+
+def _input(record: RunRecord, run: Path, name: str) -> np.ndarray:
+    return load_rgb(_local(run, record.inputs[name]))
+
+
+def _mask(record: RunRecord, run: Path) -> np.ndarray:
+    return load_mask(_local(run, record.inputs["tight_mask"]))
+
+
+def _final(record: RunRecord, run: Path) -> np.ndarray:
+    return load_rgb(_local(run, record.images.get("final") or record.images["pass2"]))

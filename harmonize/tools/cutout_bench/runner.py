@@ -1,0 +1,101 @@
+"""Run cut-out methods over the ground-truth cases and the four photos; collect their scores."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from harmonize.cutout import CutoutError, Cutter
+from harmonize.tools.cutout_bench.cases import Case
+from harmonize.tools.cutout_bench.metrics import boundary_f, iou
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CaseScore:
+    """One method on one case: IoU, boundary F, seconds, and the failure message if it raised."""
+
+    case: str
+    iou: float
+    boundary_f: float
+    seconds: float
+    error: str | None = None
+
+
+@dataclass
+class MethodScores:
+    """All cases of one method, with its predicted masks kept for the sheet."""
+
+    method: str
+    scores: list[CaseScore] = field(default_factory=list)
+    masks: list[np.ndarray] = field(default_factory=list)
+
+    def summary(self) -> dict[str, float]:
+        """Mean IoU, mean boundary F, share of cases at IoU >= 0.9, failures and mean seconds."""
+        ious = np.array([s.iou for s in self.scores])
+        return {
+            "mean_iou": float(ious.mean()),
+            "median_iou": float(np.median(ious)),
+            "share_iou_0_9": float((ious >= 0.9).mean()),
+            "mean_boundary_f": float(np.mean([s.boundary_f for s in self.scores])),
+            "failures": sum(s.error is not None for s in self.scores),
+            "mean_seconds": float(np.mean([s.seconds for s in self.scores])),
+        }
+
+
+def available_methods(cutter: Cutter, candidates: list[str]) -> tuple[list[str], dict[str, str]]:
+    """The candidates whose back end `cutter` can build here, and why each other one cannot."""
+    usable, skipped = [], {}
+    for method in candidates:
+        try:
+            cutter.backend(method)
+        except CutoutError as error:
+            skipped[method] = str(error)
+            continue
+        usable.append(method)
+    return usable, skipped
+
+
+def score_method(cutter: Cutter, method: str, cases: list[Case], boxed: bool = False) -> MethodScores:
+    """Cut every case out with `method` (cleaned as cut_out does) and score it against the truth.
+
+    boxed: each method is given the object's true box plus a margin, as a user's box would be.
+    """
+    result = MethodScores(method)
+    for case in cases:
+        start = time.perf_counter()
+        error = None
+        try:
+            alpha, _ = cutter.matte(case.photo, method, case.box() if boxed else None)
+            found = alpha > 0.5
+        except CutoutError as failure:  # an empty or full cut-out scores as nothing found
+            found, error = np.zeros_like(case.truth), str(failure)
+        seconds = time.perf_counter() - start
+        result.scores.append(
+            CaseScore(case.name, iou(found, case.truth), boundary_f(found, case.truth), seconds, error)
+        )
+        result.masks.append(found)
+        log.info("%s on %s: IoU %.3f", method, case.name, result.scores[-1].iou)
+    return result
+
+
+def photo_cutouts(
+    cutter: Cutter, photos: dict[str, np.ndarray], methods: list[str]
+) -> dict[str, list[np.ndarray | None]]:
+    """Each method's cleaned (h, w) alpha for each photo ("auto" included); None where it failed."""
+    mattes: dict[str, list[np.ndarray | None]] = {}
+    for method in methods:
+        mattes[method] = []
+        for name, photo in photos.items():
+            try:
+                alpha, used = cutter.matte(photo, method)
+                log.info("%s on %s: by %s", method, name, used)
+            except CutoutError as error:
+                log.warning("%s on %s failed: %s", method, name, error)
+                alpha = None
+            mattes[method].append(alpha)
+    return mattes

@@ -1,0 +1,43 @@
+"""Holding thin parts and the silhouette: which pixels are held, and that only they are restored."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from harmonize.method.structure_hold import fine_sigma, restore_structure, structure_mask
+
+
+def body_on_legs() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A 200x200 mask: a 60x60 body on two 4-px legs; the legs and the body's core as masks."""
+    mask = np.zeros((200, 200), np.float32)
+    mask[40:100, 70:130] = 1.0
+    legs = np.zeros_like(mask, dtype=bool)
+    legs[100:160, 80:84] = legs[100:160, 116:120] = True
+    mask[legs] = 1.0
+    core = np.zeros_like(legs)
+    core[50:90, 80:120] = True
+    return mask, legs, core
+
+
+def test_the_legs_and_a_band_inside_the_silhouette_are_held_the_core_is_not():
+    mask, legs, core = body_on_legs()
+    held = structure_mask(mask) > 0
+    assert held[legs].mean() > 0.95
+    assert not held[core].any()
+    assert held[40, 100] and held[70, 70] and not held[70, 60]  # the body's top and left edges, not outside
+    assert not structure_mask(np.zeros((8, 8), np.float32)).any()
+
+
+def test_restore_moves_only_the_held_pixels_towards_the_paste():
+    mask, legs, _ = body_on_legs()
+    held = structure_mask(mask)
+    naive = np.zeros((200, 200, 3), np.float32)
+    result = np.full((200, 200, 3), 0.6, np.float32)  # dark legs painted over in a light colour
+    restored = restore_structure(result, naive, held, 1.0)
+    assert restored[legs].mean() < 0.45  # darker, towards the legs' own black
+    assert np.array_equal(restored[held == 0], result[held == 0])
+    assert restore_structure(result, naive, held, 0.0) is result
+
+
+def test_the_fine_sigma_scales_with_the_working_size():
+    assert fine_sigma((700, 500)) == 0.25 * 0.012 * 700 and fine_sigma((64, 64)) == 1.0

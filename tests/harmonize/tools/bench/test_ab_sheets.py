@@ -1,0 +1,123 @@
+"""Blind A/B sheets: every case once, sides drawn per case, the key apart and right, single sheets too."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from harmonize.imageio import load_rgb, save_png
+from harmonize.tools.bench.ab_sheets import (
+    KEY_FILE,
+    RATINGS_FILE,
+    crop_box,
+    score_ratings,
+    sides,
+    write_ab_sheets,
+    write_single_sheets,
+)
+from harmonize.tools.bench.report import write_records
+from harmonize.tools.bench.runner import RunRecord
+
+CASES = [f"{n} in {n + 1}" for n in range(12)]
+COLOURS = {"A": (0.9, 0.1, 0.1), "B": (0.1, 0.9, 0.1)}  # each run's finals: one flat colour, to tell them apart
+
+
+def fake_run(folder, variant: str) -> None:
+    """A bench folder whose finals are flat COLOURS[variant], with an object mask and a grey naive paste."""
+    folder.mkdir()
+    mask = np.zeros((40, 60), np.float32)
+    mask[10:20, 20:30] = 1.0
+    records = []
+    for case in CASES:
+        stem = folder / case.replace(" ", "_")
+        save_png(f"{stem}_final.png", np.full((40, 60, 3), COLOURS[variant], np.float32))
+        save_png(f"{stem}_naive.png", np.full((40, 60, 3), 0.5, np.float32))
+        save_png(f"{stem}_mask.png", mask)
+        inputs = {"naive": f"/elsewhere/{stem.name}_naive.png", "tight_mask": f"/elsewhere/{stem.name}_mask.png"}
+        records.append(RunRecord(case, "fast", {}, 0.0, {}, {"final": f"{stem}_final.png"}, inputs=inputs))
+    write_records(records, folder)
+
+
+def test_ab_sheets_show_each_case_once_with_sides_the_key_records(tmp_path):
+    fake_run(tmp_path / "a", "A")
+    fake_run(tmp_path / "b", "B")
+    sheets = write_ab_sheets(tmp_path / "a", tmp_path / "b", tmp_path / "sheets", seed=7)
+    key = json.loads((tmp_path / "sheets" / KEY_FILE).read_text())["sheets"]
+    assert sorted(k["case"] for k in key.values()) == sorted(CASES) and len(sheets) == len(CASES)
+    assert {k["left"] for k in key.values()} == {"A", "B"}  # both sides used over 12 cases
+    assert [key[s]["case"] for s in sheets] != CASES  # the order is shuffled
+    for sheet in sheets:
+        image = load_rgb(tmp_path / "sheets" / f"{sheet}.png")
+        row = image[image.shape[0] // 2]
+        third = image.shape[1] // 3
+        left, right = row[third + third // 2], row[2 * third + third // 2]
+        assert np.allclose(left, COLOURS[key[sheet]["left"]], atol=0.02)
+        assert np.allclose(right, COLOURS[key[sheet]["right"]], atol=0.02)
+    ratings = (tmp_path / "sheets" / RATINGS_FILE).read_text().splitlines()
+    assert ratings[0].startswith("sheet\tsolid_left\tpainted_in_left") and len(ratings) == len(CASES) + 1
+    again = write_ab_sheets(tmp_path / "a", tmp_path / "b", tmp_path / "again", seed=7)
+    assert json.loads((tmp_path / "again" / KEY_FILE).read_text())["sheets"] == key and again == sheets
+
+
+def test_single_sheets_and_their_key(tmp_path):
+    fake_run(tmp_path / "a", "A")
+    sheets = write_single_sheets(tmp_path / "a", tmp_path / "single", seed=1)
+    key = json.loads((tmp_path / "single" / KEY_FILE).read_text())["sheets"]
+    assert sorted(k["case"] for k in key.values()) == sorted(CASES) and set(key) == set(sheets)
+
+
+def test_sides_are_a_fixed_fair_draw():
+    draw = sides(3, 400)
+    assert draw == sides(3, 400) and 160 < sum(draw) < 240
+
+
+def test_the_crop_holds_the_object_and_a_margin_of_painting():
+    mask = np.zeros((100, 100), np.float32)
+    mask[40:60, 10:30] = 1.0
+    rows, cols = crop_box(mask)
+    assert (rows.start, rows.stop, cols.start, cols.stop) == (30, 70, 0, 40)
+
+
+def test_ratings_are_turned_into_means_per_run_through_the_key(tmp_path):
+    (tmp_path / KEY_FILE).write_text(
+        json.dumps(
+            {
+                "runs": {"A": "a", "B": "b"},
+                "sheets": {
+                    "sheet_01": {"case": "x", "left": "A", "right": "B"},
+                    "sheet_02": {"case": "y", "left": "B", "right": "A"},
+                    "sheet_03": {"case": "z", "left": "A", "right": "B"},
+                },
+            }
+        )
+    )
+    (tmp_path / RATINGS_FILE).write_text(
+        "sheet\tsolid_left\tpainted_in_left\tsolid_right\tpainted_in_right\tghost_seen\tcomment\n"
+        "sheet_01\t2\t3\t4\t3\tleft\t\n"
+        "sheet_02\t5\t4\t3\t2\t\t\n"
+        "sheet_03\t\t\t\t\t\tnot rated\n"
+    )
+    scores = score_ratings(tmp_path, tmp_path / KEY_FILE)
+    assert scores["A"]["solid"] == 2.5 and scores["B"]["solid"] == 4.5  # A: 2 and 3; B: 4 and 5
+    assert scores["A"]["painted_in"] == 2.5 and scores["B"]["painted_in"] == 3.5
+    assert scores["A"]["ghosts"] == 1 and scores["B"]["ghosts"] == 0 and scores["A"]["rated"] == 2
+    assert scores["B"]["wins_solid"] == 2 and scores["B"]["wins_painted_in"] == 1 and scores["A"]["wins_solid"] == 0
+
+
+def test_the_authors_finals_are_laid_out_as_a_run_at_our_size(tmp_path):
+    from harmonize.tools.bench.authors_run import write_authors_run
+
+    fake_run(tmp_path / "ours", "A")
+    data = tmp_path / "dph"
+    data.mkdir()
+    save_png(data / "0 in 1_final_res2.png", np.full((80, 120, 3), COLOURS["B"], np.float32))  # twice our size
+    written = write_authors_run(data, tmp_path / "ours", tmp_path / "authors")
+    assert written == ["0 in 1"]  # only the case whose final the data holds
+    (record,) = json.loads((tmp_path / "authors" / "bench.json").read_text())
+    final = load_rgb(record["images"]["final"])
+    assert final.shape == (40, 60, 3) and np.allclose(final, COLOURS["B"], atol=0.01)
+    sheets = write_ab_sheets(tmp_path / "ours", tmp_path / "authors", tmp_path / "sheets", 3, ("ours", "authors"))
+    key = json.loads((tmp_path / "sheets" / KEY_FILE).read_text())
+    assert len(sheets) == 1 and set(key["runs"]) == {"ours", "authors"}
+    assert {key["sheets"][sheets[0]]["left"], key["sheets"][sheets[0]]["right"]} == {"ours", "authors"}
