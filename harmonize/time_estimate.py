@@ -20,11 +20,11 @@ from harmonize.resize import fit_longest_side, resize_bilinear
 from harmonize.window import PASS1_MARGIN, PASS2_MARGIN, window_around
 from harmonize.window_cap import optimised_shapes
 
-# CPU seconds of one thread per evaluation and per million window pixels (docs/design/performance.md,
-# "The estimate"): pass 1 runs to relu5_1, pass 2 to relu4_1.
-PASS1_S_PER_MPX = {"float32": 14.0, "bfloat16": 7.5}
-PASS2_S_PER_MPX = {"float32": 11.0, "bfloat16": 7.0}
-IMAGE_S_PER_MPX = 16.0  # reading, resizing, features, matching, post-processing: per working-image Mpx
+# CPU seconds of one thread per evaluation and per million window pixels, example 16 at 700 px
+# (docs/design/performance.md, "Where the time goes"): pass 1 runs to relu5_1, pass 2 to relu4_1.
+PASS1_S_PER_MPX = {"float32": 14.2, "bfloat16": 8.9}
+PASS2_S_PER_MPX = {"float32": 13.5, "bfloat16": 8.8}
+IMAGE_S_PER_MPX = 34.0  # reading, resizing, features, matching, post-processing, writing: per working-image Mpx
 PARALLEL_GAIN = 0.74  # each further thread adds this much speed (example 16: 193 s on 1 thread, 111 s on 2)
 TYPICAL_OBJECT = (0.62, 1 / 3, 1 / 4)  # no mask yet: centred at 62 % of the height, a third high, a quarter wide
 TYPICAL_SHAPE = (3, 4)  # and a 4:3 painting (the bot's default placement, types.Placement)

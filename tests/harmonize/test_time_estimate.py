@@ -71,3 +71,22 @@ def test_without_a_mask_a_typical_object_is_assumed():
     options = preset_options("fast")
     assert estimated_seconds(options, 2) == estimated_seconds(options, 2, run_pixels(typical_mask(700), options))
     assert typical_mask(700).shape == (525, 700) and 0.05 < typical_mask(700).mean() < 0.15
+
+
+# `harmonize bench --profile --threads 1` on the paper's examples (docs/design/performance.md):
+# preset, size, the windows each run recorded, and its end-to-end CPU seconds on one thread
+PROFILED = [
+    ("fast", 700, RunPixels(700 * 409, 42_432, 25_344, 64_512), 103.4),  # example 2
+    ("fast", 700, RunPixels(700 * 557, 69_088, 39_520, 101_376), 160.4),  # example 16
+    ("fast", 700, RunPixels(700 * 554, 96_950, 71_232, 194_304), 298.6),  # example 9
+    ("standard", 700, RunPixels(700 * 557, 69_088, 39_520, 101_376), 76.8),  # example 16
+    ("fast-draft", 350, RunPixels(350 * 278, 24_325, 17_653, 39_520), 33.4),  # example 16
+    ("draft", 350, RunPixels(350 * 278, 24_325, 17_653, 39_520), 16.9),  # example 16
+    ("draft", 350, RunPixels(268 * 350, 23_450, 20_650, 49_536), 20.2),  # example 3
+]
+
+
+@pytest.mark.parametrize("preset, size, pixels, measured", PROFILED)
+def test_the_formula_reproduces_the_profiled_runs_within_30_percent(preset, size, pixels, measured):
+    estimate = estimated_seconds(preset_options(preset, size=size), 1, pixels)
+    assert estimate == pytest.approx(measured, rel=0.3)
