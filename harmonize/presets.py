@@ -29,9 +29,10 @@ PRESETS: dict[str, dict[str, Any]] = {
         **FAST,
         "precision": "bfloat16",  # the convolutions in bfloat16: 0.64 of the CPU time, same pictures
         "iters1": 15,  # as the draft: pass 1 only feeds the matching
-        "coarse_iters2": 80,
-        "iters2": 35,
-        "max_window_pixels": 100_000,  # about example 16's window: larger objects cost what it costs
+        "coarse_iters2": 70,
+        "iters2": 30,
+        # no max_window_pixels: capping the largest objects' windows (examples 0, 9, 15) makes them
+        # fast but clearly less painted (Gram distance +37 % and +54 % on examples 9 and 15)
     },
     # issue 24, the bot's draft at 350 px
     "draft": {**FAST, "precision": "bfloat16", "iters1": 10, "coarse_iters2": 40, "iters2": 15},

@@ -2,8 +2,10 @@
 
 The model follows `harmonize bench --profile` (docs/design/performance.md, "Where the time goes"):
 an L-BFGS evaluation costs in proportion to the pixels of the window it optimises (window.py),
-which grows with the object up to the window cap (window_cap.py); reading, resizing, the
-painting's features, the matching and the post-processing grow with the working image. The
+which grows with the object up to the window cap (window_cap.py), plus, in pass 2, in proportion
+to the loose mask's pixels (its Gram and histogram terms work on them, in float32 at every
+precision); reading, resizing, the painting's features, the matching and the post-processing
+grow with the working image. The
 constants are CPU seconds of one torch thread, fitted on the 700 px profile; more threads divide
 them by the parallel gain measured on 2 cores.
 """
@@ -20,11 +22,13 @@ from harmonize.method.window_cap import optimised_shapes
 from harmonize.options import HarmonizeOptions
 from harmonize.resize import fit_longest_side, resize_bilinear
 
-# CPU seconds of one thread per evaluation and per million window pixels (docs/design/performance.md,
-# "The estimate"): pass 1 runs to relu5_1, pass 2 to relu4_1.
-PASS1_S_PER_MPX = {"float32": 14.0, "bfloat16": 7.5}
-PASS2_S_PER_MPX = {"float32": 11.0, "bfloat16": 7.0}
-IMAGE_S_PER_MPX = 16.0  # reading, resizing, features, matching, post-processing: per working-image Mpx
+# CPU seconds of one thread per evaluation and per million pixels, fitted on examples 2, 16, 9 and
+# 15 (docs/design/performance.md, "Where the time goes"): pass 1 (to relu5_1) per window pixel;
+# pass 2 (to relu4_1) per window pixel, plus per loose-mask pixel at either precision.
+PASS1_S_PER_MPX = {"float32": 14.2, "bfloat16": 8.9}
+PASS2_S_PER_MPX = {"float32": 11.3, "bfloat16": 6.3}
+PASS2_MASK_S_PER_MPX = 17.4
+IMAGE_S_PER_MPX = 34.0  # reading, resizing, features, matching, post-processing, writing: per working-image Mpx
 PARALLEL_GAIN = 0.74  # each further thread adds this much speed (example 16: 193 s on 1 thread, 111 s on 2)
 TYPICAL_OBJECT = (0.62, 1 / 3, 1 / 4)  # no mask yet: centred at 62 % of the height, a third high, a quarter wide
 TYPICAL_SHAPE = (3, 4)  # and a 4:3 painting (the bot's default placement, types.Placement)
@@ -38,6 +42,8 @@ class RunPixels:
     pass1: int  # pass 1's window (at the coarse level when coarse-to-fine)
     coarse2: int  # pass 2's window at the coarse level; 0 without a coarse pass 2
     pass2: int  # pass 2's window at the optimised size (the working size unless capped)
+    coarse2_mask: int = 0  # the loose mask's pixels at the coarse level, with a coarse pass 2
+    pass2_mask: int = 0  # the loose mask's pixels at the optimised size
 
 
 def run_pixels(tight_mask: np.ndarray, options: HarmonizeOptions) -> RunPixels:
@@ -49,8 +55,15 @@ def run_pixels(tight_mask: np.ndarray, options: HarmonizeOptions) -> RunPixels:
     work, coarse = optimised_shapes(loose, options)
     loose_work = loose if work == (height, width) else _binary(resize_bilinear(loose, *work))
     loose_coarse = loose_work if coarse == work else _binary(resize_bilinear(loose_work, *coarse))
-    coarse2 = _pixels(loose_coarse, PASS2_MARGIN) if coarse != work and options.coarse_iters2 else 0
-    return RunPixels(height * width, _pixels(loose_coarse, PASS1_MARGIN), coarse2, _pixels(loose_work, PASS2_MARGIN))
+    with_coarse2 = coarse != work and options.coarse_iters2 > 0
+    return RunPixels(
+        height * width,
+        _pixels(loose_coarse, PASS1_MARGIN),
+        _pixels(loose_coarse, PASS2_MARGIN) if with_coarse2 else 0,
+        _pixels(loose_work, PASS2_MARGIN),
+        int(loose_coarse.sum()) if with_coarse2 else 0,
+        int(loose_work.sum()),
+    )
 
 
 def typical_mask(size: int) -> np.ndarray:
@@ -67,10 +80,11 @@ def estimated_seconds(options: HarmonizeOptions, threads: int, pixels: RunPixels
     """Seconds end to end on `threads` CPU threads; `pixels` None assumes a typical object (typical_mask)."""
     pixels = pixels or run_pixels(typical_mask(options.size), options)
     pass1, pass2 = PASS1_S_PER_MPX[options.precision], PASS2_S_PER_MPX[options.precision]
+    mask = PASS2_MASK_S_PER_MPX
     one_thread = (
         pass1 * pixels.pass1 * max(0, options.iters1 - 1)
-        + pass2 * pixels.coarse2 * max(0, options.coarse_iters2 - 1)
-        + pass2 * pixels.pass2 * max(0, options.iters2 - 1)
+        + (pass2 * pixels.coarse2 + mask * pixels.coarse2_mask) * max(0, options.coarse_iters2 - 1)
+        + (pass2 * pixels.pass2 + mask * pixels.pass2_mask) * max(0, options.iters2 - 1)
         + IMAGE_S_PER_MPX * pixels.image
     ) / 1e6
     return one_thread / (1 + PARALLEL_GAIN * (max(1, threads) - 1))

@@ -10,6 +10,7 @@ from harmonize.time_estimate import (
     IMAGE_S_PER_MPX,
     PARALLEL_GAIN,
     PASS1_S_PER_MPX,
+    PASS2_MASK_S_PER_MPX,
     PASS2_S_PER_MPX,
     RunPixels,
     estimated_seconds,
@@ -47,10 +48,11 @@ def test_the_windows_are_the_ones_the_engine_optimises(harmonizer, cap):
 
 def test_the_estimate_adds_each_runs_evaluations_times_its_window():
     options = HarmonizeOptions(iters1=11, coarse_scale=0.5, coarse_iters2=21, iters2=31, precision="bfloat16")
-    pixels = RunPixels(image=400_000, pass1=70_000, coarse2=40_000, pass2=100_000)
+    pixels = RunPixels(400_000, pass1=70_000, coarse2=40_000, pass2=100_000, coarse2_mask=6_000, pass2_mask=24_000)
     one_thread = (
         PASS1_S_PER_MPX["bfloat16"] * 0.07 * 10
         + PASS2_S_PER_MPX["bfloat16"] * (0.04 * 20 + 0.1 * 30)
+        + PASS2_MASK_S_PER_MPX * (0.006 * 20 + 0.024 * 30)
         + IMAGE_S_PER_MPX * 0.4
     )
     assert estimated_seconds(options, 1, pixels) == pytest.approx(one_thread)
@@ -58,7 +60,7 @@ def test_the_estimate_adds_each_runs_evaluations_times_its_window():
 
 
 def test_the_cap_bounds_the_estimate_of_a_large_object():
-    options = preset_options("standard")
+    options = preset_options("standard", max_window_pixels=160_000)
     large = object_mask(525, 700, (20, 20, 500, 680))
     uncapped = options.replace(max_window_pixels=0)
     assert run_pixels(large, options).pass2 <= options.max_window_pixels < run_pixels(large, uncapped).pass2
@@ -71,3 +73,26 @@ def test_without_a_mask_a_typical_object_is_assumed():
     options = preset_options("fast")
     assert estimated_seconds(options, 2) == estimated_seconds(options, 2, run_pixels(typical_mask(700), options))
     assert typical_mask(700).shape == (525, 700) and 0.05 < typical_mask(700).mean() < 0.15
+
+
+# `harmonize bench --profile --threads 1` on the paper's examples (docs/design/performance.md):
+# preset, size, the windows each run recorded (and its loose mask's pixels), its end-to-end CPU seconds
+PROFILED = [
+    ("fast", 700, RunPixels(700 * 409, 42_432, 25_344, 64_512, 5_628, 22_585), 103.4),  # example 2
+    ("fast", 700, RunPixels(700 * 557, 69_088, 39_520, 101_376, 5_775, 23_236), 160.4),  # example 16
+    ("fast", 700, RunPixels(700 * 554, 96_950, 71_232, 194_304, 10_267, 41_365), 298.6),  # example 9
+    ("fast", 700, RunPixels(537 * 700, 82_600, 49_536, 114_480, 8_621, 34_547), 194.2),  # example 3
+    ("standard", 700, RunPixels(537 * 700, 82_600, 49_536, 114_480, 8_621, 34_547), 88.4),  # example 3
+    ("fast", 700, RunPixels(597 * 700, 104_300, 104_300, 417_900, 67_265, 269_586), 730.4),  # example 15
+    ("standard", 700, RunPixels(700 * 557, 69_088, 39_520, 101_376, 5_775, 23_236), 76.8),  # example 16
+    ("standard", 700, RunPixels(700 * 554, 70_564, 58_864, 155_904, 7_516, 30_166), 100.6),  # example 9, 160,000 px cap
+    ("fast-draft", 350, RunPixels(350 * 278, 24_325, 17_653, 39_520, 1_417, 5_782), 33.4),  # example 16
+    ("draft", 350, RunPixels(350 * 278, 24_325, 17_653, 39_520, 1_417, 5_782), 16.9),  # example 16
+    ("draft", 350, RunPixels(268 * 350, 23_450, 20_650, 49_536, 2_138, 8_624), 20.2),  # example 3
+]
+
+
+@pytest.mark.parametrize("preset, size, pixels, measured", PROFILED)
+def test_the_formula_reproduces_the_profiled_runs_within_30_percent(preset, size, pixels, measured):
+    estimate = estimated_seconds(preset_options(preset, size=size), 1, pixels)
+    assert estimate == pytest.approx(measured, rel=0.3)

@@ -75,7 +75,7 @@ def test_an_out_under_a_file_fails_before_computing(pictures, tmp_path) -> None:
 def test_the_cpu_default_is_the_standard_preset_and_its_estimate_comes_first(pictures, tmp_path) -> None:
     result = run(pictures, tmp_path / "out", "--device", "cpu")
     first = result.output.splitlines()[0]
-    assert first.startswith("preset standard, 700 px, 15 + 35 iterations on the CPU") and "about" in first
+    assert first.startswith("preset standard, 700 px, 15 + 30 iterations on the CPU") and "about" in first
     assert NoComputing.built == 1
 
 
