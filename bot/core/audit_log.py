@@ -10,6 +10,7 @@ from pathlib import Path
 import aiosqlite
 
 from bot.core.jobs import Requester
+from bot.core.table_connection import TableConnection
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS audit_log (
@@ -44,19 +45,15 @@ class AuditLog:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._db: aiosqlite.Connection | None = None
+        self._table = TableConnection(self.path, SCHEMA, "AuditLog")
 
     async def open(self) -> None:
         """Open the database and create the table."""
-        self._db = await aiosqlite.connect(self.path, isolation_level=None)
-        await self._db.execute("PRAGMA busy_timeout=10000")
-        await self._db.executescript(SCHEMA)
+        await self._table.open()
 
     async def close(self) -> None:
         """Close the connection (no error if not open)."""
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        await self._table.close()
 
     async def record(self, requester: Requester, action: str, at: float) -> None:
         """Keep one change made by `requester` in their chat."""
@@ -74,5 +71,4 @@ class AuditLog:
             return [AuditEntry(actor, action, at) for actor, action, at in await cursor.fetchall()]
 
     def _connection(self) -> aiosqlite.Connection:
-        assert self._db is not None, "AuditLog.open() was not called"
-        return self._db
+        return self._table.db

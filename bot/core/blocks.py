@@ -13,6 +13,7 @@ from bot.core.admin import AdminRules
 from bot.core.audit_log import AuditLog
 from bot.core.errors import InvalidOptions, NotAllowed
 from bot.core.jobs import Requester
+from bot.core.table_connection import TableConnection
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS blocked_users (
@@ -40,19 +41,15 @@ class BlockList:
         self.admin = admin
         self.audit = audit
         self.clock = clock
-        self._db: aiosqlite.Connection | None = None
+        self._table = TableConnection(self.path, SCHEMA, "BlockList")
 
     async def open(self) -> None:
         """Open the database and create the table."""
-        self._db = await aiosqlite.connect(self.path, isolation_level=None)
-        await self._db.execute("PRAGMA busy_timeout=10000")
-        await self._db.executescript(SCHEMA)
+        await self._table.open()
 
     async def close(self) -> None:
         """Close the connection (no error if not open)."""
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        await self._table.close()
 
     async def check(self, requester: Requester) -> None:
         """Raise Blocked if the requester is blocked in their chat."""
@@ -92,5 +89,4 @@ class BlockList:
             raise NotAllowed(ADMINS_ONLY)
 
     def _connection(self) -> aiosqlite.Connection:
-        assert self._db is not None, "BlockList.open() was not called"
-        return self._db
+        return self._table.db

@@ -13,11 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiosqlite
-
 from bot.core.errors import InvalidOptions
 from bot.core.loop_state import STRENGTHS, LoopState, strength_tau
 from bot.core.moderation_policy import parse_policy
+from bot.core.table_connection import TableConnection
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS chat_defaults (
@@ -95,25 +94,20 @@ class ChatDefaultsStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._db: aiosqlite.Connection | None = None
+        self._table = TableConnection(self.path, SCHEMA, "ChatDefaultsStore")
         self._lock = asyncio.Lock()
 
     async def open(self) -> None:
         """Open the database and create the table."""
-        self._db = await aiosqlite.connect(self.path, isolation_level=None)
-        await self._db.execute("PRAGMA busy_timeout=10000")
-        await self._db.executescript(SCHEMA)
+        await self._table.open()
 
     async def close(self) -> None:
         """Close the connection (no error if not open)."""
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        await self._table.close()
 
     async def get(self, platform: str, chat_id: str) -> ChatDefaults:
         """The chat's defaults (the bot's own where none is set)."""
-        assert self._db is not None, "ChatDefaultsStore.open() was not called"
-        async with self._db.execute(
+        async with self._table.db.execute(
             "SELECT name, value FROM chat_defaults WHERE platform = ? AND chat_id = ?", (platform, chat_id)
         ) as cursor:
             stored = {name: value for name, value in await cursor.fetchall() if name in NAMES}
@@ -124,18 +118,17 @@ class ChatDefaultsStore:
 
     async def set(self, platform: str, chat_id: str, name: str, value: object | None) -> None:
         """Store one default (None removes it)."""
-        assert self._db is not None, "ChatDefaultsStore.open() was not called"
         if name not in {f.name for f in dataclasses.fields(ChatDefaults)}:
             raise ValueError(f"unknown chat default {name!r}")
         async with self._lock:
             if value is None:
-                await self._db.execute(
+                await self._table.db.execute(
                     "DELETE FROM chat_defaults WHERE platform = ? AND chat_id = ? AND name = ?",
                     (platform, chat_id, name),
                 )
                 return
             text = ("on" if value else "off") if isinstance(value, bool) else str(value)
-            await self._db.execute(
+            await self._table.db.execute(
                 "INSERT INTO chat_defaults VALUES (?,?,?,?) ON CONFLICT (platform, chat_id, name) "
                 "DO UPDATE SET value = excluded.value",
                 (platform, chat_id, name, text),

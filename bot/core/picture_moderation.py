@@ -20,6 +20,7 @@ from bot.core.jobs import JobRef, Requester
 from bot.core.moderation_policy import PictureRefused, Policy, Showing, decide
 from bot.core.picture_check import PictureScorer
 from bot.core.settings import BotSettings
+from bot.core.table_connection import TableConnection
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS flagged_sessions (
@@ -48,19 +49,15 @@ class PictureModeration:
         self.settings = settings
         self.scorer = scorer
         self.defaults = defaults
-        self._db: aiosqlite.Connection | None = None
+        self._table = TableConnection(settings.database_path, SCHEMA, "PictureModeration")
 
     async def open(self) -> None:
         """Open the database and create the tables."""
-        self._db = await aiosqlite.connect(self.settings.database_path, isolation_level=None)
-        await self._db.execute("PRAGMA busy_timeout=10000")
-        await self._db.executescript(SCHEMA)
+        await self._table.open()
 
     async def close(self) -> None:
         """Close the connection (no error if not open)."""
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        await self._table.close()
 
     async def policy(self, platform: str, chat_id: str) -> Policy:
         """The policy in force in a chat: its admins' choice, else the bot's own."""
@@ -128,5 +125,4 @@ class PictureModeration:
             raise
 
     def _connection(self) -> aiosqlite.Connection:
-        assert self._db is not None, "PictureModeration.open() was not called"
-        return self._db
+        return self._table.db

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.core.table_connection import TableConnection
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS result_messages (
     job_id TEXT PRIMARY KEY,
@@ -34,19 +36,15 @@ class PostedResults:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self._db: aiosqlite.Connection | None = None
+        self._table = TableConnection(self.path, SCHEMA, "PostedResults")
 
     async def open(self) -> None:
         """Open the database and create the table."""
-        self._db = await aiosqlite.connect(self.path, isolation_level=None)
-        await self._db.execute("PRAGMA busy_timeout=10000")
-        await self._db.executescript(SCHEMA)
+        await self._table.open()
 
     async def close(self) -> None:
         """Close the connection (no error if not open)."""
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        await self._table.close()
 
     async def record(self, job_id: str, messages: list[PostedMessage]) -> None:
         """Remember the messages a job's result was posted as."""
@@ -67,5 +65,4 @@ class PostedResults:
         return messages
 
     def _connection(self) -> aiosqlite.Connection:
-        assert self._db is not None, "PostedResults.open() was not called"
-        return self._db
+        return self._table.db

@@ -22,6 +22,7 @@ import aiosqlite
 from bot.core.actions import Action, Press
 from bot.core.errors import BotError
 from bot.core.loop_state import LoopState
+from bot.core.table_connection import FOREIGN_KEYS, WAL, TableConnection
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS loop_presses (
@@ -71,29 +72,21 @@ class PressGuard:
 
     def __init__(self, database: Path) -> None:
         self.database = Path(database)
-        self._db: aiosqlite.Connection | None = None
+        self._table = TableConnection(self.database, SCHEMA, "PressGuard", (WAL, FOREIGN_KEYS))
         self._lock = asyncio.Lock()
 
     @property
     def db(self) -> aiosqlite.Connection:
         """The open connection; RuntimeError before open()."""
-        if self._db is None:
-            raise RuntimeError("PressGuard.open() was not called")
-        return self._db
+        return self._table.db
 
     async def open(self) -> None:
         """Open the database (WAL, shared with the session store) and create the table."""
-        self._db = await aiosqlite.connect(self.database, isolation_level=None)
-        await self._db.execute("PRAGMA journal_mode=WAL")
-        await self._db.execute("PRAGMA busy_timeout=10000")
-        await self._db.execute("PRAGMA foreign_keys=ON")
-        await self._db.executescript(SCHEMA)
+        await self._table.open()
 
     async def close(self) -> None:
         """Close the connection (no error if not open)."""
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        await self._table.close()
 
     async def claim(self, button: str, session_id: str, now: float) -> PressClaim:
         """Claim `button` for one job; AlreadyPressed when it is claimed (and not stale)."""

@@ -17,6 +17,7 @@ import aiosqlite
 from bot.core.errors import QuotaExceeded, RateLimited
 from bot.core.jobs import Requester
 from bot.core.limits import HOUR_S, humane_wait
+from bot.core.table_connection import WAL, TableConnection
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS preview_openings (
@@ -40,28 +41,21 @@ class PreviewLimits:
         self.database = Path(database)
         self.per_hour = per_hour
         self.max_bytes = max_bytes
-        self._db: aiosqlite.Connection | None = None
+        self._table = TableConnection(self.database, SCHEMA, "PreviewLimits", (WAL,))
         self._lock = asyncio.Lock()
 
     @property
     def db(self) -> aiosqlite.Connection:
         """The open connection; RuntimeError before open()."""
-        if self._db is None:
-            raise RuntimeError("PreviewLimits.open() was not called")
-        return self._db
+        return self._table.db
 
     async def open(self) -> None:
         """Open the database (WAL, shared with the sessions) and create the table."""
-        self._db = await aiosqlite.connect(self.database, isolation_level=None)
-        await self._db.execute("PRAGMA journal_mode=WAL")
-        await self._db.execute("PRAGMA busy_timeout=10000")
-        await self._db.executescript(SCHEMA)
+        await self._table.open()
 
     async def close(self) -> None:
         """Close the connection (no error if not open)."""
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        await self._table.close()
 
     async def admit(self, requester: Requester, kept: list[Path], new_bytes: int, now: float) -> None:
         """Record one preview opening, or raise RateLimited (too many this hour) or QuotaExceeded

@@ -22,6 +22,7 @@ from PIL import Image
 
 from bot.core.errors import InvalidOptions, NotAllowed
 from bot.core.jobs import JobInfo, JobStatus, Requester
+from bot.core.table_connection import TableConnection
 
 if TYPE_CHECKING:
     from bot.core.loop import ChatLoop
@@ -98,19 +99,15 @@ class Reports:
     def __init__(self, service: HarmonizeService, clock: Callable[[], float]) -> None:
         self.service = service
         self.clock = clock
-        self._db: aiosqlite.Connection | None = None
+        self._table = TableConnection(service.settings.database_path, SCHEMA, "Reports")
 
     async def open(self) -> None:
         """Open the database and create the tables."""
-        self._db = await aiosqlite.connect(self.service.settings.database_path, isolation_level=None)
-        await self._db.execute("PRAGMA busy_timeout=10000")
-        await self._db.executescript(SCHEMA)
+        await self._table.open()
 
     async def close(self) -> None:
         """Close the connection (no error if not open)."""
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        await self._table.close()
 
     async def set_destination(self, requester: Requester, destination: str | None) -> None:
         """Send the requester's chat's reports to `destination` (None: nowhere); its admins only."""
@@ -218,5 +215,4 @@ class Reports:
         return [await asyncio.to_thread(thumbnail, path) for path in paths]
 
     def _connection(self) -> aiosqlite.Connection:
-        assert self._db is not None, "Reports.open() was not called"
-        return self._db
+        return self._table.db
