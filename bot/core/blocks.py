@@ -5,26 +5,13 @@ line; every change goes to the audit log."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
-
-import aiosqlite
 
 from bot.core.admin import AdminRules
 from bot.core.audit_log import AuditLog
+from bot.core.database import Database
 from bot.core.errors import InvalidOptions, NotAllowed
 from bot.core.jobs import Requester
-from bot.core.table_connection import TableConnection
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS blocked_users (
-    platform TEXT NOT NULL,
-    chat_id TEXT NOT NULL,
-    user_id TEXT NOT NULL,
-    blocked_by TEXT NOT NULL,
-    at REAL NOT NULL,
-    PRIMARY KEY (platform, chat_id, user_id)
-);
-"""
 BLOCKED = "An admin here has stopped you from using this bot in this chat."
 ADMINS_ONLY = "Only admins of this chat can block or unblock someone."
 
@@ -34,31 +21,21 @@ class Blocked(NotAllowed):
 
 
 class BlockList:
-    """The blocked_users table of the database at `path`; `clock`: Unix seconds."""
+    """The blocked_users table of the bot's database (bot/core/migrations.py); `clock`: Unix seconds."""
 
-    def __init__(self, path: Path, admin: AdminRules, audit: AuditLog, clock: Callable[[], float]) -> None:
-        self.path = Path(path)
+    def __init__(self, database: Database, admin: AdminRules, audit: AuditLog, clock: Callable[[], float]) -> None:
+        self.database = database
         self.admin = admin
         self.audit = audit
         self.clock = clock
-        self._table = TableConnection(self.path, SCHEMA, "BlockList")
-
-    async def open(self) -> None:
-        """Open the database and create the table."""
-        await self._table.open()
-
-    async def close(self) -> None:
-        """Close the connection (no error if not open)."""
-        await self._table.close()
 
     async def check(self, requester: Requester) -> None:
         """Raise Blocked if the requester is blocked in their chat."""
-        async with self._connection().execute(
+        if await self.database.fetch_one(
             "SELECT 1 FROM blocked_users WHERE platform = ? AND chat_id = ? AND user_id = ?",
             (requester.platform, requester.chat_id, requester.user_id),
-        ) as cursor:
-            if await cursor.fetchone() is not None:
-                raise Blocked(BLOCKED)
+        ):
+            raise Blocked(BLOCKED)
 
     async def block(self, requester: Requester, user_id: str) -> None:
         """Block `user_id` in the requester's chat (its admins and the bot's owners only)."""
@@ -66,7 +43,7 @@ class BlockList:
         target = Requester(requester.platform, user_id, requester.chat_id)
         if user_id == requester.user_id or self.admin.is_owner(target):
             raise InvalidOptions("You cannot block yourself or the bot's owners.")
-        await self._connection().execute(
+        await self.database.write(
             "INSERT OR REPLACE INTO blocked_users VALUES (?, ?, ?, ?, ?)",
             (requester.platform, requester.chat_id, user_id, requester.user_id, self.clock()),
         )
@@ -75,11 +52,11 @@ class BlockList:
     async def unblock(self, requester: Requester, user_id: str) -> bool:
         """Unblock `user_id` in the requester's chat; False if they were not blocked."""
         self._check_admin(requester)
-        cursor = await self._connection().execute(
+        removed = await self.database.write(
             "DELETE FROM blocked_users WHERE platform = ? AND chat_id = ? AND user_id = ?",
             (requester.platform, requester.chat_id, user_id),
         )
-        if cursor.rowcount == 0:
+        if removed == 0:
             return False
         await self.audit.record(requester, f"unblocked user {user_id}", self.clock())
         return True
@@ -87,6 +64,3 @@ class BlockList:
     def _check_admin(self, requester: Requester) -> None:
         if not self.admin.is_admin_of(requester, requester.platform, requester.chat_id):
             raise NotAllowed(ADMINS_ONLY)
-
-    def _connection(self) -> aiosqlite.Connection:
-        return self._table.db

@@ -2,31 +2,20 @@
 whether everyone in the chat may press the buttons under anyone's preview and results, and what
 the picture check does with a flagged picture (bot/core/moderation_policy.py).
 
-Stored in the bot's SQLite database like the limits (own table), so restarts keep them.
+Stored in the bot's SQLite database like the limits (bot/core/database.py), so restarts keep them.
 """
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
+from bot.core.database import Database
 from bot.core.errors import InvalidOptions
 from bot.core.loop_state import STRENGTHS, LoopState, strength_tau
 from bot.core.moderation_policy import parse_policy
-from bot.core.table_connection import TableConnection
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS chat_defaults (
-    platform TEXT NOT NULL,
-    chat_id TEXT NOT NULL,
-    name TEXT NOT NULL,
-    value TEXT NOT NULL,
-    PRIMARY KEY (platform, chat_id, name)
-);
-"""
 NAMES = ("quality", "strength", "likeness", "shared_buttons", "moderation")
 YES = ("on", "yes", "true", "1")
 NO = ("off", "no", "false", "0")
@@ -90,27 +79,17 @@ def parse_value(name: str, text: str, presets: Sequence[str]) -> object:
 
 
 class ChatDefaultsStore:
-    """The chat_defaults table of the database at `path` (its own connection)."""
+    """The chat_defaults table of the bot's database (bot/core/migrations.py)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._table = TableConnection(self.path, SCHEMA, "ChatDefaultsStore")
-        self._lock = asyncio.Lock()
-
-    async def open(self) -> None:
-        """Open the database and create the table."""
-        await self._table.open()
-
-    async def close(self) -> None:
-        """Close the connection (no error if not open)."""
-        await self._table.close()
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     async def get(self, platform: str, chat_id: str) -> ChatDefaults:
         """The chat's defaults (the bot's own where none is set)."""
-        async with self._table.db.execute(
+        records = await self.database.fetch_all(
             "SELECT name, value FROM chat_defaults WHERE platform = ? AND chat_id = ?", (platform, chat_id)
-        ) as cursor:
-            stored = {name: value for name, value in await cursor.fetchall() if name in NAMES}
+        )
+        stored = {name: value for name, value in records if name in NAMES}
         values: dict[str, object] = {}
         for name, value in stored.items():
             values[name] = float(value) if name == "likeness" else value == "on" if name == "shared_buttons" else value
@@ -120,16 +99,14 @@ class ChatDefaultsStore:
         """Store one default (None removes it)."""
         if name not in {f.name for f in dataclasses.fields(ChatDefaults)}:
             raise ValueError(f"unknown chat default {name!r}")
-        async with self._lock:
-            if value is None:
-                await self._table.db.execute(
-                    "DELETE FROM chat_defaults WHERE platform = ? AND chat_id = ? AND name = ?",
-                    (platform, chat_id, name),
-                )
-                return
-            text = ("on" if value else "off") if isinstance(value, bool) else str(value)
-            await self._table.db.execute(
-                "INSERT INTO chat_defaults VALUES (?,?,?,?) ON CONFLICT (platform, chat_id, name) "
-                "DO UPDATE SET value = excluded.value",
-                (platform, chat_id, name, text),
+        if value is None:
+            await self.database.write(
+                "DELETE FROM chat_defaults WHERE platform = ? AND chat_id = ? AND name = ?", (platform, chat_id, name)
             )
+            return
+        text = ("on" if value else "off") if isinstance(value, bool) else str(value)
+        await self.database.write(
+            "INSERT INTO chat_defaults VALUES (?,?,?,?) ON CONFLICT (platform, chat_id, name) "
+            "DO UPDATE SET value = excluded.value",
+            (platform, chat_id, name, text),
+        )

@@ -99,43 +99,29 @@ class ChatLoop:
         settings = service.settings
         self.service = service
         self.clock = clock
-        self.sessions = SessionStore(settings.database_path, settings.storage_dir, settings.session_hours * 3600.0)
-        self.defaults = ChatDefaultsStore(settings.database_path)
-        self.presses = PressGuard(settings.database_path)
-        self.limits = PreviewLimits(
-            settings.database_path, settings.user_previews_per_hour, settings.user_preview_bytes
-        )
-        self.moderation = PictureModeration(settings, service.score_picture, self.defaults)
-        self.posted = PostedResults(settings.database_path)  # a result's messages, for its Delete button
+        database = service.database  # every table below lives there (bot/core/migrations.py)
+        self.sessions = SessionStore(database, settings.storage_dir, settings.session_hours * 3600.0)
+        self.defaults = ChatDefaultsStore(database)
+        self.presses = PressGuard(database)
+        self.limits = PreviewLimits(database, settings.user_previews_per_hour, settings.user_preview_bytes)
+        self.moderation = PictureModeration(settings, database, service.score_picture, self.defaults)
+        self.posted = PostedResults(database)  # a result's messages, for its Delete button
         self.reports = Reports(service, clock)  # the Report button and the admins' decisions
         self.renderer = renderer if renderer is not None else PreviewRenderer(Cutter(settings.cutout_settings()))
         self._janitor: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        """Open the tables and start expiring old sessions every cleanup interval."""
-        await self.sessions.open()
-        await self.defaults.open()
-        await self.presses.open()
-        await self.moderation.open()
-        await self.posted.open()
-        await self.reports.open()
-        await self.limits.open()
+        """Start expiring old sessions every cleanup interval (after the service started: its database is open)."""
+        await self.sessions.prepare()
         self._janitor = asyncio.create_task(self._expire_forever(), name="painterly-sessions")
 
     async def stop(self) -> None:
-        """Stop the janitor and the preview threads; close the tables."""
+        """Stop the janitor and the preview threads (before the service stops: it closes the database)."""
         if self._janitor is not None:
             self._janitor.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._janitor
         await asyncio.to_thread(self.renderer.close)
-        await self.presses.close()
-        await self.limits.close()
-        await self.sessions.close()
-        await self.defaults.close()
-        await self.moderation.close()
-        await self.posted.close()
-        await self.reports.close()
 
     # ------------------------------------------------------------------ front-end API
 

@@ -13,26 +13,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-import aiosqlite
-
 from bot.core.chat_defaults import ChatDefaultsStore
+from bot.core.database import Database
 from bot.core.jobs import JobRef, Requester
 from bot.core.moderation_policy import PictureRefused, Policy, Showing, decide
 from bot.core.picture_check import PictureScorer
 from bot.core.settings import BotSettings
-from bot.core.table_connection import TableConnection
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS flagged_sessions (
-    session_id TEXT PRIMARY KEY,
-    at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS refused_pictures (
-    platform TEXT NOT NULL,
-    chat_id TEXT NOT NULL,
-    at REAL NOT NULL
-);
-"""
 
 
 def default_policy(settings: BotSettings, platform: str) -> Policy:
@@ -43,21 +29,15 @@ def default_policy(settings: BotSettings, platform: str) -> Policy:
 
 
 class PictureModeration:
-    """Policies, the scorer and the flagged previews over the database at `settings.database_path`."""
+    """Policies, the scorer and the flagged previews (tables of the bot's database: bot/core/migrations.py)."""
 
-    def __init__(self, settings: BotSettings, scorer: PictureScorer, defaults: ChatDefaultsStore) -> None:
+    def __init__(
+        self, settings: BotSettings, database: Database, scorer: PictureScorer, defaults: ChatDefaultsStore
+    ) -> None:
         self.settings = settings
+        self.database = database
         self.scorer = scorer
         self.defaults = defaults
-        self._table = TableConnection(settings.database_path, SCHEMA, "PictureModeration")
-
-    async def open(self) -> None:
-        """Open the database and create the tables."""
-        await self._table.open()
-
-    async def close(self) -> None:
-        """Close the connection (no error if not open)."""
-        await self._table.close()
 
     async def policy(self, platform: str, chat_id: str) -> Policy:
         """The policy in force in a chat: its admins' choice, else the bot's own."""
@@ -97,21 +77,17 @@ class PictureModeration:
 
     async def flag_session(self, session_id: str, now: float) -> None:
         """Remember that a preview's uploads were flagged (its later jobs are, too)."""
-        db = self._connection()
-        await db.execute("INSERT OR IGNORE INTO flagged_sessions VALUES (?, ?)", (session_id, now))
+        await self.database.write("INSERT OR IGNORE INTO flagged_sessions VALUES (?, ?)", (session_id, now))
 
     async def session_flagged(self, session_id: str) -> bool:
         """Whether a preview's uploads were flagged."""
-        db = self._connection()
-        async with db.execute("SELECT 1 FROM flagged_sessions WHERE session_id = ?", (session_id,)) as cursor:
-            return await cursor.fetchone() is not None
+        record = await self.database.fetch_one("SELECT 1 FROM flagged_sessions WHERE session_id = ?", (session_id,))
+        return record is not None
 
     async def refused_since(self, since: float, platform: str, chat_id: str) -> int:
         """How many pictures were refused in a chat since `since` (Unix seconds)."""
-        db = self._connection()
         query = "SELECT COUNT(*) FROM refused_pictures WHERE at >= ? AND platform = ? AND chat_id = ?"
-        async with db.execute(query, (since, platform, chat_id)) as cursor:
-            row = await cursor.fetchone()
+        row = await self.database.fetch_one(query, (since, platform, chat_id))
         return int(row[0]) if row else 0
 
     async def _decide(
@@ -121,8 +97,5 @@ class PictureModeration:
         try:
             return decide(policy, flagged, age_restricted)
         except PictureRefused:
-            await self._connection().execute("INSERT INTO refused_pictures VALUES (?, ?, ?)", (platform, chat_id, now))
+            await self.database.write("INSERT INTO refused_pictures VALUES (?, ?, ?)", (platform, chat_id, now))
             raise
-
-    def _connection(self) -> aiosqlite.Connection:
-        return self._table.db

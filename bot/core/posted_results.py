@@ -6,18 +6,8 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
-from pathlib import Path
 
-import aiosqlite
-
-from bot.core.table_connection import TableConnection
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS result_messages (
-    job_id TEXT PRIMARY KEY,
-    message_ids TEXT NOT NULL
-);
-"""
+from bot.core.database import Database
 
 
 @dataclass(frozen=True)
@@ -32,37 +22,24 @@ class PostedMessage:
 
 
 class PostedResults:
-    """The result_messages table of the database at `path` (its own connection)."""
+    """The result_messages table of the bot's database (bot/core/migrations.py)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._table = TableConnection(self.path, SCHEMA, "PostedResults")
-
-    async def open(self) -> None:
-        """Open the database and create the table."""
-        await self._table.open()
-
-    async def close(self) -> None:
-        """Close the connection (no error if not open)."""
-        await self._table.close()
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     async def record(self, job_id: str, messages: list[PostedMessage]) -> None:
         """Remember the messages a job's result was posted as."""
         text = json.dumps([asdict(message) for message in messages])
-        await self._connection().execute("INSERT OR REPLACE INTO result_messages VALUES (?, ?)", (job_id, text))
+        await self.database.write("INSERT OR REPLACE INTO result_messages VALUES (?, ?)", (job_id, text))
 
     async def get(self, job_id: str) -> list[PostedMessage]:
         """The messages of a job's result (none if unknown)."""
-        db = self._connection()
-        async with db.execute("SELECT message_ids FROM result_messages WHERE job_id = ?", (job_id,)) as cursor:
-            row = await cursor.fetchone()
+        row = await self.database.fetch_one("SELECT message_ids FROM result_messages WHERE job_id = ?", (job_id,))
         return [PostedMessage(**message) for message in json.loads(row[0])] if row else []
 
     async def take(self, job_id: str) -> list[PostedMessage]:
         """The messages of a job's result (none if unknown), forgotten from now on."""
-        messages = await self.get(job_id)
-        await self._connection().execute("DELETE FROM result_messages WHERE job_id = ?", (job_id,))
+        async with self.database.locked() as connection:
+            messages = await self.get(job_id)
+            await connection.execute("DELETE FROM result_messages WHERE job_id = ?", (job_id,))
         return messages
-
-    def _connection(self) -> aiosqlite.Connection:
-        return self._table.db

@@ -12,27 +12,14 @@ STALE_CLAIM_S.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from dataclasses import dataclass
-from pathlib import Path
-
-import aiosqlite
 
 from bot.core.actions import Action, Press
+from bot.core.database import Database
 from bot.core.errors import BotError
 from bot.core.loop_state import LoopState
-from bot.core.table_connection import FOREIGN_KEYS, WAL, TableConnection
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS loop_presses (
-    button TEXT PRIMARY KEY,
-    session_id TEXT NOT NULL REFERENCES loop_sessions (id) ON DELETE CASCADE,
-    job_id TEXT,
-    claimed_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS loop_presses_by_session ON loop_presses (session_id);
-"""
 # A press is applied within seconds (one decode and one INSERT); a claim this old without a job
 # was left by a process that died between the claim and its job.
 STALE_CLAIM_S = 120.0
@@ -68,30 +55,15 @@ def already_text(job_id: str | None) -> str:
 
 
 class PressGuard:
-    """The claimed buttons, in the SQLite database at `database` (its own connection)."""
+    """The claimed buttons: the loop_presses table of the bot's database (bot/core/migrations.py)."""
 
-    def __init__(self, database: Path) -> None:
-        self.database = Path(database)
-        self._table = TableConnection(self.database, SCHEMA, "PressGuard", (WAL, FOREIGN_KEYS))
-        self._lock = asyncio.Lock()
-
-    @property
-    def db(self) -> aiosqlite.Connection:
-        """The open connection; RuntimeError before open()."""
-        return self._table.db
-
-    async def open(self) -> None:
-        """Open the database (WAL, shared with the session store) and create the table."""
-        await self._table.open()
-
-    async def close(self) -> None:
-        """Close the connection (no error if not open)."""
-        await self._table.close()
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     async def claim(self, button: str, session_id: str, now: float) -> PressClaim:
         """Claim `button` for one job; AlreadyPressed when it is claimed (and not stale)."""
-        async with self._lock:
-            cursor = await self.db.execute(
+        async with self.database.locked() as connection:
+            cursor = await connection.execute(
                 "INSERT INTO loop_presses (button, session_id, job_id, claimed_at) VALUES (?, ?, NULL, ?) "
                 "ON CONFLICT (button) DO UPDATE SET claimed_at = excluded.claimed_at "
                 "WHERE loop_presses.job_id IS NULL AND loop_presses.claimed_at < ?",
@@ -99,17 +71,14 @@ class PressGuard:
             )
             if cursor.rowcount == 1:
                 return PressClaim(button, session_id)
-            async with self.db.execute("SELECT job_id FROM loop_presses WHERE button = ?", (button,)) as c:
-                record = await c.fetchone()
+            record = await self.database.fetch_one("SELECT job_id FROM loop_presses WHERE button = ?", (button,))
         job_id = None if record is None else record[0]
         raise AlreadyPressed(already_text(job_id), job_id)
 
     async def settle(self, claim: PressClaim, job_id: str) -> None:
         """Record the job the claimed press queued."""
-        async with self._lock:
-            await self.db.execute("UPDATE loop_presses SET job_id = ? WHERE button = ?", (job_id, claim.button))
+        await self.database.write("UPDATE loop_presses SET job_id = ? WHERE button = ?", (job_id, claim.button))
 
     async def release(self, claim: PressClaim) -> None:
         """Give a claim back (its press was refused or failed) so that the button works again."""
-        async with self._lock:
-            await self.db.execute("DELETE FROM loop_presses WHERE button = ? AND job_id IS NULL", (claim.button,))
+        await self.database.write("DELETE FROM loop_presses WHERE button = ? AND job_id IS NULL", (claim.button,))

@@ -4,7 +4,7 @@ disk (PAINTERLY_USER_PREVIEW_BYTES). Previews never touch the job queue, so the 
 count them; one user opened 40 previews of two 9 MB pictures in 27 s, 738 MB kept for a day.
 
 Both are checked before the pictures are decoded, and the opening is recorded in the same step
-(its own table in the bot's database), so a burst of uploads is counted as it arrives.
+(the preview_openings table of the bot's database, in one transaction), so a burst of uploads is counted as it arrives.
 """
 
 from __future__ import annotations
@@ -12,21 +12,10 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import aiosqlite
-
+from bot.core.database import Database
 from bot.core.errors import QuotaExceeded, RateLimited
 from bot.core.jobs import Requester
 from bot.core.limits import HOUR_S, humane_wait
-from bot.core.table_connection import WAL, TableConnection
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS preview_openings (
-    platform TEXT NOT NULL,
-    user_id TEXT NOT NULL,
-    opened_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS preview_openings_by_user ON preview_openings (platform, user_id, opened_at);
-"""
 
 
 def _megabytes(count: int) -> str:
@@ -37,25 +26,10 @@ def _megabytes(count: int) -> str:
 class PreviewLimits:
     """Admits a user's new preview within `per_hour` openings and `max_bytes` kept."""
 
-    def __init__(self, database: Path, per_hour: int, max_bytes: int) -> None:
-        self.database = Path(database)
+    def __init__(self, database: Database, per_hour: int, max_bytes: int) -> None:
+        self.database = database
         self.per_hour = per_hour
         self.max_bytes = max_bytes
-        self._table = TableConnection(self.database, SCHEMA, "PreviewLimits", (WAL,))
-        self._lock = asyncio.Lock()
-
-    @property
-    def db(self) -> aiosqlite.Connection:
-        """The open connection; RuntimeError before open()."""
-        return self._table.db
-
-    async def open(self) -> None:
-        """Open the database (WAL, shared with the sessions) and create the table."""
-        await self._table.open()
-
-    async def close(self) -> None:
-        """Close the connection (no error if not open)."""
-        await self._table.close()
 
     async def admit(self, requester: Requester, kept: list[Path], new_bytes: int, now: float) -> None:
         """Record one preview opening, or raise RateLimited (too many this hour) or QuotaExceeded
@@ -67,13 +41,12 @@ class PreviewLimits:
                 f"{_megabytes(self.max_bytes)}). Press Cancel under an older preview, or wait until it expires."
             )
         who = (requester.platform, requester.user_id)
-        async with self._lock:
-            await self.db.execute("DELETE FROM preview_openings WHERE opened_at <= ?", (now - HOUR_S,))
-            async with self.db.execute(
-                "SELECT opened_at FROM preview_openings WHERE platform = ? AND user_id = ? ORDER BY opened_at",
-                who,
-            ) as cursor:
-                times = [record[0] for record in await cursor.fetchall()]
+        async with self.database.transaction() as connection:
+            await connection.execute("DELETE FROM preview_openings WHERE opened_at <= ?", (now - HOUR_S,))
+            records = await self.database.fetch_all(
+                "SELECT opened_at FROM preview_openings WHERE platform = ? AND user_id = ? ORDER BY opened_at", who
+            )
+            times = [record[0] for record in records]
             if len(times) >= self.per_hour:
                 wait = HOUR_S if self.per_hour <= 0 else max(1.0, times[len(times) - self.per_hour] + HOUR_S - now)
                 raise RateLimited(
@@ -81,7 +54,7 @@ class PreviewLimits:
                     f"Try again in {humane_wait(wait)}.",
                     retry_after_s=wait,
                 )
-            await self.db.execute("INSERT INTO preview_openings VALUES (?, ?, ?)", (*who, now))
+            await connection.execute("INSERT INTO preview_openings VALUES (?, ?, ?)", (*who, now))
 
 
 def _total_size(paths: list[Path]) -> int:

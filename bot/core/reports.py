@@ -17,35 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import aiosqlite
 from PIL import Image
 
 from bot.core.errors import InvalidOptions, NotAllowed
 from bot.core.jobs import JobInfo, JobStatus, Requester
-from bot.core.table_connection import TableConnection
 
 if TYPE_CHECKING:
     from bot.core.loop import ChatLoop
     from bot.core.service import HarmonizeService
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS report_destinations (
-    platform TEXT NOT NULL,
-    chat_id TEXT NOT NULL,
-    destination TEXT NOT NULL,
-    PRIMARY KEY (platform, chat_id)
-);
-CREATE TABLE IF NOT EXISTS reports (
-    job_id TEXT PRIMARY KEY,
-    platform TEXT NOT NULL,
-    chat_id TEXT NOT NULL,
-    reporter_id TEXT NOT NULL,
-    destination TEXT,
-    result_place TEXT NOT NULL,
-    status TEXT NOT NULL,
-    at REAL NOT NULL
-);
-"""
 REPORT_PATTERN = r"^rp\|(?P<job>[0-9a-f]{1,20})$"
 DECISION_PATTERN = r"^r(?P<verdict>[kx])\|(?P<job>[0-9a-f]{1,20})$"  # k: keep, x: remove
 _DECISION = re.compile(DECISION_PATTERN)
@@ -94,40 +74,32 @@ def thumbnail(path: Path) -> bytes:
 
 
 class Reports:
-    """Report destinations and reports over the service's database (its own connection)."""
+    """Report destinations and reports: tables of the service's database (bot/core/migrations.py)."""
 
     def __init__(self, service: HarmonizeService, clock: Callable[[], float]) -> None:
         self.service = service
         self.clock = clock
-        self._table = TableConnection(service.settings.database_path, SCHEMA, "Reports")
-
-    async def open(self) -> None:
-        """Open the database and create the tables."""
-        await self._table.open()
-
-    async def close(self) -> None:
-        """Close the connection (no error if not open)."""
-        await self._table.close()
+        self.database = service.database
 
     async def set_destination(self, requester: Requester, destination: str | None) -> None:
         """Send the requester's chat's reports to `destination` (None: nowhere); its admins only."""
         if not self.service.is_admin_of(requester, requester.platform, requester.chat_id):
             raise NotAllowed("Only admins of this chat can choose where its reports go.")
-        db = self._connection()
         key = (requester.platform, requester.chat_id)
         if destination is None:
-            await db.execute("DELETE FROM report_destinations WHERE platform = ? AND chat_id = ?", key)
+            await self.database.write("DELETE FROM report_destinations WHERE platform = ? AND chat_id = ?", key)
         else:
-            await db.execute("INSERT OR REPLACE INTO report_destinations VALUES (?, ?, ?)", (*key, destination))
+            await self.database.write(
+                "INSERT OR REPLACE INTO report_destinations VALUES (?, ?, ?)", (*key, destination)
+            )
         where = "nowhere" if destination is None else destination
         await self.service.audit.record(requester, f"sent this chat's reports to {where}", self.clock())
 
     async def destination(self, platform: str, chat_id: str) -> str | None:
         """Where a chat's reports go; None when its admins chose nowhere."""
-        async with self._connection().execute(
+        row = await self.database.fetch_one(
             "SELECT destination FROM report_destinations WHERE platform = ? AND chat_id = ?", (platform, chat_id)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         return str(row[0]) if row else None
 
     async def file(self, requester: Requester, job_id: str, result_place: str) -> tuple[Report, bool]:
@@ -142,7 +114,7 @@ class Reports:
         if known is not None and known.status == OPEN:
             return known, False
         destination = await self.destination(job.ref.platform, job.ref.chat_id)
-        await self._connection().execute(
+        await self.database.write(
             "INSERT OR REPLACE INTO reports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 job_id,
@@ -159,10 +131,9 @@ class Reports:
 
     async def get(self, job_id: str) -> Report | None:
         """The report of a job, if any (None also once the job is gone)."""
-        async with self._connection().execute(
+        row = await self.database.fetch_one(
             "SELECT reporter_id, destination, result_place, status FROM reports WHERE job_id = ?", (job_id,)
-        ) as cursor:
-            row = await cursor.fetchone()
+        )
         if row is None:
             return None
         job = await self.service.get_job(job_id)
@@ -183,7 +154,7 @@ class Reports:
         if not (source_admin or at_destination or self.service.is_owner(requester)):
             raise NotAllowed(ADMINS_ONLY)
         status = KEPT if keep else REMOVED
-        await self._connection().execute("UPDATE reports SET status = ? WHERE job_id = ?", (status, job_id))
+        await self.database.write("UPDATE reports SET status = ? WHERE job_id = ?", (status, job_id))
         verdict = "kept" if keep else "removed"
         await self.service.audit.record(
             Requester(ref.platform, requester.user_id, ref.chat_id), f"{verdict} reported job {job_id}", self.clock()
@@ -195,10 +166,10 @@ class Reports:
 
     async def hidden(self, job_id: str) -> bool:
         """Whether a result is hidden by an open report."""
-        async with self._connection().execute(
-            "SELECT 1 FROM reports WHERE job_id = ? AND status = ?", (job_id, OPEN)
-        ) as cursor:
-            return await cursor.fetchone() is not None
+        return (
+            await self.database.fetch_one("SELECT 1 FROM reports WHERE job_id = ? AND status = ?", (job_id, OPEN))
+            is not None
+        )
 
     async def thumbnails(self, report: Report, chat_loop: ChatLoop) -> list[bytes]:
         """The reported result's final picture, then its inputs' thumbnails: the preview's two
@@ -213,6 +184,3 @@ class Reports:
         else:
             paths.append(files.original)
         return [await asyncio.to_thread(thumbnail, path) for path in paths]
-
-    def _connection(self) -> aiosqlite.Connection:
-        return self._table.db

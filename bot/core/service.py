@@ -22,6 +22,7 @@ from typing import Any, Literal
 from bot.core.admin import AdminRules
 from bot.core.audit_log import AuditEntry, AuditLog
 from bot.core.blocks import BlockList
+from bot.core.database import Database
 from bot.core.decode_gate import DecodeGate
 from bot.core.errors import InvalidOptions, JobNotFound, NotAllowed, ServiceUnavailable
 from bot.core.events import (
@@ -79,7 +80,8 @@ class HarmonizeService:
     ) -> None:
         self.settings = settings
         self.admin = AdminRules(settings.owners)
-        self._store = JobStore(settings.database_path)
+        self.database = Database(settings.database_path)  # one connection for every store of the core
+        self._store = JobStore(self.database)
         self._files = FileStore(settings.storage_dir)
         self._hub = EventHub()
         self._runner = runner
@@ -88,8 +90,8 @@ class HarmonizeService:
         self._running = False
         self.decode_gate = DecodeGate(settings.decode_memory_mb * 2**20)
         self._scorer = scorer
-        self.audit = AuditLog(settings.database_path)  # admin changes, read with /audit
-        self.blocks = BlockList(settings.database_path, self.admin, self.audit, clock)  # /block, /unblock
+        self.audit = AuditLog(self.database)  # admin changes, read with /audit
+        self.blocks = BlockList(self.database, self.admin, self.audit, clock)  # /block, /unblock
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -110,14 +112,12 @@ class HarmonizeService:
         if self._scorer is None:
             self._scorer = (await asyncio.to_thread(PictureCheck)).score
         await asyncio.to_thread(self._files.prepare)
-        await self._store.open()
-        await self.audit.open()
-        await self.blocks.open()
+        await self.database.open()
         try:
             await self._runner.start(self._lifecycle.on_progress)
         except BaseException:
             await self._runner.stop()
-            await self._close_tables()
+            await self.database.close()
             raise
         self._running = True
         await self._lifecycle.start()
@@ -135,7 +135,7 @@ class HarmonizeService:
         self._running = False
         await self._lifecycle.stop()
         await self._runner.stop()
-        await self._close_tables()
+        await self.database.close()
         await self._hub.close()
         await asyncio.to_thread(self.decode_gate.close)
         log.info("painterly core stopped")
@@ -379,12 +379,6 @@ class HarmonizeService:
         return self.admin.is_admin_of(requester, platform, chat_id)
 
     # ------------------------------------------------------------------ internals
-
-    async def _close_tables(self) -> None:
-        """Close the job store, the block list and the audit log."""
-        await self._store.close()
-        await self.blocks.close()
-        await self.audit.close()
 
     def _require_running(self) -> None:
         """Raise ServiceUnavailable unless started."""

@@ -3,8 +3,8 @@
 A session holds the painting and the object photo (files under <storage>/loop-sessions/<id>/), its
 owner and chat, the front end's context string, and the current LoopState; each job a session
 queues is recorded with its parent job and its own state, so the buttons under any result can
-start from it. Everything is in the bot's SQLite database (own tables, own connection), so a
-restart loses nothing. A session expires `window_s` after its last use.
+start from it. Everything is in the bot's SQLite database (bot/core/database.py), so a restart
+loses nothing. A session expires `window_s` after its last use.
 """
 
 from __future__ import annotations
@@ -17,31 +17,9 @@ from pathlib import Path
 
 import aiosqlite
 
+from bot.core.database import Database
 from bot.core.loop_state import LoopState
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS loop_sessions (
-    id TEXT PRIMARY KEY,
-    platform TEXT NOT NULL,
-    user_id TEXT NOT NULL,
-    chat_id TEXT NOT NULL,
-    context TEXT NOT NULL DEFAULT '',
-    state TEXT NOT NULL,
-    painting_path TEXT NOT NULL,
-    object_path TEXT NOT NULL,
-    created_at REAL NOT NULL,
-    expires_at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS loop_sessions_by_user ON loop_sessions (platform, user_id);
-CREATE INDEX IF NOT EXISTS loop_sessions_by_expiry ON loop_sessions (expires_at);
-CREATE TABLE IF NOT EXISTS loop_jobs (
-    job_id TEXT PRIMARY KEY,
-    session_id TEXT NOT NULL REFERENCES loop_sessions (id) ON DELETE CASCADE,
-    parent_job_id TEXT,
-    state TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS loop_jobs_by_session ON loop_jobs (session_id);
-"""
 # Under the bot's storage_dir. Not alphanumeric, so never taken for a job's folder (FileStore's
 # job ids are alphanumeric, and its orphan sweep only looks at such folders).
 SESSIONS_FOLDER = "loop-sessions"
@@ -89,38 +67,16 @@ def _session(record: aiosqlite.Row) -> Session:
 
 
 class SessionStore:
-    """Sessions and their jobs in the SQLite database at `database`, files under `storage`."""
+    """Sessions and their jobs (loop_sessions, loop_jobs in the bot's database), files under `storage`."""
 
-    def __init__(self, database: Path, storage: Path, window_s: float) -> None:
-        self.database = Path(database)
+    def __init__(self, database: Database, storage: Path, window_s: float) -> None:
+        self.database = database
         self.folder = Path(storage) / SESSIONS_FOLDER
         self.window_s = window_s
-        self._db: aiosqlite.Connection | None = None
-        self._lock = asyncio.Lock()
 
-    @property
-    def db(self) -> aiosqlite.Connection:
-        """The open connection; RuntimeError before open()."""
-        if self._db is None:
-            raise RuntimeError("SessionStore.open() was not called")
-        return self._db
-
-    async def open(self) -> None:
-        """Open the database (WAL, shared with the job store) and create the tables."""
-        self.database.parent.mkdir(parents=True, exist_ok=True)
+    async def prepare(self) -> None:
+        """Make the sessions' folder."""
         await asyncio.to_thread(self.folder.mkdir, parents=True, exist_ok=True)
-        self._db = await aiosqlite.connect(self.database, isolation_level=None)
-        self._db.row_factory = aiosqlite.Row
-        await self._db.execute("PRAGMA journal_mode=WAL")
-        await self._db.execute("PRAGMA busy_timeout=10000")
-        await self._db.execute("PRAGMA foreign_keys=ON")
-        await self._db.executescript(SCHEMA)
-
-    async def close(self) -> None:
-        """Close the connection (no error if not open)."""
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
 
     async def create(
         self,
@@ -152,22 +108,21 @@ class SessionStore:
         session = Session(
             session_id, platform, user_id, chat_id, context, state, painting_path, object_path, now, now + self.window_s
         )
-        async with self._lock:
-            await self.db.execute(
-                "INSERT INTO loop_sessions VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (
-                    session_id,
-                    platform,
-                    user_id,
-                    chat_id,
-                    context,
-                    state.to_json(),
-                    str(painting_path),
-                    str(object_path),
-                    now,
-                    session.expires_at,
-                ),
-            )
+        await self.database.write(
+            "INSERT INTO loop_sessions VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (
+                session_id,
+                platform,
+                user_id,
+                chat_id,
+                context,
+                state.to_json(),
+                str(painting_path),
+                str(object_path),
+                now,
+                session.expires_at,
+            ),
+        )
         try:
             await asyncio.to_thread(write)
         except BaseException:
@@ -177,33 +132,30 @@ class SessionStore:
 
     async def get(self, session_id: str) -> Session | None:
         """A session, expired or not; None if it is gone."""
-        async with self.db.execute("SELECT * FROM loop_sessions WHERE id = ?", (session_id,)) as c:
-            record = await c.fetchone()
+        record = await self.database.fetch_one("SELECT * FROM loop_sessions WHERE id = ?", (session_id,))
         return None if record is None else _session(record)
 
     async def update(self, session_id: str, state: LoopState, now: float, context: str | None = None) -> None:
         """Save the session's new state (and context) and extend its window from `now`."""
-        async with self._lock:
-            await self.db.execute(
-                "UPDATE loop_sessions SET state = ?, expires_at = ?, context = COALESCE(?, context) WHERE id = ?",
-                (state.to_json(), now + self.window_s, context, session_id),
-            )
+        await self.database.write(
+            "UPDATE loop_sessions SET state = ?, expires_at = ?, context = COALESCE(?, context) WHERE id = ?",
+            (state.to_json(), now + self.window_s, context, session_id),
+        )
 
     async def add_job(self, job: LoopJob, now: float) -> None:
         """Record a job the session queued; the session's window is extended."""
-        async with self._lock:
-            await self.db.execute(
+        async with self.database.transaction() as db:
+            await db.execute(
                 "INSERT INTO loop_jobs VALUES (?,?,?,?)",
                 (job.job_id, job.session_id, job.parent_job_id, job.state.to_json()),
             )
-            await self.db.execute(
+            await db.execute(
                 "UPDATE loop_sessions SET expires_at = ? WHERE id = ?", (now + self.window_s, job.session_id)
             )
 
     async def job(self, job_id: str) -> LoopJob | None:
         """The loop's record of a job; None for jobs not queued from a session (or deleted)."""
-        async with self.db.execute("SELECT * FROM loop_jobs WHERE job_id = ?", (job_id,)) as c:
-            record = await c.fetchone()
+        record = await self.database.fetch_one("SELECT * FROM loop_jobs WHERE job_id = ?", (job_id,))
         if record is None:
             return None
         return LoopJob(
@@ -212,17 +164,16 @@ class SessionStore:
 
     async def delete(self, session_id: str) -> None:
         """Delete a session, its job records and its files."""
-        async with self._lock:
-            await self.db.execute("DELETE FROM loop_sessions WHERE id = ?", (session_id,))
+        await self.database.write("DELETE FROM loop_sessions WHERE id = ?", (session_id,))
         await asyncio.to_thread(shutil.rmtree, self.folder / session_id, True)
 
     async def user_files(self, platform: str, user_id: str) -> list[Path]:
         """The picture files of every session of a user (all chats)."""
-        async with self.db.execute(
+        records = await self.database.fetch_all(
             "SELECT painting_path, object_path FROM loop_sessions WHERE platform = ? AND user_id = ?",
             (platform, user_id),
-        ) as c:
-            return [Path(path) for record in await c.fetchall() for path in record]
+        )
+        return [Path(path) for record in records for path in record]
 
     async def delete_user(self, platform: str, user_id: str) -> list[str]:
         """Delete every session of a user (all chats); return their ids."""
@@ -236,18 +187,19 @@ class SessionStore:
         """Delete session folders with no row (left by older versions, which wrote the files
         first); return how many. A folder is made after its row, so none in the making is hit."""
         folders = await asyncio.to_thread(lambda: [path for path in self.folder.iterdir() if path.is_dir()])
-        async with self.db.execute("SELECT id FROM loop_sessions") as c:
-            known = {record["id"] for record in await c.fetchall()}
+        known = {record["id"] for record in await self.database.fetch_all("SELECT id FROM loop_sessions")}
         orphans = [path for path in folders if path.name not in known]
         for path in orphans:
             await asyncio.to_thread(shutil.rmtree, path, True)
         return len(orphans)
 
     async def _delete_where(self, condition: str, *args: object) -> list[str]:
-        async with self._lock:
-            async with self.db.execute(f"SELECT id FROM loop_sessions WHERE {condition}", args) as c:
-                ids = [record["id"] for record in await c.fetchall()]
-            await self.db.execute(f"DELETE FROM loop_sessions WHERE {condition}", args)
+        async with self.database.transaction() as db:
+            ids = [
+                record["id"]
+                for record in await self.database.fetch_all(f"SELECT id FROM loop_sessions WHERE {condition}", args)
+            ]
+            await db.execute(f"DELETE FROM loop_sessions WHERE {condition}", args)
         for session_id in ids:
             await asyncio.to_thread(shutil.rmtree, self.folder / session_id, True)
         return ids

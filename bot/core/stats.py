@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import statistics
 from dataclasses import dataclass
-from pathlib import Path
 
-import aiosqlite
-
+from bot.core.database import Database
 from bot.core.errors import NotAllowed
 from bot.core.jobs import JobStatus, Requester
 from bot.core.limits import DAY_S
@@ -41,16 +39,14 @@ class Stats:
         )
 
 
-async def chat_jobs(path: Path, platform: str, chat_id: str, since: float) -> list[tuple[str, float | None]]:
+async def chat_jobs(database: Database, platform: str, chat_id: str, since: float) -> list[tuple[str, float | None]]:
     """(status, seconds it ran) of the chat's stored jobs created since `since`."""
-    async with aiosqlite.connect(path) as db:
-        await db.execute("PRAGMA busy_timeout=10000")
-        async with db.execute(
-            "SELECT status, finished_at - started_at FROM jobs WHERE platform = ? AND chat_id = ? AND created_at >= ?"
-            " AND status != 'uploading'",
-            (platform, chat_id, since),
-        ) as cursor:
-            return [(status, seconds) for status, seconds in await cursor.fetchall()]
+    records = await database.fetch_all(
+        "SELECT status, finished_at - started_at FROM jobs WHERE platform = ? AND chat_id = ? AND created_at >= ?"
+        " AND status != 'uploading'",
+        (platform, chat_id, since),
+    )
+    return [(status, seconds) for status, seconds in records]
 
 
 async def chat_stats(chat_loop: ChatLoop, requester: Requester, now: float) -> Stats:
@@ -60,7 +56,7 @@ async def chat_stats(chat_loop: ChatLoop, requester: Requester, now: float) -> S
         raise NotAllowed(ADMINS_ONLY)
     queue = await service.queue_status()
     since = now - DAY_S
-    jobs = await chat_jobs(service.settings.database_path, requester.platform, requester.chat_id, since)
+    jobs = await chat_jobs(service.database, requester.platform, requester.chat_id, since)
     seconds = [s for status, s in jobs if status == JobStatus.DONE.value and s is not None]
     refused = await chat_loop.moderation.refused_since(since, requester.platform, requester.chat_id)
     return Stats(

@@ -1,6 +1,6 @@
-"""The job queue, submission history and admin limits in SQLite (aiosqlite, one connection).
+"""The job queue, submission history and admin limits: a repository over the bot's Database.
 
-Every write happens inside `transaction()`: one asyncio lock plus BEGIN IMMEDIATE, so a limit
+Every write happens inside `transaction()`: the database's lock plus BEGIN IMMEDIATE, so a limit
 check and the insert it allows are atomic even under hundreds of concurrent submissions, and
 across bot processes sharing the database.
 
@@ -12,60 +12,17 @@ expired, so two live processes never run the same job nor report on it both.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import aiosqlite
 
+from bot.core.database import Database
 from bot.core.job_spec import JobSpec
 from bot.core.jobs import JobRef, JobStatus
 from bot.core.limits import Limits, Usage
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS jobs (
-    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-    id TEXT NOT NULL UNIQUE,
-    platform TEXT NOT NULL,
-    user_id TEXT NOT NULL,
-    chat_id TEXT NOT NULL,
-    context TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL,
-    options TEXT NOT NULL,
-    painting_path TEXT NOT NULL,
-    object_path TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    error TEXT,
-    cancelled_by TEXT,
-    created_at REAL NOT NULL,
-    started_at REAL,
-    finished_at REAL,
-    owner TEXT,
-    lease_until REAL
-);
-CREATE INDEX IF NOT EXISTS jobs_by_status ON jobs (status, seq);
-CREATE INDEX IF NOT EXISTS jobs_by_user ON jobs (platform, user_id);
-CREATE INDEX IF NOT EXISTS jobs_by_chat ON jobs (platform, chat_id, status);
-CREATE TABLE IF NOT EXISTS submissions (
-    platform TEXT NOT NULL,
-    user_id TEXT NOT NULL,
-    chat_id TEXT NOT NULL,
-    at REAL NOT NULL
-);
-CREATE INDEX IF NOT EXISTS submissions_by_user ON submissions (platform, user_id, at);
-CREATE INDEX IF NOT EXISTS submissions_by_chat ON submissions (platform, chat_id, at);
-CREATE TABLE IF NOT EXISTS limits (
-    scope TEXT NOT NULL,
-    name TEXT NOT NULL,
-    value INTEGER NOT NULL,
-    PRIMARY KEY (scope, name)
-);
-"""
-LEASE_COLUMNS = {"owner": "TEXT", "lease_until": "REAL"}  # added to databases made before them
 UPLOADING = "uploading"  # a job whose images are being written; no front end ever sees it
 ACTIVE = (JobStatus.QUEUED.value, JobStatus.RUNNING.value)
 COUNTED = (*ACTIVE, UPLOADING)  # what the concurrency limits count
@@ -112,64 +69,29 @@ def _chat_scope(platform: str, chat_id: str) -> str:
 
 
 class JobStore:
-    """Async access to the bot's SQLite database at `path`."""
+    """The jobs, submissions and limits tables of the bot's database (bot/core/migrations.py)."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._db: aiosqlite.Connection | None = None
-        self._lock = asyncio.Lock()
+    def __init__(self, database: Database) -> None:
+        self.database = database
 
     @property
     def db(self) -> aiosqlite.Connection:
-        """The open connection; raises RuntimeError before open()."""
-        if self._db is None:
-            raise RuntimeError("JobStore.open() was not called")
-        return self._db
-
-    async def open(self) -> None:
-        """Open (creating if needed) the database in WAL mode."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = await aiosqlite.connect(self.path, isolation_level=None)
-        self._db.row_factory = aiosqlite.Row
-        await self._db.execute("PRAGMA journal_mode=WAL")
-        await self._db.execute("PRAGMA synchronous=NORMAL")
-        await self._db.execute("PRAGMA busy_timeout=10000")
-        await self._db.executescript(SCHEMA)
-        async with self._db.execute("PRAGMA table_info(jobs)") as cursor:
-            present = {record["name"] for record in await cursor.fetchall()}
-        for column, kind in LEASE_COLUMNS.items():
-            if column not in present:
-                await self._db.execute(f"ALTER TABLE jobs ADD COLUMN {column} {kind}")
-
-    async def close(self) -> None:
-        """Close the connection (no error if not open)."""
-        if self._db is not None:
-            await self._db.close()
-            self._db = None
+        """The database's connection; RuntimeError before it is open."""
+        return self.database.connection
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[None]:
-        """One write transaction at a time: commit on success, roll back on any error."""
-        async with self._lock:
-            try:
-                await self.db.execute("BEGIN IMMEDIATE")
-                yield
-            except BaseException:
-                # Also when cancelled while BEGIN was under way: it still ran on the db thread.
-                with contextlib.suppress(sqlite3.OperationalError):
-                    await self.db.execute("ROLLBACK")
-                raise
-            await self.db.execute("COMMIT")
+        """One write transaction at a time, shared with every store: commit on success, roll back on error."""
+        async with self.database.transaction():
+            yield
 
     async def _one(self, sql: str, *args: object) -> aiosqlite.Row | None:
         """The first record of a query, or None."""
-        async with self.db.execute(sql, args) as cursor:
-            return await cursor.fetchone()
+        return await self.database.fetch_one(sql, args)
 
     async def _all(self, sql: str, *args: object) -> list[aiosqlite.Row]:
         """Every record of a query."""
-        async with self.db.execute(sql, args) as cursor:
-            return list(await cursor.fetchall())
+        return await self.database.fetch_all(sql, args)
 
     # ------------------------------------------------------------------ jobs
 

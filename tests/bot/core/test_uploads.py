@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.core import JobNotFound, JobOptions, Requester
+from bot.core.database import Database
 from bot.core.files import FileStore
 from bot.core.job_spec import resolve
 from bot.core.jobs import JobRef
@@ -42,8 +43,9 @@ async def test_what_a_crash_left_is_swept_at_the_next_start(start_service, tmp_p
     await service.stop()
     # what a kill -9 leaves: an upload half written under a dead owner, a folder with no row
     settings = make_settings(tmp_path)
-    store, files = JobStore(settings.database_path), FileStore(settings.storage_dir)
-    await store.open()
+    database, files = Database(settings.database_path), FileStore(settings.storage_dir)
+    store = JobStore(database)
+    await database.open()
     spec = resolve(JobOptions(), settings.presets, settings.default_preset)
     paths = files.input_paths("deadbeef01", "png", "png")
     async with store.transaction():
@@ -56,7 +58,7 @@ async def test_what_a_crash_left_is_swept_at_the_next_start(start_service, tmp_p
             owner="dead",
             lease_until=2.0,
         )
-    await store.close()
+    await database.close()
     paths[0].parent.mkdir(parents=True)
     paths[0].write_bytes(PNG[:10])
     (tmp_path / "files" / "0123456789" / "input").mkdir(parents=True)  # an older version's
