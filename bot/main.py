@@ -3,9 +3,11 @@
 With no token set it runs the offline demo instead (`--serve` serves the queue anyway).
 
 A front end is a package (`bot.discord`, `bot.telegram`) with
-`create_front_end(service: HarmonizeService, settings: BotSettings) -> FrontEnd`, called before
-the core starts (so its `service.add_listener(...)` also gets the events of jobs resumed at
-start-up), where `FrontEnd.run()` connects and serves until cancelled.
+`create_front_end(service: HarmonizeService, settings: BotSettings, chat_loop: ChatLoop) -> FrontEnd`,
+called before the core starts (so its `service.add_listener(...)` also gets the events of jobs
+resumed at start-up), where `FrontEnd.run()` connects and serves until cancelled. The process has
+one `ChatLoop` (the preview sessions, the renderer, their janitor), built here and handed to every
+front end; this module starts it after the core and stops it before the core, the front ends never.
 
 A front end that stops on its own (a refused token, no network) stops the whole bot with exit
 status 1, so that its supervisor (Docker's restart policy, systemd) restarts it; queued jobs
@@ -26,7 +28,7 @@ from typing import Protocol
 
 from pydantic import ValidationError
 
-from bot.core import BotSettings, HarmonizeService, log_redaction
+from bot.core import BotSettings, ChatLoop, HarmonizeService, log_redaction
 from bot.job_runners import make_runner
 
 log = logging.getLogger("painterly.bot")
@@ -46,8 +48,9 @@ class FrontEnd(Protocol):
         """Connect to the platform and handle users until cancelled."""
 
 
-def create_front_ends(service: HarmonizeService, settings: BotSettings) -> list[FrontEnd]:
-    """Build the front ends whose token is set; a token without its package is an error."""
+def create_front_ends(service: HarmonizeService, settings: BotSettings, chat_loop: ChatLoop) -> list[FrontEnd]:
+    """Build the front ends whose token is set, all over the one `chat_loop`; a token without its
+    package is an error."""
     front_ends: list[FrontEnd] = []
     for token_field, package in FRONT_ENDS.items():
         if getattr(settings, token_field) is None:
@@ -60,7 +63,7 @@ def create_front_ends(service: HarmonizeService, settings: BotSettings) -> list[
                 f"PAINTERLY_{token_field.upper()} is set but its front end is missing "
                 f"({package}.create_front_end: {error}); unset the token or install it."
             ) from error
-        front_ends.append(factory(service, settings))
+        front_ends.append(factory(service, settings, chat_loop))
     return front_ends
 
 
@@ -68,23 +71,29 @@ async def serve(settings: BotSettings, stop: asyncio.Event) -> int:
     """Run the core and the front ends until `stop` is set (0) or a front end stops (EXIT_FAILED).
 
     One front end stopping stops the others too: the process exits and its supervisor restarts
-    it, rather than serving one platform silently while the other is down.
+    it, rather than serving one platform silently while the other is down. The one chat loop
+    starts after the core and stops after the front ends, before the core.
     """
     service = HarmonizeService(settings, make_runner(settings))
-    front_ends = create_front_ends(service, settings)
+    chat_loop = ChatLoop(service)
+    front_ends = create_front_ends(service, settings, chat_loop)
     if not front_ends:
         log.warning(
             "no front end configured: only the queue runs. Set PAINTERLY_DISCORD_TOKEN "
             "or PAINTERLY_TELEGRAM_TOKEN (see .env.example)."
         )
     async with service:
-        tasks = {asyncio.create_task(front.run()): type(front).__name__ for front in front_ends}
-        waiter = asyncio.create_task(stop.wait())
-        done, _ = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
-        stopped = [task for task in tasks if task in done and not stop.is_set()]
-        for task in [waiter, *tasks]:
-            task.cancel()
-        await asyncio.gather(waiter, *tasks, return_exceptions=True)
+        await chat_loop.start()
+        try:
+            tasks = {asyncio.create_task(front.run()): type(front).__name__ for front in front_ends}
+            waiter = asyncio.create_task(stop.wait())
+            done, _ = await asyncio.wait([waiter, *tasks], return_when=asyncio.FIRST_COMPLETED)
+            stopped = [task for task in tasks if task in done and not stop.is_set()]
+            for task in [waiter, *tasks]:
+                task.cancel()
+            await asyncio.gather(waiter, *tasks, return_exceptions=True)
+        finally:
+            await chat_loop.stop()
         for task in stopped:
             error = None if task.cancelled() else task.exception()
             log.error(

@@ -31,9 +31,11 @@ def minimal_intents() -> discord.Intents:
 
 
 class PainterlyBot(commands.Bot):
-    """The bot: the core's service and settings, the chat loop, the job updates, and the cogs."""
+    """The bot: the core's service and settings, the chat loop, the job updates, and the cogs.
 
-    def __init__(self, service: HarmonizeService, settings: BotSettings) -> None:
+    `chat_loop` is the process's one chat loop (bot/main.py builds, starts and stops it)."""
+
+    def __init__(self, service: HarmonizeService, settings: BotSettings, chat_loop: ChatLoop) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,  # no text commands; slash commands only
             intents=minimal_intents(),
@@ -43,7 +45,6 @@ class PainterlyBot(commands.Bot):
         )
         self.service = service
         self.settings = settings
-        chat_loop = ChatLoop(service)
         self.picture_check = DiscordPictureCheck(self, chat_loop)
         self.discord_loop = DiscordLoop(self, chat_loop)
         self.reports = DiscordReports(self, chat_loop)

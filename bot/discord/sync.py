@@ -15,7 +15,7 @@ import logging
 import discord
 import typer
 
-from bot.core import BotSettings, HarmonizeService
+from bot.core import BotSettings, ChatLoop, HarmonizeService
 from bot.discord.client import PainterlyBot
 from bot.job_runners import make_runner
 
@@ -27,7 +27,7 @@ async def sync_commands(settings: BotSettings, guild_id: int | None = None) -> l
     if settings.discord_token is None:
         raise ValueError("PAINTERLY_DISCORD_TOKEN is not set; see docs/discord.md.")
     service = HarmonizeService(settings, make_runner(settings))  # never started
-    bot = PainterlyBot(service, settings)
+    bot = PainterlyBot(service, settings, ChatLoop(service))  # nor its chat loop: only the tree is used
     async with bot:
         await bot.login(settings.discord_token.get_secret_value())
         guild = discord.Object(guild_id) if guild_id is not None else None

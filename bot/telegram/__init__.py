@@ -1,4 +1,4 @@
-"""The Telegram front end: `create_front_end(service, settings)` for `painterly-bot`.
+"""The Telegram front end: `create_front_end(service, settings, chat_loop)` for `painterly-bot`.
 
 Built on python-telegram-bot 22: `ApplicationBuilder.base_url`/`base_file_url` point it at any
 Bot API server (the tests' fake one), AIORateLimiter keeps within flood limits and retries

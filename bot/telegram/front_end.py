@@ -30,12 +30,16 @@ GENERIC_FAILURE = "Something went wrong on my side; the bot's log says what. Ple
 
 
 class TelegramFrontEnd:
-    """Serves Telegram users by long polling; build it before `service.start()`, then `run()`."""
+    """Serves Telegram users by long polling; build it before `service.start()`, then `run()`.
+
+    `chat_loop`: the process's one chat loop, shared with the other front ends; its owner
+    (bot/main.py) starts it after `service.start()` and stops it after `run()` ends."""
 
     def __init__(
         self,
         service: HarmonizeService,
         settings: BotSettings,
+        chat_loop: ChatLoop,
         api_root: str = TELEGRAM_API,
         status_interval_s: float = STATUS_EDIT_INTERVAL_S,
         album_wait_s: float = ALBUM_WAIT_S,
@@ -46,7 +50,7 @@ class TelegramFrontEnd:
                 "and put it in .env (see .env.example)."
             )
         self.service = service
-        self.loop = TelegramLoop(ChatLoop(service))
+        self.loop = TelegramLoop(chat_loop)
         self.updates = JobUpdates(
             status_interval_s, self.loop.result_buttons, self.loop.pictures.result, self.loop.chat_loop.posted.record
         )
@@ -76,7 +80,6 @@ class TelegramFrontEnd:
         updater = app.updater
         if updater is None:  # built by ApplicationBuilder, which always makes one
             raise RuntimeError("the Telegram application has no updater to poll with")
-        await self.loop.chat_loop.start()
         try:
             async with app:
                 await app.bot.set_my_commands([BotCommand(*item) for item in COMMANDS.items()])
@@ -94,7 +97,6 @@ class TelegramFrontEnd:
         finally:
             self._remove_listener()
             await self.updates.detach()
-            await self.loop.chat_loop.stop()
             log.info("telegram front end stopped")
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -116,6 +118,6 @@ class TelegramFrontEnd:
             log.warning("could not tell the user about an error: %s", reply_error)
 
 
-def create_front_end(service: HarmonizeService, settings: BotSettings) -> TelegramFrontEnd:
+def create_front_end(service: HarmonizeService, settings: BotSettings, chat_loop: ChatLoop) -> TelegramFrontEnd:
     """The front-end factory `bot.main` calls (token from PAINTERLY_TELEGRAM_TOKEN)."""
-    return TelegramFrontEnd(service, settings)
+    return TelegramFrontEnd(service, settings, chat_loop)

@@ -17,7 +17,7 @@ from discord.gateway import DiscordWebSocket
 from PIL import Image
 from pydantic import SecretStr
 
-from bot.core import BotSettings, HarmonizeService, Preset
+from bot.core import BotSettings, ChatLoop, HarmonizeService, Preset
 from bot.discord import DiscordFrontEnd, cdn, create_front_end
 from tests.support import noise_engine
 from tests.support.fake_discord import TOKEN, FakeDiscord, Guild, Interaction, Message
@@ -110,7 +110,7 @@ class World:
 
 @contextlib.asynccontextmanager
 async def running_world(tmp_path: Path, guilds: int = 1, **overrides: Any) -> AsyncIterator[World]:
-    """Start the stand-in, the core and the front end; stop them all at the end."""
+    """Start the stand-in, the core, its chat loop and the front end; stop them all at the end."""
     fake = FakeDiscord()
     await fake.start()
     servers = [fake.add_guild() for _ in range(guilds)]
@@ -118,8 +118,10 @@ async def running_world(tmp_path: Path, guilds: int = 1, **overrides: Any) -> As
         point_discord_py_at(fake, monkeypatch)
         settings = settings_for(tmp_path, **overrides)
         service = make_service(settings)
-        front_end = create_front_end(service, settings)
+        chat_loop = ChatLoop(service)  # as bot.main does: built with the service, started after it
+        front_end = create_front_end(service, settings, chat_loop)
         await service.start()
+        await chat_loop.start()
         serving = asyncio.create_task(front_end.run())
         try:
             ready = asyncio.create_task(fake.ready.wait())
@@ -131,5 +133,6 @@ async def running_world(tmp_path: Path, guilds: int = 1, **overrides: Any) -> As
         finally:
             serving.cancel()
             await asyncio.gather(serving, return_exceptions=True)
+            await chat_loop.stop()
             await service.stop()
             await fake.close()

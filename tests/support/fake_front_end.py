@@ -7,7 +7,7 @@ import io
 
 from PIL import Image
 
-from bot.core import BotSettings, HarmonizeService, JobDone, JobEvent, Requester
+from bot.core import BotSettings, ChatLoop, HarmonizeService, JobDone, JobEvent, Requester
 
 created: list[FakeFrontEnd] = []
 
@@ -15,8 +15,9 @@ created: list[FakeFrontEnd] = []
 class FakeFrontEnd:
     """Listens before start, then submits one job from run() and waits to be cancelled."""
 
-    def __init__(self, service: HarmonizeService, settings: BotSettings) -> None:
+    def __init__(self, service: HarmonizeService, settings: BotSettings, chat_loop: ChatLoop) -> None:
         self.service = service
+        self.chat_loop = chat_loop  # the process's one, started and stopped by bot.main
         self.done = asyncio.Event()
         self.cancelled = False
         service.add_listener(self.on_event, platform="fake")
@@ -36,7 +37,7 @@ class FakeFrontEnd:
             raise
 
 
-def create_front_end(service: HarmonizeService, settings: BotSettings) -> FakeFrontEnd:
-    front_end = FakeFrontEnd(service, settings)
+def create_front_end(service: HarmonizeService, settings: BotSettings, chat_loop: ChatLoop) -> FakeFrontEnd:
+    front_end = FakeFrontEnd(service, settings, chat_loop)
     created.append(front_end)
     return front_end

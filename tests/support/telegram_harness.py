@@ -13,7 +13,7 @@ from typing import Any
 from PIL import Image
 from pydantic import SecretStr
 
-from bot.core import BotSettings, HarmonizeService
+from bot.core import BotSettings, ChatLoop, HarmonizeService
 from bot.telegram import TelegramFrontEnd
 from tests.support.fake_telegram import TOKEN, FakeTelegram
 from tests.support.services import EventLog, benign, make_service, make_settings  # core tests: temp files, fake engine
@@ -37,19 +37,21 @@ def picture(fmt: str = "PNG", size: tuple[int, int] = (48, 32), color=(200, 120,
 
 @dataclass
 class Bot:
-    """One running bot: the fake Telegram, the core and the front end serving them."""
+    """One running bot: the fake Telegram, the core, its chat loop and the front end serving them."""
 
     fake: FakeTelegram
     service: HarmonizeService
+    chat_loop: ChatLoop
     front_end: TelegramFrontEnd
     task: asyncio.Task[None]
     events: EventLog
 
     async def stop(self) -> None:
-        """Stop the front end, then the core."""
+        """Stop the front end, then the chat loop, then the core (as bot.main does)."""
         self.task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await self.task
+        await self.chat_loop.stop()
         await self.service.stop()
 
 
@@ -73,13 +75,20 @@ class Harness:
         """A core (fake engine; `scorer`: its picture check) and a front end polling the fake Telegram."""
         settings = self.settings(**overrides)
         service = make_service(settings, scorer=scorer)
+        chat_loop = ChatLoop(service)  # as bot.main does: built with the service, started after it
         front_end = TelegramFrontEnd(
-            service, settings, api_root=self.api_root, status_interval_s=STATUS_INTERVAL_S, album_wait_s=ALBUM_WAIT_S
+            service,
+            settings,
+            chat_loop,
+            api_root=self.api_root,
+            status_interval_s=STATUS_INTERVAL_S,
+            album_wait_s=ALBUM_WAIT_S,
         )
         events = EventLog()
         service.add_listener(events)
         await service.start()
-        bot = Bot(self.fake, service, front_end, asyncio.create_task(front_end.run()), events)
+        await chat_loop.start()
+        bot = Bot(self.fake, service, chat_loop, front_end, asyncio.create_task(front_end.run()), events)
         self.bots.append(bot)
         await self.fake.wait_for(lambda: self.fake.calls_to("setMyCommands"))
         return bot

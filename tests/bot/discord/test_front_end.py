@@ -9,6 +9,7 @@ import pytest
 from pydantic import SecretStr
 
 import bot.main
+from bot.core import ChatLoop
 from bot.discord import create_front_end
 from tests.support.discord_world import point_discord_py_at, settings_for
 from tests.support.fake_discord import FakeDiscord
@@ -42,7 +43,8 @@ async def test_a_wrong_token_stops_the_front_end_with_a_clear_error(
     try:
         point_discord_py_at(fake, monkeypatch)
         settings = settings_for(tmp_path, discord_token=SecretStr("not-the-token"))
-        front_end = create_front_end(make_service(settings), settings)
+        service = make_service(settings)
+        front_end = create_front_end(service, settings, ChatLoop(service))
         with pytest.raises(RuntimeError, match="Discord refused PAINTERLY_DISCORD_TOKEN"):
             await asyncio.wait_for(front_end.run(), HANG_GUARD_S)
     finally:
@@ -51,5 +53,6 @@ async def test_a_wrong_token_stops_the_front_end_with_a_clear_error(
 
 def test_no_token_is_refused_at_creation(tmp_path: Path) -> None:
     settings = settings_for(tmp_path, discord_token=None)
+    service = make_service(settings)
     with pytest.raises(ValueError, match="PAINTERLY_DISCORD_TOKEN is not set"):
-        create_front_end(make_service(settings), settings)
+        create_front_end(service, settings, ChatLoop(service))

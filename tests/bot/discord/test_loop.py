@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from bot.core import ChatLoop
 from bot.discord import create_front_end
 from tests.support.discord_world import point_discord_py_at, settings_for
 from tests.support.fake_discord import FakeDiscord, Guild, Interaction, Message
@@ -25,11 +26,13 @@ ADA, BOB = 920000000000000001, 920000000000000002
 
 @contextlib.asynccontextmanager
 async def bot_on(fake: FakeDiscord, tmp_path: Path, **overrides: Any) -> AsyncIterator[Any]:
-    """A core and a Discord front end connected to `fake` (a restart is a second one)."""
+    """A core, its chat loop and a Discord front end connected to `fake` (a restart is a second one)."""
     settings = settings_for(tmp_path, **{**LOOP_SETTINGS, **overrides})
     service = make_service(settings)
-    front_end = create_front_end(service, settings)
+    chat_loop = ChatLoop(service)
+    front_end = create_front_end(service, settings, chat_loop)
     await service.start()
+    await chat_loop.start()
     fake.ready.clear()
     serving = asyncio.create_task(front_end.run())
     try:
@@ -38,6 +41,7 @@ async def bot_on(fake: FakeDiscord, tmp_path: Path, **overrides: Any) -> AsyncIt
     finally:
         serving.cancel()
         await asyncio.gather(serving, return_exceptions=True)
+        await chat_loop.stop()
         await service.stop()
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from bot.core import ChatLoop
 from bot.core.moderation_policy import NOT_HERE, REFUSED
 from bot.discord import create_front_end
 from tests.bot.discord.test_loop import buttons, posted, press, private_answer, results
@@ -56,8 +57,10 @@ async def discord_with(
     point_discord_py_at(fake, monkeypatch)
     settings = settings_for(tmp_path, **{**LOOP_SETTINGS, **overrides})
     service = make_service(settings, scorer=scorer)
-    front_end = create_front_end(service, settings)
+    chat_loop = ChatLoop(service)
+    front_end = create_front_end(service, settings, chat_loop)
     await service.start()
+    await chat_loop.start()
     serving = asyncio.create_task(front_end.run())
     try:
         await asyncio.wait_for(fake.ready.wait(), HANG_GUARD_S)
@@ -65,6 +68,7 @@ async def discord_with(
     finally:
         serving.cancel()
         await asyncio.gather(serving, return_exceptions=True)
+        await chat_loop.stop()
         await service.stop()
         await fake.close()
 

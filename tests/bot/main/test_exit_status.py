@@ -31,14 +31,14 @@ class Serving:
 
 
 async def test_one_failing_front_end_stops_the_other_and_the_status_is_non_zero(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(bot.main, "create_front_ends", lambda service, settings: [Serving(), Failing()])
+    monkeypatch.setattr(bot.main, "create_front_ends", lambda service, settings, chat_loop: [Serving(), Failing()])
     Serving.cancelled = False
     status = await asyncio.wait_for(bot.main.serve(make_settings(tmp_path), asyncio.Event()), 60)
     assert status == bot.main.EXIT_FAILED and Serving.cancelled
 
 
 async def test_a_requested_stop_is_status_0(tmp_path, monkeypatch) -> None:
-    monkeypatch.setattr(bot.main, "create_front_ends", lambda service, settings: [Serving()])
+    monkeypatch.setattr(bot.main, "create_front_ends", lambda service, settings, chat_loop: [Serving()])
     stop = asyncio.Event()
     serving = asyncio.create_task(bot.main.serve(make_settings(tmp_path), stop))
     await asyncio.sleep(0)

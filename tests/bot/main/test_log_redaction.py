@@ -137,10 +137,11 @@ async def telegram(monkeypatch) -> FakeTelegram:
     fake = FakeTelegram()
     api_root = await fake.start()
 
-    def create_front_end(service, settings):
+    def create_front_end(service, settings, chat_loop):
         return TelegramFrontEnd(
             service,
             settings,
+            chat_loop,
             api_root=api_root,
             status_interval_s=0.2,
             album_wait_s=0.3,
@@ -176,8 +177,8 @@ async def test_a_wrong_token_stops_the_bot_non_zero_and_logs_no_secret(tmp_path,
 
 
 async def test_a_network_error_stops_the_bot_non_zero_and_logs_no_secret(tmp_path, monkeypatch, captured) -> None:
-    def unreachable(service, settings):
-        return TelegramFrontEnd(service, settings, api_root="http://127.0.0.1:1")
+    def unreachable(service, settings, chat_loop):
+        return TelegramFrontEnd(service, settings, chat_loop, api_root="http://127.0.0.1:1")
 
     monkeypatch.setattr(bot.telegram, "create_front_end", unreachable)
     settings = secret_settings(tmp_path)

@@ -11,7 +11,7 @@ from pydantic import SecretStr
 from telegram import Bot
 
 import bot.main
-from bot.core import InvalidImage, InvalidOptions, JobOptions
+from bot.core import ChatLoop, InvalidImage, InvalidOptions, JobOptions
 from bot.telegram import TelegramFrontEnd
 from bot.telegram.drafts import Draft, DraftBook
 from bot.telegram.images import ImageRef, check_before_download, fits_as_photo
@@ -170,8 +170,10 @@ async def test_status_waits_out_retry_after_and_survives_not_modified(fake_bot) 
 
 def test_painterly_bot_builds_the_telegram_front_end_when_its_token_is_set(tmp_path) -> None:
     settings = make_settings(tmp_path, telegram_token=SecretStr(TOKEN))
-    [front_end] = bot.main.create_front_ends(make_service(settings), settings)
+    service = make_service(settings)
+    [front_end] = bot.main.create_front_ends(service, settings, ChatLoop(service))
     assert isinstance(front_end, TelegramFrontEnd)
     assert front_end.application.bot.base_url == f"https://api.telegram.org/bot{TOKEN}"
+    untokened = make_service(make_settings(tmp_path))
     with pytest.raises(ValueError, match="PAINTERLY_TELEGRAM_TOKEN is not set"):
-        TelegramFrontEnd(make_service(make_settings(tmp_path)), make_settings(tmp_path))
+        TelegramFrontEnd(untokened, make_settings(tmp_path), ChatLoop(untokened))
