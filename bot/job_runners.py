@@ -9,10 +9,10 @@ from __future__ import annotations
 import multiprocessing
 from typing import Any
 
-from bot.core.job_runner import JobRunner
-from bot.core.local_runner import LocalRunner
+from bot.core.running.job_runner import JobRunner
+from bot.core.running.local_runner import LocalRunner
+from bot.core.running.worker_process import init_worker, run_job
 from bot.core.settings import BotSettings
-from bot.core.worker_process import init_worker, run_job
 
 
 def make_runner(settings: BotSettings) -> JobRunner[Any]:

@@ -29,8 +29,8 @@ from typing import Any
 import numpy as np
 from PIL import Image
 
-from bot.core.loop_state import LoopState, moved
-from bot.core.preview import PreviewRenderer
+from bot.core.chat.loop_state import LoopState, moved
+from bot.core.chat.preview import PreviewRenderer
 from bot.core.settings import DEFAULT_PRESETS
 from harmonize.cutout import Cutter
 
@@ -113,7 +113,7 @@ def time_engine(harmonizer: Any, paths: dict[str, Path], preset: str) -> tuple[f
 
 def cpu_harmonizer() -> Any:
     """One Harmonizer on the CPU, its network loaded once, as each bot worker holds one
-    (bot/core/harmonizer_engine.py)."""
+    (bot/core/running/harmonizer_engine.py)."""
     from harmonize.harmonizer import Harmonizer
 
     return Harmonizer(device="cpu")

@@ -5,7 +5,7 @@ presses (▶, Bigger), the result at `draft` quality, and the animated before ->
 
 Writes OUT_DIR/loop.png (the three pictures side by side, labelled) and
 OUT_DIR/loop-before-after.gif. The previews come from the bot's own renderer
-(bot/core/preview.py) and the result from the engine at the bot's draft preset, so the figure
+(bot/core/chat/preview.py) and the result from the engine at the bot's draft preset, so the figure
 shows what a chat user sees. Minutes on 2 CPU cores (one draft harmonization).
 """
 
@@ -21,9 +21,9 @@ import numpy as np
 from PIL import Image
 
 import harmonize
-from bot.core.animation import before_after_gif
-from bot.core.loop_state import LoopState, moved, reliked, resized
-from bot.core.preview import PreviewRenderer, encode_png
+from bot.core.chat.animation import before_after_gif
+from bot.core.chat.loop_state import LoopState, moved, reliked, resized
+from bot.core.chat.preview import PreviewRenderer, encode_png
 from bot.core.settings import DEFAULT_PRESETS
 from harmonize.compare import labelled_row
 from harmonize.cutout import Cutter

@@ -4,7 +4,7 @@
 
 Scores the 14 paintings of the paper's examples (`*_target.jpg`), their naive pastes
 (`*_naive.jpg`) and the authors' results (`*_final_res2.png`) when the folder is there, and
-scikit-image's photographs, with the open_nsfw model the bot uses (bot/core/picture_check.py),
+scikit-image's photographs, with the open_nsfw model the bot uses (bot/core/admin/picture_check.py),
 onnxruntime held to `--threads` threads. Prints one line per picture, the highest score, and the
 median and slowest seconds per picture (decoding included, as the bot runs it).
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from bot.core.picture_check import PictureCheck
+from bot.core.admin.picture_check import PictureCheck
 from harmonize.tools.cutout_bench.cases import photo
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "dph"

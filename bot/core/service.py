@@ -2,9 +2,9 @@
 
 A front end downloads the user's two images at once, calls `submit`, then follows the job through
 events (`add_listener` for every job of its platform, which also survives restarts, or
-`subscribe` / `events` for one job). Behind it: the job store (bot.core.store), the job
-lifecycle (bot.core.job_lifecycle), the permission rules (bot.core.admin), the option checks
-(bot.core.job_spec) and a JobRunner that the caller builds (bot.job_runners.make_runner).
+`subscribe` / `events` for one job). Behind it: the job store (bot.core.job_queue.store), the job
+lifecycle (bot.core.job_queue.job_lifecycle), the permission rules (bot.core.admin.rules), the option checks
+(bot.core.job_queue.job_spec) and a JobRunner that the caller builds (bot.job_runners.make_runner).
 """
 
 from __future__ import annotations
@@ -19,11 +19,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from bot.core.admin import AdminRules
-from bot.core.audit_log import AuditEntry, AuditLog
-from bot.core.blocks import BlockList
-from bot.core.database import Database
-from bot.core.decode_gate import DecodeGate
+from bot.core.admin.audit_log import AuditEntry, AuditLog
+from bot.core.admin.blocks import BlockList
+from bot.core.admin.picture_check import PictureCheck, PictureScorer
+from bot.core.admin.rules import AdminRules
+from bot.core.chat.self_service import Quota, quota_of
 from bot.core.errors import InvalidOptions, JobNotFound, NotAllowed, ServiceUnavailable
 from bot.core.events import (
     EventCallback,
@@ -35,16 +35,16 @@ from bot.core.events import (
     JobQueued,
     JobStarted,
 )
-from bot.core.files import FileStore
-from bot.core.job_lifecycle import Clock, JobLifecycle
-from bot.core.job_runner import JobRunner
-from bot.core.job_spec import JobSpec, resolve
+from bot.core.job_queue.database import Database
+from bot.core.job_queue.decode_gate import DecodeGate
+from bot.core.job_queue.files import FileStore
+from bot.core.job_queue.job_lifecycle import Clock, JobLifecycle
+from bot.core.job_queue.job_spec import JobSpec, resolve
+from bot.core.job_queue.limits import DAY_S, LimitName, Limits, Usage, check_submission
+from bot.core.job_queue.store import JobRow, JobStore
 from bot.core.jobs import JobInfo, JobOptions, JobRef, JobStatus, Requester, Submission
-from bot.core.limits import DAY_S, LimitName, Limits, Usage, check_submission
-from bot.core.picture_check import PictureCheck, PictureScorer
-from bot.core.self_service import Quota, quota_of
+from bot.core.running.job_runner import JobRunner
 from bot.core.settings import BotSettings
-from bot.core.store import JobRow, JobStore
 
 log = logging.getLogger(__name__)
 

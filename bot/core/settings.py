@@ -16,8 +16,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.core.limits import Limits
-from bot.core.moderation_policy import Policy
+from bot.core.admin.moderation_policy import Policy
+from bot.core.job_queue.limits import Limits
 from harmonize.cutout import CutoutSettings
 from harmonize.cutout.settings import DEFAULT_CACHE_DIR
 from harmonize.imageio import BOMB_PIXELS
@@ -107,12 +107,12 @@ class BotSettings(BaseSettings):
     chat_concurrent_jobs: int = Field(default=5, ge=0)
     queue_cap: int = Field(default=50, ge=0)
 
-    engine: str = "bot.core.harmonizer_engine:HarmonizerEngine"  # MODULE:NAME
+    engine: str = "bot.core.running.harmonizer_engine:HarmonizerEngine"  # MODULE:NAME
     device: str = "auto"
     workers: int = Field(default=1, ge=1)
     job_timeout_s: float = Field(default=3600.0, gt=0)
     max_attempts: int = Field(default=2, ge=1)
-    job_lease_s: float = Field(default=30.0, gt=0)  # see bot.core.job_lifecycle
+    job_lease_s: float = Field(default=30.0, gt=0)  # see bot.core.job_queue.job_lifecycle
     progress_interval_s: float = Field(default=3.0, ge=0)
     presets: dict[str, Preset] = Field(default_factory=lambda: dict(DEFAULT_PRESETS))
     default_preset: str = "standard"

@@ -18,7 +18,7 @@ class JobContext(StoredContext):
 
     channel_id, message_id: the public status message; user_id: who to mention;
     upload_limit: bytes per file the interaction reported (`Interaction.filesize_limit`);
-    flagged: 1 when the picture check flagged the uploads (bot/core/picture_moderation.py).
+    flagged: 1 when the picture check flagged the uploads (bot/core/admin/picture_moderation.py).
     """
 
     channel_id: int

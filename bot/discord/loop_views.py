@@ -1,5 +1,5 @@
 """The loop's buttons on Discord: `DynamicItem`s whose custom id holds the whole press
-(bot/core/actions.py), so buttons on old messages keep working after a restart."""
+(bot/core/chat/actions.py), so buttons on old messages keep working after a restart."""
 
 from __future__ import annotations
 

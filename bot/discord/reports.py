@@ -2,7 +2,7 @@
 
 Report re-uploads the result's pictures as spoilers and posts the result, its inputs'
 thumbnails, the job id and its maker to the channel the server's admins chose (`/reports here`);
-Keep shows the result again, Remove deletes it and its pictures (bot/core/reports.py).
+Keep shows the result again, Remove deletes it and its pictures (bot/core/admin/reports.py).
 """
 
 from __future__ import annotations

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 from arq.connections import RedisSettings
 
-from bot.core.engine_request import LOCAL_FIELDS, EngineRequest
+from bot.core.running.engine_request import LOCAL_FIELDS, EngineRequest
 from bot.core.settings import BotSettings
 
 JOB_FUNCTION = "harmonize"  # the arq function every worker registers

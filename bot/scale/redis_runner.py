@@ -27,9 +27,9 @@ from arq.jobs import Job, JobResult
 from arq.jobs import JobStatus as ArqStatus
 from redis.exceptions import RedisError
 
-from bot.core.engine_request import EngineRequest, WorkerOutcome
-from bot.core.files import RESULT_NAMES
-from bot.core.job_runner import ProgressHandler, WorkerCrashed, WorkerKilled, WorkerTimedOut
+from bot.core.job_queue.files import RESULT_NAMES
+from bot.core.running.engine_request import EngineRequest, WorkerOutcome
+from bot.core.running.job_runner import ProgressHandler, WorkerCrashed, WorkerKilled, WorkerTimedOut
 from bot.core.settings import BotSettings
 from bot.scale.blobs import download, upload
 from bot.scale.protocol import (

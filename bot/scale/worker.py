@@ -23,11 +23,11 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from bot.core import log_redaction
-from bot.core.files import RESULT_NAMES
-from bot.core.job_runner import WorkerCrashed, WorkerKilled, WorkerTimedOut
-from bot.core.process_pool import WorkerPool
+from bot.core.job_queue.files import RESULT_NAMES
+from bot.core.running.job_runner import WorkerCrashed, WorkerKilled, WorkerTimedOut
+from bot.core.running.process_pool import WorkerPool
+from bot.core.running.worker_process import init_worker, run_job
 from bot.core.settings import BotSettings
-from bot.core.worker_process import init_worker, run_job
 from bot.scale.blobs import download, upload
 from bot.scale.progress import RedisProgressChannel
 from bot.scale.protocol import (

@@ -48,7 +48,7 @@ from bot.telegram.self_service import with_extras
 
 log = logging.getLogger(__name__)
 
-PRESS_PATTERN = r"^L\|"  # bot/core/actions.py PREFIX
+PRESS_PATTERN = r"^L\|"  # bot/core/chat/actions.py PREFIX
 
 
 class TelegramDown(BotError):

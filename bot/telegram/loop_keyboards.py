@@ -1,6 +1,6 @@
 """Inline keyboards of the chat loop: under a preview, under a result's before/after, a job's Cancel.
 
-Each button's callback_data is a whole press (bot/core/actions.py, at most 64 bytes), parsed
+Each button's callback_data is a whole press (bot/core/chat/actions.py, at most 64 bytes), parsed
 without any state, so keyboards on old messages keep working after a restart.
 """
 

@@ -1,5 +1,5 @@
 """/block, /unblock, /audit and /stats: admins stop one member in their group, read who changed
-what and how the bot is doing (bot/core/blocks.py, bot/core/audit_log.py, bot/core/stats.py).
+what and how the bot is doing (bot/core/admin/blocks.py, bot/core/admin/audit_log.py, bot/core/admin/stats.py).
 /block and /unblock name the member by a reply to one of their messages, or by their numeric id."""
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 
 Report hides the result's photos and animation (editMessageMedia with has_spoiler) and sends the
 result, its inputs' thumbnails, the job id and its maker to the admins' chat; Keep shows the
-result again, Remove deletes it and its pictures (bot/core/reports.py).
+result again, Remove deletes it and its pictures (bot/core/admin/reports.py).
 """
 
 from __future__ import annotations

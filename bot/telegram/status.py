@@ -1,7 +1,7 @@
 """A job's status message on Telegram: the shared StatusEditor with Telegram's edit call.
 
 Telegram allows about one message per second per chat and 20 per minute per group
-(docs/bot-conventions.md §1), so edits go through bot.core.status_editor: only changes, at most
+(docs/bot-conventions.md §1), so edits go through bot.core.chat.status_editor: only changes, at most
 one per interval, RetryAfter waited out.
 """
 

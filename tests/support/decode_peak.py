@@ -3,7 +3,7 @@
 Starts a core (fake engine, data in FOLDER, PAINTERLY_DECODE_MEMORY_MB=MB), submits COUNT jobs
 at once whose painting is the PNG file, and prints one JSON line: the process's peak resident
 memory before and after (MiB, from getrusage) and how many submissions were accepted. Run in a
-child process so that the peak is the core's alone (tests/bot/core/test_decode_gate.py).
+child process so that the peak is the core's alone (tests/bot/core/job_queue/test_decode_gate.py).
 """
 
 from __future__ import annotations

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from bot.core.engine_request import EngineRequest, EngineUserError
+from bot.core.running.engine_request import EngineRequest, EngineUserError
 
 STEP_S = 0.01
 GATE_LIMIT_S = 60.0  # `busy` stops waiting for its gate after this long

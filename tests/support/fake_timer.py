@@ -1,4 +1,4 @@
-"""Test time: a Timer (bot.core.status_editor) whose time moves only when a test says so, and the
+"""Test time: a Timer (bot.core.chat.status_editor) whose time moves only when a test says so, and the
 one hang guard for waits on real I/O.
 
 The suite must pass on a machine whose cores are all busy (issue 17 §9): no test measures

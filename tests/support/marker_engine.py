@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from bot.core.engine_request import EngineRequest, EngineUserError
-from bot.core.files import RESULT_NAMES
+from bot.core.job_queue.files import RESULT_NAMES
+from bot.core.running.engine_request import EngineRequest, EngineUserError
 
 STEP_S = 0.01
 POISON_TAU = 99.0

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
-from bot.core.engine_request import EngineRequest, EngineUserError
+from bot.core.running.engine_request import EngineRequest, EngineUserError
 from tests.support.fake_engine import RESULT_NAMES, ProgressCallback, sleepy
 
 SIDE = 96

@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from bot.core import BotSettings, HarmonizeService, JobEvent, Preset
-from bot.core.files import FileStore
+from bot.core.job_queue.files import FileStore
 from bot.job_runners import make_runner
 from tests.support import fake_engine
 from tests.support.fake_timer import HANG_GUARD_S
@@ -52,7 +52,7 @@ def benign(data: bytes) -> float:
 
 def make_service(settings: BotSettings, **keywords: Any) -> HarmonizeService:
     """A service with the runner its settings ask for, as the bot's entry point builds it; the
-    picture check is `benign` unless `scorer` is given (the real model: tests/bot/core/test_picture_check.py)."""
+    picture check is `benign` unless `scorer` is given (the real model: tests/bot/core/admin/test_picture_check.py)."""
     return HarmonizeService(settings, make_runner(settings), **{"scorer": benign, **keywords})
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from bot.core.engine_request import EngineRequest
+from bot.core.running.engine_request import EngineRequest
 from tests.support import fake_engine
 
 WIDE = (2100, 100)  # width / height = 21 > 20: not a photo for the Bot API

@@ -1,5 +1,5 @@
 """/defaults show and /defaults set: what new previews start with in this server, and whether
-everyone may press anyone's buttons (bot/core/chat_defaults.py)."""
+everyone may press anyone's buttons (bot/core/admin/chat_defaults.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from bot.discord.replies import reply_privately
 if TYPE_CHECKING:
     from bot.discord.client import PainterlyBot
 
-DEFAULT_LABELS = {  # bot/core/chat_defaults.py NAMES -> what admins read
+DEFAULT_LABELS = {  # bot/core/admin/chat_defaults.py NAMES -> what admins read
     "quality": "quality",
     "strength": "style strength",
     "likeness": "likeness (0: the painting's look, 1: the object's own)",

@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from bot.discord.client import PainterlyBot
 
 DEFAULTS = JobOptions()
-STRENGTH_CHOICES = [  # the one strength table of both front ends (bot/core/loop_state.py)
+STRENGTH_CHOICES = [  # the one strength table of both front ends (bot/core/chat/loop_state.py)
     Choice(name="auto: guessed from the painting", value="auto"),
     *(Choice(name=f"{name} (default)" if name == DEFAULT_STRENGTH else name, value=name) for name, _ in STRENGTHS),
 ]

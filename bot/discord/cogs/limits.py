@@ -17,7 +17,7 @@ from bot.discord.replies import reply_privately
 if TYPE_CHECKING:
     from bot.discord.client import PainterlyBot
 
-LIMIT_LABELS = {  # bot/core/limits.py Limits field -> what admins read
+LIMIT_LABELS = {  # bot/core/job_queue/limits.py Limits field -> what admins read
     "user_jobs_per_hour": "jobs per user per hour",
     "user_jobs_per_day": "jobs per user per day",
     "user_concurrent_jobs": "jobs per user at once",

@@ -1,5 +1,5 @@
 """/block, /unblock, /audit and /stats: admins stop one member here, read who changed what and
-how the bot is doing (bot/core/blocks.py, bot/core/audit_log.py, bot/core/stats.py)."""
+how the bot is doing (bot/core/admin/blocks.py, bot/core/admin/audit_log.py, bot/core/admin/stats.py)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""/reports here and /reports off: where this server's reports go (bot/core/reports.py)."""
+"""/reports here and /reports off: where this server's reports go (bot/core/admin/reports.py)."""
 
 from __future__ import annotations
 

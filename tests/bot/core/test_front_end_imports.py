@@ -32,18 +32,18 @@ def front_end_files() -> list[Path]:
 
 def test_the_check_sees_each_way_of_reaching_into_the_core() -> None:
     source = (
-        "import bot.core.loop\n"
-        "from bot.core.loop_state import LoopState\n"
-        "from bot.core import loop_state\n"
+        "import bot.core.chat.loop\n"
+        "from bot.core.chat.loop_state import LoopState\n"
+        "from bot.core import chat\n"
         "from bot.core import ChatLoop\n"
         "def later():\n"
-        "    from bot.core.actions import Press\n"
+        "    from bot.core.chat.actions import Press\n"
     )
     assert core_imports(source) == [
-        (1, "bot.core.loop"),
-        (2, "bot.core.loop_state"),
-        (3, "bot.core.loop_state"),
-        (6, "bot.core.actions"),
+        (1, "bot.core.chat.loop"),
+        (2, "bot.core.chat.loop_state"),
+        (3, "bot.core.chat"),
+        (6, "bot.core.chat.actions"),
     ]
 
 

@@ -26,12 +26,12 @@ from bot.core import (
     NotAllowed,
     Requester,
     ServiceUnavailable,
-    job_lifecycle,
 )
-from bot.core.files import FileStore
-from bot.core.job_lifecycle import CRASH_REASON
-from bot.core.store import JobStore
-from bot.core.worker_process import ProgressSender
+from bot.core.job_queue import job_lifecycle
+from bot.core.job_queue.files import FileStore
+from bot.core.job_queue.job_lifecycle import CRASH_REASON
+from bot.core.job_queue.store import JobStore
+from bot.core.running.worker_process import ProgressSender
 from harmonize.types import Progress
 from tests.support.fake_timer import HANG_GUARD_S
 from tests.support.services import ENGINE, disk_full_once, image_bytes, pid_alive, wait_for_file

@@ -6,7 +6,7 @@ from __future__ import annotations
 import signal
 from pathlib import Path
 
-from bot.core.job_lifecycle import RESTART_REASON
+from bot.core.job_queue.job_lifecycle import RESTART_REASON
 from tests.support.core_processes import TIMEOUT_S, events, kill_hard, launch, rows, running_pid, wait
 
 

@@ -11,8 +11,8 @@ import pytest
 from pydantic import ValidationError
 
 from bot.core import JobOptions, Preset
-from bot.core.engine_request import EngineRequest
-from bot.core.job_spec import JobSpec, resolve
+from bot.core.job_queue.job_spec import JobSpec, resolve
+from bot.core.running.engine_request import EngineRequest
 from bot.core.settings import BotSettings
 from bot.scale.protocol import RunOrder
 from harmonize.cutout import CutoutSettings
@@ -71,7 +71,7 @@ def test_owners_presets_and_limits_from_the_environment(monkeypatch) -> None:
     "key, value, word",
     [
         ("PAINTERLY_OWNERS", "1234", "PLATFORM:USER_ID"),
-        ("PAINTERLY_ENGINE", "bot.core.harmonizer_engine.HarmonizerEngine", "MODULE:FUNCTION"),
+        ("PAINTERLY_ENGINE", "bot.core.running.harmonizer_engine.HarmonizerEngine", "MODULE:FUNCTION"),
         ("PAINTERLY_DEFAULT_PRESET", "ultra", "default_preset"),
         ("PAINTERLY_WORKERS", "0", "workers"),
     ],

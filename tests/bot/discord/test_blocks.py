@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.core.blocks import BLOCKED
+from bot.core.admin.blocks import BLOCKED
 from tests.bot.discord.test_loop import bot_on, buttons, posted, press, private_answer
 from tests.support.discord_world import point_discord_py_at
 from tests.support.fake_discord import EVERYDAY, MANAGE_GUILD, FakeDiscord, Guild, Interaction

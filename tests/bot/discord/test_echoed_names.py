@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.bot.core.test_shown_names import HOSTILE
+from tests.bot.core.chat.test_shown_names import HOSTILE
 from tests.support.discord_world import png, running_world
 
 USER = 950000000000000001

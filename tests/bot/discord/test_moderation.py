@@ -1,5 +1,5 @@
 """The picture check on the stand-in Discord, under every policy, with an injected score (no
-adult picture is in the repository; the real model: tests/bot/core/test_picture_check.py).
+adult picture is in the repository; the real model: tests/bot/core/admin/test_picture_check.py).
 
 Discord hides an attachment whose file name starts with SPOILER_ (discord.py's File(spoiler=True)).
 """
@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from bot.core import ChatLoop
-from bot.core.moderation_policy import NOT_HERE, REFUSED
+from bot.core.admin.moderation_policy import NOT_HERE, REFUSED
 from bot.discord import create_front_end
 from tests.bot.discord.test_loop import buttons, posted, press, private_answer, results
 from tests.support.discord_world import point_discord_py_at, settings_for

@@ -216,7 +216,7 @@ async def test_a_remove_bg_failure_logs_no_secret(captured, tmp_path) -> None:
     photo = np.full((64, 64, 3), 128, np.uint8)
     with pytest.raises(CutoutError) as failed:
         await asyncio.to_thread(backend.matte, photo, None)
-    logging.getLogger("bot.core.worker_process").error(
+    logging.getLogger("bot.core.running.worker_process").error(
         "job failed: %s (key %s)", failed.value, REMOVE_BG_KEY, exc_info=failed.value
     )
     assert "remove.bg" in captured.text

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.engine_request import EngineRequest
+from bot.core.running.engine_request import EngineRequest
 from bot.scale.protocol import (
     QueueKeys,
     RunOrder,

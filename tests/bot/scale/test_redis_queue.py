@@ -23,7 +23,7 @@ from bot.core import (
     Preset,
     Requester,
 )
-from bot.core.job_lifecycle import FILES_FAILED
+from bot.core.job_queue.job_lifecycle import FILES_FAILED
 from bot.scale.redis_runner import RedisUnavailable
 from bot.scale.run_folders import RUNS_FOLDER
 from tests.support.marker_engine import POISON_TAU, REFUSAL

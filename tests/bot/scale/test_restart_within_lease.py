@@ -11,7 +11,7 @@ from pathlib import Path
 
 import redis
 
-from bot.core.job_lifecycle import RESTART_REASON
+from bot.core.job_queue.job_lifecycle import RESTART_REASON
 from tests.bot.scale.test_redis_queue import WITH_SLOW, completions, started
 from tests.support.core_processes import TIMEOUT_S, events, launch, rows, wait
 from tests.support.redis_server import ENGINE, LEASE_S

@@ -3,7 +3,7 @@ refused with one line, across a restart; non-admins are refused; admins read the
 
 from __future__ import annotations
 
-from bot.core.blocks import ADMINS_ONLY, BLOCKED
+from bot.core.admin.blocks import ADMINS_ONLY, BLOCKED
 from tests.bot.telegram.test_loop import GROUP, press
 from tests.bot.telegram.test_moderation import preview_of, upload
 from tests.support.fake_telegram import FakeTelegram

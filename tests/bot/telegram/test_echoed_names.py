@@ -3,7 +3,7 @@ mention, and no MIME type is named (issue 25, items 8 and 10)."""
 
 from __future__ import annotations
 
-from tests.bot.core.test_shown_names import HOSTILE
+from tests.bot.core.chat.test_shown_names import HOSTILE
 
 
 async def test_a_refused_documents_name_is_shown_safely(harness) -> None:

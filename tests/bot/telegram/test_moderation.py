@@ -1,5 +1,5 @@
 """The picture check on the fake Bot API, under every policy, with an injected score (no adult
-picture is in the repository; the real model: tests/bot/core/test_picture_check.py).
+picture is in the repository; the real model: tests/bot/core/admin/test_picture_check.py).
 
 Telegram hides a photo or animation sent with has_spoiler (the message then has has_media_spoiler).
 """
@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bot.core.moderation_policy import NOT_HERE, REFUSED
+from bot.core.admin.moderation_policy import NOT_HERE, REFUSED
 from tests.bot.telegram.test_loop import GROUP, current, press, results
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.loop_images import cutout_bytes, painting_bytes
