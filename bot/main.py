@@ -110,9 +110,9 @@ async def serve(settings: BotSettings, stop: asyncio.Event) -> int:
 async def serve_until_signal(settings: BotSettings) -> int:
     """`serve` until SIGINT or SIGTERM; returns its exit status."""
     stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
+    event_loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
+        event_loop.add_signal_handler(sig, stop.set)
     return await serve(settings, stop)
 
 

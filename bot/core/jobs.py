@@ -44,6 +44,19 @@ class JobOptions:
 
 
 @dataclass(frozen=True)
+class CheckedPicture:
+    """A picture the bot already checked and keeps in a file named `<anything>.<format>` (a chat
+    session's painting): a job made from it links the file instead of decoding and storing it again."""
+
+    path: Path
+
+    @property
+    def format(self) -> str:
+        """The format the check found ("png", "jpeg" or "webp"), kept as the file's suffix."""
+        return self.path.suffix.removeprefix(".")
+
+
+@dataclass(frozen=True)
 class Submission:
     """A job the queue accepted: its id and its 1-based position in the queue."""
 

@@ -17,7 +17,7 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Generic, Literal
 
 from bot.core.admin.audit_log import AuditEntry, AuditLog
 from bot.core.admin.blocks import BlockList
@@ -42,8 +42,8 @@ from bot.core.job_queue.job_lifecycle import Clock, JobLifecycle
 from bot.core.job_queue.job_spec import JobSpec, resolve
 from bot.core.job_queue.limits import DAY_S, LimitName, Limits, Usage, check_submission
 from bot.core.job_queue.store import JobRow, JobStore
-from bot.core.jobs import JobInfo, JobOptions, JobRef, JobStatus, Requester, Submission
-from bot.core.running.job_runner import JobRunner
+from bot.core.jobs import CheckedPicture, JobInfo, JobOptions, JobRef, JobStatus, Requester, Submission
+from bot.core.running.job_runner import JobRunner, SlotT
 from bot.core.settings import BotSettings
 
 log = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class QueueStatus:
     workers: int
 
 
-class HarmonizeService:
+class HarmonizeService(Generic[SlotT]):
     """Queue, limits, storage and workers for harmonization jobs, behind one async API.
 
     `runner`: where jobs run (bot.job_runners.make_runner builds the one the settings ask for);
@@ -74,7 +74,7 @@ class HarmonizeService:
     def __init__(
         self,
         settings: BotSettings,
-        runner: JobRunner[Any],
+        runner: JobRunner[SlotT],
         clock: Clock = time.time,
         scorer: PictureScorer | None = None,
     ) -> None:
@@ -152,7 +152,7 @@ class HarmonizeService:
     async def submit(
         self,
         requester: Requester,
-        painting: bytes,
+        painting: bytes | CheckedPicture,
         object_image: bytes,
         options: JobOptions | None = None,
         context: str = "",
@@ -160,7 +160,8 @@ class HarmonizeService:
     ) -> Submission:
         """Check and queue one job; return its id and 1-based queue position.
 
-        `painting`, `object_image`: the raw uploaded files (PNG, JPEG or WebP).
+        `painting`, `object_image`: the raw uploaded files (PNG, JPEG or WebP); a painting the bot
+        already checked and keeps (a chat session's) is linked into the job, not checked again.
         `context`: the front end's own string (e.g. channel and message ids), given back in
         every event's `JobRef.context`, so results can be posted after a restart.
         `object_is_cutout`: `object_image` is a finished cut-out (the preview's), pasted as it is.
@@ -179,13 +180,18 @@ class HarmonizeService:
             raise ValueError(f"context must be at most {CONTEXT_MAX_CHARS} characters")
         check_submission(*await self._limits_and_usage(requester))
         max_bytes, max_pixels = self.settings.max_image_bytes, self.settings.max_image_pixels
-        painting_format = await self.decode_gate.validate(painting, "painting", max_bytes, max_pixels)
+        painting_source: bytes | Path
+        if isinstance(painting, CheckedPicture):
+            painting_format, painting_source = painting.format, painting.path
+        else:
+            painting_format = await self.decode_gate.validate(painting, "painting", max_bytes, max_pixels)
+            painting_source = painting
         object_format = await self.decode_gate.validate(object_image, "object image", max_bytes, max_pixels)
         ref = JobRef(secrets.token_hex(5), requester.platform, requester.user_id, requester.chat_id, context)
         paths = self._files.input_paths(ref.job_id, painting_format, object_format)
         await self._reserve(requester, ref, spec, paths)
         try:
-            await asyncio.to_thread(self._files.write_inputs, paths, painting, object_image)
+            await asyncio.to_thread(self._files.write_inputs, paths, painting_source, object_image)
             async with self._store.transaction():
                 queued = await self._store.mark_queued(ref.job_id)
             if not queued:

@@ -47,20 +47,20 @@ IMAGES = (filters.PHOTO | filters.Document.ALL) & ~filters.UpdateType.EDITED
 
 class HarmonizeConversation:
     """Collects one job per chat + user (a Draft); once both images are in, shows the preview
-    (`loop`, when settings.preview_first) or submits the job at once."""
+    (`telegram_loop`, when settings.preview_first) or submits the job at once."""
 
     def __init__(
         self,
         service: HarmonizeService,
         settings: BotSettings,
         drafts: DraftBook,
-        loop: TelegramLoop,
+        telegram_loop: TelegramLoop,
         album_wait_s: float = ALBUM_WAIT_S,
     ) -> None:
         self.service = service
         self.settings = settings
         self.drafts = drafts
-        self.loop = loop
+        self.telegram_loop = telegram_loop
         self.albums = AlbumCollector(self._take_images, album_wait_s)
         self._submissions: set[asyncio.Task[None]] = set()
 
@@ -251,9 +251,9 @@ class HarmonizeConversation:
         who = requester(draft.chat_id, draft.user_id)
         try:
             await self.service.blocks.check(who)
-            showing = await self.loop.pictures.uploads(who, [painting, object_image])
+            showing = await self.telegram_loop.pictures.uploads(who, [painting, object_image])
             if self.settings.preview_first:
-                await self.loop.open_preview(
+                await self.telegram_loop.open_preview(
                     bot,
                     draft.chat_id,
                     draft.user_id,

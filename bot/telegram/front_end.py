@@ -50,14 +50,17 @@ class TelegramFrontEnd:
                 "and put it in .env (see .env.example)."
             )
         self.service = service
-        self.loop = TelegramLoop(chat_loop)
+        self.telegram_loop = TelegramLoop(chat_loop)
         self.updates = JobUpdates(
-            status_interval_s, self.loop.result_buttons, self.loop.pictures.result, self.loop.chat_loop.posted.record
+            status_interval_s,
+            self.telegram_loop.result_buttons,
+            self.telegram_loop.pictures.result,
+            chat_loop.posted.record,
         )
         self._remove_listener = service.add_listener(self.updates, platform=PLATFORM)
         drafts = DraftBook()
-        self.conversation = HarmonizeConversation(service, settings, drafts, self.loop, album_wait_s)
-        commands = AccountCommands(service, settings, drafts, self.loop.chat_loop)
+        self.conversation = HarmonizeConversation(service, settings, drafts, self.telegram_loop, album_wait_s)
+        commands = AccountCommands(service, settings, drafts, chat_loop)
         self.application: Application = (
             ApplicationBuilder()
             .token(settings.telegram_token.get_secret_value())
@@ -67,11 +70,13 @@ class TelegramFrontEnd:
             .build()
         )
         extra = [
-            *ModerationCommands(self.loop.chat_loop).handlers(),
-            *SelfService(self.loop.chat_loop).handlers(),
-            *TelegramReports(self.loop).handlers(),
+            *ModerationCommands(chat_loop).handlers(),
+            *SelfService(chat_loop).handlers(),
+            *TelegramReports(self.telegram_loop).handlers(),
         ]
-        self.application.add_handlers(self.conversation.handlers() + commands.handlers() + self.loop.handlers() + extra)
+        self.application.add_handlers(
+            self.conversation.handlers() + commands.handlers() + self.telegram_loop.handlers() + extra
+        )
         self.application.add_error_handler(self._on_error)
 
     async def run(self) -> None:

@@ -56,10 +56,10 @@ def report_text(report: Report) -> str:
 class TelegramReports:
     """Report presses, decisions and /reports over the core's Reports."""
 
-    def __init__(self, loop: TelegramLoop) -> None:
-        self.loop = loop
-        self.chat_loop = loop.chat_loop
-        self.reports = loop.chat_loop.reports
+    def __init__(self, telegram_loop: TelegramLoop) -> None:
+        self.telegram_loop = telegram_loop
+        self.chat_loop = telegram_loop.chat_loop
+        self.reports = telegram_loop.chat_loop.reports
 
     def handlers(self) -> list[BaseHandler]:
         """The handlers to add to the Application."""
@@ -139,7 +139,7 @@ class TelegramReports:
                 markup = None
             elif posted.kind == "animation":
                 media = InputMediaAnimation(posted.file_id, caption=posted.caption, has_spoiler=spoiler)
-                markup = await self.loop.result_buttons(job_id)
+                markup = await self.telegram_loop.result_buttons(job_id)
             else:
                 continue
             await bot.edit_message_media(media, chat_id=chat_id, message_id=posted.message_id, reply_markup=markup)

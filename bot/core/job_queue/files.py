@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -31,10 +32,14 @@ class FileStore:
         folder = self.job_dir(job_id) / "input"
         return folder / f"painting.{painting_ext}", folder / f"object.{object_ext}"
 
-    def write_inputs(self, paths: tuple[Path, Path], painting: bytes, object_image: bytes) -> None:
-        """Store the two uploaded images at `input_paths`' paths (a new job's folder)."""
+    def write_inputs(self, paths: tuple[Path, Path], painting: bytes | Path, object_image: bytes) -> None:
+        """Store the two images at `input_paths`' paths (a new job's folder); a painting given as a
+        kept file is linked, so the disk holds it once (copied where the file system refuses links)."""
         paths[0].parent.mkdir(parents=True, exist_ok=False)
-        paths[0].write_bytes(painting)
+        if isinstance(painting, Path):
+            link_or_copy(painting, paths[0])
+        else:
+            paths[0].write_bytes(painting)
         paths[1].write_bytes(object_image)
 
     def fresh_output_dir(self, job_id: str) -> Path:
@@ -67,3 +72,11 @@ class FileStore:
         if not self.root.is_dir():
             return set()
         return {path.name for path in self.root.iterdir() if path.is_dir() and path.name.isalnum()}
+
+
+def link_or_copy(source: Path, destination: Path) -> None:
+    """A second name for `source` at `destination` (a hard link), or a copy across file systems."""
+    try:
+        os.link(source, destination)
+    except OSError:
+        shutil.copyfile(source, destination)

@@ -14,7 +14,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Generic, TypeVar
 
 from bot.core.events import (
     EventHub,
@@ -30,7 +30,7 @@ from bot.core.job_queue.limits import DAY_S
 from bot.core.job_queue.store import JobRow, JobStore
 from bot.core.jobs import JobRef, JobStatus
 from bot.core.running.engine_request import EngineRequest, WorkerOutcome
-from bot.core.running.job_runner import JobRunner, WorkerCrashed, WorkerKilled, WorkerTimedOut
+from bot.core.running.job_runner import JobRunner, SlotT, WorkerCrashed, WorkerKilled, WorkerTimedOut
 from bot.core.settings import BotSettings
 
 log = logging.getLogger(__name__)
@@ -61,7 +61,7 @@ def log_if_failed(task: asyncio.Task[None]) -> None:
         log.error("%s stopped on an error", task.get_name(), exc_info=error)
 
 
-class JobLifecycle:
+class JobLifecycle(Generic[SlotT]):
     """Runs queued jobs on `runner`'s slots and records how each ended, in `store` and events."""
 
     def __init__(
@@ -70,7 +70,7 @@ class JobLifecycle:
         store: JobStore,
         files: FileStore,
         hub: EventHub,
-        runner: JobRunner[Any],
+        runner: JobRunner[SlotT],
         clock: Clock,
     ) -> None:
         self.settings = settings
@@ -239,7 +239,7 @@ class JobLifecycle:
                 await asyncio.sleep(store_retry_s(failures))
                 failures += 1
 
-    async def _run(self, slot: Any, row: JobRow) -> None:
+    async def _run(self, slot: SlotT, row: JobRow) -> None:
         """Run one claimed job on `slot` and record how it ended."""
         ref, started = row.ref, self._clock()
         try:

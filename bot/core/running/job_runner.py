@@ -13,7 +13,15 @@ from typing import Protocol, TypeVar
 from bot.core.running.engine_request import EngineRequest, WorkerOutcome
 
 ProgressHandler = Callable[[str, str, float], Awaitable[None]]  # (job id, stage, fraction 0..1)
-SlotT = TypeVar("SlotT")
+
+
+class JobSlot(Protocol):
+    """One unit of a runner's capacity; the core writes the id of the job it claimed for it."""
+
+    job_id: str | None
+
+
+SlotT = TypeVar("SlotT", bound=JobSlot)  # each runner's own slot type
 
 
 class WorkerCrashed(Exception):

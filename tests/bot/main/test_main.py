@@ -97,7 +97,7 @@ async def test_both_front_ends_share_the_one_chat_loop_that_main_starts_and_stop
     assert isinstance(discord_front_end, DiscordFrontEnd) and isinstance(telegram_front_end, TelegramFrontEnd)
     assert len(built) == 1, f"{len(built)} chat loops built"
     assert discord_front_end.bot.discord_loop.chat_loop is built[0]
-    assert telegram_front_end.loop.chat_loop is built[0]
+    assert telegram_front_end.telegram_loop.chat_loop is built[0]
     assert steps == ["core start", "loop start", "loop stop", "core stop"]
 
 

@@ -30,6 +30,8 @@ from bot.core.chat.loop import (
     SessionExpired,
 )
 from bot.core.chat.loop_state import DEFAULT_LIKENESS, STRENGTHS
+from bot.core.job_queue.files import FileStore
+from tests.support.fake_timer import ManualClock
 from tests.support.loop_images import cutout_bytes, decode, painting_bytes
 from tests.support.services import EventLog, started_services
 
@@ -39,18 +41,8 @@ ADMIN = Requester("discord", "3", "guild", is_platform_admin=True)
 PRESETS = ["instant", "polished"]  # tests/support/services.py TEST_PRESETS, in settings order
 
 
-class Clock:
-    """An injected wall clock (Unix seconds) the test moves on."""
-
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @contextlib.asynccontextmanager
-async def running_loop(start, clock: Clock, **settings) -> AsyncIterator[tuple[ChatLoop, EventLog]]:
+async def running_loop(start, clock: ManualClock, **settings) -> AsyncIterator[tuple[ChatLoop, EventLog]]:
     """A started service (fake engine) and a ChatLoop over it; both stopped at the end."""
     service, events = await start(**settings)
     chat_loop = ChatLoop(service, clock=clock)
@@ -88,7 +80,7 @@ async def _open(chat_loop: ChatLoop, who: Requester = ALICE) -> PreviewShown:
 
 
 async def test_previews_move_without_queueing_then_paint_it_queues_one_job(start) -> None:
-    clock = Clock()
+    clock = ManualClock()
     async with running_loop(start, clock) as (chat_loop, events):
         shown = await _open(chat_loop)
         session_id = shown.session.session_id
@@ -117,8 +109,38 @@ async def test_previews_move_without_queueing_then_paint_it_queues_one_job(start
         assert record is not None and record.state == bigger.session.state
 
 
+async def test_paint_it_links_the_sessions_painting_into_the_job_without_checking_it_again(
+    start, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[str] = []
+    stored: list[tuple[bytes, int]] = []  # the job's painting as written: its bytes and its inode
+    real_write = FileStore.write_inputs
+
+    def recording_write(files: FileStore, paths: tuple[Path, Path], painting: bytes | Path, cutout: bytes) -> None:
+        real_write(files, paths, painting, cutout)
+        stored.append((paths[0].read_bytes(), paths[0].stat().st_ino))
+
+    monkeypatch.setattr(FileStore, "write_inputs", recording_write)
+    async with running_loop(start, ManualClock()) as (chat_loop, events):
+        shown = await _open(chat_loop)
+        gate = chat_loop.service.decode_gate
+        real_validate = gate.validate
+
+        async def counting_validate(data: bytes, what: str, *limits: int) -> str:
+            checked.append(what)
+            return await real_validate(data, what, *limits)
+
+        monkeypatch.setattr(gate, "validate", counting_validate)
+        painting = await chat_loop.press(ALICE, Press(Action.PAINT, shown.session.session_id))
+        assert isinstance(painting, Painting)
+        assert isinstance(await events.final(painting.submission.job_id), JobDone)
+        session_inode = shown.session.painting_path.stat().st_ino
+    assert checked == ["object image"]  # the preview's cut-out; the painting was checked at upload
+    assert stored == [(painting_bytes(), session_inode)]  # the session's file, linked: one copy on disk
+
+
 async def test_result_buttons_queue_linked_jobs_and_stop_at_the_ends(start) -> None:
-    async with running_loop(start, Clock()) as (chat_loop, events):
+    async with running_loop(start, ManualClock()) as (chat_loop, events):
         session_id = (await _open(chat_loop)).session.session_id
         first = await chat_loop.press(ALICE, Press(Action.PAINT, session_id))
         job = first.submission.job_id
@@ -152,7 +174,7 @@ async def test_result_buttons_queue_linked_jobs_and_stop_at_the_ends(start) -> N
 
 
 async def test_strangers_are_refused_unless_the_chat_shares_its_buttons(start) -> None:
-    async with running_loop(start, Clock()) as (chat_loop, _):
+    async with running_loop(start, ManualClock()) as (chat_loop, _):
         session_id = (await _open(chat_loop)).session.session_id
         with pytest.raises(NotAllowed, match="belong to"):
             await chat_loop.press(BOB, Press(Action.LEFT, session_id))
@@ -168,7 +190,7 @@ async def test_strangers_are_refused_unless_the_chat_shares_its_buttons(start) -
 
 
 async def test_chat_defaults_start_new_previews(start) -> None:
-    async with running_loop(start, Clock()) as (chat_loop, _):
+    async with running_loop(start, ManualClock()) as (chat_loop, _):
         await chat_loop.set_chat_default(ADMIN, "quality", "polished")
         await chat_loop.set_chat_default(ADMIN, "strength", "very light")
         await chat_loop.set_chat_default(ADMIN, "likeness", "0.5")
@@ -185,7 +207,7 @@ async def test_chat_defaults_start_new_previews(start) -> None:
 
 
 async def test_a_press_after_the_window_or_after_deletion_says_it_expired(start, tmp_path: Path) -> None:
-    clock = Clock()
+    clock = ManualClock()
     async with running_loop(start, clock) as (chat_loop, _):
         old = (await _open(chat_loop)).session
         clock.now += 1800
@@ -209,7 +231,7 @@ async def test_a_press_after_the_window_or_after_deletion_says_it_expired(start,
 
 
 async def test_a_press_at_the_limit_is_refused_but_previews_go_on(start) -> None:
-    async with running_loop(start, Clock(), user_jobs_per_hour=1) as (chat_loop, events):
+    async with running_loop(start, ManualClock(), user_jobs_per_hour=1) as (chat_loop, events):
         session_id = (await _open(chat_loop)).session.session_id
         job = (await chat_loop.press(ALICE, Press(Action.PAINT, session_id))).submission.job_id
         await events.final(job)
@@ -222,7 +244,7 @@ async def test_a_press_at_the_limit_is_refused_but_previews_go_on(start) -> None
 
 
 async def test_sessions_and_result_buttons_survive_a_restart(start) -> None:
-    clock = Clock()
+    clock = ManualClock()
     async with running_loop(start, clock) as (chat_loop, events):
         session_id = (await _open(chat_loop)).session.session_id
         await chat_loop.press(ALICE, Press(Action.LEFT, session_id))

@@ -14,6 +14,7 @@ from bot.core import JobOptions, Requester
 from bot.core.chat.actions import Action, Press
 from bot.core.chat.loop import ChatLoop, Painting, PreviewShown
 from bot.core.chat.press_guard import STALE_CLAIM_S, AlreadyPressed
+from tests.support.fake_timer import ManualClock
 from tests.support.loop_images import cutout_bytes, painting_bytes
 from tests.support.services import TEST_PRESETS, EventLog, started_services
 
@@ -21,18 +22,8 @@ ALICE = Requester("discord", "1", "guild")
 BURST = 50  # presses within a second, as measured in the issue
 
 
-class Clock:
-    """An injected wall clock the test moves on."""
-
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @contextlib.asynccontextmanager
-async def running_loop(tmp_path: Path, clock: Clock, **settings) -> AsyncIterator[tuple[ChatLoop, EventLog]]:
+async def running_loop(tmp_path: Path, clock: ManualClock, **settings) -> AsyncIterator[tuple[ChatLoop, EventLog]]:
     """A started service (fake engine) and a ChatLoop over it."""
     async with started_services(tmp_path, presets={"instant": TEST_PRESETS["instant"]}) as start:
         service, events = await start(**settings)
@@ -50,7 +41,7 @@ async def _open(chat_loop: ChatLoop) -> PreviewShown:
 
 
 async def test_a_burst_of_paint_presses_makes_one_job(tmp_path: Path) -> None:
-    async with running_loop(tmp_path, Clock()) as (chat_loop, events):
+    async with running_loop(tmp_path, ManualClock()) as (chat_loop, events):
         session_id = (await _open(chat_loop)).session.session_id
         press = Press(Action.PAINT, session_id)
         outcomes = await asyncio.gather(
@@ -67,7 +58,7 @@ async def test_a_burst_of_paint_presses_makes_one_job(tmp_path: Path) -> None:
 
 
 async def test_a_burst_on_a_result_button_makes_one_job_and_other_buttons_still_work(tmp_path: Path) -> None:
-    async with running_loop(tmp_path, Clock()) as (chat_loop, events):
+    async with running_loop(tmp_path, ManualClock()) as (chat_loop, events):
         session_id = (await _open(chat_loop)).session.session_id
         first = await chat_loop.press(ALICE, Press(Action.PAINT, session_id))
         await events.final(first.submission.job_id)
@@ -82,7 +73,7 @@ async def test_a_burst_on_a_result_button_makes_one_job_and_other_buttons_still_
 
 
 async def test_a_refused_press_gives_its_button_back_and_a_stale_claim_expires(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = ManualClock()
     async with running_loop(tmp_path, clock, user_jobs_per_hour=0) as (chat_loop, _):
         session_id = (await _open(chat_loop)).session.session_id
         press = Press(Action.PAINT, session_id)

@@ -11,6 +11,7 @@ import pytest
 from bot.core import JobOptions, QuotaExceeded, RateLimited, Requester
 from bot.core.chat.actions import Action, Press
 from bot.core.chat.loop import ChatLoop, PreviewShown
+from tests.support.fake_timer import ManualClock
 from tests.support.loop_images import cutout_bytes, painting_bytes
 from tests.support.services import started_services
 
@@ -18,16 +19,8 @@ ALICE = Requester("telegram", "1", "chat")
 BOB = Requester("telegram", "2", "chat")
 
 
-class Clock:
-    def __init__(self) -> None:
-        self.now = 1_000_000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
 @contextlib.asynccontextmanager
-async def running_loop(tmp_path: Path, clock: Clock, **settings) -> AsyncIterator[ChatLoop]:
+async def running_loop(tmp_path: Path, clock: ManualClock, **settings) -> AsyncIterator[ChatLoop]:
     async with started_services(tmp_path) as start:
         service, _ = await start(**settings)
         chat_loop = ChatLoop(service, clock=clock)
@@ -43,7 +36,7 @@ async def _open(chat_loop: ChatLoop, who: Requester = ALICE) -> PreviewShown:
 
 
 async def test_previews_per_hour_are_limited_per_user(tmp_path: Path) -> None:
-    clock = Clock()
+    clock = ManualClock()
     async with running_loop(tmp_path, clock, user_previews_per_hour=3) as chat_loop:
         for _ in range(3):
             await _open(chat_loop)
@@ -58,7 +51,7 @@ async def test_previews_per_hour_are_limited_per_user(tmp_path: Path) -> None:
 
 async def test_the_bytes_a_users_previews_keep_are_capped(tmp_path: Path) -> None:
     pair = len(painting_bytes()) + len(cutout_bytes())
-    async with running_loop(tmp_path, Clock(), user_preview_bytes=2 * pair) as chat_loop:
+    async with running_loop(tmp_path, ManualClock(), user_preview_bytes=2 * pair) as chat_loop:
         first = await _open(chat_loop)
         await _open(chat_loop)
         with pytest.raises(QuotaExceeded, match="Press Cancel under an older preview"):
