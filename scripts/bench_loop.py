@@ -2,7 +2,7 @@
 and the `draft` quality end to end with its ratio to `standard`, measured in the same run.
 
     .venv/bin/python scripts/bench_loop.py OUT_DIR [--skip-engine] [--repeats 3]
-        [--engine-presets draft,standard]
+        [--engine-qualities draft,standard]
 
 Inputs are made here: the demo's generated painting and scikit-image's CC0 coffee photo, both
 scaled to 12 megapixels (4000 x 3000) and saved as a JPEG the way a phone would send them, plus
@@ -31,7 +31,7 @@ from PIL import Image
 
 from bot.core.chat.loop_state import LoopState, moved
 from bot.core.chat.preview import PreviewRenderer
-from bot.core.settings import DEFAULT_PRESETS
+from bot.core.settings import DEFAULT_QUALITIES
 from harmonize.cutout import Cutter
 
 PHOTO_SIZE = (4000, 3000)  # 12 megapixels, a phone camera's default
@@ -90,15 +90,15 @@ async def time_previews(paths: dict[str, Path], repeats: int) -> dict[str, Any]:
     return figures
 
 
-def time_engine(harmonizer: Any, paths: dict[str, Path], preset: str) -> tuple[float, float]:
-    """(wall, CPU) seconds for one job at a bot quality preset, as a worker runs it: read the
+def time_engine(harmonizer: Any, paths: dict[str, Path], quality: str) -> tuple[float, float]:
+    """(wall, CPU) seconds for one job at a bot quality, as a worker runs it: read the
     painting and the cut-out, harmonize on the CPU, write the PNGs (the network is loaded
     beforehand, as workers do)."""
     import harmonize
     from harmonize.cutout import cut_out
     from harmonize.imageio import load_rgb, load_rgba, save_png
 
-    options = DEFAULT_PRESETS[preset].options()
+    options = DEFAULT_QUALITIES[quality].options()
     start, cpu = time.perf_counter(), time.process_time()
     painting = load_rgb(paths["painting"])
     rgba = cut_out(load_rgba(paths["cutout"]), method="auto")
@@ -130,7 +130,7 @@ def markdown(report: dict[str, Any]) -> str:
             f"| re-render after a move, {method} | {figures['rerender_s']:.3f} | <= {TARGETS_S['rerender']:g} |"
         )
     engine = report.get("engine", {})
-    for name, figures in engine.get("presets", {}).items():
+    for name, figures in engine.get("qualities", {}).items():
         target = f"<= {TARGETS_S['draft']:g}" if name == "draft" else "-"
         rows.append(f"| {name} end to end ({figures['size']} px), wall | {figures['wall_s']:.1f} | {target} |")
         rows.append(f"| {name} end to end, CPU seconds (all threads) | {figures['cpu_s']:.1f} | - |")
@@ -146,7 +146,7 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3, help="fresh sessions per preview method")
     parser.add_argument("--skip-engine", action="store_true", help="previews only (no harmonizing)")
     parser.add_argument(
-        "--engine-presets", default="draft,standard", help="bot quality presets to run end to end, comma-separated"
+        "--engine-qualities", default="draft,standard", help="bot qualities to run end to end, comma-separated"
     )
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
@@ -160,13 +160,13 @@ def main() -> None:
         report["previews"] = asyncio.run(time_previews(paths, args.repeats))
         if not args.skip_engine:
             harmonizer = cpu_harmonizer()
-            presets: dict[str, Any] = {}
-            for name in args.engine_presets.split(","):
+            qualities: dict[str, Any] = {}
+            for name in args.engine_qualities.split(","):
                 wall, cpu = time_engine(harmonizer, paths, name)
-                presets[name] = {"wall_s": wall, "cpu_s": cpu, "size": DEFAULT_PRESETS[name].options().size}
-            report["engine"] = {"presets": presets}
-            if {"draft", "standard"} <= set(presets):
-                report["engine"]["ratio"] = presets["draft"]["wall_s"] / presets["standard"]["wall_s"]
+                qualities[name] = {"wall_s": wall, "cpu_s": cpu, "size": DEFAULT_QUALITIES[name].options().size}
+            report["engine"] = {"qualities": qualities}
+            if {"draft", "standard"} <= set(qualities):
+                report["engine"]["ratio"] = qualities["draft"]["wall_s"] / qualities["standard"]["wall_s"]
     table = markdown(report)
     print(table)
     (args.out / "bench_loop.json").write_text(json.dumps(report, indent=2) + "\n")

@@ -5,7 +5,7 @@ presses (▶, Bigger), the result at `draft` quality, and the animated before ->
 
 Writes OUT_DIR/loop.png (the three pictures side by side, labelled) and
 OUT_DIR/loop-before-after.gif. The previews come from the bot's own renderer
-(bot/core/chat/preview.py) and the result from the engine at the bot's draft preset, so the figure
+(bot/core/chat/preview.py) and the result from the engine at the bot's draft quality, so the figure
 shows what a chat user sees. Minutes on 2 CPU cores (one draft harmonization).
 """
 
@@ -24,7 +24,7 @@ import harmonize
 from bot.core.chat.animation import before_after_gif
 from bot.core.chat.loop_state import LoopState, moved, reliked, resized
 from bot.core.chat.preview import PreviewRenderer, encode_png
-from bot.core.settings import DEFAULT_PRESETS
+from bot.core.settings import DEFAULT_QUALITIES
 from harmonize.compare import labelled_row
 from harmonize.cutout import Cutter
 from harmonize.imageio import save_png
@@ -65,7 +65,7 @@ def main() -> None:
         harmonizer = harmonize.Harmonizer()
         painted = []
         for state in (final_state, liked):
-            options = DEFAULT_PRESETS["draft"].options().replace(likeness=state.likeness)
+            options = DEFAULT_QUALITIES["draft"].options().replace(likeness=state.likeness)
             result = harmonizer.run_object(
                 demo.painting, demo.object_rgba, harmonize.Placement(state.x, state.y, state.height), options
             )

@@ -62,7 +62,7 @@ from bot.core.job_queue.job_spec import MAX_TAU, MIN_HEIGHT
 from bot.core.job_queue.limits import CHAT_SCOPED, MAX_LIMIT, LimitName, Limits, parse_limit_value
 from bot.core.jobs import JobFiles, JobInfo, JobOptions, JobRef, JobStatus, Requester, Submission
 from bot.core.service import HarmonizeService, QueueStatus
-from bot.core.settings import BotSettings, Preset
+from bot.core.settings import BotSettings, Quality
 
 __all__ = [
     "Action",
@@ -123,7 +123,7 @@ __all__ = [
     "parse_info",
     "parse_limit_value",
     "parse_press",
-    "Preset",
+    "Quality",
     "Press",
     "PRESS_PATTERN",
     "PressOutcome",

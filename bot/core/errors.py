@@ -16,7 +16,7 @@ class InvalidImage(BotError):
 
 
 class InvalidOptions(BotError):
-    """A job option is out of range or unknown (placement, tau, preset)."""
+    """A job option is out of range or unknown (placement, tau, quality)."""
 
 
 class RateLimited(BotError):

@@ -26,11 +26,11 @@ class Requester:
 
 @dataclass(frozen=True)
 class JobOptions:
-    """What the user chose: placement as fractions of the painting, tau and quality preset.
+    """What the user chose: placement as fractions of the painting, tau and quality.
 
     x, y: the object's centre in [0, 1]; height: its height as a fraction of the painting's
     height in (0, 1]; tau: pass-2 style weight > 0 or "auto", None for the engine default;
-    preset: a quality preset name from settings, None for the default preset; likeness: how
+    quality: a quality name from settings, None for the default quality; likeness: how
     much of the object's own look to keep, in [0, 1]; seed: the random seed (None: defaults).
     """
 
@@ -38,7 +38,7 @@ class JobOptions:
     y: float = Placement.y
     height: float = Placement.height
     tau: float | Literal["auto"] | None = None
-    preset: str | None = None
+    quality: str | None = None
     likeness: float | None = None
     seed: int | None = None
 
@@ -94,7 +94,7 @@ class JobRef:
 class JobFiles:
     """A finished job's PNG files (kept for the retention time from settings).
 
-    pass1, pass2: the two passes; final: the post-processed result (pass 2 when the preset skips
+    pass1, pass2: the two passes; final: the post-processed result (pass 2 when the quality skips
     post-processing); original: the naive cut-and-paste; compare: side-by-side panel.
     """
 
@@ -116,7 +116,7 @@ class JobInfo:
     ref: JobRef
     status: JobStatus
     position: int | None
-    preset: str
+    quality: str
     created_at: float
     started_at: float | None
     finished_at: float | None

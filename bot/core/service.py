@@ -96,14 +96,14 @@ class HarmonizeService(Generic[SlotT]):
     # ----------------------------------------------------------------- lifecycle
 
     @property
-    def preset_names(self) -> list[str]:
-        """The quality presets users may pick, e.g. ["draft", "standard", "best"]."""
-        return list(self.settings.presets)
+    def quality_names(self) -> list[str]:
+        """The qualities users may pick, e.g. ["draft", "standard", "best"]."""
+        return list(self.settings.qualities)
 
     @property
-    def default_preset(self) -> str:
-        """The preset used when a job names none."""
-        return self.settings.default_preset
+    def default_quality(self) -> str:
+        """The quality used when a job names none."""
+        return self.settings.default_quality
 
     async def start(self) -> None:
         """Open the database, start the workers, take over dead processes' jobs, dispatch."""
@@ -173,7 +173,7 @@ class HarmonizeService(Generic[SlotT]):
         self._require_running()
         await self.blocks.check(requester)
         spec = resolve(
-            options if options is not None else JobOptions(), self.settings.presets, self.settings.default_preset
+            options if options is not None else JobOptions(), self.settings.qualities, self.settings.default_quality
         )
         spec = dataclasses.replace(spec, object_is_cutout=object_is_cutout)
         if len(context) > CONTEXT_MAX_CHARS:
@@ -425,7 +425,7 @@ class HarmonizeService(Generic[SlotT]):
             ref=row.ref,
             status=row.status,
             position=position,
-            preset=row.spec.preset,
+            quality=row.spec.quality,
             created_at=row.created_at,
             started_at=row.started_at,
             finished_at=row.finished_at,

@@ -25,11 +25,11 @@ from harmonize.options import HarmonizeOptions
 from harmonize.presets import PRESETS as ENGINE_PRESETS
 
 
-class Preset(BaseModel):
-    """One quality preset: named changes to HarmonizeOptions' defaults (size, iters1, iters2,
+class Quality(BaseModel):
+    """One quality: named changes to HarmonizeOptions' defaults (size, iters1, iters2,
     post, coarse_scale, ... any of its settings), checked by HarmonizeOptions itself.
 
-    In PAINTERLY_PRESETS: {"draft": {"size": 350, "iters1": 30, ...}, ...}.
+    In PAINTERLY_QUALITIES: {"draft": {"size": 350, "iters1": 30, ...}, ...}.
     """
 
     model_config = ConfigDict(extra="allow", frozen=True)
@@ -38,22 +38,22 @@ class Preset(BaseModel):
         super().__init__(**changes)
 
     @model_validator(mode="after")
-    def _check(self) -> Preset:
+    def _check(self) -> Quality:
         """Unknown settings and out-of-range values are refused (OptionsError's message)."""
         self.options()
         return self
 
     def options(self, **changes: Any) -> HarmonizeOptions:
-        """This preset's HarmonizeOptions, with `changes` (e.g. the user's tau) on top."""
+        """This quality's HarmonizeOptions, with `changes` (e.g. the user's tau) on top."""
         return HarmonizeOptions.from_dict({**self.model_dump(), **changes})
 
 
-DEFAULT_PRESETS = {
+DEFAULT_QUALITIES = {
     # the engine's draft and standard presets (harmonize/presets.py): measured on 2 CPU cores in
     # docs/design/performance.md, "One minute on 2 cores"
-    "draft": Preset(size=350, **ENGINE_PRESETS["draft"]),
-    "standard": Preset(size=700, **ENGINE_PRESETS["standard"]),
-    "best": Preset(size=700, iters1=1000, iters2=1000),  # the authors' (docs/algorithm.md §1)
+    "draft": Quality(size=350, **ENGINE_PRESETS["draft"]),
+    "standard": Quality(size=700, **ENGINE_PRESETS["standard"]),
+    "best": Quality(size=700, iters1=1000, iters2=1000),  # the authors' (docs/algorithm.md §1)
 }
 
 
@@ -61,7 +61,7 @@ class BotSettings(BaseSettings):
     """Everything the bot reads from its environment; see `.env.example` for each key."""
 
     model_config = SettingsConfigDict(
-        env_prefix="PAINTERLY_", env_file=".env", env_file_encoding="utf-8", extra="ignore"
+        env_prefix="PAINTERLY_", env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
     )
 
     discord_token: SecretStr | None = None
@@ -114,8 +114,15 @@ class BotSettings(BaseSettings):
     max_attempts: int = Field(default=2, ge=1)
     job_lease_s: float = Field(default=30.0, gt=0)  # see bot.core.job_queue.job_lifecycle
     progress_interval_s: float = Field(default=3.0, ge=0)
-    presets: dict[str, Preset] = Field(default_factory=lambda: dict(DEFAULT_PRESETS))
-    default_preset: str = "standard"
+    # The keys' earlier names (PAINTERLY_PRESETS, PAINTERLY_DEFAULT_PRESET) are still read, so that an
+    # existing .env keeps working.
+    qualities: dict[str, Quality] = Field(
+        default_factory=lambda: dict(DEFAULT_QUALITIES),
+        validation_alias=AliasChoices("PAINTERLY_QUALITIES", "PAINTERLY_PRESETS"),
+    )
+    default_quality: str = Field(
+        default="standard", validation_alias=AliasChoices("PAINTERLY_DEFAULT_QUALITY", "PAINTERLY_DEFAULT_PRESET")
+    )
 
     # Scale-out (docs/scale-out.md): "local" runs jobs in this process's worker pool; "redis"
     # sends them through Redis to `python -m bot.scale.worker` processes on any machine.
@@ -150,10 +157,10 @@ class BotSettings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _check_default_preset(self) -> BotSettings:
-        """The default preset must be one of the presets."""
-        if self.default_preset not in self.presets:
-            raise ValueError(f"default_preset {self.default_preset!r} is not one of {sorted(self.presets)}")
+    def _check_default_quality(self) -> BotSettings:
+        """The default quality must be one of the qualities."""
+        if self.default_quality not in self.qualities:
+            raise ValueError(f"default_quality {self.default_quality!r} is not one of {sorted(self.qualities)}")
         return self
 
     def cutout_settings(self) -> CutoutSettings:

@@ -118,7 +118,7 @@ class DiscordLoop:
         job = await self.chat_loop.job(job_id)
         if job is None:
             return add_result_extras(discord.ui.View(timeout=None), job_id)
-        return add_result_extras(result_view(job.session_id, job_id, job.state, self.bot.service.preset_names), job_id)
+        return add_result_extras(result_view(job.session_id, job_id, job.state, self.bot.service.quality_names), job_id)
 
     async def on_cancel(self, interaction: discord.Interaction, job_id: str) -> None:
         """The Cancel button under a job's status message."""

@@ -115,13 +115,13 @@ def preview_view(session_id: str) -> discord.ui.View:
     )
 
 
-def result_view(session_id: str, job_id: str, state: LoopState, presets: Sequence[str]) -> discord.ui.View:
+def result_view(session_id: str, job_id: str, state: LoopState, qualities: Sequence[str]) -> discord.ui.View:
     """Move / resize, Lighter, Stronger, Less / More likeness, Better quality, Another seed."""
     strength = strength_name(state.tau)
     names = [name for name, _ in STRENGTHS]
     lightest = state.tau != "auto" and strength == names[0]
     strongest = state.tau != "auto" and strength == names[-1]
-    better = upgraded(state, presets)
+    better = upgraded(state, qualities)
 
     def button(action: Action, label: str, row: int, disabled: bool = False) -> LoopButton:
         return LoopButton(Press(action, session_id, job_id), label, disabled=disabled, row=row)
@@ -133,7 +133,7 @@ def result_view(session_id: str, job_id: str, state: LoopState, presets: Sequenc
             button(Action.STRONGER, "Stronger style", 0, strongest),
             button(Action.LESS_LIKE, "Less like the photo", 1, state.likeness <= 0.0),
             button(Action.MORE_LIKE, "More like the photo", 1, state.likeness >= 1.0),
-            button(Action.UPGRADE, f"Re-paint: {better.preset}" if better else "Best quality", 2, better is None),
+            button(Action.UPGRADE, f"Re-paint: {better.quality}" if better else "Best quality", 2, better is None),
             button(Action.RESEED, "Another seed", 2),
         ]
     )

@@ -130,7 +130,7 @@ def job_line(job: JobInfo, now: float) -> str:
         state = f"failed: {job.error}"
     else:
         state = f"{job.status.value} {duration(now - (job.finished_at or now))} ago"
-    return f"• `{job.job_id}` {state} ({job.preset})"
+    return f"• `{job.job_id}` {state} ({job.quality})"
 
 
 def queue_text(jobs: list[JobInfo], load: QueueStatus, now: float) -> str:

@@ -64,14 +64,14 @@ def preview_caption(state: LoopState, estimate_s: float | None = None) -> str:
     )
 
 
-def defaults_text(defaults: ChatDefaults, presets: list[str], default_preset: str, moderation: Policy) -> str:
+def defaults_text(defaults: ChatDefaults, qualities: list[str], default_quality: str, moderation: Policy) -> str:
     """/defaults: this chat's defaults (`moderation`: the picture check's policy in force) and how
     admins change them."""
     shared = "on" if defaults.shared_buttons else "off"
     return "\n".join(
         [
             "Defaults in this chat:",
-            f"quality = {defaults.quality or default_preset}",
+            f"quality = {defaults.quality or default_quality}",
             f"strength = {defaults.strength or 'medium'}",
             f"likeness = {defaults.likeness if defaults.likeness is not None else DEFAULT_LIKENESS:g}",
             f"shared_buttons = {shared} (on: everyone here may press anyone's buttons)",
@@ -79,7 +79,7 @@ def defaults_text(defaults: ChatDefaults, presets: list[str], default_preset: st
             f"{', '.join(POLICY_NAMES)})",
             (
                 "Admins: /defaults set NAME VALUE, /defaults reset NAME. "
-                f"Names: {', '.join(CHAT_DEFAULT_NAMES)}; qualities: {', '.join(presets)}."
+                f"Names: {', '.join(CHAT_DEFAULT_NAMES)}; qualities: {', '.join(qualities)}."
             ),
         ]
     )
@@ -143,7 +143,7 @@ class TelegramLoop:
         """The keyboard under a finished job's before/after: the loop's (for jobs from a preview),
         then Info and Delete."""
         job = await self.chat_loop.job(job_id)
-        loop = None if job is None else result_keyboard(job.session_id, job_id, job.state, self.service.preset_names)
+        loop = None if job is None else result_keyboard(job.session_id, job_id, job.state, self.service.quality_names)
         return with_extras(loop, job_id)
 
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -179,7 +179,7 @@ class TelegramLoop:
         defaults = await self.chat_loop.chat_defaults(PLATFORM, str(chat.id))
         policy = await self.chat_loop.moderation.policy(PLATFORM, str(chat.id))
         await message.reply_text(
-            defaults_text(defaults, self.service.preset_names, self.service.default_preset, policy)
+            defaults_text(defaults, self.service.quality_names, self.service.default_quality, policy)
         )
 
     async def _apply(self, bot: Bot, who: Requester, press: Press, message: Message) -> str:

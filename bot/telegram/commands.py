@@ -70,7 +70,7 @@ class AccountCommands:
         if update.effective_message is None:
             return
         await update.effective_message.reply_text(
-            texts.help_text(self.service.preset_names, self.service.default_preset, self.settings.max_image_bytes)
+            texts.help_text(self.service.quality_names, self.service.default_quality, self.settings.max_image_bytes)
         )
 
     async def on_queue(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -89,7 +89,7 @@ class HarmonizeConversation:
         if message is None or message.from_user is None:
             return
         try:
-            options = parse_options(context.args or [], self.service.preset_names)
+            options = parse_options(context.args or [], self.service.quality_names)
         except BotError as error:
             await message.reply_text(error.message)
             return
@@ -128,12 +128,12 @@ class HarmonizeConversation:
             await query.edit_message_text("Cancelled; send /harmonize to start again.")
             return
         before = (self._prompt_text(draft, query.message.chat), self._keyboard(draft))
-        draft.options = apply_press(draft.options, press, self.service.preset_names)
+        draft.options = apply_press(draft.options, press, self.service.quality_names)
         after = (self._prompt_text(draft, query.message.chat), self._keyboard(draft))
         if after == before:
             await query.answer("Already chosen.")
             return
-        await query.answer(describe_options(draft.options, self.service.default_preset))
+        await query.answer(describe_options(draft.options, self.service.default_quality))
         await query.edit_message_text(after[0], reply_markup=after[1])
 
     # ------------------------------------------------------------------ steps
@@ -148,12 +148,12 @@ class HarmonizeConversation:
     def _prompt_text(self, draft: Draft, chat: Chat) -> str:
         """The prompt for this draft's next image."""
         return texts.prompt_text(
-            describe_options(draft.options, self.service.default_preset), len(draft.images), chat.type != Chat.PRIVATE
+            describe_options(draft.options, self.service.default_quality), len(draft.images), chat.type != Chat.PRIVATE
         )
 
     def _keyboard(self, draft: Draft) -> InlineKeyboardMarkup:
         """The option keyboard of this draft."""
-        return options_keyboard(draft.user_id, draft.options, self.service.preset_names, self.service.default_preset)
+        return options_keyboard(draft.user_id, draft.options, self.service.quality_names, self.service.default_quality)
 
     async def _send_prompt(self, draft: Draft, message: Message) -> None:
         """Reply to `message` with the prompt and its keyboard."""
@@ -184,7 +184,7 @@ class HarmonizeConversation:
         if commands:
             command, args = commands[0]
             try:
-                options = parse_options(args, self.service.preset_names)
+                options = parse_options(args, self.service.quality_names)
             except BotError as error:
                 await command.reply_text(error.message)
                 return

@@ -30,7 +30,7 @@ def preview_keyboard(session_id: str) -> InlineKeyboardMarkup:
     )
 
 
-def result_keyboard(session_id: str, job_id: str, state: LoopState, presets: Sequence[str]) -> InlineKeyboardMarkup:
+def result_keyboard(session_id: str, job_id: str, state: LoopState, qualities: Sequence[str]) -> InlineKeyboardMarkup:
     """Move / resize; lighter / stronger; less / more like the photo; better quality, new seed.
 
     Buttons that would change nothing (the lightest style, no likeness left, the best quality)
@@ -48,8 +48,8 @@ def result_keyboard(session_id: str, job_id: str, state: LoopState, presets: Seq
     likeness = [button(Action.LESS_LIKE, "Less like the photo")] if state.likeness > 0 else []
     if state.likeness < 1:
         likeness.append(button(Action.MORE_LIKE, "More like the photo"))
-    better = upgraded(state, presets)
-    last = [button(Action.UPGRADE, f"Re-paint: {better.preset}")] if better else []
+    better = upgraded(state, qualities)
+    last = [button(Action.UPGRADE, f"Re-paint: {better.quality}")] if better else []
     last.append(button(Action.RESEED, "Another seed"))
     rows = [[button(Action.PLACE, "Move / resize")], style, likeness, last]
     return InlineKeyboardMarkup([row for row in rows if row])

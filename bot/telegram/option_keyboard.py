@@ -52,13 +52,13 @@ def _row(buttons: Sequence[InlineKeyboardButton | None]) -> list[InlineKeyboardB
 
 
 def options_keyboard(
-    user_id: int, options: JobOptions, presets: Sequence[str], default_preset: str
+    user_id: int, options: JobOptions, qualities: Sequence[str], default_quality: str
 ) -> InlineKeyboardMarkup:
-    """Rows: quality presets, style strength, object height, and "Cancel"."""
+    """Rows: qualities, style strength, object height, and "Cancel"."""
     uid = str(user_id)
-    preset = options.preset or default_preset
+    chosen = options.quality or default_quality
     tau = options.tau if isinstance(options.tau, str) else (None if options.tau is None else f"{options.tau:g}")
-    quality = _row([_button(name, name == preset, _data("o", uid, "q", name)) for name in presets])
+    quality = _row([_button(name, name == chosen, _data("o", uid, "q", name)) for name in qualities])
     strength = _row(
         [
             _button(f"strength {value}" if value == "auto" else value, value == tau, _data("o", uid, "s", value))
@@ -83,10 +83,10 @@ def parse_option_press(data: str) -> OptionPress | None:
     return OptionPress(int(parts[1]), parts[2], parts[3])
 
 
-def apply_press(options: JobOptions, press: OptionPress, presets: Sequence[str]) -> JobOptions:
+def apply_press(options: JobOptions, press: OptionPress, qualities: Sequence[str]) -> JobOptions:
     """`options` changed by one press; unknown keys and values leave them as they are."""
-    if press.key == "q" and press.value in presets:
-        return dataclasses.replace(options, preset=press.value)
+    if press.key == "q" and press.value in qualities:
+        return dataclasses.replace(options, quality=press.value)
     if press.key == "s" and press.value in STRENGTHS:
         tau: float | Literal["auto"] = "auto" if press.value == "auto" else float(press.value)
         return dataclasses.replace(options, tau=tau)

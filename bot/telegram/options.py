@@ -16,8 +16,8 @@ KEYS = {  # argument name -> JobOptions field
     "h": "height",
     "strength": "tau",
     "tau": "tau",
-    "quality": "preset",
-    "preset": "preset",
+    "quality": "quality",
+    "preset": "quality",  # the engine's word, which users of the command line may type
 }
 USAGE = (
     "Options look like x=0.5 y=0.6 height=0.3 strength=5 quality=draft: x, y place the "
@@ -50,18 +50,18 @@ def _strength(text: str) -> float | str:
     return value
 
 
-def parse_options(args: Sequence[str], presets: Sequence[str], base: JobOptions | None = None) -> JobOptions:
-    """Options from command arguments (`key=value`, or a bare preset name), applied over `base`.
+def parse_options(args: Sequence[str], qualities: Sequence[str], base: JobOptions | None = None) -> JobOptions:
+    """Options from command arguments (`key=value`, or a bare quality name), applied over `base`.
 
     x, y in [0, 1]; height in [MIN_HEIGHT, 1]; strength "auto" or in (0, MAX_TAU]; quality one of
-    `presets`. Raises InvalidOptions with a message for the user.
+    `qualities`. Raises InvalidOptions with a message for the user.
     """
     changes: dict[str, Any] = {}  # JobOptions fields, each checked below
     for arg in args:
         name, sep, value = arg.partition("=")
         key = name.strip().lower()
-        if not sep and name in presets:
-            key, value = "preset", name
+        if not sep and name in qualities:
+            key, value = "quality", name
         elif key not in KEYS or not value:
             raise InvalidOptions(f"I don't understand {arg!r}. {USAGE}")
         field = KEYS[key]
@@ -71,18 +71,18 @@ def parse_options(args: Sequence[str], presets: Sequence[str], base: JobOptions 
             changes[field] = _fraction(key, value, MIN_HEIGHT, 1.0)
         elif field == "tau":
             changes[field] = _strength(value)
-        elif value in presets:
+        elif value in qualities:
             changes[field] = value
         else:
-            raise InvalidOptions(f"Unknown quality {value!r}; choose one of: {', '.join(presets)}.")
+            raise InvalidOptions(f"Unknown quality {value!r}; choose one of: {', '.join(qualities)}.")
     return dataclasses.replace(base if base is not None else JobOptions(), **changes)
 
 
-def describe_options(options: JobOptions, default_preset: str) -> str:
+def describe_options(options: JobOptions, default_quality: str) -> str:
     """One line for the user: "quality standard · strength 5 · height 0.33 · centre x 0.50, ..."."""
     tau = options.tau
     strength = "default" if tau is None else tau if isinstance(tau, str) else f"{tau:g}"
     return (
-        f"quality {options.preset or default_preset} · strength {strength} · "
+        f"quality {options.quality or default_quality} · strength {strength} · "
         f"height {options.height:.2f} · centre x {options.x:.2f}, y {options.y:.2f}"
     )

@@ -29,7 +29,7 @@ async def send_results(
     animated before -> after carrying `buttons` (the loop's, for jobs from a preview).
 
     The album is pass 1, pass 2, the final (pass 2 after the post-processing; left out when the
-    preset skips it, as it then equals pass 2) and the naive paste.
+    quality skips it, as it then equals pass 2) and the naive paste.
     Images sendPhoto refuses (over 10 MB, width + height over 10000, ratio over 20) go as files;
     an album cannot mix photos and files, so then the whole album goes as files. With `spoiler`
     every picture is hidden (has_spoiler); files cannot be, so those are left out then.

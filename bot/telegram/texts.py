@@ -15,7 +15,7 @@ STAGES = {  # engine stage -> what the user reads
 }
 
 
-def help_text(presets: Sequence[str], default_preset: str, max_image_bytes: int) -> str:
+def help_text(qualities: Sequence[str], default_quality: str, max_image_bytes: int) -> str:
     """The /help (and /start) message."""
     limit = min(max_image_bytes, DOWNLOAD_LIMIT_BYTES) / 1e6
     return (
@@ -38,7 +38,7 @@ def help_text(presets: Sequence[str], default_preset: str, max_image_bytes: int)
         "  x, y: where the object's centre goes (0 to 1, from the left and from the top)\n"
         "  height: the object's height as a fraction of the painting's\n"
         "  strength: style strength, 1 to 10, or auto\n"
-        f"  quality: {', '.join(presets)} (default {default_preset})\n"
+        f"  quality: {', '.join(qualities)} (default {default_quality})\n"
         "You can also send the painting with /harmonize and its options as the caption.\n\n"
         "In groups, reply to my prompt with the images.\n\n"
         "/queue: your jobs and the queue\n"
@@ -97,7 +97,7 @@ def queue_text(jobs: Sequence[JobInfo], status: QueueStatus) -> str:
         lines.append("You have no jobs here.")
     for job in jobs:
         state = f"waiting, position {job.position}" if job.status == JobStatus.QUEUED else job.status.value
-        lines.append(f"{job.job_id}: {state} ({job.preset})")
+        lines.append(f"{job.job_id}: {state} ({job.quality})")
     return "\n".join(lines)
 
 

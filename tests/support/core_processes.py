@@ -14,7 +14,7 @@ from contextlib import closing
 from pathlib import Path
 from typing import Any, TypeVar
 
-from tests.support.services import ENGINE, TEST_PRESETS, pid_alive, text_if_present
+from tests.support.services import ENGINE, TEST_QUALITIES, pid_alive, text_if_present
 
 T = TypeVar("T")
 
@@ -25,15 +25,15 @@ LEASE_S = 0.5  # a killed core's jobs are free again this soon (the next one tak
 
 def launch(tmp_path: Path, name: str, submit: int, **env_overrides: str) -> subprocess.Popen[bytes]:
     """Start a core on tmp_path's database and files; it submits `submit` jobs."""
-    presets = {name: preset.model_dump() for name, preset in TEST_PRESETS.items()}
+    qualities = {name: quality.model_dump() for name, quality in TEST_QUALITIES.items()}
     env = dict(
         os.environ,
         PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
         PAINTERLY_DATABASE_PATH=str(tmp_path / "bot.sqlite3"),
         PAINTERLY_STORAGE_DIR=str(tmp_path / "files"),
         PAINTERLY_ENGINE=f"{ENGINE}:sleepy",
-        PAINTERLY_PRESETS=json.dumps(presets),
-        PAINTERLY_DEFAULT_PRESET="medium",
+        PAINTERLY_QUALITIES=json.dumps(qualities),
+        PAINTERLY_DEFAULT_QUALITY="medium",
         PAINTERLY_PROGRESS_INTERVAL_S="0.1",
         PAINTERLY_JOB_LEASE_S=str(LEASE_S),
         CORE_TEST_EVENTS=str(tmp_path / f"{name}.jsonl"),

@@ -17,7 +17,7 @@ from discord.gateway import DiscordWebSocket
 from PIL import Image
 from pydantic import SecretStr
 
-from bot.core import BotSettings, ChatLoop, HarmonizeService, Preset
+from bot.core import BotSettings, ChatLoop, HarmonizeService, Quality
 from bot.discord import DiscordFrontEnd, cdn, create_front_end
 from tests.support import noise_engine
 from tests.support.fake_discord import TOKEN, FakeDiscord, Guild, Interaction, Message
@@ -25,9 +25,9 @@ from tests.support.fake_timer import HANG_GUARD_S
 from tests.support.services import make_service, make_settings
 
 OWNER_ID = 900000000000000001
-PRESETS = {  # the fake engine sleeps 10 ms a step (tests/support/fake_engine.py)
-    "instant": Preset(size=32, iters1=1, iters2=1, post=False),
-    "slow": Preset(size=32, iters1=3000, iters2=3000, post=False),
+QUALITIES = {  # the fake engine sleeps 10 ms a step (tests/support/fake_engine.py)
+    "instant": Quality(size=32, iters1=1, iters2=1, post=False),
+    "slow": Quality(size=32, iters1=3000, iters2=3000, post=False),
 }
 
 
@@ -37,7 +37,7 @@ def settings_for(tmp_path: Path, **overrides: Any) -> BotSettings:
         discord_token=SecretStr(TOKEN),
         owners=[f"discord:{OWNER_ID}"],
         engine=f"{noise_engine.__name__}:paint_noise",
-        presets=PRESETS,
+        qualities=QUALITIES,
         progress_interval_s=0.2,
         preview_first=False,  # one-shot jobs unless a test asks for the loop (test_loop.py)
     )

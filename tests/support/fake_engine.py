@@ -1,6 +1,6 @@
 """Fast stand-ins for the real engine, run inside the bot's worker processes.
 
-`sleepy`: steps through iters1 + iters2 steps of STEP_S seconds (so a preset sets the job's
+`sleepy`: steps through iters1 + iters2 steps of STEP_S seconds (so a quality sets the job's
 length), reporting progress, and writes its pid to <output>/pid.txt first so tests can kill it.
 `busy`: the same but burning CPU instead of sleeping, and between its passes burning CPU until
 the file named by CORE_TEST_GATE exists (when that is set; at most GATE_LIMIT_S, so that an
@@ -25,11 +25,11 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 
+from bot.core.job_queue.files import RESULT_NAMES
 from bot.core.running.engine_request import EngineRequest, EngineUserError
 
 STEP_S = 0.01
 GATE_LIMIT_S = 60.0  # `busy` stops waiting for its gate after this long
-RESULT_NAMES = ("pass1", "pass2", "final", "original", "compare")
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def _start(request: EngineRequest) -> Path:
 
 
 def _finish(folder: Path, post: bool) -> None:
-    """Five tiny PNGs; the final differs from pass 2 only when the preset post-processes."""
+    """Five tiny PNGs; the final differs from pass 2 only when the quality post-processes."""
     pixels = np.zeros((4, 4, 3), dtype=np.uint8)
     for name in RESULT_NAMES:
         Image.fromarray(pixels + (1 if post and name == "final" else 0)).save(folder / f"{name}.png")
@@ -79,14 +79,14 @@ def _steps(request: EngineRequest, progress: ProgressCallback, busy: bool) -> No
 
 
 def sleepy(request: EngineRequest, progress: ProgressCallback) -> None:
-    """Sleep through the preset's steps, then write five tiny PNGs."""
+    """Sleep through the quality's steps, then write five tiny PNGs."""
     folder = _start(request)
     _steps(request, progress, busy=False)
     _finish(folder, request.options.post)
 
 
 def busy(request: EngineRequest, progress: ProgressCallback) -> None:
-    """Burn CPU through the preset's steps (and on the gate between passes), then write five tiny PNGs."""
+    """Burn CPU through the quality's steps (and on the gate between passes), then write five tiny PNGs."""
     folder = _start(request)
     _steps(request, progress, busy=True)
     _finish(folder, request.options.post)

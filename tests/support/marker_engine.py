@@ -33,7 +33,7 @@ class Step:
 
 
 def run(request: EngineRequest, progress) -> None:
-    """Step through the preset, marking start and completion."""
+    """Step through the quality, marking start and completion."""
     if request.options.tau == POISON_TAU:
         raise EngineUserError(REFUSAL)
     marks = Path(os.environ["PAINTERLY_TEST_MARKERS"])

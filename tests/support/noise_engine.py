@@ -1,7 +1,7 @@
 """A fast fake engine for the Discord tests, run in the core's worker processes.
 
 It refuses a one-colour object photo as the real cut-out would ("No object found"), else steps
-through the preset like tests/support/fake_engine.py's `sleepy` and writes five different noise
+through the quality like tests/support/fake_engine.py's `sleepy` and writes five different noise
 PNGs of SIDE px (about 28 KB each), big enough to test the upload limits.
 """
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from bot.core import BotSettings, HarmonizeService, JobEvent, Preset
+from bot.core import BotSettings, HarmonizeService, JobEvent, Quality
 from bot.core.job_queue.files import FileStore
 from bot.job_runners import make_runner
 from tests.support import fake_engine
@@ -21,21 +21,21 @@ from tests.support.fake_timer import HANG_GUARD_S
 
 ENGINE = fake_engine.__name__  # importable the same way in spawned worker processes
 
-# Fake-engine presets: a job lasts (iters1 + iters2) * fake_engine.STEP_S seconds.
-TEST_PRESETS = {
-    "instant": Preset(size=32, iters1=1, iters2=1, post=False),
-    "polished": Preset(size=32, iters1=1, iters2=1, post=True),  # its final differs from pass 2
-    "short": Preset(size=32, iters1=30, iters2=30, post=False),
-    "medium": Preset(size=32, iters1=100, iters2=100, post=False),
-    "long": Preset(size=32, iters1=3000, iters2=3000, post=False),
+# Fake-engine qualities: a job lasts (iters1 + iters2) * fake_engine.STEP_S seconds.
+TEST_QUALITIES = {
+    "instant": Quality(size=32, iters1=1, iters2=1, post=False),
+    "polished": Quality(size=32, iters1=1, iters2=1, post=True),  # its final differs from pass 2
+    "short": Quality(size=32, iters1=30, iters2=30, post=False),
+    "medium": Quality(size=32, iters1=100, iters2=100, post=False),
+    "long": Quality(size=32, iters1=3000, iters2=3000, post=False),
 }
-# The chat loop's quality names over fake-engine presets, for the front ends' loop tests.
-LOOP_PRESETS = {
-    "draft": TEST_PRESETS["instant"],
-    "standard": TEST_PRESETS["polished"],
-    "best": TEST_PRESETS["long"],  # runs for a minute: long enough to cancel
+# The chat loop's quality names over fake-engine qualities, for the front ends' loop tests.
+LOOP_QUALITIES = {
+    "draft": TEST_QUALITIES["instant"],
+    "standard": TEST_QUALITIES["polished"],
+    "best": TEST_QUALITIES["long"],  # runs for a minute: long enough to cancel
 }
-LOOP_SETTINGS: dict[str, Any] = dict(preview_first=True, presets=LOOP_PRESETS, default_preset="draft")
+LOOP_SETTINGS: dict[str, Any] = dict(preview_first=True, qualities=LOOP_QUALITIES, default_quality="draft")
 
 
 def image_bytes(fmt: str = "PNG", size: tuple[int, int] = (48, 36), mode: str = "RGB") -> bytes:
@@ -62,8 +62,8 @@ def make_settings(tmp_path: Path, **overrides: Any) -> BotSettings:
         database_path=tmp_path / "bot.sqlite3",
         storage_dir=tmp_path / "files",
         engine=f"{ENGINE}:sleepy",
-        presets=TEST_PRESETS,
-        default_preset="instant",
+        qualities=TEST_QUALITIES,
+        default_quality="instant",
         progress_interval_s=0.05,
         cleanup_interval_s=3600,
         user_jobs_per_hour=1000,

@@ -23,7 +23,7 @@ NO = ("off", "no", "false", "0")
 
 @dataclass(frozen=True)
 class ChatDefaults:
-    """One chat's defaults; None means the bot's own (settings' default preset, medium, 0)."""
+    """One chat's defaults; None means the bot's own (settings' default quality, medium, 0)."""
 
     quality: str | None = None
     strength: str | None = None
@@ -35,7 +35,7 @@ class ChatDefaults:
         """`state` with these defaults in place of the bot's."""
         changes: dict[str, object] = {}
         if self.quality is not None:
-            changes["preset"] = self.quality
+            changes["quality"] = self.quality
         if self.strength is not None:
             changes["tau"] = strength_tau(self.strength)
         if self.likeness is not None:
@@ -43,12 +43,12 @@ class ChatDefaults:
         return state.replace(**changes)
 
 
-def parse_value(name: str, text: str, presets: Sequence[str]) -> object:
+def parse_value(name: str, text: str, qualities: Sequence[str]) -> object:
     """An admin's typed value for `name`, checked; raises InvalidOptions with what is allowed."""
     text = text.strip().lower()
     if name == "quality":
-        if text not in presets:
-            raise InvalidOptions(f"Quality must be one of: {', '.join(presets)}.")
+        if text not in qualities:
+            raise InvalidOptions(f"Quality must be one of: {', '.join(qualities)}.")
         return text
     if name == "strength":
         names = ["auto", *(label for label, _ in STRENGTHS)]

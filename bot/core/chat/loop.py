@@ -248,7 +248,7 @@ class ChatLoop:
             raise NotAllowed("Only admins of this chat can change its defaults.")
         if name not in DEFAULT_NAMES:
             raise InvalidOptions(f"Unknown default {name!r}; the defaults are: {', '.join(DEFAULT_NAMES)}.")
-        parsed = None if value is None else parse_value(name, value, self.service.preset_names)
+        parsed = None if value is None else parse_value(name, value, self.service.quality_names)
         await self.defaults.set(requester.platform, requester.chat_id, name, parsed)
         shown = "the bot's own" if value is None else value.strip().lower()
         await self.service.audit.record(requester, f"set the default {name} to {shown}", self.clock())
@@ -271,14 +271,14 @@ class ChatLoop:
 
     def _first_state(self, defaults: ChatDefaults, choice: JobOptions | None) -> LoopState:
         """The bot's defaults, then the chat's, then what the user typed."""
-        state = defaults.apply(LoopState(preset=self.service.default_preset))
+        state = defaults.apply(LoopState(quality=self.service.default_quality))
         if choice is None:
             return state
         changes: dict[str, object] = {"x": choice.x, "y": choice.y, "height": choice.height}
         if choice.tau is not None:
             changes["tau"] = choice.tau
-        if choice.preset is not None:
-            changes["preset"] = choice.preset
+        if choice.quality is not None:
+            changes["quality"] = choice.quality
         return state.replace(**changes)
 
     async def _session_for(self, requester: Requester, session_id: str) -> Session:
@@ -322,7 +322,7 @@ class ChatLoop:
             Action.STRONGER: lambda: restyled(state, 1),
             Action.LESS_LIKE: lambda: reliked(state, -1),
             Action.MORE_LIKE: lambda: reliked(state, 1),
-            Action.UPGRADE: lambda: upgraded(state, self.service.preset_names),
+            Action.UPGRADE: lambda: upgraded(state, self.service.quality_names),
             Action.RESEED: lambda: reseeded(state),
         }[press.action]()
         if changed is None or changed == state:
@@ -345,7 +345,7 @@ class ChatLoop:
             y=state.y,
             height=state.height,
             tau=state.tau,
-            preset=state.preset,
+            quality=state.quality,
             likeness=state.likeness,
             seed=state.seed,
         )

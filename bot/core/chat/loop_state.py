@@ -57,7 +57,7 @@ class LoopState:
 
     x, y: the object's centre in [0, 1]; height: its height over the painting's, in
     [MIN_HEIGHT, 1]; method: "auto" or a harmonize.cutout back end; tau: strength or "auto";
-    likeness in [0, 1]; preset: a quality preset name of the bot's settings; seed >= 0.
+    likeness in [0, 1]; quality: a quality name of the bot's settings; seed >= 0.
     """
 
     x: float = Placement.x  # the engine's default placement, the one definition
@@ -66,7 +66,7 @@ class LoopState:
     method: str = "auto"
     tau: Tau = 5.0
     likeness: float = DEFAULT_LIKENESS
-    preset: str = "standard"
+    quality: str = "standard"
     seed: int = DEFAULT_SEED
 
     def to_json(self) -> str:
@@ -75,8 +75,10 @@ class LoopState:
 
     @classmethod
     def from_json(cls, text: str) -> LoopState:
-        """What `to_json` wrote; fields added later take their defaults."""
+        """What `to_json` wrote; fields added later take their defaults, "preset" is the quality's old name."""
         data: dict[str, Any] = json.loads(text)
+        if "preset" in data:  # sessions stored before the bot said "quality" for it
+            data["quality"] = data.pop("preset")
         known = {f.name for f in dataclasses.fields(cls)}
         return cls(**{key: value for key, value in data.items() if key in known})
 
@@ -114,12 +116,12 @@ def reliked(state: LoopState, steps: int) -> LoopState:
     return state.replace(likeness=round(_clamp(state.likeness + steps * LIKENESS_STEP, 0.0, 1.0), 4))
 
 
-def upgraded(state: LoopState, presets: Sequence[str]) -> LoopState | None:
-    """The next quality preset in the settings' order (draft -> standard -> best); None at the top."""
-    names = list(presets)
-    if state.preset not in names or names.index(state.preset) == len(names) - 1:
+def upgraded(state: LoopState, qualities: Sequence[str]) -> LoopState | None:
+    """The next quality in the settings' order (draft -> standard -> best); None at the top."""
+    names = list(qualities)
+    if state.quality not in names or names.index(state.quality) == len(names) - 1:
         return None
-    return state.replace(preset=names[names.index(state.preset) + 1])
+    return state.replace(quality=names[names.index(state.quality) + 1])
 
 
 def reseeded(state: LoopState) -> LoopState:
@@ -140,6 +142,6 @@ def next_method(current: str, available: Sequence[str]) -> str:
 def describe(state: LoopState) -> str:
     """One line for users: "quality standard · strength medium · likeness 0.25 · cut-out grabcut"."""
     return (
-        f"quality {state.preset} · strength {strength_name(state.tau)} · likeness "
+        f"quality {state.quality} · strength {strength_name(state.tau)} · likeness "
         f"{state.likeness:g} · cut-out {state.method}"
     )

@@ -18,5 +18,5 @@ def worker_threads(settings: BotSettings, cpus: int | None = None) -> int:
 
 def paint_seconds(settings: BotSettings, state: LoopState, mask: np.ndarray, cpus: int | None = None) -> float:
     """Seconds a job of `state` should take once a worker starts it; mask (H, W) in [0, 1], any size."""
-    options = settings.presets[state.preset].options()
+    options = settings.qualities[state.quality].options()
     return estimated_seconds(options, worker_threads(settings, cpus), run_pixels(mask, options))

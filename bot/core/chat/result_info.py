@@ -15,4 +15,4 @@ async def result_info(chat_loop: ChatLoop, requester: Requester, job_id: str) ->
     job = await chat_loop.job(job_id)
     ran = info.started_at is not None and info.finished_at is not None
     seconds = (info.finished_at or 0.0) - (info.started_at or 0.0) if ran else None
-    return info_text(job_id, info.preset, seconds, job.state if job is not None else None)
+    return info_text(job_id, info.quality, seconds, job.state if job is not None else None)

@@ -86,10 +86,10 @@ def quota_of(limits: Limits, usage: Usage, now: float, positions: tuple[tuple[st
     )
 
 
-def info_text(job_id: str, preset: str, seconds: float | None, state: LoopState | None) -> str:
+def info_text(job_id: str, quality: str, seconds: float | None, state: LoopState | None) -> str:
     """The Info button's answer: the result's settings, seed, cut-out method, quality and time."""
     took = f"painted in {seconds:.0f} s" if seconds is not None else "still being painted"
     if state is None:
-        return f"Job {job_id}: quality {preset}, {took}."
+        return f"Job {job_id}: quality {quality}, {took}."
     placement = f"centre at ({state.x:.2f}, {state.y:.2f}), height {state.height:.2f}"
     return f"Job {job_id}: {describe(state)} · seed {state.seed} · {placement}; {took}."

@@ -45,7 +45,7 @@ STORE_RETRY_S = 1.0  # after a database error (e.g. locked past its busy timeout
 STORE_RETRY_MAX_S = 60.0
 CRASH_REASON = (
     "The worker crashed twice while running your job (perhaps it ran out of memory). "
-    "Try a faster quality preset or smaller images."
+    "Try a faster quality or smaller images."
 )
 FILES_FAILED = "The bot could not store your job's pictures; the bot's operator has been told. Please try again later."
 
@@ -275,8 +275,7 @@ class JobLifecycle(Generic[SlotT]):
             minutes = self.settings.job_timeout_s / 60
             await self._fail(
                 ref,
-                f"Your job took longer than {minutes:.0f} min and was stopped. "
-                "Try a faster quality preset or smaller images.",
+                f"Your job took longer than {minutes:.0f} min and was stopped. Try a faster quality or smaller images.",
             )
         except WorkerCrashed:
             await self._after_crash(row)

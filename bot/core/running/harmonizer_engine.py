@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.core.job_queue.files import RESULT_NAMES
 from bot.core.running.engine_request import EngineRequest, ProgressCallback
 from harmonize.cutout import CutoutSettings, Cutter
 from harmonize.cutout.core import CUTOUT_SIDE, shrink_for_cutout
@@ -51,8 +52,8 @@ class HarmonizerEngine:
             "pass1": result.pass1,
             "pass2": result.pass2,
             "final": final,
-            "original": result.naive,
+            "original": result.naive,  # the naive paste, as the chat calls it
             "compare": compare_panel(result),
         }
-        for name, image in images.items():
-            save_png(folder / f"{name}.png", image)
+        for name in RESULT_NAMES:  # the names the job's files are found by (job_queue/files.py)
+            save_png(folder / f"{name}.png", images[name])

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 
 PARENT_POLL_S = 1.0  # how soon an orphaned child notices its parent died
 GENERIC_FAILURE = "Something went wrong inside the engine; the bot's log says why."
-OUT_OF_MEMORY = "The engine ran out of memory; try a faster quality preset or smaller images."
+OUT_OF_MEMORY = "The engine ran out of memory; try a faster quality or smaller images."
 
 
 def watch_parent() -> None:

@@ -27,13 +27,13 @@ DEFAULT_LABELS = {  # bot/core/admin/chat_defaults.py NAMES -> what admins read
 }
 
 
-def defaults_text(title: str, defaults: ChatDefaults, default_preset: str, moderation: Policy) -> str:
+def defaults_text(title: str, defaults: ChatDefaults, default_quality: str, moderation: Policy) -> str:
     """Each default in force here; `moderation`: the picture check's policy in force."""
     likeness = defaults.likeness if defaults.likeness is not None else DEFAULT_LIKENESS
     return "\n".join(
         [
             title,
-            f"• quality: {defaults.quality or default_preset}",
+            f"• quality: {defaults.quality or default_quality}",
             f"• style strength: {defaults.strength or 'medium'}",
             f"• likeness: {likeness:g}",
             f"• shared buttons: {'on' if defaults.shared_buttons else 'off'}",
@@ -58,7 +58,7 @@ class DefaultsCog(commands.Cog):
         here = await chat_loop.chat_defaults(PLATFORM, chat_id)
         policy = await chat_loop.moderation.policy(PLATFORM, chat_id)
         await reply_privately(
-            interaction, defaults_text("Defaults here:", here, self.bot.service.default_preset, policy)
+            interaction, defaults_text("Defaults here:", here, self.bot.service.default_quality, policy)
         )
 
     @defaults.command(name="set", description="Change a default (Manage Server or bot owners).")
@@ -73,5 +73,5 @@ class DefaultsCog(commands.Cog):
         here = await chat_loop.set_chat_default(requester, name.value, value)
         policy = await chat_loop.moderation.policy(PLATFORM, requester.chat_id)
         await reply_privately(
-            interaction, defaults_text("Done. Defaults here now:", here, self.bot.service.default_preset, policy)
+            interaction, defaults_text("Done. Defaults here now:", here, self.bot.service.default_quality, policy)
         )

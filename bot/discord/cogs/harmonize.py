@@ -66,10 +66,10 @@ class HarmonizeCog(commands.Cog):
         await service.blocks.check(requester_of(interaction))
         check_attachment(painting, "painting", settings.max_image_bytes)
         check_attachment(object_image, "object image", settings.max_image_bytes)
-        if quality is not None and quality not in service.preset_names:
-            raise InvalidOptions(f"Unknown quality {quality!r}; choose one of: {', '.join(service.preset_names)}.")
+        if quality is not None and quality not in service.quality_names:
+            raise InvalidOptions(f"Unknown quality {quality!r}; choose one of: {', '.join(service.quality_names)}.")
         options = JobOptions(
-            x=x, y=y, height=height, preset=quality, tau=strength_tau(strength.value) if strength is not None else None
+            x=x, y=y, height=height, quality=quality, tau=strength_tau(strength.value) if strength is not None else None
         )
         await interaction.response.defer(ephemeral=True, thinking=True)
         painting_bytes, object_bytes = await asyncio.gather(
@@ -116,6 +116,6 @@ class HarmonizeCog(commands.Cog):
 
     @harmonize.autocomplete("quality")
     async def _quality_choices(self, interaction: discord.Interaction, current: str) -> list[Choice[str]]:
-        """The quality presets whose name contains what was typed."""
-        names = [name for name in self.bot.service.preset_names if current.lower() in name.lower()]
+        """The qualities whose name contains what was typed."""
+        names = [name for name in self.bot.service.quality_names if current.lower() in name.lower()]
         return [Choice(name=name, value=name) for name in names[:25]]

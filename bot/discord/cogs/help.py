@@ -14,9 +14,9 @@ if TYPE_CHECKING:
     from bot.discord.client import PainterlyBot
 
 
-def help_text(presets: list[str], default_preset: str, retention_hours: float, session_hours: float) -> str:
-    """The /help answer for this bot's presets, retention time and preview window."""
-    qualities = ", ".join(f"**{name}**" + (" (default)" if name == default_preset else "") for name in presets)
+def help_text(qualities: list[str], default_quality: str, retention_hours: float, session_hours: float) -> str:
+    """The /help answer for this bot's qualities, retention time and preview window."""
+    listed = ", ".join(f"**{name}**" + (" (default)" if name == default_quality else "") for name in qualities)
     return "\n".join(
         [
             "I paste an object from a photo into a painting and repaint it in the painting's style "
@@ -25,7 +25,7 @@ def help_text(presets: list[str], default_preset: str, retention_hours: float, s
             "`/harmonize painting:<image> object:<image>`: queue a job. Options: `x`, `y` (where the "
             "object's centre goes, 0 to 1 from the left and from the top), `height` (its height as a "
             "part of the painting's), `strength` (how much style), `quality` "
-            f"({qualities}; better is slower).",
+            f"({listed}; better is slower).",
             "First I post a preview: the object cut out and placed. Move it, resize it or try "
             "another cut-out with its buttons, then press **Paint it** (only that counts as a job).",
             "When it is done I post the result, both passes, the plain paste, a side-by-side and an "
@@ -58,8 +58,8 @@ class HelpCog(commands.Cog):
         await reply_privately(
             interaction,
             help_text(
-                service.preset_names,
-                service.default_preset,
+                service.quality_names,
+                service.default_quality,
                 self.bot.settings.result_retention_hours,
                 self.bot.settings.session_hours,
             ),

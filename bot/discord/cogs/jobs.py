@@ -60,7 +60,7 @@ class JobsCog(commands.Cog):
         """The user's waiting and running jobs whose id starts with what was typed."""
         jobs = await self.bot.service.list_jobs(requester_of(interaction))
         return [
-            Choice(name=f"{info.job_id} ({info.status.value}, {info.preset})", value=info.job_id)
+            Choice(name=f"{info.job_id} ({info.status.value}, {info.quality})", value=info.job_id)
             for info in jobs
             if not info.status.is_final and info.job_id.startswith(current.strip())
         ][:25]

@@ -42,7 +42,7 @@ ALICE = Requester("discord", "alice", "guild1")
 BOB = Requester("discord", "bob", "guild1")
 GUILD1_ADMIN = Requester("discord", "carol", "guild1", is_platform_admin=True)
 GUILD2_ADMIN = Requester("discord", "dave", "guild2", is_platform_admin=True)
-LONG = JobOptions(preset="long")
+LONG = JobOptions(quality="long")
 
 
 def pid_file(tmp_path: Path, job_id: str) -> Path:
@@ -76,7 +76,7 @@ def test_progress_is_sent_at_most_once_per_interval() -> None:
 async def test_job_runs_to_done_with_progress_and_files(start_service, tmp_path) -> None:
     interval = 0.2
     service, log = await start_service(progress_interval_s=interval)
-    submitted = await service.submit(ALICE, PNG, JPEG, JobOptions(preset="medium"), context="channel=5")
+    submitted = await service.submit(ALICE, PNG, JPEG, JobOptions(quality="medium"), context="channel=5")
     assert submitted.position == 1
     done = await log.final(submitted.job_id)
     assert isinstance(done, JobDone), done
@@ -98,7 +98,7 @@ async def test_job_runs_to_done_with_progress_and_files(start_service, tmp_path)
 
 async def test_events_iterator_follows_a_queued_job_to_the_end(start_service) -> None:
     service, _ = await start_service()
-    first = await service.submit(ALICE, PNG, PNG, JobOptions(preset="short"))
+    first = await service.submit(ALICE, PNG, PNG, JobOptions(quality="short"))
     second = await service.submit(BOB, PNG, PNG)
     seen = [event async for event in service.events(second.job_id)]
     assert isinstance(seen[0], (JobQueued, JobStarted))
@@ -153,7 +153,7 @@ async def test_an_admin_cancels_a_running_job_and_its_worker_is_replaced(start_s
 async def test_a_killed_worker_retries_its_job_once_then_fails_it(start_service, tmp_path) -> None:
     service, log = await start_service(workers=2)
     victim = await service.submit(ALICE, PNG, PNG, LONG)
-    bystander = await service.submit(BOB, PNG, PNG, JobOptions(preset="medium"))
+    bystander = await service.submit(BOB, PNG, PNG, JobOptions(quality="medium"))
     bystander_pid = int(await wait_for_file(pid_file(tmp_path, bystander.job_id)))
 
     killed: list[int] = []
@@ -184,7 +184,7 @@ async def test_the_event_loop_serves_while_a_job_burns_cpu(start_service, tmp_pa
     gate = tmp_path / "gate"
     monkeypatch.setenv("CORE_TEST_GATE", str(gate))  # inherited by the workers spawned at start
     service, log = await start_service(engine="tests.support.fake_engine:busy")
-    job = await service.submit(ALICE, PNG, PNG, JobOptions(preset="short"))
+    job = await service.submit(ALICE, PNG, PNG, JobOptions(quality="short"))
     assert int(await wait_for_file(pid_file(tmp_path, job.job_id))) != os.getpid()
     # The engine now spins until the gate opens: everything below happens while it burns.
     await log.wait_for(lambda e: e.job.job_id == job.job_id and isinstance(e, JobProgress))

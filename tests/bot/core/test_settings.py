@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from bot.core import JobOptions, Preset
+from bot.core import JobOptions, Quality
 from bot.core.job_queue.job_spec import JobSpec, resolve
 from bot.core.running.engine_request import EngineRequest
 from bot.core.settings import BotSettings
@@ -56,15 +56,22 @@ def test_tokens_never_show_in_reprs_or_logs(monkeypatch) -> None:
         assert "secret-123" not in text and "secret-456" not in text
 
 
-def test_owners_presets_and_limits_from_the_environment(monkeypatch) -> None:
+def test_owners_qualities_and_limits_from_the_environment(monkeypatch) -> None:
     monkeypatch.setenv("PAINTERLY_OWNERS", "discord:1, telegram:2")
-    monkeypatch.setenv("PAINTERLY_PRESETS", '{"tiny": {"size": 64, "iters1": 3, "iters2": 3, "post": false}}')
-    monkeypatch.setenv("PAINTERLY_DEFAULT_PRESET", "tiny")
+    monkeypatch.setenv("PAINTERLY_QUALITIES", '{"tiny": {"size": 64, "iters1": 3, "iters2": 3, "post": false}}')
+    monkeypatch.setenv("PAINTERLY_DEFAULT_QUALITY", "tiny")
     monkeypatch.setenv("PAINTERLY_USER_JOBS_PER_DAY", "7")
     settings = BotSettings(_env_file=None)
     assert settings.owners == ["discord:1", "telegram:2"]
-    assert settings.presets["tiny"].options().post is False
+    assert settings.qualities["tiny"].options().post is False
     assert settings.default_limits().user_jobs_per_day == 7
+
+
+def test_an_env_file_with_the_earlier_quality_keys_still_works(monkeypatch) -> None:
+    monkeypatch.setenv("PAINTERLY_PRESETS", '{"tiny": {"size": 64, "iters1": 3, "iters2": 3}}')
+    monkeypatch.setenv("PAINTERLY_DEFAULT_PRESET", "tiny")
+    settings = BotSettings(_env_file=None)
+    assert list(settings.qualities) == ["tiny"] and settings.default_quality == "tiny"
 
 
 @pytest.mark.parametrize(
@@ -72,7 +79,7 @@ def test_owners_presets_and_limits_from_the_environment(monkeypatch) -> None:
     [
         ("PAINTERLY_OWNERS", "1234", "PLATFORM:USER_ID"),
         ("PAINTERLY_ENGINE", "bot.core.running.harmonizer_engine.HarmonizerEngine", "MODULE:FUNCTION"),
-        ("PAINTERLY_DEFAULT_PRESET", "ultra", "default_preset"),
+        ("PAINTERLY_DEFAULT_QUALITY", "ultra", "default_quality"),
         ("PAINTERLY_WORKERS", "0", "workers"),
     ],
 )
@@ -82,19 +89,19 @@ def test_bad_settings_say_what_is_wrong(monkeypatch, key: str, value: str, word:
         BotSettings(_env_file=None)
 
 
-def test_a_preset_is_checked_by_the_engine_options_themselves(monkeypatch) -> None:
-    monkeypatch.setenv("PAINTERLY_PRESETS", '{"tiny": {"size": 64, "iters_1": 3}}')
+def test_a_quality_is_checked_by_the_engine_options_themselves(monkeypatch) -> None:
+    monkeypatch.setenv("PAINTERLY_QUALITIES", '{"tiny": {"size": 64, "iters_1": 3}}')
     with pytest.raises(ValidationError, match="Unknown setting"):
         BotSettings(_env_file=None)
-    monkeypatch.setenv("PAINTERLY_PRESETS", '{"tiny": {"size": 64, "coarse_scale": 2}}')
+    monkeypatch.setenv("PAINTERLY_QUALITIES", '{"tiny": {"size": 64, "coarse_scale": 2}}')
     with pytest.raises(ValidationError, match="coarse_scale"):
         BotSettings(_env_file=None)
 
 
-def test_the_default_standard_preset_runs_coarse_to_fine_and_reaches_the_engine() -> None:
+def test_the_default_standard_quality_runs_coarse_to_fine_and_reaches_the_engine() -> None:
     settings = BotSettings(_env_file=None)
-    spec = resolve(JobOptions(tau=7.5), settings.presets, settings.default_preset)
-    assert spec.preset == "standard"
+    spec = resolve(JobOptions(tau=7.5), settings.qualities, settings.default_quality)
+    assert spec.quality == "standard"
     assert spec.options == preset_options("standard", size=700, tau=7.5)
     stored = JobSpec.from_json(spec.to_json())
     assert stored == spec
@@ -102,6 +109,9 @@ def test_the_default_standard_preset_runs_coarse_to_fine_and_reaches_the_engine(
     assert EngineRequest.from_dict(json.loads(json.dumps(request.to_dict()))) == request
     cut = dataclasses.replace(spec, object_is_cutout=True)  # the chat's preview made the cut-out
     assert JobSpec.from_json(cut.to_json()).object_is_cutout and not stored.object_is_cutout
+    before_the_rename = json.loads(spec.to_json())
+    before_the_rename["preset"] = before_the_rename.pop("quality")  # a row queued before "quality"
+    assert JobSpec.from_json(json.dumps(before_the_rename)) == spec
 
 
 def test_the_cut_out_settings_come_from_the_bots_settings(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
@@ -118,14 +128,14 @@ def test_a_job_an_older_version_queued_runs_with_the_defaults_for_what_it_lacks(
         "y": 0.25,
         "height": 0.3,
         "tau": None,
-        "preset": "standard",
+        "preset": "standard",  # the quality's name in rows of that time
         "size": 700,
         "iters1": 100,
         "iters2": 100,
         "post": True,
     }
     spec = JobSpec.from_json(json.dumps(old))
-    assert spec.preset == "standard" and spec.placement == Placement(0.5, 0.25, 0.3)
+    assert spec.quality == "standard" and spec.placement == Placement(0.5, 0.25, 0.3)
     # full size throughout, the authors' tau: what that version ran such a job with
     assert spec.options == HarmonizeOptions(size=700, iters1=100, iters2=100, post=True)
     assert (spec.options.coarse_scale, spec.options.coarse_iters2) == (1.0, 0)
@@ -134,10 +144,10 @@ def test_a_job_an_older_version_queued_runs_with_the_defaults_for_what_it_lacks(
 
 
 def test_a_new_engine_option_needs_no_bot_edit() -> None:
-    """Every HarmonizeOptions field (likeness too) goes from a preset to the worker unchanged."""
+    """Every HarmonizeOptions field (likeness too) goes from a quality to the worker unchanged."""
     changes = {"likeness": 0.25, "seed": 7, "size": 64, "iters1": 2, "iters2": 3, "post": False}
-    presets = {"custom": Preset(**changes)}
-    spec = resolve(JobOptions(preset="custom"), presets, "custom")
+    qualities = {"custom": Quality(**changes)}
+    spec = resolve(JobOptions(quality="custom"), qualities, "custom")
     order = RunOrder.for_request(
         "r", EngineRequest("j", "/a/p.png", "/a/o.png", "/a/out", spec.placement, spec.options), 1.0, 1.0
     )

@@ -130,7 +130,7 @@ async def test_admins_set_their_servers_limits_and_owners_the_bots(world: World)
     assert shown.ephemeral and "jobs waiting or running in the whole bot: 900" in shown.content
 
 
-async def test_help_names_the_commands_and_presets(world: World) -> None:
+async def test_help_names_the_commands_and_qualities(world: World) -> None:
     answer = await ask(world, world.guilds[0], USER, "help")
     assert answer.ephemeral
     for text in ("/harmonize", "/queue", "/cancel", "/delete-my-data", "**instant** (default)"):

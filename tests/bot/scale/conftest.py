@@ -21,7 +21,7 @@ from tests.support.redis_server import (
     logs,
     stop_process,
 )
-from tests.support.services import TEST_PRESETS, StartService, started_services
+from tests.support.services import TEST_QUALITIES, StartService, started_services
 
 
 @pytest.fixture
@@ -108,6 +108,11 @@ def start_worker(tmp_path: Path, redis_url: str, markers: Path) -> Iterator[Call
 async def start_core(tmp_path: Path, redis_url: str) -> AsyncIterator[StartService]:
     """Factory: `await start_core(**settings)` -> (service, event log) on the Redis queue."""
     async with started_services(
-        tmp_path, queue_backend="redis", redis_url=redis_url, redis_lease_s=LEASE_S, engine=ENGINE, presets=TEST_PRESETS
+        tmp_path,
+        queue_backend="redis",
+        redis_url=redis_url,
+        redis_lease_s=LEASE_S,
+        engine=ENGINE,
+        qualities=TEST_QUALITIES,
     ) as start:
         yield start

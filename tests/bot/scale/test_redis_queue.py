@@ -20,7 +20,7 @@ from bot.core import (
     JobOptions,
     JobProgress,
     JobStatus,
-    Preset,
+    Quality,
     Requester,
 )
 from bot.core.job_queue.job_lifecycle import FILES_FAILED
@@ -28,9 +28,9 @@ from bot.scale.redis_runner import RedisUnavailable
 from bot.scale.run_folders import RUNS_FOLDER
 from tests.support.marker_engine import POISON_TAU, REFUSAL
 from tests.support.redis_server import LEASE_S, eventually, free_port
-from tests.support.services import TEST_PRESETS, disk_full_once, image_bytes, make_service, make_settings, pid_alive
+from tests.support.services import TEST_QUALITIES, disk_full_once, image_bytes, make_service, make_settings, pid_alive
 
-WITH_SLOW = {**TEST_PRESETS, "slow": Preset(size=32, iters1=200, iters2=200, post=False)}  # long enough to interrupt
+WITH_SLOW = {**TEST_QUALITIES, "slow": Quality(size=32, iters1=200, iters2=200, post=False)}  # long enough to interrupt
 PNG = image_bytes("PNG")
 JPEG = image_bytes("JPEG")
 TIMEOUT_S = 2 * LEASE_S  # a job's time limit in the cancel test: longer than a cancel takes
@@ -59,7 +59,7 @@ async def test_two_workers_and_a_worker_killed_mid_job(start_worker, start_core,
     first, second = start_worker(), start_worker()
     service, log = await start_core()
     await eventually(lambda: _capacity(service, 2), "both workers to announce themselves", tmp_path)
-    ids = [(await service.submit(user(n), PNG, JPEG, JobOptions(preset="medium"))).job_id for n in range(4)]
+    ids = [(await service.submit(user(n), PNG, JPEG, JobOptions(quality="medium"))).job_id for n in range(4)]
 
     def both_busy() -> dict[int, str] | None:
         running = {pid: job for job in ids for pid, _ in started(markers, job) if not completions(markers, job)}
@@ -104,9 +104,9 @@ async def test_jobs_wait_for_a_worker_then_cancel_fail_and_time_out(
 ) -> None:
     service, log = await start_core(job_timeout_s=TIMEOUT_S)
     owner = user(1)
-    long_job = (await service.submit(owner, PNG, PNG, JobOptions(preset="long"))).job_id
+    long_job = (await service.submit(owner, PNG, PNG, JobOptions(quality="long"))).job_id
     poisoned = (await service.submit(owner, PNG, PNG, JobOptions(tau=POISON_TAU))).job_id
-    timed = (await service.submit(user(2), PNG, PNG, JobOptions(preset="long"))).job_id
+    timed = (await service.submit(user(2), PNG, PNG, JobOptions(quality="long"))).job_id
     assert (await service.queue_status()).workers == 0
     assert (await service.get_job(long_job)).status == JobStatus.QUEUED  # no worker: no dispatch
 
@@ -162,15 +162,15 @@ async def test_a_core_restart_stops_its_remote_run_and_runs_the_job_again_once(
     start_worker, start_core, markers, tmp_path
 ) -> None:
     start_worker()
-    service, _ = await start_core(presets=WITH_SLOW)
-    job_id = (await service.submit(user(1), PNG, PNG, JobOptions(preset="slow"))).job_id
+    service, _ = await start_core(qualities=WITH_SLOW)
+    job_id = (await service.submit(user(1), PNG, PNG, JobOptions(quality="slow"))).job_id
     [(_, engine_pid)] = await eventually(lambda: started(markers, job_id), "the job to start remotely", tmp_path)
     await service.stop()
     # The engine process outlives a finished run: its end means the worker killed the orphaned run.
     await eventually(lambda: not pid_alive(engine_pid), "the orphaned run to be stopped", tmp_path)
     assert completions(markers, job_id) == []
 
-    again, log = await start_core(presets=WITH_SLOW)
+    again, log = await start_core(qualities=WITH_SLOW)
     assert isinstance(await log.final(job_id), JobDone)
     assert len(started(markers, job_id)) == 2 and len(completions(markers, job_id)) == 1
     assert (await again.get_job(job_id)).attempts == 1  # a clean stop gives the attempt back
@@ -195,11 +195,11 @@ async def test_a_second_bot_process_leaves_the_first_ones_runs_alone(
 ) -> None:
     """Two bot processes on one database and one Redis: starting the second cancels nothing."""
     start_worker()
-    first, log = await start_core(presets=WITH_SLOW)
+    first, log = await start_core(qualities=WITH_SLOW)
     await eventually(lambda: _capacity(first, 1), "the worker to announce itself", tmp_path)
-    job = (await first.submit(user(1), PNG, PNG, JobOptions(preset="slow"))).job_id
+    job = (await first.submit(user(1), PNG, PNG, JobOptions(quality="slow"))).job_id
     await eventually(lambda: started(markers, job), "the run to start", tmp_path)
-    await start_core(presets=WITH_SLOW)  # same database, same Redis queue
+    await start_core(qualities=WITH_SLOW)  # same database, same Redis queue
     assert not completions(markers, job), "the run ended before the second process started"
     assert isinstance(await log.final(job, timeout=60), JobDone), log.of(job)
     assert len(started(markers, job)) == 1 and len(completions(markers, job)) == 1

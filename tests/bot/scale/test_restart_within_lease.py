@@ -28,8 +28,8 @@ def test_a_bot_restarted_within_its_redis_key_lifetime_runs_each_job_once(
         PAINTERLY_REDIS_URL=redis_url,
         PAINTERLY_REDIS_LEASE_S=str(LEASE_S),  # the killed bot looks alive this long
         PAINTERLY_ENGINE=ENGINE,
-        PAINTERLY_PRESETS=json.dumps({name: preset.model_dump() for name, preset in WITH_SLOW.items()}),
-        PAINTERLY_DEFAULT_PRESET="slow",
+        PAINTERLY_QUALITIES=json.dumps({name: quality.model_dump() for name, quality in WITH_SLOW.items()}),
+        PAINTERLY_DEFAULT_QUALITY="slow",
         PAINTERLY_TEST_MARKERS=str(markers),
     )
     first = launch(tmp_path, "first", submit=JOBS, **env)

@@ -47,7 +47,7 @@ async def test_private_chat_from_harmonize_to_an_album_of_three_and_the_side_by_
     requester, got_painting, got_object, options = submitted[0]
     assert requester == Requester("telegram", "1001", "1001")
     assert got_painting == painting and got_object == cat  # the full-size photo, not its thumbnail
-    assert (options.x, options.y, options.height, options.tau, options.preset) == (0.4, 0.6, 0.3, 5.0, "short")
+    assert (options.x, options.y, options.height, options.tau, options.quality) == (0.4, 0.6, 0.3, 5.0, "short")
     [group] = fake.calls_to("sendMediaGroup")
     assert [m["type"] for m in group.params["media"]] == ["photo"] * 3
     assert [m["caption"].split()[0] for m in group.params["media"]] == ["Pass", "Pass", "Before:"]
@@ -59,7 +59,7 @@ async def test_private_chat_from_harmonize_to_an_album_of_three_and_the_side_by_
     assert fake.calls.index(compare) > fake.calls.index(group)
 
     [job] = await service.list_jobs(requester)
-    assert job.status == JobStatus.DONE and job.preset == "short"
+    assert job.status == JobStatus.DONE and job.quality == "short"
     status = next(m for m in fake.bot_messages(1001) if m.get("text", "").startswith(f"Job {job.job_id}: done"))
     edits = fake.edits[(1001, status["message_id"])]
     progress = bot.events.of(job.job_id, JobProgress)
@@ -110,7 +110,7 @@ async def test_group_album_with_options_from_the_inline_keyboard(harness):
     )
     await fake.wait_for(lambda: any(" done in " in t for t in fake.texts(group)))
     [job] = await bot.service.list_jobs(Requester("telegram", "2001", str(group)))
-    assert job.preset == "short"
+    assert job.quality == "short"
     [album] = fake.calls_to("sendMediaGroup")
     assert album.params["chat_id"] == group
     assert album.params["reply_parameters"]["message_id"] == last["message_id"]

@@ -29,15 +29,16 @@ from tests.support.fake_telegram import TOKEN, FakeTelegram
 from tests.support.fake_timer import FakeTimer, eventually
 from tests.support.services import make_service, make_settings
 
-PRESETS = ["draft", "standard", "best"]
+QUALITIES = ["draft", "standard", "best"]
 
 
-def test_options_parse_keys_aliases_and_bare_presets() -> None:
-    options = parse_options(["x=0.25", "y=1", "h=0.5", "strength=auto", "best"], PRESETS)
-    assert options == JobOptions(x=0.25, y=1.0, height=0.5, tau="auto", preset="best")
-    assert parse_options(["tau=7.5", "quality=draft"], PRESETS).tau == 7.5
-    assert parse_options([], PRESETS) == JobOptions()
-    assert "strength 7.5" in describe_options(parse_options(["tau=7.5"], PRESETS), "standard")
+def test_options_parse_keys_aliases_and_bare_qualities() -> None:
+    options = parse_options(["x=0.25", "y=1", "h=0.5", "strength=auto", "best"], QUALITIES)
+    assert options == JobOptions(x=0.25, y=1.0, height=0.5, tau="auto", quality="best")
+    assert parse_options(["tau=7.5", "quality=draft"], QUALITIES).tau == 7.5
+    assert parse_options(["preset=draft"], QUALITIES).quality == "draft"  # the engine's word for it
+    assert parse_options([], QUALITIES) == JobOptions()
+    assert "strength 7.5" in describe_options(parse_options(["tau=7.5"], QUALITIES), "standard")
 
 
 @pytest.mark.parametrize(
@@ -55,23 +56,23 @@ def test_options_parse_keys_aliases_and_bare_presets() -> None:
 )
 def test_options_out_of_range_or_unknown_are_refused_with_a_reason(args, message) -> None:
     with pytest.raises(InvalidOptions, match=message):
-        parse_options(args, PRESETS)
+        parse_options(args, QUALITIES)
 
 
 def test_keyboard_data_fits_64_bytes_round_trips_and_marks_the_choice() -> None:
     user_id = 10**12  # Telegram user ids can exceed 2**32
-    presets = PRESETS + ["a" * 60]  # too long for callback_data: left out
-    markup = options_keyboard(user_id, JobOptions(tau=5.0), presets, "standard")
+    qualities = QUALITIES + ["a" * 60]  # too long for callback_data: left out
+    markup = options_keyboard(user_id, JobOptions(tau=5.0), qualities, "standard")
     buttons = [b for row in markup.inline_keyboard for b in row]
     assert all(len(b.callback_data.encode()) <= 64 for b in buttons)
     assert not any("a" * 60 in b.text for b in buttons)
     assert {b.text for b in buttons} >= {"✓ standard", "✓ 5", "✓ medium", "Cancel"}
     press = parse_option_press(next(b.callback_data for b in buttons if b.text == "best"))
     assert press == OptionPress(user_id, "q", "best")
-    assert apply_press(JobOptions(), press, presets).preset == "best"
-    assert apply_press(JobOptions(), OptionPress(1, "s", "auto"), presets).tau == "auto"
-    assert apply_press(JobOptions(), OptionPress(1, "h", "0.5"), presets).height == 0.5
-    assert apply_press(JobOptions(), OptionPress(1, "h", "7"), presets) == JobOptions()
+    assert apply_press(JobOptions(), press, qualities).quality == "best"
+    assert apply_press(JobOptions(), OptionPress(1, "s", "auto"), qualities).tau == "auto"
+    assert apply_press(JobOptions(), OptionPress(1, "h", "0.5"), qualities).height == 0.5
+    assert apply_press(JobOptions(), OptionPress(1, "h", "7"), qualities) == JobOptions()
     assert parse_option_press("o|abc|q|best") is None and parse_option_press("c|123") is None
     assert parse_cancel_job("c|ab12cd") == "ab12cd" and parse_cancel_job("c|../x") is None
 

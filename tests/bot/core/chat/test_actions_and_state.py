@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.core.chat.actions import (
@@ -107,11 +109,11 @@ def test_likeness_steps_within_zero_and_one() -> None:
     assert reliked(LoopState(likeness=0.9), 1).likeness == 1.0
 
 
-def test_upgrade_follows_the_presets_order_and_stops_at_the_top() -> None:
-    presets = ["draft", "standard", "best"]
-    assert upgraded(LoopState(preset="draft"), presets).preset == "standard"
-    assert upgraded(LoopState(preset="standard"), presets).preset == "best"
-    assert upgraded(LoopState(preset="best"), presets) is None
+def test_upgrade_follows_the_qualities_order_and_stops_at_the_top() -> None:
+    qualities = ["draft", "standard", "best"]
+    assert upgraded(LoopState(quality="draft"), qualities).quality == "standard"
+    assert upgraded(LoopState(quality="standard"), qualities).quality == "best"
+    assert upgraded(LoopState(quality="best"), qualities) is None
 
 
 def test_reseed_changes_the_seed_only() -> None:
@@ -127,7 +129,14 @@ def test_method_cycles_through_what_is_available() -> None:
 
 
 def test_state_survives_json_and_reads_older_rows() -> None:
-    state = LoopState(x=0.1, tau="auto", likeness=0.5, preset="draft", seed=9, method="grabcut")
+    state = LoopState(x=0.1, tau="auto", likeness=0.5, quality="draft", seed=9, method="grabcut")
     assert LoopState.from_json(state.to_json()) == state
     assert LoopState.from_json('{"x": 0.2, "retired_field": 1}') == LoopState(x=0.2)
     assert "strength medium" in describe(LoopState())
+
+
+def test_a_session_stored_before_the_quality_was_named_so_keeps_its_quality() -> None:
+    state = LoopState(quality="draft", x=0.25)
+    stored = json.loads(state.to_json())
+    stored["preset"] = stored.pop("quality")  # how sessions stored it before
+    assert LoopState.from_json(json.dumps(stored)) == state

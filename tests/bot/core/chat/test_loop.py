@@ -38,7 +38,7 @@ from tests.support.services import EventLog, started_services
 ALICE = Requester("discord", "1", "guild")
 BOB = Requester("discord", "2", "guild")
 ADMIN = Requester("discord", "3", "guild", is_platform_admin=True)
-PRESETS = ["instant", "polished"]  # tests/support/services.py TEST_PRESETS, in settings order
+QUALITIES = ["instant", "polished"]  # tests/support/services.py TEST_QUALITIES, in settings order
 
 
 @contextlib.asynccontextmanager
@@ -57,7 +57,7 @@ async def running_loop(start, clock: ManualClock, **settings) -> AsyncIterator[t
 @pytest.fixture
 async def start(tmp_path: Path):
     async with started_services(
-        tmp_path, presets={"instant": _preset("instant"), "polished": _preset("polished")}, session_hours=1.0
+        tmp_path, qualities={"instant": _quality("instant"), "polished": _quality("polished")}, session_hours=1.0
     ) as start:
         yield start
 
@@ -69,10 +69,10 @@ def _engine_options(database: Path, job_id: str) -> dict:
     return json.loads(text)["options"]
 
 
-def _preset(name: str):
-    from tests.support.services import TEST_PRESETS
+def _quality(name: str):
+    from tests.support.services import TEST_QUALITIES
 
-    return TEST_PRESETS[name]
+    return TEST_QUALITIES[name]
 
 
 async def _open(chat_loop: ChatLoop, who: Requester = ALICE) -> PreviewShown:
@@ -84,7 +84,7 @@ async def test_previews_move_without_queueing_then_paint_it_queues_one_job(start
     async with running_loop(start, clock) as (chat_loop, events):
         shown = await _open(chat_loop)
         session_id = shown.session.session_id
-        assert shown.session.state.method == "alpha" and shown.session.state.preset == "instant"
+        assert shown.session.state.method == "alpha" and shown.session.state.quality == "instant"
         moved = await chat_loop.press(ALICE, Press(Action.RIGHT, session_id))
         assert isinstance(moved, PreviewShown) and moved.session.state.x == pytest.approx(0.35)
         assert decode(moved.preview.image).shape == decode(shown.preview.image).shape
@@ -150,7 +150,7 @@ async def test_result_buttons_queue_linked_jobs_and_stop_at_the_ends(start) -> N
         taus = [tau for _, tau in STRENGTHS]
         assert stronger.state.tau == taus[taus.index(first.state.tau) + 1]
         best = await chat_loop.press(ALICE, Press(Action.UPGRADE, session_id, job))
-        assert best.state.preset == PRESETS[-1] and best.state.tau == first.state.tau
+        assert best.state.quality == QUALITIES[-1] and best.state.tau == first.state.tau
         with pytest.raises(InvalidOptions, match="best quality"):
             await chat_loop.press(ALICE, Press(Action.UPGRADE, session_id, best.submission.job_id))
         assert first.state.likeness == DEFAULT_LIKENESS == 0.5
@@ -199,9 +199,9 @@ async def test_chat_defaults_start_new_previews(start) -> None:
         with pytest.raises(InvalidOptions):
             await chat_loop.set_chat_default(ADMIN, "colour", "red")
         state = (await chat_loop.open(ALICE, painting_bytes(), cutout_bytes())).session.state
-        assert (state.preset, state.tau, state.likeness) == ("polished", STRENGTHS[0][1], 0.5)
-        typed = await chat_loop.open(ALICE, painting_bytes(), cutout_bytes(), choice=JobOptions(preset="instant"))
-        assert typed.session.state.preset == "instant" and typed.session.state.likeness == 0.5
+        assert (state.quality, state.tau, state.likeness) == ("polished", STRENGTHS[0][1], 0.5)
+        typed = await chat_loop.open(ALICE, painting_bytes(), cutout_bytes(), choice=JobOptions(quality="instant"))
+        assert typed.session.state.quality == "instant" and typed.session.state.likeness == 0.5
         await chat_loop.set_chat_default(ADMIN, "quality", None)
         assert (await chat_loop.chat_defaults("discord", "guild")).quality is None
 

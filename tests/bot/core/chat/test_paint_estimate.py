@@ -25,18 +25,18 @@ def mask(box: tuple[int, int, int, int]) -> np.ndarray:
 
 
 def test_the_estimate_is_the_engines_for_the_quality_and_the_objects_window() -> None:
-    state, small = LoopState(preset="standard"), mask((300, 350, 400, 420))
-    options = settings().presets["standard"].options()
+    state, small = LoopState(quality="standard"), mask((300, 350, 400, 420))
+    options = settings().qualities["standard"].options()
     expected = estimated_seconds(options, worker_threads(settings(), 2), run_pixels(small, options))
     assert paint_seconds(settings(), state, small, cpus=2) == expected
 
 
 def test_a_draft_takes_less_than_a_standard_and_more_workers_share_the_cpus() -> None:
     large = mask((40, 60, 560, 700))
-    draft = paint_seconds(settings(), LoopState(preset="draft"), large, cpus=2)
-    assert draft < paint_seconds(settings(), LoopState(preset="standard"), large, cpus=2)
+    draft = paint_seconds(settings(), LoopState(quality="draft"), large, cpus=2)
+    assert draft < paint_seconds(settings(), LoopState(quality="standard"), large, cpus=2)
     assert worker_threads(settings(workers=2), cpus=4) == 2 and worker_threads(settings(workers=3), cpus=2) == 1
-    assert paint_seconds(settings(workers=2), LoopState(preset="draft"), large, cpus=2) > draft
+    assert paint_seconds(settings(workers=2), LoopState(quality="draft"), large, cpus=2) > draft
 
 
 def test_the_texts_say_it() -> None:

@@ -16,7 +16,7 @@ from bot.core.chat.loop import ChatLoop, Painting, PreviewShown
 from bot.core.chat.press_guard import STALE_CLAIM_S, AlreadyPressed
 from tests.support.fake_timer import ManualClock
 from tests.support.loop_images import cutout_bytes, painting_bytes
-from tests.support.services import TEST_PRESETS, EventLog, started_services
+from tests.support.services import TEST_QUALITIES, EventLog, started_services
 
 ALICE = Requester("discord", "1", "guild")
 BURST = 50  # presses within a second, as measured in the issue
@@ -25,7 +25,7 @@ BURST = 50  # presses within a second, as measured in the issue
 @contextlib.asynccontextmanager
 async def running_loop(tmp_path: Path, clock: ManualClock, **settings) -> AsyncIterator[tuple[ChatLoop, EventLog]]:
     """A started service (fake engine) and a ChatLoop over it."""
-    async with started_services(tmp_path, presets={"instant": TEST_PRESETS["instant"]}) as start:
+    async with started_services(tmp_path, qualities={"instant": TEST_QUALITIES["instant"]}) as start:
         service, events = await start(**settings)
         chat_loop = ChatLoop(service, clock=clock)
         await chat_loop.start()

