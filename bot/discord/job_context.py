@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import discord
 
 from bot.core import Requester, StoredContext
-from bot.discord.uploads import DEFAULT_FILE_LIMIT
+from bot.discord.result_pictures import DEFAULT_FILE_LIMIT
 
 PLATFORM = "discord"
 

@@ -24,6 +24,7 @@ from bot.core import (
 )
 from bot.discord.job_context import JobContext
 from bot.discord.loop_views import cancel_view
+from bot.discord.result_pictures import DoesNotFit, Upload, fit_uploads, per_file_budget
 from bot.discord.texts import (
     RESULT_LABELS,
     failed_notice,
@@ -32,7 +33,6 @@ from bot.discord.texts import (
     status_text,
     too_large_text,
 )
-from bot.discord.uploads import DoesNotFit, Upload, fit_uploads, per_file_budget
 
 log = logging.getLogger(__name__)
 

@@ -27,8 +27,8 @@ from bot.core import (
 )
 from bot.discord.job_context import JobContext, requester_of
 from bot.discord.job_updates import read_results
+from bot.discord.result_pictures import DEFAULT_FILE_LIMIT, fit_uploads, per_file_budget
 from bot.discord.texts import mention
-from bot.discord.uploads import DEFAULT_FILE_LIMIT, fit_uploads, per_file_budget
 
 if TYPE_CHECKING:
     from bot.discord.client import PainterlyBot

@@ -24,7 +24,7 @@ from bot.telegram import texts
 from bot.telegram.albums import ALBUM_WAIT_S, AlbumCollector
 from bot.telegram.chat_loop import TelegramLoop
 from bot.telegram.drafts import Draft, DraftBook
-from bot.telegram.images import check_before_download, download, image_from_message
+from bot.telegram.incoming_pictures import check_before_download, download, image_from_message
 from bot.telegram.job_context import JobContext
 from bot.telegram.option_keyboard import (
     DISCARD,

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass, field
 
 from bot.core import JobOptions
-from bot.telegram.images import ImageRef
+from bot.telegram.incoming_pictures import ImageRef
 
 DRAFT_TTL_S = 3600.0  # a draft untouched for an hour is forgotten (Telegram file ids stay valid)
 

@@ -24,7 +24,7 @@ from bot.core import (
 from bot.telegram import texts
 from bot.telegram.job_context import JobContext
 from bot.telegram.loop_keyboards import cancel_job_keyboard
-from bot.telegram.results import send_results
+from bot.telegram.result_pictures import send_results
 from bot.telegram.status import STATUS_EDIT_INTERVAL_S, StatusMessage
 
 log = logging.getLogger(__name__)

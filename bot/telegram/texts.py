@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.core import JobInfo, JobStatus, Limits, QueueStatus
-from bot.telegram.images import DOWNLOAD_LIMIT_BYTES
+from bot.telegram.incoming_pictures import DOWNLOAD_LIMIT_BYTES
 
 STAGES = {  # engine stage -> what the user reads
     "cutout": "Cutting the object out",

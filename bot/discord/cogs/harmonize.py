@@ -12,7 +12,7 @@ from discord.app_commands import Choice, Range
 from discord.ext import commands
 
 from bot.core import DEFAULT_STRENGTH, MIN_HEIGHT, STRENGTHS, InvalidOptions, JobOptions, strength_tau
-from bot.discord.attachments import check_attachment, download
+from bot.discord.incoming_pictures import check_attachment, download
 from bot.discord.job_context import JobContext, requester_of
 from bot.discord.replies import DiscordActionFailed
 from bot.discord.texts import message_link, preparing_text, preview_reply, queued_reply

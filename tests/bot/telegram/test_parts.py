@@ -14,7 +14,7 @@ import bot.main
 from bot.core import ChatLoop, InvalidImage, InvalidOptions, JobOptions
 from bot.telegram import TelegramFrontEnd
 from bot.telegram.drafts import Draft, DraftBook
-from bot.telegram.images import ImageRef, check_before_download, fits_as_photo
+from bot.telegram.incoming_pictures import ImageRef, check_before_download, fits_as_photo
 from bot.telegram.job_context import JobContext
 from bot.telegram.loop_keyboards import parse_cancel_job
 from bot.telegram.option_keyboard import (

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from bot.discord.uploads import (
+from bot.discord.result_pictures import (
     MESSAGE_LIMIT,
     MIB,
     DoesNotFit,

@@ -8,7 +8,7 @@ from pathlib import Path
 from telegram import Bot, InlineKeyboardMarkup, InputMediaDocument, InputMediaPhoto, Message, ReplyParameters
 
 from bot.core import JobFiles, before_after_gif
-from bot.telegram.images import fits_as_photo
+from bot.telegram.incoming_pictures import fits_as_photo
 from bot.telegram.job_context import JobContext
 
 
