@@ -55,10 +55,14 @@ class Database:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._connection = await aiosqlite.connect(self.path, isolation_level=None)
         self._connection.row_factory = aiosqlite.Row
-        for pragma in PRAGMAS:
-            await self._connection.execute(f"PRAGMA {pragma}")
-        async with self.transaction() as connection:
-            await migrate(connection)
+        try:
+            for pragma in PRAGMAS:
+                await self._connection.execute(f"PRAGMA {pragma}")
+            async with self.transaction() as connection:
+                await migrate(connection)
+        except BaseException:
+            await self.close()  # a database this bot cannot use (e.g. a newer one) is not held open
+            raise
 
     async def close(self) -> None:
         """Close the connection (no error if not open)."""

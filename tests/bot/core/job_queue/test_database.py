@@ -91,8 +91,11 @@ async def test_a_database_newer_than_the_bot_is_refused_untouched(tmp_path) -> N
     newer = MIGRATIONS[-1].number + 1
     with closing(sqlite3.connect(path)) as db:
         db.execute(f"PRAGMA user_version = {newer}")
+    database = Database(path)
     with pytest.raises(RuntimeError, match="newer than this bot"):
-        await Database(path).open()
+        await database.open()
+    with pytest.raises(RuntimeError, match=r"Database.open\(\) was not called"):
+        await database.fetch_one("SELECT 1")  # closed again, not left open
     assert user_version(path) == newer
     assert not columns(path, "jobs")
 
