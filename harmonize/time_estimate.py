@@ -1,13 +1,12 @@
 """How long a harmonization will take on a CPU, from its options and the object's mask.
 
-The model follows `harmonize bench --profile` (docs/design/performance.md, "Where the time goes"):
-an L-BFGS evaluation costs in proportion to the pixels of the window it optimises (window.py),
-which grows with the object up to the window cap (window_cap.py), plus, in pass 2, in proportion
-to the loose mask's pixels (its Gram and histogram terms work on them, in float32 at every
-precision); reading, resizing, the painting's features, the matching and the post-processing
-grow with the working image. The
-constants are CPU seconds of one torch thread, fitted on the 700 px profile; more threads divide
-them by the parallel gain measured on 2 cores.
+The model follows `harmonize bench --profile` (docs/design/performance.md, "A minute for every
+object"): an L-BFGS evaluation costs in proportion to the pixels of the window it optimises
+(window.py), which grows with the object up to the window cap (window_cap.py), plus, in pass 2, in
+proportion to the loose mask's pixels (its Gram and histogram terms work on them, in float32 at
+every precision); reading, resizing, the painting's features, the matching and the
+post-processing grow with the working image. The constants are seconds of one torch thread per
+million pixels; more threads divide them by the parallel gain measured on 2 cores.
 """
 
 from __future__ import annotations
@@ -22,13 +21,16 @@ from harmonize.method.window_cap import optimised_shapes
 from harmonize.options import HarmonizeOptions
 from harmonize.resize import fit_longest_side, resize_bilinear
 
-# CPU seconds of one thread per evaluation and per million pixels, fitted on examples 2, 16, 9 and
-# 15 (docs/design/performance.md, "Where the time goes"): pass 1 (to relu5_1) per window pixel;
-# pass 2 (to relu4_1) per window pixel, plus per loose-mask pixel at either precision.
-PASS1_S_PER_MPX = {"float32": 14.2, "bfloat16": 8.9}
-PASS2_S_PER_MPX = {"float32": 11.3, "bfloat16": 6.3}
-PASS2_MASK_S_PER_MPX = 17.4
-IMAGE_S_PER_MPX = 34.0  # reading, resizing, features, matching, post-processing, writing: per working-image Mpx
+# Seconds of one thread per evaluation and per million pixels: pass 1 (to relu5_1) per window pixel;
+# pass 2 (to relu4_1) per window pixel, plus per loose-mask pixel. bfloat16: fitted on the 14 paper
+# examples at 700 px and 350 px on 2 quiet cores (wall seconds x (1 + PARALLEL_GAIN)), every run
+# within 11 % (docs/design/performance.md, "A minute for every object"). float32: one-thread CPU
+# seconds of examples 2, 16, 9 and 15 measured before issue 24's faster histogram and freed-memory
+# reuse, so it overestimates today's float32 runs ("Where the time goes").
+PASS1_S_PER_MPX = {"float32": 14.2, "bfloat16": 6.1}
+PASS2_S_PER_MPX = {"float32": 11.3, "bfloat16": 5.8}
+PASS2_MASK_S_PER_MPX = {"float32": 17.4, "bfloat16": 1.4}
+IMAGE_S_PER_MPX = 37.6  # reading, resizing, features, matching, post-processing, writing: per working-image Mpx
 PARALLEL_GAIN = 0.74  # each further thread adds this much speed (example 16: 193 s on 1 thread, 111 s on 2)
 TYPICAL_OBJECT = (0.62, 1 / 3, 1 / 4)  # no mask yet: centred at 62 % of the height, a third high, a quarter wide
 TYPICAL_SHAPE = (3, 4)  # and a 4:3 painting (the bot's default placement, types.Placement)
@@ -80,7 +82,7 @@ def estimated_seconds(options: HarmonizeOptions, threads: int, pixels: RunPixels
     """Seconds end to end on `threads` CPU threads; `pixels` None assumes a typical object (typical_mask)."""
     pixels = pixels or run_pixels(typical_mask(options.size), options)
     pass1, pass2 = PASS1_S_PER_MPX[options.precision], PASS2_S_PER_MPX[options.precision]
-    mask = PASS2_MASK_S_PER_MPX
+    mask = PASS2_MASK_S_PER_MPX[options.precision]
     one_thread = (
         pass1 * pixels.pass1 * max(0, options.iters1 - 1)
         + (pass2 * pixels.coarse2 + mask * pixels.coarse2_mask) * max(0, options.coarse_iters2 - 1)

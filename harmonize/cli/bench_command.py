@@ -14,7 +14,7 @@ def bench(
         None, help="Folder with N_target.jpg, N_naive.jpg, N_c_mask.jpg (+ the paper's results)."
     ),
     out: Path | None = typer.Option(None, help="Where bench.json, bench.md and the panels go."),
-    examples: str = typer.Option("16,3,9", help="Comma-separated example numbers."),
+    examples: str = typer.Option("16,3,9", help="Comma-separated example numbers, or all (every example in --data)."),
     size: int = typer.Option(700, help="Working size (longest side, px)."),
     reference: bool = typer.Option(
         False, "--reference", help="Also run the authors' settings, for side-by-side ratios."
@@ -36,7 +36,9 @@ def bench(
     only: str = typer.Option(
         "", help="With --pairs: run only these comma-separated cases, e.g. '3 in 16,coffee in 9'."
     ),
-    preset: str = typer.Option("fast", help="With --pairs: fast, or reference (the authors' settings)."),
+    preset: str = typer.Option(
+        "standard", help="With --pairs: a preset (standard, the bot's; draft; fast), or reference (the authors')."
+    ),
     likeness: float | None = typer.Option(
         None,
         help="How much of the object's own look to keep, 0 to 1 (default: the preset's); 0 is the authors' method.",
@@ -124,6 +126,11 @@ def _examples(
         preset_options(ENGINE_PRESET.get(name, name), size=size, **overrides)
 
     names = [e.strip() for e in examples.split(",") if e.strip()]
+    if names == ["all"]:
+        names = sorted(
+            (p.name.removesuffix("_target.jpg") for p in data.glob("*_target.jpg")),
+            key=lambda name: (not name.isdigit(), int(name) if name.isdigit() else 0, name),
+        )
     missing = [e for e in names if not (data / f"{e}_target.jpg").is_file()]
     if missing:
         raise ValueError(f"{data} has no example(s) {', '.join(missing)} (N_target.jpg, N_naive.jpg, N_c_mask.jpg).")
@@ -154,9 +161,7 @@ def _pairs(
     from harmonize.tools.bench.rule_pairs import RULE, rule_pairs
     from harmonize.tools.bench.runner import ENGINE_PRESET, RunRecord, run_case
 
-    if preset not in ENGINE_PRESET:
-        raise ValueError(f"Unknown preset {preset!r}: use {' or '.join(ENGINE_PRESET)}.")
-    preset_options(ENGINE_PRESET[preset], size=size, **overrides)  # a bad setting stops here, before any run
+    preset_options(ENGINE_PRESET.get(preset, preset), size=size, **overrides)  # a bad preset or setting stops here
     if str(pairs) == RULE:
         cases = rule_pairs(data, photos)
     else:
