@@ -119,6 +119,7 @@ def _examples(
     from harmonize.presets import preset_options
     from harmonize.tools.bench.profile_report import append_profile, profile_line
     from harmonize.tools.bench.report import write_report
+    from harmonize.tools.bench.rule_pairs import example_order
     from harmonize.tools.bench.runner import ENGINE_PRESET, load_records, run_example
 
     runs = (presets or ["fast"]) + (["reference"] if reference or reference_from else [])
@@ -127,10 +128,7 @@ def _examples(
 
     names = [e.strip() for e in examples.split(",") if e.strip()]
     if names == ["all"]:
-        names = sorted(
-            (p.name.removesuffix("_target.jpg") for p in data.glob("*_target.jpg")),
-            key=lambda name: (not name.isdigit(), int(name) if name.isdigit() else 0, name),
-        )
+        names = sorted((p.name.removesuffix("_target.jpg") for p in data.glob("*_target.jpg")), key=example_order)
     missing = [e for e in names if not (data / f"{e}_target.jpg").is_file()]
     if missing:
         raise ValueError(f"{data} has no example(s) {', '.join(missing)} (N_target.jpg, N_naive.jpg, N_c_mask.jpg).")

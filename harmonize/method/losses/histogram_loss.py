@@ -104,11 +104,7 @@ def remap(features: torch.Tensor, region: torch.Tensor, target: HistogramTarget)
 def histogram_gradient(
     features: torch.Tensor, mask: torch.Tensor, target: HistogramTarget
 ) -> tuple[float, torch.Tensor]:
-    """(value, gradient) of the histogram loss: mean((F - R)^2) and F - R, zero outside the region (§4.3)."""
-    c = features.shape[0]
-    flat = features.reshape(c, -1)
-    idx = (mask.flatten() > MASK_THRESHOLD).nonzero().squeeze(1)
-    values = flat[:, idx]
-    diff = torch.zeros_like(flat)
-    diff[:, idx] = values - remapped_values(values, target)
-    return float(diff.pow(2).mean()), diff.reshape(features.shape)
+    """(value, gradient) of the histogram loss: mean((F - R)^2) and F - R (§4.3)."""
+    remapped = remap(features, mask > MASK_THRESHOLD, target)
+    diff = features - remapped
+    return float(diff.pow(2).mean()), diff

@@ -43,7 +43,7 @@ def choose_paintings(taus: dict[str, float], own: str, rank: int) -> list[str]:
     taus: painting -> tau; the paintings other than `own` are sorted by (tau, example number) and
     split into PAINTINGS_PER_OBJECT bands of near-equal size; band b gives its (rank mod size)-th.
     """
-    others = sorted((p for p in taus if p != own), key=lambda p: (taus[p], _number(p)))
+    others = sorted((p for p in taus if p != own), key=lambda p: (taus[p], example_order(p)))
     if len(others) < PAINTINGS_PER_OBJECT:
         raise ValueError(f"The rule needs at least {PAINTINGS_PER_OBJECT} other paintings, found {len(others)}.")
     bands = np.array_split(np.array(others, dtype=object), PAINTINGS_PER_OBJECT)
@@ -69,7 +69,7 @@ def rule_pairs(data: Path, photos: bool = True) -> list[PairCase]:
     """Every case of the rule, in a fixed order: the examples' objects, then the photo objects."""
     taus = read_taus(data)
     objects = sorted(
-        (e for e in taus if e not in EXCLUDED_OBJECTS and (data / f"{e}_c_mask.jpg").is_file()), key=_number
+        (e for e in taus if e not in EXCLUDED_OBJECTS and (data / f"{e}_c_mask.jpg").is_file()), key=example_order
     )
     cases = []
     for rank, example in enumerate(objects):
@@ -79,5 +79,6 @@ def rule_pairs(data: Path, photos: bool = True) -> list[PairCase]:
     return cases + (photo_pairs(data) if photos else [])
 
 
-def _number(example: str) -> tuple[int, str]:
+def example_order(example: str) -> tuple[int, str]:
+    """Sort key of an example's name: numbers in numeric order, any other name after 0."""
     return (int(example), "") if example.isdigit() else (0, example)
