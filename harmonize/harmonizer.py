@@ -19,6 +19,7 @@ from harmonize.device import pick_device
 from harmonize.freed_memory import keep_freed_memory
 from harmonize.imageio import jpeg_roundtrip
 from harmonize.masks import blurred_tight_mask, dilate_mask, validate_mask
+from harmonize.method.iteration_budget import coarse_shape, pass2_iterations, window_pixels
 from harmonize.method.likeness import (
     LIKENESS_RESTORE,
     chroma_share,
@@ -38,7 +39,6 @@ from harmonize.method.pyramid_level import Level, make_level
 from harmonize.method.structure_hold import fine_sigma, restore_structure, structure_mask
 from harmonize.method.vgg import VGGFeatures, from_caffe, layer_scale, to_caffe
 from harmonize.method.window import PASS1_MARGIN, PASS2_MARGIN, Window, window_around
-from harmonize.method.window_cap import optimised_shapes
 from harmonize.options import HarmonizeOptions
 from harmonize.resize import fit_longest_side, resize_bilinear, upsample_change
 from harmonize.stage_timer import Optimisation, StageTimer
@@ -114,13 +114,11 @@ class Harmonizer:
 
         with timer.stage("levels"):
             full = make_level(naive_f, painting_f, tight, loose, net, device)
-            # The size both passes optimise at: the working size unless the window cap shrinks it
-            # (ours, harmonize/method/window_cap.py); then only their change is upsampled. Coarse-to-fine
-            # (ours, not the authors': docs/design/performance.md): pass 1, and optionally a first
-            # pass 2, at coarse_scale of it; only their change is upsampled, so the photo's detail stays.
-            (hw, ww), (hs, ws) = optimised_shapes(loose, options)
-            work = full.resized(hw, ww, net) if (hw, ww) != (h, w) else full
-            coarse = work.resized(hs, ws, net) if (hs, ws) != (hw, ww) else None
+            # Coarse-to-fine (ours, not the authors': docs/design/performance.md): pass 1, and optionally
+            # a first pass 2, at coarse_scale of the working size; only their change is upsampled, so
+            # the photo's detail stays.
+            hs, ws = coarse_shape(h, w, options.coarse_scale)
+            coarse = full.resized(hs, ws, net) if (hs, ws) != (h, w) else None
             if coarse is not None and not coarse.loose.any():
                 coarse = None
         losses: dict[str, list[dict[str, float]]] = {}
@@ -129,19 +127,21 @@ class Harmonizer:
             return lambda i, loss: report(Progress(stage, done + i, total, loss, timer.elapsed(stage)))
 
         with timer.stage("pass1"):
-            first = coarse if coarse is not None else work
+            first = coarse if coarse is not None else full
             x1_first, history1 = self._pass1_rgb(
                 first, options.iters1, step("pass1", 0, options.iters1), timer, options.precision
             )
-            pass1_work = _blend(_lift(x1_first, first, work), work.painting, work.soft)
-            pass1 = pass1_work if work is full else _blend(_lift(x1_first, first, full), painting_f, full.soft)
+            pass1 = _blend(_lift(x1_first, first, full), painting_f, full.soft)
         show("pass1", pass1)
         losses["pass1"] = _final_terms(history1)
 
         with timer.stage("pass2"):
-            weights = pass2_weights(work.painting, tau)
-            coarse_iters2 = options.coarse_iters2 if coarse is not None else 0
-            total2 = coarse_iters2 + options.iters2
+            weights = pass2_weights(painting_f, tau)
+            # the iteration budget (ours, harmonize/method/iteration_budget.py): a large object gets
+            # fewer pass-2 evaluations, at every size
+            coarse_iters2, iters2 = pass2_iterations(window_pixels(loose), options)
+            coarse_iters2 = coarse_iters2 if coarse is not None else 0
+            total2 = coarse_iters2 + iters2
             start2 = None
             if coarse is not None and coarse_iters2:
                 x2_coarse, _ = self._pass2_rgb(
@@ -157,12 +157,12 @@ class Harmonizer:
                     colour_match=options.colour_match,
                     hold_structure=options.hold_structure,
                 )
-                start2 = upsample_change(x2_coarse, coarse.naive, work.naive)
-            x2_work, history2 = self._pass2_rgb(
-                work,
-                pass1_work,
+                start2 = upsample_change(x2_coarse, coarse.naive, naive_f)
+            x2, history2 = self._pass2_rgb(
+                full,
+                pass1,
                 weights,
-                options.iters2,
+                iters2,
                 step("pass2", coarse_iters2, total2),
                 timer,
                 "pass2",
@@ -172,7 +172,7 @@ class Harmonizer:
                 colour_match=options.colour_match,
                 hold_structure=options.hold_structure,
             )
-            pass2 = _blend(_lift(x2_work, work, full), painting_f, full.soft)
+            pass2 = _blend(x2, painting_f, full.soft)
             pass2 = self._keep_object(pass2, naive_f, tight, loose, options)
         show("pass2", pass2)
         losses["pass2"] = _final_terms(history2)

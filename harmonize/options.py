@@ -50,9 +50,9 @@ class HarmonizeOptions:
     # The network's arithmetic in the L-BFGS evaluations (ours, harmonize/method/precision.py): "float32"
     # is the authors'; "bfloat16" is faster on CPUs with avx512_bf16 (docs/design/performance.md).
     precision: Precision = "float32"
-    # At most this many pixels in pass 2's optimised window (ours, harmonize/method/window_cap.py): a larger
-    # object is optimised at a smaller size and only its change upsampled. 0: no cap (the authors').
-    max_window_pixels: int = 0
+    # Pass 2's window pixels that get the full iteration counts (ours, harmonize/method/iteration_budget.py):
+    # a larger object's pass-2 runs keep budget / window of their iterations. 0: no budget (the authors').
+    budget_window_pixels: int = 0
     # Colour-aware matching in pass 2, in [0, 1] (ours, harmonize/method/colour_matching.py,
     # docs/design/painted-in.md): the object's own colour beside relu4_1's features when choosing
     # the painting passages it draws on. 0 is the authors' matching.
@@ -74,7 +74,7 @@ class HarmonizeOptions:
         _check_int("iters1", self.iters1, 1, MAX_ITERATIONS, "pass-1 iterations")
         _check_int("iters2", self.iters2, 1, MAX_ITERATIONS, "pass-2 iterations")
         _check_int("coarse_iters2", self.coarse_iters2, 0, MAX_ITERATIONS, "coarse pass-2 iterations")
-        _check_int("max_window_pixels", self.max_window_pixels, 0, MAX_SIZE * MAX_SIZE, "window pixels")
+        _check_int("budget_window_pixels", self.budget_window_pixels, 0, MAX_SIZE * MAX_SIZE, "window pixels")
         _check_int("seed", self.seed, 0, 2**63 - 1, "random seed")
         if not isinstance(self.post, bool):
             raise OptionsError(f"post must be true or false, got {self.post!r}.")

@@ -32,21 +32,21 @@ PRESETS: dict[str, dict[str, Any]] = {
         "coarse_iters2": 70,
         "iters2": 30,
         # the largest objects (examples 0 and 15 of the paper's set, a third of the 700 px image or
-        # more) are optimised at up to 210,000 window pixels and their change upsampled: a minute at
-        # most on 2 cores, whatever the object's size (docs/design/performance.md, "A minute for
-        # every object"); smaller objects, example 9's 194,304 px included, are not touched
-        "max_window_pixels": 210_000,
+        # more) get 210,000 / window of pass 2's iterations, at full size: a minute at most on 2
+        # cores, whatever the object's size (docs/design/performance.md, "A minute for every
+        # object"); smaller objects, example 9's 194,304 px included, are not touched
+        "budget_window_pixels": 210_000,
     },
     # issue 24, the bot's draft at 350 px
-    # the draft's cap acts on the same two largest examples as the standard's (0 and 15): its
-    # windows hold relatively more margin at 350 px (docs/design/performance.md, "A minute for every object")
+    # the draft's iteration budget acts on the same two largest examples as the standard's (0 and
+    # 15): its windows hold relatively more margin at 350 px (docs/design/performance.md, "A minute for every object")
     "draft": {
         **FAST,
         "precision": "bfloat16",
         "iters1": 10,
         "coarse_iters2": 40,
         "iters2": 15,
-        "max_window_pixels": 72_000,
+        "budget_window_pixels": 72_000,
     },
 }
 

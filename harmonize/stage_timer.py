@@ -24,7 +24,7 @@ class Optimisation:
     stage: str  # "pass1", "pass2 coarse" or "pass2"
     size: tuple[int, int]  # (H, W) of the level it ran at
     window: tuple[int, int]  # (H, W) of the optimised window (window.py)
-    iterations: int  # the options' count (iters1, coarse_iters2 or iters2)
+    iterations: int  # the count it ran: iters1, or coarse_iters2 / iters2 under the iteration budget
     evaluations: int  # network forward + backward passes: iterations - 1, as torch7 counts (§3.4)
 
     @property

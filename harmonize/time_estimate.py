@@ -2,7 +2,8 @@
 
 The model follows `harmonize bench --profile` (docs/design/performance.md, "A minute for every
 object"): an L-BFGS evaluation costs in proportion to the pixels of the window it optimises
-(window.py), which grows with the object up to the window cap (window_cap.py), plus, in pass 2, in
+(window.py), which grows with the object (pass 2's evaluations shrink over the iteration budget,
+iteration_budget.py), plus, in pass 2, in
 proportion to the loose mask's pixels (its Gram and histogram terms work on them, in float32 at
 every precision); reading, resizing, the painting's features, the matching and the
 post-processing grow with the working image. The constants are seconds of one torch thread per
@@ -16,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from harmonize.masks import dilate_mask
+from harmonize.method.iteration_budget import coarse_shape, pass2_iterations
 from harmonize.method.window import PASS1_MARGIN, PASS2_MARGIN, window_around
-from harmonize.method.window_cap import optimised_shapes
 from harmonize.options import HarmonizeOptions
 from harmonize.resize import fit_longest_side, resize_bilinear
 
@@ -43,9 +44,9 @@ class RunPixels:
     image: int  # the working image
     pass1: int  # pass 1's window (at the coarse level when coarse-to-fine)
     coarse2: int  # pass 2's window at the coarse level; 0 without a coarse pass 2
-    pass2: int  # pass 2's window at the optimised size (the working size unless capped)
+    pass2: int  # pass 2's window at the working size
     coarse2_mask: int = 0  # the loose mask's pixels at the coarse level, with a coarse pass 2
-    pass2_mask: int = 0  # the loose mask's pixels at the optimised size
+    pass2_mask: int = 0  # the loose mask's pixels at the working size
 
 
 def run_pixels(tight_mask: np.ndarray, options: HarmonizeOptions) -> RunPixels:
@@ -54,17 +55,16 @@ def run_pixels(tight_mask: np.ndarray, options: HarmonizeOptions) -> RunPixels:
     loose = dilate_mask(resize_bilinear(tight_mask.astype(np.float32), height, width))
     if not loose.any():
         return RunPixels(height * width, 0, 0, 0)
-    work, coarse = optimised_shapes(loose, options)
-    loose_work = loose if work == (height, width) else _binary(resize_bilinear(loose, *work))
-    loose_coarse = loose_work if coarse == work else _binary(resize_bilinear(loose_work, *coarse))
-    with_coarse2 = coarse != work and options.coarse_iters2 > 0
+    coarse = coarse_shape(height, width, options.coarse_scale)
+    loose_coarse = loose if coarse == (height, width) else _binary(resize_bilinear(loose, *coarse))
+    with_coarse2 = coarse != (height, width) and options.coarse_iters2 > 0
     return RunPixels(
         height * width,
         _pixels(loose_coarse, PASS1_MARGIN),
         _pixels(loose_coarse, PASS2_MARGIN) if with_coarse2 else 0,
-        _pixels(loose_work, PASS2_MARGIN),
+        _pixels(loose, PASS2_MARGIN),
         int(loose_coarse.sum()) if with_coarse2 else 0,
-        int(loose_work.sum()),
+        int(loose.sum()),
     )
 
 
@@ -83,10 +83,11 @@ def estimated_seconds(options: HarmonizeOptions, threads: int, pixels: RunPixels
     pixels = pixels or run_pixels(typical_mask(options.size), options)
     pass1, pass2 = PASS1_S_PER_MPX[options.precision], PASS2_S_PER_MPX[options.precision]
     mask = PASS2_MASK_S_PER_MPX[options.precision]
+    coarse_iters2, iters2 = pass2_iterations(pixels.pass2, options)
     one_thread = (
         pass1 * pixels.pass1 * max(0, options.iters1 - 1)
-        + (pass2 * pixels.coarse2 + mask * pixels.coarse2_mask) * max(0, options.coarse_iters2 - 1)
-        + (pass2 * pixels.pass2 + mask * pixels.pass2_mask) * max(0, options.iters2 - 1)
+        + (pass2 * pixels.coarse2 + mask * pixels.coarse2_mask) * max(0, coarse_iters2 - 1)
+        + (pass2 * pixels.pass2 + mask * pixels.pass2_mask) * max(0, iters2 - 1)
         + IMAGE_S_PER_MPX * pixels.image
     ) / 1e6
     return one_thread / (1 + PARALLEL_GAIN * (max(1, threads) - 1))

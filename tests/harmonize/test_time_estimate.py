@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from harmonize.method.iteration_budget import pass2_iterations
 from harmonize.options import HarmonizeOptions
 from harmonize.presets import preset_options
 from harmonize.stage_timer import StageTimer
@@ -26,18 +27,20 @@ def object_mask(height: int, width: int, box: tuple[int, int, int, int]) -> np.n
     return mask
 
 
-@pytest.mark.parametrize("cap", [0, 4000])
-def test_the_windows_are_the_ones_the_engine_optimises(harmonizer, cap):
+@pytest.mark.parametrize("budget", [0, 4000])
+def test_the_windows_and_iterations_are_the_ones_the_engine_runs(harmonizer, budget):
     mask = object_mask(96, 128, (20, 30, 70, 100))
     painting = np.full((96, 128, 3), 0.4, np.float32)
     naive = np.where(mask[..., None] > 0, np.float32(0.8), painting)
     options = HarmonizeOptions(
-        size=128, iters1=2, iters2=2, coarse_scale=0.5, coarse_iters2=2, post=False, max_window_pixels=cap
+        size=128, iters1=2, iters2=6, coarse_scale=0.5, coarse_iters2=6, post=False, budget_window_pixels=budget
     )
     timer = StageTimer()
     harmonizer.run(painting, naive, mask, None, options, timer=timer)
     measured = {run.stage: run.window_pixels for run in timer.times.optimisations}
+    iterations = {run.stage: run.iterations for run in timer.times.optimisations}
     pixels = run_pixels(mask, options)
+    assert pass2_iterations(pixels.pass2, options) == (iterations["pass2 coarse"], iterations["pass2"])
     assert (pixels.pass1, pixels.coarse2, pixels.pass2) == (
         measured["pass1"],
         measured["pass2 coarse"],
@@ -59,16 +62,13 @@ def test_the_estimate_adds_each_runs_evaluations_times_its_window():
     assert estimated_seconds(options, 2, pixels) == pytest.approx(one_thread / (1 + PARALLEL_GAIN))
 
 
-def test_the_standard_cap_keeps_even_a_painting_filling_object_within_a_minute_on_2_threads():
+def test_the_standard_budget_keeps_even_a_painting_filling_object_within_a_minute_on_2_threads():
     options = preset_options("standard")
     whole = object_mask(525, 700, (0, 0, 525, 700))
-    uncapped = options.replace(max_window_pixels=0)
-    assert run_pixels(whole, options).pass2 <= options.max_window_pixels < run_pixels(whole, uncapped).pass2
-    assert (
-        estimated_seconds(options, 2, run_pixels(whole, options))
-        <= 60
-        < estimated_seconds(uncapped, 2, run_pixels(whole, uncapped))
-    )
+    unbudgeted = options.replace(budget_window_pixels=0)
+    pixels = run_pixels(whole, options)
+    assert pixels.pass2 > options.budget_window_pixels
+    assert estimated_seconds(options, 2, pixels) <= 60 < estimated_seconds(unbudgeted, 2, pixels)
 
 
 def test_without_a_mask_a_typical_object_is_assumed():
