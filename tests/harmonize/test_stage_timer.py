@@ -1,11 +1,11 @@
 """The stage timer: what it adds up (fake clocks), and what one small run records (its structure, never its time)."""
 
-import numpy as np
 import pytest
 
 from harmonize.options import HarmonizeOptions
 from harmonize.stage_timer import StageTimer
 from harmonize.types import Progress
+from tests.support.red_block import red_block_scene
 
 
 class TickingClock:
@@ -41,12 +41,7 @@ def test_elapsed_counts_the_open_stage():
 @pytest.fixture(scope="module")
 def coarse_run(harmonizer):
     """A 64 px coarse-to-fine run on a red block in a grey picture, with its timer and progress events."""
-    painting = np.full((48, 64, 3), 0.5, np.float32)
-    painting[::4] = 0.2
-    naive = painting.copy()
-    naive[12:36, 20:44] = (0.9, 0.1, 0.1)
-    mask = np.zeros((48, 64), np.float32)
-    mask[12:36, 20:44] = 1
+    painting, naive, mask = red_block_scene(48, 64, slice(12, 36), slice(20, 44))
     options = HarmonizeOptions(size=64, iters1=4, iters2=3, coarse_scale=0.5, coarse_iters2=5, post=True)
     timer, events = StageTimer(), []
     result = harmonizer.run(painting, naive, mask, None, options, progress=events.append, timer=timer)

@@ -6,6 +6,7 @@ import pytest
 from harmonize.method.iteration_budget import coarse_shape, iteration_share, pass2_iterations, window_pixels
 from harmonize.options import HarmonizeOptions, OptionsError
 from harmonize.stage_timer import StageTimer
+from tests.support.red_block import red_block_scene
 
 
 def block_mask(height: int, width: int, top: int, left: int, size: int) -> np.ndarray:
@@ -47,12 +48,7 @@ def test_the_budget_is_a_validated_option():
 
 
 def test_a_run_over_the_budget_evaluates_less_at_the_same_sizes(harmonizer):
-    painting = np.full((96, 128, 3), 0.5, np.float32)
-    painting[::4] = 0.2
-    naive = painting.copy()
-    naive[16:80, 24:104] = (0.9, 0.1, 0.1)
-    mask = np.zeros((96, 128), np.float32)
-    mask[16:80, 24:104] = 1
+    painting, naive, mask = red_block_scene(96, 128, slice(16, 80), slice(24, 104))
     options = HarmonizeOptions(size=128, iters1=3, iters2=6, coarse_scale=0.5, coarse_iters2=6, post=False)
     runs = {}
     for budget in (0, 4000):
