@@ -50,6 +50,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     # issue 24: the new standard preset (harmonize/presets.py) on top of A's fast, alone and with B
     "S": dict(PRESETS["standard"]),
     "SB": {**PRESETS["standard"], "hold_structure": 1.0},
+    "SHC": {**PRESETS["standard"], "hold_structure": 1.0, "colour_match": 0.5},  # hold_colour at the standard
 }
 DRAFT = {"iters1": 15, "coarse_iters2": 60, "iters2": 20}  # on top of the fast preset
 DRAFT_SIZE = 350

@@ -4,7 +4,7 @@ import math
 
 import torch
 
-from harmonize.method.optimize import MAX_ABS_VALUE, run_lbfgs
+from harmonize.method.optimize import LOSS_RISE, MAX_ABS_VALUE, run_lbfgs
 
 
 def _quadratic(target: torch.Tensor):
@@ -78,3 +78,20 @@ def test_the_closing_step_shows_the_latest_loss_not_the_first() -> None:
         on_step=lambda i, loss: steps.append((i, loss)),
     )
     assert steps[-1][0] == 20 and steps[-1][1] == steps[-2][1] < steps[0][1]
+
+
+def test_a_climbing_loss_within_range_also_counts_as_divergence():
+    """A run can leave its basin with every pixel in range: a loss LOSS_RISE times the lowest
+    seen restarts it from the lowest-loss image, so the result is never that far above it."""
+    losses: list[float] = []
+
+    def away(x: torch.Tensor) -> float:  # steps run away from 0 while the values stay small
+        x.grad = (-x - 0.01).detach().clone()
+        loss = float(x.pow(2).sum()) + 1.0
+        losses.append(loss)
+        return loss
+
+    result = run_lbfgs(torch.full((1, 3, 2, 2), 0.1), away, 60, 1.0, -1.0, -1.0)
+    assert float(result.abs().max()) < 1.0 < MAX_ABS_VALUE
+    assert float(result.pow(2).sum()) + 1.0 <= LOSS_RISE * min(losses)
+    assert max(losses) > LOSS_RISE * min(losses)  # the climb happened, and the guard caught it
