@@ -23,7 +23,7 @@ from harmonize.method.losses.histogram_loss import MASK_THRESHOLD, build_target,
 from harmonize.method.losses.style_loss import pass2_style
 from harmonize.method.losses.total_variation import tv_gradient, tv_value
 from harmonize.method.nearest_patches import match_summed_cosine
-from harmonize.method.optimize import run_lbfgs
+from harmonize.method.optimize import LOSS_RISE, run_lbfgs
 from harmonize.method.precision import Precision, network_precision
 from harmonize.method.vgg import VGGFeatures
 from harmonize.resize import resize_bilinear, resize_simple
@@ -176,6 +176,8 @@ def run_pass2(
 
     initial = composite if start is None else start
     with timer.stage(f"{stage} evaluations"):
-        result = run_lbfgs(initial, evaluate, iterations, LEARNING_RATE, NO_EARLY_STOP, NO_EARLY_STOP, on_step)
+        result = run_lbfgs(
+            initial, evaluate, iterations, LEARNING_RATE, NO_EARLY_STOP, NO_EARLY_STOP, on_step, LOSS_RISE
+        )
     history = {n.name: [n.weight * v for v in n.values] for n in all_nodes + [tv]}
     return result, history
