@@ -47,10 +47,11 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "hold_colour": {"colour_match": 0.5, "hold_structure": 1.0},
     "colour": {"colour_match": 0.5},
     "B_soft": {"colour_match": 0.5, "hold_structure": 1.0, "likeness": 0.3},  # hold_colour, less shading kept
-    # issue 24: the new standard preset (harmonize/presets.py) on top of A's fast, alone and with B
+    # the standard preset (harmonize/presets.py) on top of A's fast: today's (with hold_colour since
+    # issue 23) and issue 24's, without it (the S of the blind runs that chose it)
     "S": dict(PRESETS["standard"]),
-    "SB": {**PRESETS["standard"], "hold_structure": 1.0},
-    "SHC": {**PRESETS["standard"], "hold_structure": 1.0, "colour_match": 0.5},  # hold_colour at the standard
+    "S24": {**PRESETS["standard"], "hold_structure": 0.0, "colour_match": 0.0},
+    "SB": {**PRESETS["standard"], "hold_structure": 1.0, "colour_match": 0.0},
 }
 DRAFT = {"iters1": 15, "coarse_iters2": 60, "iters2": 20}  # on top of the fast preset
 DRAFT_SIZE = 350
