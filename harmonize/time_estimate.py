@@ -17,8 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from harmonize.masks import dilate_mask
-from harmonize.method.iteration_budget import coarse_shape, pass2_iterations
-from harmonize.method.window import PASS1_MARGIN, PASS2_MARGIN, window_around
+from harmonize.method.iteration_budget import coarse_shape, pass2_iterations, window_pixels
+from harmonize.method.window import PASS1_MARGIN
 from harmonize.options import HarmonizeOptions
 from harmonize.resize import fit_longest_side, resize_bilinear
 
@@ -61,9 +61,9 @@ def run_pixels(tight_mask: np.ndarray, options: HarmonizeOptions) -> RunPixels:
     with_coarse2 = coarse != (height, width) and options.coarse_iters2 > 0
     return RunPixels(
         height * width,
-        _pixels(loose_coarse, PASS1_MARGIN),
-        _pixels(loose_coarse, PASS2_MARGIN) if with_coarse2 else 0,
-        _pixels(loose, PASS2_MARGIN),
+        window_pixels(loose_coarse, PASS1_MARGIN),
+        window_pixels(loose_coarse) if with_coarse2 else 0,
+        window_pixels(loose),
         int(loose_coarse.sum()) if with_coarse2 else 0,
         int(loose.sum()),
     )
@@ -96,8 +96,3 @@ def estimated_seconds(options: HarmonizeOptions, threads: int, pixels: RunPixels
 
 def _binary(mask: np.ndarray) -> np.ndarray:
     return (mask > 0.5).astype(np.float32)
-
-
-def _pixels(loose: np.ndarray, margin: int) -> int:
-    window = window_around(loose, margin)
-    return window.height * window.width

@@ -21,9 +21,9 @@ from harmonize.resize import fit_longest_side
 MIN_COARSE_SIZE = 32  # px: below this the coarse passes have too few relu5_1 cells to match
 
 
-def window_pixels(loose: np.ndarray) -> int:
-    """Pixels of pass 2's window around a (H, W) loose mask."""
-    window = window_around(loose, PASS2_MARGIN)
+def window_pixels(loose: np.ndarray, margin: int = PASS2_MARGIN) -> int:
+    """Pixels of the window around a (H, W) loose mask: pass 2's, or a pass's of `margin` px (window.py)."""
+    window = window_around(loose, margin)
     return window.height * window.width
 
 
