@@ -79,6 +79,13 @@ class PictureModeration:
         """Remember that a preview's uploads were flagged (its later jobs are, too)."""
         await self.database.write("INSERT OR IGNORE INTO flagged_sessions VALUES (?, ?)", (session_id, now))
 
+    async def forget_ended_sessions(self) -> int:
+        """Drop the flags of previews that no longer exist (expired, cancelled or deleted); return
+        how many. A job keeps its own flag in its context, so nothing later reads these."""
+        return await self.database.write(
+            "DELETE FROM flagged_sessions WHERE session_id NOT IN (SELECT id FROM loop_sessions)"
+        )
+
     async def session_flagged(self, session_id: str) -> bool:
         """Whether a preview's uploads were flagged."""
         record = await self.database.fetch_one("SELECT 1 FROM flagged_sessions WHERE session_id = ?", (session_id,))

@@ -255,8 +255,8 @@ class ChatLoop:
         return await self.defaults.get(requester.platform, requester.chat_id)
 
     async def purge_expired(self) -> int:
-        """Delete sessions whose window has ended, and preview folders with no session; return
-        how many sessions."""
+        """Delete sessions whose window has ended, preview folders with no session and the
+        moderation flags of sessions gone; return how many sessions."""
         ids = await self.sessions.delete_expired(self.clock())
         for session_id in ids:
             self.renderer.forget(session_id)
@@ -265,6 +265,7 @@ class ChatLoop:
         orphans = await self.sessions.delete_orphan_folders()
         if orphans:
             log.info("deleted %d preview folder(s) with no session", orphans)
+        await self.moderation.forget_ended_sessions()
         return len(ids)
 
     # ------------------------------------------------------------------ internals

@@ -217,8 +217,10 @@ async def test_a_press_after_the_window_or_after_deletion_says_it_expired(start,
         clock.now += 3601
         with pytest.raises(SessionExpired, match=EXPIRED):
             await chat_loop.press(ALICE, Press(Action.UP, old.session_id))
+        await chat_loop.moderation.flag_session(old.session_id, clock.now)
         assert await chat_loop.purge_expired() == 1
         assert not old.painting_path.exists() and not old.object_path.exists()
+        assert not await chat_loop.moderation.session_flagged(old.session_id)  # its flag went with it
 
         mine = (await _open(chat_loop)).session
         theirs = (await _open(chat_loop, BOB)).session
