@@ -13,7 +13,9 @@ from tests.support.core_processes import TIMEOUT_S, events, kill_hard, launch, r
 def test_kill_9_mid_job_then_restart(tmp_path: Path) -> None:
     first = launch(tmp_path, "first", submit=3)
     try:
-        ids = wait("3 submissions", lambda: len(rows(tmp_path)) == 3 and list(rows(tmp_path)), first, tmp_path)
+        # all three past their upload (a row is written before its files): a busy machine can
+        # otherwise start job 1 while job 3 is still uploading, and the kill drops job 3
+        ids = wait("3 submissions queued", lambda: _all_uploaded(rows(tmp_path), 3), first, tmp_path)
         job, *others = ids
         pid = wait("job 1 running", lambda: running_pid(tmp_path, job, 1), first, tmp_path)
         kill_hard(first, pid)
@@ -48,3 +50,9 @@ def test_kill_9_mid_job_then_restart(tmp_path: Path) -> None:
     seen = events(tmp_path, "third")
     assert {"event": "JobFailed", "job_id": job} in seen
     assert [e["event"] for e in seen if e["job_id"] == others[1]][-1] == "JobDone"
+
+
+def _all_uploaded(state: dict[str, tuple[str, int, str | None]], count: int) -> list[str]:
+    """The job ids once there are `count` jobs and none is still uploading; else []."""
+    done = len(state) == count and all(status != "uploading" for status, _, _ in state.values())
+    return list(state) if done else []
