@@ -71,6 +71,15 @@ def run(
         help="How much of the object's own colours and shading to keep, "
         "0 (the authors' method) to 1 (default: the preset's).",
     ),
+    hold_structure: float | None = typer.Option(
+        None,
+        help="How firmly to hold the object's thin parts and outline, 0 to 1 (ours; standard and draft: 1, paper: 0).",
+    ),
+    colour_match: float | None = typer.Option(
+        None,
+        help="How much the painting passages the object draws on must share its colour, 0 (the authors' "
+        "matching) to 1 (ours; standard and draft: 0.5).",
+    ),
     iters1: int | None = typer.Option(None, help="Pass-1 L-BFGS iterations (paper: 1000; default: the preset's)."),
     iters2: int | None = typer.Option(None, help="Pass-2 L-BFGS iterations (paper: 1000; default: the preset's)."),
     coarse_scale: float | None = typer.Option(
@@ -93,7 +102,13 @@ def run(
         device_type = pick_device(device).type
         preset = preset or default_preset(device_type)
         chosen = dict(
-            iters1=iters1, iters2=iters2, coarse_scale=coarse_scale, coarse_iters2=coarse_iters2, likeness=likeness
+            iters1=iters1,
+            iters2=iters2,
+            coarse_scale=coarse_scale,
+            coarse_iters2=coarse_iters2,
+            likeness=likeness,
+            hold_structure=hold_structure,
+            colour_match=colour_match,
         )
         options = preset_options(
             preset,

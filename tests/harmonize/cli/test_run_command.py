@@ -150,6 +150,10 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
         7,
         "--likeness",
         0.25,
+        "--hold-structure",
+        0.5,
+        "--colour-match",
+        0.25,
         "--device",
         "cpu",
         "--coarse-scale",
@@ -160,8 +164,18 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
     assert result.exit_code == 0, result.output
     meta = json.loads((out / "run.json").read_text())
     assert meta["inputs"]["dilated_mask"] == str(tmp_path / "loose.png")
-    chosen = {key: meta["options"][key] for key in ("size", "tau", "seed", "likeness", "coarse_scale", "post")}
-    assert chosen == {"size": 64, "tau": 3.0, "seed": 7, "likeness": 0.25, "coarse_scale": 0.5, "post": False}
+    keys = ("size", "tau", "seed", "likeness", "hold_structure", "colour_match", "coarse_scale", "post")
+    chosen = {key: meta["options"][key] for key in keys}
+    assert chosen == {
+        "size": 64,
+        "tau": 3.0,
+        "seed": 7,
+        "likeness": 0.25,
+        "hold_structure": 0.5,
+        "colour_match": 0.25,
+        "coarse_scale": 0.5,
+        "post": False,
+    }
     assert meta["tau"] == 3.0 and meta["size"] == [48, 64]
     naive = np.asarray(Image.open(out / "naive.png"), np.int16)
     pass2 = np.asarray(Image.open(out / "pass2.png"), np.int16)
