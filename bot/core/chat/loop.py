@@ -109,6 +109,8 @@ class ChatLoop:
         self.reports = Reports(service, clock)  # the Report button and the admins' decisions
         self.renderer = renderer if renderer is not None else PreviewRenderer(Cutter(settings.cutout_settings()))
         self._janitor: asyncio.Task[None] | None = None
+        # the preview quota's second check and a session's files, one opening at a time (open)
+        self._creating = asyncio.Lock()
 
     async def start(self) -> None:
         """Start expiring old sessions every cleanup interval (after the service started: its database is open)."""
@@ -150,18 +152,21 @@ class ChatLoop:
             )
         defaults = await self.defaults.get(requester.platform, requester.chat_id)
         state = self._first_state(defaults, choice)
-        session = await self.sessions.create(
-            requester.platform,
-            requester.user_id,
-            requester.chat_id,
-            context,
-            state,
-            painting,
-            formats[0],
-            object_image,
-            formats[1],
-            self.clock(),
-        )
+        async with self._creating:  # other openings of this user may have kept files since admit
+            kept = await self.sessions.user_files(requester.platform, requester.user_id)
+            await self.limits.check_bytes(kept, len(painting) + len(object_image))
+            session = await self.sessions.create(
+                requester.platform,
+                requester.user_id,
+                requester.chat_id,
+                context,
+                state,
+                painting,
+                formats[0],
+                object_image,
+                formats[1],
+                self.clock(),
+            )
         try:
             return await self._render(session, state)
         except BotError:

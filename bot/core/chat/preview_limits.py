@@ -34,12 +34,7 @@ class PreviewLimits:
     async def admit(self, requester: Requester, kept: list[Path], new_bytes: int, now: float) -> None:
         """Record one preview opening, or raise RateLimited (too many this hour) or QuotaExceeded
         (`kept`, the files of the user's live previews, and `new_bytes` exceed the cap)."""
-        stored = await asyncio.to_thread(_total_size, kept)
-        if stored + new_bytes > self.max_bytes:
-            raise QuotaExceeded(
-                f"Your previews already keep {_megabytes(stored)} of pictures (limit "
-                f"{_megabytes(self.max_bytes)}). Press Cancel under an older preview, or wait until it expires."
-            )
+        await self.check_bytes(kept, new_bytes)
         who = (requester.platform, requester.user_id)
         async with self.database.transaction() as connection:
             await connection.execute("DELETE FROM preview_openings WHERE opened_at <= ?", (now - HOUR_S,))
@@ -55,6 +50,17 @@ class PreviewLimits:
                     retry_after_s=wait,
                 )
             await connection.execute("INSERT INTO preview_openings VALUES (?, ?, ?)", (*who, now))
+
+    async def check_bytes(self, kept: list[Path], new_bytes: int) -> None:
+        """Raise QuotaExceeded when `kept` (the files of the user's live previews) and `new_bytes`
+        exceed the cap. Checked before decoding (in `admit`) and again just before a session's
+        files are written, under ChatLoop's lock, so uploads decoded side by side cannot pass it together."""
+        stored = await asyncio.to_thread(_total_size, kept)
+        if stored + new_bytes > self.max_bytes:
+            raise QuotaExceeded(
+                f"Your previews already keep {_megabytes(stored)} of pictures (limit "
+                f"{_megabytes(self.max_bytes)}). Press Cancel under an older preview, or wait until it expires."
+            )
 
 
 def _total_size(paths: list[Path]) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -58,3 +59,11 @@ async def test_the_bytes_a_users_previews_keep_are_capped(tmp_path: Path) -> Non
             await _open(chat_loop)
         await chat_loop.press(ALICE, Press(Action.DISCARD, first.session.session_id))
         await _open(chat_loop)  # room again
+
+
+async def test_openings_decoded_side_by_side_cannot_pass_the_byte_cap_together(tmp_path: Path) -> None:
+    pair = len(painting_bytes()) + len(cutout_bytes())
+    async with running_loop(tmp_path, ManualClock(), user_preview_bytes=pair) as chat_loop:
+        # both pass the first check (nothing kept yet) and wait for decoding side by side
+        outcomes = await asyncio.gather(_open(chat_loop), _open(chat_loop), return_exceptions=True)
+        assert sorted(type(outcome).__name__ for outcome in outcomes) == ["PreviewShown", "QuotaExceeded"]
