@@ -36,7 +36,7 @@ from harmonize.method.pass1 import run_pass1
 from harmonize.method.pass2 import REFERENCE_LAYER, hit_masks, reference_active, run_pass2
 from harmonize.method.precision import Precision
 from harmonize.method.pyramid_level import Level, make_level
-from harmonize.method.structure_hold import fine_sigma, restore_structure, structure_mask
+from harmonize.method.structure_hold import fine_sigma, restore_structure, restore_thin_colour, structure_mask
 from harmonize.method.vgg import VGGFeatures, from_caffe, layer_scale, to_caffe
 from harmonize.method.window import PASS1_MARGIN, PASS2_MARGIN, Window, window_around
 from harmonize.options import HarmonizeOptions
@@ -183,8 +183,9 @@ class Harmonizer:
 
             with timer.stage("post"):
                 report(Progress("post", 0, 1))
-                final = postprocess(pass2, naive_f, painting_f, tight, seed=options.seed)
+                final = postprocess(pass2, naive_f, painting_f, tight, seed=options.seed, vote_sigma=options.vote_sigma)
                 final = self._keep_object(final, naive_f, tight, loose, options)
+                final = restore_thin_colour(final, naive_f, tight, options.thin_colour)
             show("final", final)
             report(Progress("post", 1, 1, seconds=timer.elapsed("post")))
         log.info("harmonized %dx%d in %.1f s (tau %.2f, t %.2f)", w, h, timer.elapsed("total"), tau, weights.t)

@@ -15,6 +15,7 @@ MIN_SIZE = 32  # px: below this relu5_1 has too few cells for the patch matching
 MAX_SIZE = 4096  # px: far above what a 24 GiB machine can optimise; guards typos
 MAX_TAU = 100.0  # far above the paper's 1..10 range (docs/algorithm.md §4.1); guards typos
 MAX_ITERATIONS = 10_000  # ten times the authors' 1000 (docs/algorithm.md §3.4)
+MAX_VOTE_SIGMA = 10.0  # px: far wider than the 7-px patch, where the weights are all but flat; guards typos
 
 Precision = Literal["float32", "bfloat16"]  # the network's arithmetic in the evaluations (precision.py)
 PRECISIONS: tuple[Precision, ...] = ("float32", "bfloat16")
@@ -60,6 +61,13 @@ class HarmonizeOptions:
     # Hold the object's thin parts and silhouette at a fine scale, in [0, 1] (ours,
     # harmonize/method/structure_hold.py, docs/design/painted-in.md); 0 holds nothing beyond likeness.
     hold_structure: float = 0.0
+    # The post-processing's vote, in px (ours, harmonize/method/postprocess/patch_match.py,
+    # docs/design/painted-in.md): each patch pixel weighs by a Gaussian of this sigma around the
+    # patch's centre, keeping the painting's marks crisp; 0 is the authors' plain average.
+    vote_sigma: float = 0.0
+    # Share of the photo's own colour put back on the object's thin parts in the final result, in
+    # [0, 1] (ours, harmonize/method/structure_hold.py, docs/design/painted-in.md); 0 is the authors'.
+    thin_colour: float = 0.0
 
     def __post_init__(self) -> None:
         _check_int("size", self.size, MIN_SIZE, MAX_SIZE, "pixels on the longest side")
@@ -84,6 +92,15 @@ class HarmonizeOptions:
             raise OptionsError(f"precision must be one of {', '.join(PRECISIONS)}, got {self.precision!r}.")
         _check_fraction("colour_match", self.colour_match, open_low=False)
         _check_fraction("hold_structure", self.hold_structure, open_low=False)
+        _check_fraction("thin_colour", self.thin_colour, open_low=False)
+        if (
+            isinstance(self.vote_sigma, bool)
+            or not isinstance(self.vote_sigma, (int, float))
+            or not (0 <= self.vote_sigma <= MAX_VOTE_SIGMA)
+        ):
+            raise OptionsError(
+                f"vote_sigma must be a number from 0 to {MAX_VOTE_SIGMA:g} pixels, got {self.vote_sigma!r}."
+            )
         if self.coarse_iters2 and self.coarse_scale == 1:
             raise OptionsError(
                 f"coarse_iters2 ({self.coarse_iters2}) needs a coarse_scale below 1: those iterations run at "

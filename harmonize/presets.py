@@ -22,6 +22,9 @@ FAST: dict[str, Any] = {
 HOLD_AND_COLOUR: dict[str, Any] = {
     "hold_structure": 1.0,  # thin parts and a 3-px band inside the silhouette keep the photo's fine luminance
     "colour_match": 0.5,  # pass 2 matches painting passages of the object's own colour (dE 30 costs half)
+    # judged blind on the same pairs (docs/design/painted-in.md, "Crisper marks, coloured thin parts"):
+    "vote_sigma": 0.5,  # px: the post-processing's vote keeps the painting's marks crisp
+    "thin_colour": 0.5,  # half the photo's own colour back on thin parts (baskets, talons, stems)
 }
 
 PRESETS: dict[str, dict[str, Any]] = {

@@ -50,8 +50,10 @@ VARIANTS: dict[str, dict[str, Any]] = {
     # the standard preset (harmonize/presets.py) on top of A's fast: today's (with hold_colour since
     # issue 23) and issue 24's, without it (the S of the blind runs that chose it)
     "S": dict(PRESETS["standard"]),
-    "S24": {**PRESETS["standard"], "hold_structure": 0.0, "colour_match": 0.0},
-    "SB": {**PRESETS["standard"], "hold_structure": 1.0, "colour_match": 0.0},
+    "S24": {**PRESETS["standard"], "hold_structure": 0.0, "colour_match": 0.0, "vote_sigma": 0.0, "thin_colour": 0.0},
+    "SB": {**PRESETS["standard"], "hold_structure": 1.0, "colour_match": 0.0, "vote_sigma": 0.0, "thin_colour": 0.0},
+    # the standard before the crisper vote and the thin parts' colour (issue 23, 2026-12-06)
+    "S34": {**PRESETS["standard"], "vote_sigma": 0.0, "thin_colour": 0.0},
 }
 DRAFT = {"iters1": 15, "coarse_iters2": 60, "iters2": 20}  # on top of the fast preset
 DRAFT_SIZE = 350

@@ -80,6 +80,16 @@ def run(
         help="How much the painting passages the object draws on must share its colour, 0 (the authors' "
         "matching) to 1 (ours; standard and draft: 0.5).",
     ),
+    vote_sigma: float | None = typer.Option(
+        None,
+        help="The post-processing's vote, px: 0 averages the painting's patches as the authors do, "
+        "0.5 keeps their marks crisp (ours; standard and draft: 0.5).",
+    ),
+    thin_colour: float | None = typer.Option(
+        None,
+        help="Share of the photo's own colour put back on thin parts such as baskets and stems, "
+        "0 to 1 (ours; standard and draft: 0.5).",
+    ),
     iters1: int | None = typer.Option(None, help="Pass-1 L-BFGS iterations (paper: 1000; default: the preset's)."),
     iters2: int | None = typer.Option(None, help="Pass-2 L-BFGS iterations (paper: 1000; default: the preset's)."),
     coarse_scale: float | None = typer.Option(
@@ -109,6 +119,8 @@ def run(
             likeness=likeness,
             hold_structure=hold_structure,
             colour_match=colour_match,
+            vote_sigma=vote_sigma,
+            thin_colour=thin_colour,
         )
         options = preset_options(
             preset,

@@ -5,7 +5,8 @@ sigma 8 px at 700: a leg, a broom, a rope or a gun a few pixels wide is below th
 the style terms repaint it with the painting's strokes around it and it dissolves first
 (issue 23). Here the same kind of term, with a fine low-pass, holds only the object's thin
 parts (what an opening of its mask removes) and a band along its silhouette; the inside of
-solid masses stays free to take the painting's marks and palette.
+solid masses stays free to take the painting's marks and palette. After the post-processing,
+the thin parts can also get back a share of their own colour (`restore_thin_colour`).
 """
 
 from __future__ import annotations
@@ -16,14 +17,28 @@ import numpy as np
 from harmonize.masks import gaussian_blur_zero_padded
 from harmonize.method.likeness import LUMA_RGB, low_pass_sigma
 
-THIN_FRACTION = 0.04  # opening radius, of the object's box's longer side (as harmonize/tools/bench/local_survival.py)
+THIN_FRACTION = 0.04  # opening radius, of the object's box's longer side: parts under ~8 % of it are thin
 MIN_THIN_RADIUS = 2  # px
 EDGE_FRACTION = 0.004  # silhouette band width, of the working size's longest side: 3 px at 700
 MIN_EDGE_PX = 1
 FINE_FRACTION = 0.25  # the fine low-pass's sigma, of the likeness sigma: 2 px at 700
 MIN_FINE_SIGMA = 1.0  # px
 MASK_THRESHOLD = 0.5
+THIN_COLOUR_FRACTION = 1.0 / 700  # restore_thin_colour's blur, of the working size's longest side: 1 px at 700
+MIN_THIN_COLOUR_SIGMA = 0.5  # px
 KERNEL_SIGMAS = 3
+
+
+def thin_parts(tight: np.ndarray) -> np.ndarray:
+    """(H, W) bool: what an opening of the (H, W) mask by a disc of THIN_FRACTION of the object's size removes."""
+    inside = (np.asarray(tight) > MASK_THRESHOLD).astype(np.uint8)
+    if not inside.any():
+        return np.zeros(inside.shape, bool)
+    ys, xs = np.nonzero(inside)
+    longer = max(ys.max() - ys.min() + 1, xs.max() - xs.min() + 1)
+    radius = max(MIN_THIN_RADIUS, round(THIN_FRACTION * longer))
+    opened = cv2.morphologyEx(inside, cv2.MORPH_OPEN, _disc(radius))
+    return inside.astype(bool) & ~opened.astype(bool)
 
 
 def structure_mask(tight: np.ndarray) -> np.ndarray:
@@ -31,13 +46,9 @@ def structure_mask(tight: np.ndarray) -> np.ndarray:
     inside = (np.asarray(tight) > MASK_THRESHOLD).astype(np.uint8)
     if not inside.any():
         return np.zeros(inside.shape, np.float32)
-    ys, xs = np.nonzero(inside)
-    longer = max(ys.max() - ys.min() + 1, xs.max() - xs.min() + 1)
-    radius = max(MIN_THIN_RADIUS, round(THIN_FRACTION * longer))
-    opened = cv2.morphologyEx(inside, cv2.MORPH_OPEN, _disc(radius))
     band = max(MIN_EDGE_PX, round(EDGE_FRACTION * max(inside.shape)))
     eroded = cv2.erode(inside, _disc(band))
-    return ((inside & ~opened.astype(bool)) | (inside & ~eroded.astype(bool))).astype(np.float32)
+    return (thin_parts(tight) | (inside.astype(bool) & ~eroded.astype(bool))).astype(np.float32)
 
 
 def fine_sigma(shape: tuple[int, int]) -> float:
@@ -57,6 +68,27 @@ def restore_structure(result: np.ndarray, naive: np.ndarray, mask: np.ndarray, a
     size = 2 * int(np.ceil(KERNEL_SIGMAS * sigma)) + 1
     shift = gaussian_blur_zero_padded(naive - result, size, sigma) @ LUMA_RGB
     return np.clip(result + (amount * mask * shift)[..., None], 0.0, 1.0).astype(np.float32)
+
+
+def restore_thin_colour(result: np.ndarray, naive: np.ndarray, tight: np.ndarray, amount: float) -> np.ndarray:
+    """Put back `amount` of the naive paste's colour (all channels, fine scale) on the object's thin parts.
+
+    A basket, a talon or a stem a few pixels wide has no painting passage of its own colour to be
+    rebuilt from, and in a one-hue painting its luminance alone does not tell it from the ground
+    (issue 23). result, naive: (H, W, 3) RGB in [0, 1]; tight (H, W) in [0, 1]; amount in [0, 1].
+    Returns (H, W, 3) float32 in [0, 1].
+    """
+    if amount <= 0:
+        return result
+    sigma = max(MIN_THIN_COLOUR_SIGMA, THIN_COLOUR_FRACTION * max(tight.shape))
+    parts = _blur(thin_parts(tight).astype(np.float32), sigma) * np.clip(tight, 0.0, 1.0)
+    change = _blur(naive, sigma) - _blur(result, sigma)
+    return np.clip(result + amount * parts[..., None] * change, 0.0, 1.0).astype(np.float32)
+
+
+def _blur(image: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian blur, borders mirrored (the object may touch the picture's edge)."""
+    return cv2.GaussianBlur(np.asarray(image, np.float32), (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
 
 
 def _disc(radius: int) -> np.ndarray:

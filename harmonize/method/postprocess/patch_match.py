@@ -23,6 +23,7 @@ from harmonize.imageio import to_uint8
 PATCH_SIZE = 7  # filt_cnn_artifact.m: patch_w = 7
 ITERATIONS = 5  # PatchMatch 2.0 Params::nn_iters default (nn.h)
 SEARCH_RATIO = 0.5  # PatchMatch 2.0 Params::rs_ratio default: each search window halves
+MIN_VOTE_WEIGHT = 1e-6  # keeps a weighted vote's corner pixels above 0, so every pixel has a vote
 
 
 class PatchField(NamedTuple):
@@ -128,8 +129,8 @@ def nearest_neighbour_field(
 
 
 @numba.njit(cache=True, nogil=True)
-def _vote(values, field, size):
-    """Sum and count of the target patches voting for each pixel; see `vote`."""
+def _vote(values, field, size, weights):
+    """Weighted sum and total weight of the target patches voting for each pixel; see `vote`."""
     h, w = field.shape[0], field.shape[1]
     total = np.zeros((h + size - 1, w + size - 1, values.shape[2]), dtype=np.float64)
     count = np.zeros((h + size - 1, w + size - 1), dtype=np.float64)
@@ -138,21 +139,38 @@ def _vote(values, field, size):
             ty, tx = field[y, x, 0], field[y, x, 1]
             for dy in range(size):
                 for dx in range(size):
+                    weight = weights[dy, dx]
                     for c in range(values.shape[2]):
-                        total[y + dy, x + dx, c] += values[ty + dy, tx + dx, c]
-                    count[y + dy, x + dx] += 1.0
+                        total[y + dy, x + dx, c] += weight * values[ty + dy, tx + dx, c]
+                    count[y + dy, x + dx] += weight
     return total, count
 
 
-def vote(target: np.ndarray, field: np.ndarray, patch_size: int = PATCH_SIZE) -> np.ndarray:
+def vote_weights(patch_size: int, sigma: float) -> np.ndarray:
+    """(P, P) float64: each patch pixel's weight in the vote, 1 everywhere for sigma 0 (the authors').
+
+    sigma > 0 (ours): a Gaussian of that many pixels around the patch's centre, so a pixel takes
+    its colour mostly from the patches centred near it and keeps the painting's marks crisp
+    instead of averaging 49 overlapping patches (docs/design/painted-in.md).
+    """
+    if sigma <= 0:
+        return np.ones((patch_size, patch_size))
+    offsets = np.arange(patch_size) - patch_size // 2
+    squared = offsets[:, None] ** 2 + offsets[None, :] ** 2
+    return np.exp(-squared / (2.0 * sigma**2)) + MIN_VOTE_WEIGHT
+
+
+def vote(target: np.ndarray, field: np.ndarray, patch_size: int = PATCH_SIZE, sigma: float = 0.0) -> np.ndarray:
     """Average, at each pixel, the `target` pixels of every matched patch covering it (`votemex`).
 
-    target: (H2, W2, C) float; field: (h, w, 2) int top-left corners into it. Returns
-    (h + P - 1, w + P - 1, C) float32; every pixel is covered by at least one patch.
+    target: (H2, W2, C) float; field: (h, w, 2) int top-left corners into it; sigma: the vote's
+    weights (`vote_weights`), 0 for the authors' plain average. Returns (h + P - 1, w + P - 1, C)
+    float32; every pixel is covered by at least one patch.
     """
     rows, cols = target.shape[0] - patch_size, target.shape[1] - patch_size
     if field.size and (field.min() < 0 or field[..., 0].max() > rows or field[..., 1].max() > cols):
         raise ValueError(f"The field points outside the {target.shape[:2]} target's {patch_size}-px patches.")
     values = np.ascontiguousarray(target, dtype=np.float64)
-    total, count = _vote(values, np.ascontiguousarray(field, dtype=np.int32), patch_size)
+    weights = vote_weights(patch_size, sigma)
+    total, count = _vote(values, np.ascontiguousarray(field, dtype=np.int32), patch_size, weights)
     return (total / count[..., None]).astype(np.float32)

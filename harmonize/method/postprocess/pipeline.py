@@ -38,11 +38,13 @@ def postprocess(
     painting: np.ndarray,
     tight_mask: np.ndarray,
     seed: int = 0,
+    vote_sigma: float = 0.0,
 ) -> np.ndarray:
     """Remove pass 2's high-frequency artefacts: the final image, (H, W, 3) float32 in [0, 1].
 
     result (pass 2), naive (composite) and painting: (H, W, 3) float RGB in [0, 1]; tight_mask:
     (H, W) float in [0, 1]. `seed` fixes PatchMatch's random choices (the authors' are unseeded).
+    vote_sigma: the vote's Gaussian weights in px (patch_match.vote_weights); 0 is the authors' average.
     """
     shape = painting.shape
     if len(shape) != 3 or shape[2] != 3:
@@ -57,7 +59,7 @@ def postprocess(
     mask = soft_mask(tight_mask)[..., None]
     denoised = denoise_chrominance(result, naive)
     field = nearest_neighbour_field(denoised, painting, seed=seed).field
-    rebuilt = vote(painting, field)
+    rebuilt = vote(painting, field, sigma=vote_sigma)
     detail = denoised - gaussian_blur_zero_padded(denoised, DETAIL_SIZE, DETAIL_SIGMA)
     final = mask * (rebuilt + detail) + (1.0 - mask) * painting
     logger.debug("post-processing took %.2f s", time.perf_counter() - started)

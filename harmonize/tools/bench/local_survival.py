@@ -5,7 +5,8 @@ solid body hides dissolved legs, hands or a balloon's panels. Here the same ques
 object still distinct from the painting that lay under it?", is asked of the parts that fail
 first:
 
-- thin: the object's thin structures, what a morphological opening of its mask removes;
+- thin: the object's thin structures, what a morphological opening of its mask removes (the
+  structure hold's own thin parts, harmonize/method/structure_hold.py);
 - near: the object's pixels whose colour is close to the painting's under them;
 - cells: the object's box cut into cells; the 10th percentile over cells.
 
@@ -23,13 +24,12 @@ import cv2
 import numpy as np
 from skimage.color import rgb2lab
 
+from harmonize.method.structure_hold import thin_parts
 from harmonize.quality import bounding_box
 from harmonize.resize import fit_longest_side, resize_bilinear
 from harmonize.tools.bench.survival import MEASURE_SIDE
 
 BLUR_SIGMA = 2.0  # px at MEASURE_SIDE: the survives measure's stroke scale (survival.GRADIENT_SIGMA)
-THIN_FRACTION = 0.04  # opening radius, of the object's box's longer side: parts under ~8 % of it are thin
-MIN_THIN_RADIUS = 2  # px
 NEAR_DELTA_E = 20.0  # CIELAB dE of the naive paste to the painting under it: below this a part is "near"
 CELLS = 6  # cells along the box's longer side
 CELL_FILL = 0.5  # a cell counts when the object covers at least this share of it
@@ -81,16 +81,6 @@ def local_survival(result: np.ndarray, naive: np.ndarray, painting: np.ndarray, 
         near=part_ratio(result_gap, naive_gap, inside & (naive_gap < NEAR_DELTA_E)),
         cells=cell_quantile(result_gap, naive_gap, inside),
     )
-
-
-def thin_parts(inside: np.ndarray) -> np.ndarray:
-    """(H, W) bool: what an opening of the object's mask by a disc of THIN_FRACTION of its size removes."""
-    box = bounding_box(inside)
-    longer = max(box[0].stop - box[0].start, box[1].stop - box[1].start)
-    radius = max(MIN_THIN_RADIUS, round(THIN_FRACTION * longer))
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-    opened = cv2.morphologyEx(inside.astype(np.uint8), cv2.MORPH_OPEN, disc).astype(bool)
-    return inside & ~opened
 
 
 def part_ratio(result_gap: np.ndarray, naive_gap: np.ndarray, part: np.ndarray) -> float:

@@ -154,6 +154,10 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
         0.5,
         "--colour-match",
         0.25,
+        "--vote-sigma",
+        1.5,
+        "--thin-colour",
+        0.75,
         "--device",
         "cpu",
         "--coarse-scale",
@@ -164,7 +168,18 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
     assert result.exit_code == 0, result.output
     meta = json.loads((out / "run.json").read_text())
     assert meta["inputs"]["dilated_mask"] == str(tmp_path / "loose.png")
-    keys = ("size", "tau", "seed", "likeness", "hold_structure", "colour_match", "coarse_scale", "post")
+    keys = (
+        "size",
+        "tau",
+        "seed",
+        "likeness",
+        "hold_structure",
+        "colour_match",
+        "vote_sigma",
+        "thin_colour",
+        "coarse_scale",
+        "post",
+    )
     chosen = {key: meta["options"][key] for key in keys}
     assert chosen == {
         "size": 64,
@@ -173,6 +188,8 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
         "likeness": 0.25,
         "hold_structure": 0.5,
         "colour_match": 0.25,
+        "vote_sigma": 1.5,
+        "thin_colour": 0.75,
         "coarse_scale": 0.5,
         "post": False,
     }

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from harmonize.method.structure_hold import fine_sigma, restore_structure, structure_mask
+from harmonize.method.structure_hold import fine_sigma, restore_structure, restore_thin_colour, structure_mask
 
 
 def body_on_legs() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -41,3 +41,17 @@ def test_restore_moves_only_the_held_pixels_towards_the_paste():
 
 def test_the_fine_sigma_scales_with_the_working_size():
     assert fine_sigma((700, 500)) == 0.25 * 0.012 * 700 and fine_sigma((64, 64)) == 1.0
+
+
+def test_thin_colour_puts_back_a_share_of_the_legs_own_colour_and_leaves_the_body():
+    mask, legs, core = body_on_legs()
+    naive = np.zeros((200, 200, 3), np.float32)
+    naive[..., 0] = 0.9  # an orange object
+    naive[..., 1] = 0.5
+    result = np.full((200, 200, 3), 0.6, np.float32)  # repainted in the painting's grey
+    restored = restore_thin_colour(result, naive, mask, 0.5)
+    leg = (slice(110, 150), slice(81, 83))  # the middle of the left leg
+    np.testing.assert_allclose(restored[leg][..., 0], 0.75, atol=0.03)  # halfway from 0.6 to 0.9
+    np.testing.assert_allclose(restored[leg][..., 2], 0.3, atol=0.03)
+    assert np.array_equal(restored[core], result[core])
+    assert np.array_equal(restore_thin_colour(result, naive, mask, 0.0), result)

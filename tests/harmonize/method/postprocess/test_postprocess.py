@@ -112,6 +112,25 @@ def test_vote_averages_every_covering_patch() -> None:
     np.testing.assert_allclose(vote(target, field), total / count, atol=1e-6)
 
 
+def test_a_weighted_vote_takes_each_pixel_mostly_from_the_patch_centred_on_it() -> None:
+    rng = np.random.default_rng(9)
+    target = rng.random((30, 30, 3))
+    field = np.stack([rng.integers(0, 24, (10, 10)), rng.integers(0, 24, (10, 10))], -1).astype(np.int32)
+    weights = np.exp(-((np.arange(7) - 3)[:, None] ** 2 + (np.arange(7) - 3)[None] ** 2) / (2 * 0.5**2)) + 1e-6
+    total, count = np.zeros((16, 16, 3)), np.zeros((16, 16, 1))
+    for y in range(10):
+        for x in range(10):
+            ty, tx = field[y, x]
+            total[y : y + 7, x : x + 7] += weights[..., None] * target[ty : ty + 7, tx : tx + 7]
+            count[y : y + 7, x : x + 7] += weights[..., None]
+    weighted = vote(target, field, sigma=0.5)
+    np.testing.assert_allclose(weighted, total / count, atol=1e-6)
+    centres = np.array([[target[field[y, x, 0] + 3, field[y, x, 1] + 3] for x in range(10)] for y in range(10)])
+    inner = weighted[3:13, 3:13]  # every pixel here is the centre of one patch
+    assert np.abs(inner - centres).mean() < 0.5 * np.abs(vote(target, field)[3:13, 3:13] - centres).mean()
+    assert np.array_equal(vote(target, field, sigma=0.0), vote(target, field))
+
+
 def test_outside_the_soft_mask_the_result_is_the_painting_exactly() -> None:
     rng = np.random.default_rng(8)
     painting = rng.random((48, 56, 3)).astype(np.float32)
