@@ -93,14 +93,7 @@ class HarmonizeOptions:
         _check_fraction("colour_match", self.colour_match, open_low=False)
         _check_fraction("hold_structure", self.hold_structure, open_low=False)
         _check_fraction("thin_colour", self.thin_colour, open_low=False)
-        if (
-            isinstance(self.vote_sigma, bool)
-            or not isinstance(self.vote_sigma, (int, float))
-            or not (0 <= self.vote_sigma <= MAX_VOTE_SIGMA)
-        ):
-            raise OptionsError(
-                f"vote_sigma must be a number from 0 to {MAX_VOTE_SIGMA:g} pixels, got {self.vote_sigma!r}."
-            )
+        _check_number("vote_sigma", self.vote_sigma, MAX_VOTE_SIGMA, open_low=False)
         if self.coarse_iters2 and self.coarse_scale == 1:
             raise OptionsError(
                 f"coarse_iters2 ({self.coarse_iters2}) needs a coarse_scale below 1: those iterations run at "
@@ -132,7 +125,13 @@ def _check_int(name: str, value: object, low: int, high: int, what: str) -> None
 
 
 def _check_fraction(name: str, value: object, open_low: bool) -> None:
+    _check_number(name, value, 1.0, open_low)
+
+
+def _check_number(name: str, value: object, high: float, open_low: bool) -> None:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise OptionsError(f"{name} must be a number, got {value!r}.")
-    if (value <= 0 if open_low else value < 0) or value > 1:
-        raise OptionsError(f"{name} must be {'above' if open_low else 'at least'} 0 and at most 1, got {value:g}.")
+    if (value <= 0 if open_low else value < 0) or value > high:
+        raise OptionsError(
+            f"{name} must be {'above' if open_low else 'at least'} 0 and at most {high:g}, got {value:g}."
+        )
