@@ -307,6 +307,23 @@ async def test_delete_my_data(start_service, tmp_path) -> None:
     assert await service.delete_user_data(ALICE) == 0
 
 
+async def test_deleted_jobs_take_their_posted_messages_with_them(start_service) -> None:
+    """Where a result was posted (message ids, file ids, captions) goes with the job, by request or by age."""
+    from bot.core.chat.posted_results import PostedMessage, PostedResults
+
+    service, log = await start_service()
+    posted = PostedResults(service.database)
+    jobs = {who: await service.submit(who, PNG, PNG) for who in (ALICE, BOB)}
+    for job in jobs.values():
+        await log.final(job.job_id)
+        await posted.record(job.job_id, [PostedMessage(7, "photo", "file-id", "caption")])
+    await service.delete_user_data(ALICE)
+    assert await posted.get(jobs[ALICE].job_id) == []
+    assert [m.message_id for m in await posted.get(jobs[BOB].job_id)] == [7]
+    await service.purge_expired(now=time.time() + 10 * 86400)
+    assert await posted.get(jobs[BOB].job_id) == []
+
+
 async def test_results_expire_after_the_retention_time(start_service, tmp_path) -> None:
     service, log = await start_service(result_retention_hours=1.0 / 3600, cleanup_interval_s=0.1)
     old = await service.submit(ALICE, PNG, PNG)
