@@ -183,15 +183,7 @@ class Harmonizer:
 
             with timer.stage("post"):
                 report(Progress("post", 0, 1))
-                final = postprocess(
-                    pass2,
-                    naive_f,
-                    painting_f,
-                    tight,
-                    seed=options.seed,
-                    vote_sigma=options.vote_sigma,
-                    keep_unmatched=options.keep_unmatched,
-                )
+                final = postprocess(pass2, naive_f, painting_f, tight, seed=options.seed, vote_sigma=options.vote_sigma)
                 final = self._keep_object(final, naive_f, tight, loose, options)
                 final = restore_thin_colour(final, naive_f, tight, options.thin_colour)
             show("final", final)

@@ -68,10 +68,6 @@ class HarmonizeOptions:
     # Share of the photo's own colour put back on the object's thin parts in the final result, in
     # [0, 1] (ours, harmonize/method/structure_hold.py, docs/design/painted-in.md); 0 is the authors'.
     thin_colour: float = 0.0
-    # Share of the pass-2 result's luminance kept where the painting has no passage of its value
-    # to rebuild it from, in [0, 1] (ours, harmonize/method/postprocess/unmatched.py,
-    # docs/design/painted-in.md); 0 is the authors' rebuild everywhere.
-    keep_unmatched: float = 0.0
 
     def __post_init__(self) -> None:
         _check_int("size", self.size, MIN_SIZE, MAX_SIZE, "pixels on the longest side")
@@ -97,7 +93,6 @@ class HarmonizeOptions:
         _check_fraction("colour_match", self.colour_match, open_low=False)
         _check_fraction("hold_structure", self.hold_structure, open_low=False)
         _check_fraction("thin_colour", self.thin_colour, open_low=False)
-        _check_fraction("keep_unmatched", self.keep_unmatched, open_low=False)
         _check_number("vote_sigma", self.vote_sigma, MAX_VOTE_SIGMA, open_low=False)
         if self.coarse_iters2 and self.coarse_scale == 1:
             raise OptionsError(

@@ -90,11 +90,6 @@ def run(
         help="Share of the photo's own colour put back on thin parts such as baskets and stems, "
         "0 to 1 (ours; standard and draft: 0.5).",
     ),
-    keep_unmatched: float | None = typer.Option(
-        None,
-        help="Where the painting has no passage of a part's value to repaint it from, keep the "
-        "part's own light and dark, 0 to 1 (ours; 0 is the authors' repainting everywhere).",
-    ),
     iters1: int | None = typer.Option(None, help="Pass-1 L-BFGS iterations (paper: 1000; default: the preset's)."),
     iters2: int | None = typer.Option(None, help="Pass-2 L-BFGS iterations (paper: 1000; default: the preset's)."),
     coarse_scale: float | None = typer.Option(
@@ -126,7 +121,6 @@ def run(
             colour_match=colour_match,
             vote_sigma=vote_sigma,
             thin_colour=thin_colour,
-            keep_unmatched=keep_unmatched,
         )
         options = preset_options(
             preset,

@@ -37,7 +37,6 @@ def test_missing_keys_take_the_defaults_and_unknown_keys_are_refused():
         ({"colour_match": -0.5}, "colour_match"),
         ({"colour_match": 1.5}, "colour_match"),
         ({"thin_colour": 1.5}, "thin_colour"),
-        ({"keep_unmatched": -0.1}, "keep_unmatched"),
         ({"vote_sigma": -1}, "vote_sigma"),
         ({"vote_sigma": float("nan")}, "vote_sigma"),
         ({"vote_sigma": True}, "vote_sigma"),

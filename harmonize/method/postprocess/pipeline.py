@@ -2,9 +2,7 @@
 
 Steps: soft mask; chrominance denoising guided by the naive composite; PatchMatch of the result
 to the painting and voting, which rebuilds it from painting pixels; re-adding the result's fine
-detail; blending into the painting through the soft mask. Every filter zero-pads (MATLAB
-imfilter). Ours, off by default: where the painting cannot rebuild the result's luminance, the
-result's is kept (unmatched.py).
+detail; blending into the painting through the soft mask. Every filter zero-pads (MATLAB imfilter).
 """
 
 from __future__ import annotations
@@ -17,7 +15,6 @@ import numpy as np
 from harmonize.masks import gaussian_blur_zero_padded
 from harmonize.method.postprocess.chrominance import denoise_chrominance
 from harmonize.method.postprocess.patch_match import nearest_neighbour_field, vote
-from harmonize.method.postprocess.unmatched import keep_unmatched_luminance
 
 logger = logging.getLogger(__name__)
 
@@ -42,15 +39,12 @@ def postprocess(
     tight_mask: np.ndarray,
     seed: int = 0,
     vote_sigma: float = 0.0,
-    keep_unmatched: float = 0.0,
 ) -> np.ndarray:
     """Remove pass 2's high-frequency artefacts: the final image, (H, W, 3) float32 in [0, 1].
 
     result (pass 2), naive (composite) and painting: (H, W, 3) float RGB in [0, 1]; tight_mask:
     (H, W) float in [0, 1]. `seed` fixes PatchMatch's random choices (the authors' are unseeded).
     vote_sigma: the vote's Gaussian weights in px (patch_match.vote_weights); 0 is the authors' average.
-    keep_unmatched: in [0, 1], the result's luminance kept where the painting cannot rebuild it
-    (unmatched.py); 0 is the authors' rebuild everywhere.
     """
     shape = painting.shape
     if len(shape) != 3 or shape[2] != 3:
@@ -67,7 +61,6 @@ def postprocess(
     field = nearest_neighbour_field(denoised, painting, seed=seed).field
     rebuilt = vote(painting, field, sigma=vote_sigma)
     detail = denoised - gaussian_blur_zero_padded(denoised, DETAIL_SIZE, DETAIL_SIGMA)
-    body = keep_unmatched_luminance(rebuilt + detail, rebuilt, denoised, keep_unmatched)
-    final = mask * body + (1.0 - mask) * painting
+    final = mask * (rebuilt + detail) + (1.0 - mask) * painting
     logger.debug("post-processing took %.2f s", time.perf_counter() - started)
     return np.clip(final, 0.0, 1.0).astype(np.float32)

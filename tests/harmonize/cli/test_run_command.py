@@ -158,8 +158,6 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
         1.5,
         "--thin-colour",
         0.75,
-        "--keep-unmatched",
-        0.25,
         "--device",
         "cpu",
         "--coarse-scale",
@@ -179,7 +177,6 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
         "colour_match",
         "vote_sigma",
         "thin_colour",
-        "keep_unmatched",
         "coarse_scale",
         "post",
     )
@@ -193,7 +190,6 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
         "colour_match": 0.25,
         "vote_sigma": 1.5,
         "thin_colour": 0.75,
-        "keep_unmatched": 0.25,
         "coarse_scale": 0.5,
         "post": False,
     }
