@@ -52,9 +52,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "S": dict(PRESETS["standard"]),
     "S24": {**PRESETS["standard"], "hold_structure": 0.0, "colour_match": 0.0, "vote_sigma": 0.0, "thin_colour": 0.0},
     "SB": {**PRESETS["standard"], "hold_structure": 1.0, "colour_match": 0.0, "vote_sigma": 0.0, "thin_colour": 0.0},
-    # the standard before the crisper vote and the thin parts' colour (issue 23, 2026-12-06)
     # the standard holding less of the object's shading (issue 23, judged and not kept: docs/design/painted-in.md)
     "SL3": {**PRESETS["standard"], "likeness": 0.3},
+    # the standard before the crisper vote and the thin parts' colour (issue 23, 2026-12-06)
     "S34": {**PRESETS["standard"], "vote_sigma": 0.0, "thin_colour": 0.0},
 }
 DRAFT = {"iters1": 15, "coarse_iters2": 60, "iters2": 20}  # on top of the fast preset
