@@ -128,9 +128,7 @@ class Harmonizer:
 
         with timer.stage("pass1"):
             first = coarse if coarse is not None else full
-            x1_first, history1 = self._pass1_rgb(
-                first, options.iters1, step("pass1", 0, options.iters1), timer, options.precision
-            )
+            x1_first, history1 = self._pass1_rgb(first, options.iters1, step("pass1", 0, options.iters1), timer)
             pass1 = _blend(_lift(x1_first, first, full), painting_f, full.soft)
         show("pass1", pass1)
         losses["pass1"] = _final_terms(history1)
@@ -268,7 +266,7 @@ class Harmonizer:
         return torch.from_numpy(np.ascontiguousarray(array, dtype=np.float32)).to(self.device)
 
     def _pass1_rgb(
-        self, level: Level, iterations: int, on_step: StepCallback, timer: StageTimer, precision: Precision
+        self, level: Level, iterations: int, on_step: StepCallback, timer: StageTimer
     ) -> tuple[np.ndarray, dict[str, list[float]]]:
         """Pass 1's image X at the level's size (RGB, not yet blended) and its loss history."""
         window = window_around(level.loose, PASS1_MARGIN)
@@ -283,7 +281,6 @@ class Harmonizer:
             iterations,
             on_step=on_step,
             timer=timer,
-            precision=precision,
         )
         timer.record(_optimisation("pass1", level, window, iterations, history))
         return from_caffe(window.paste(level.composite_c, x1)), history

