@@ -23,15 +23,17 @@ from harmonize.options import HarmonizeOptions
 from harmonize.resize import fit_longest_side, resize_bilinear
 
 # Seconds of one thread per evaluation and per million pixels: pass 1 (to relu5_1) per window pixel;
-# pass 2 (to relu4_1) per window pixel, plus per loose-mask pixel. bfloat16: pass 1 from its
-# evaluations' own seconds (it often stops early, so its share is small); the rest fitted on the 14
-# paper examples at 700 px and 350 px on 2 quiet cores (wall seconds x (1 + PARALLEL_GAIN)), every
-# run within 24 % (docs/design/performance.md, "A minute for every object"). float32: one-thread CPU
+# pass 2 (to relu4_1) per window pixel, plus per loose-mask pixel. Pass 1 always runs in float32
+# (harmonize/method/pass1.py): the mean of its 14 evaluations' wall seconds x (1 + PARALLEL_GAIN)
+# in the standard's runs of the 14 paper examples at 700 px on 2 quiet cores, 8.0 to 10.7
+# (docs/design/performance.md, "Pass 1 in float32"). Pass 2, bfloat16: least squares on its
+# evaluations' wall seconds x (1 + PARALLEL_GAIN) in the same runs (2026-12-06, with issue 23's
+# options; every run's end-to-end estimate within 25 %). Pass 2, float32: one-thread CPU
 # seconds of examples 2, 16, 9 and 15 measured before issue 24's faster histogram and freed-memory
 # reuse, so it overestimates today's float32 runs ("Where the time goes").
-PASS1_S_PER_MPX = {"float32": 14.2, "bfloat16": 5.0}
-PASS2_S_PER_MPX = {"float32": 11.3, "bfloat16": 4.1}
-PASS2_MASK_S_PER_MPX = {"float32": 17.4, "bfloat16": 1.0}
+PASS1_S_PER_MPX = 9.0
+PASS2_S_PER_MPX = {"float32": 11.3, "bfloat16": 4.9}
+PASS2_MASK_S_PER_MPX = {"float32": 17.4, "bfloat16": 2.4}
 IMAGE_S_PER_MPX = 39.1  # reading, resizing, features, matching, post-processing, writing: per working-image Mpx
 PARALLEL_GAIN = 0.74  # each further thread adds this much speed (example 16: 193 s on 1 thread, 111 s on 2)
 TYPICAL_OBJECT = (0.62, 1 / 3, 1 / 4)  # no mask yet: centred at 62 % of the height, a third high, a quarter wide
@@ -82,11 +84,10 @@ def typical_mask(size: int) -> np.ndarray:
 def estimated_seconds(options: HarmonizeOptions, threads: int, pixels: RunPixels | None = None) -> float:
     """Seconds end to end on `threads` CPU threads; `pixels` None assumes a typical object (typical_mask)."""
     pixels = pixels or run_pixels(typical_mask(options.size), options)
-    pass1, pass2 = PASS1_S_PER_MPX[options.precision], PASS2_S_PER_MPX[options.precision]
-    mask = PASS2_MASK_S_PER_MPX[options.precision]
+    pass2, mask = PASS2_S_PER_MPX[options.precision], PASS2_MASK_S_PER_MPX[options.precision]
     coarse_iters2, iters2 = pass2_iterations(pixels.pass2, options)
     one_thread = (
-        pass1 * pixels.pass1 * max(0, options.iters1 - 1)
+        PASS1_S_PER_MPX * pixels.pass1 * max(0, options.iters1 - 1)
         + (pass2 * pixels.coarse2 + mask * pixels.coarse2_mask) * max(0, coarse_iters2 - 1)
         + (pass2 * pixels.pass2 + mask * pixels.pass2_mask) * max(0, iters2 - 1)
         + IMAGE_S_PER_MPX * pixels.image

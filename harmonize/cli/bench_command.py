@@ -69,7 +69,8 @@ def bench(
     ),
     seed: int = typer.Option(23, help="With --sheets: the seed of the sheets' order and sides."),
     ratings: Path | None = typer.Option(
-        None, help="Instead of running the engine: score a judge's ratings.tsv in this sheets folder (needs --key)."
+        None,
+        help="Instead of running the engine: score a judge's ratings.tsv (the file or its sheets folder; needs --key).",
     ),
     key: Path | None = typer.Option(None, help="With --ratings: the sheets' key.json, kept apart from the judge."),
     survival_authors: Path | None = typer.Option(
@@ -200,6 +201,8 @@ def _ratings(folder: Path, key: Path | None) -> None:
 
     if key is None:
         raise ValueError("Give --key, the key.json written with the sheets.")
+    if folder.is_file():  # the ratings.tsv itself rather than its folder
+        folder = folder.parent
     for run, scores in score_ratings(folder, key).items():
         typer.echo(f"{run}: " + ", ".join(f"{name} {value:g}" for name, value in scores.items()))
 

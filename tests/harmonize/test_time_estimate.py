@@ -53,7 +53,7 @@ def test_the_estimate_adds_each_runs_evaluations_times_its_window():
     options = HarmonizeOptions(iters1=11, coarse_scale=0.5, coarse_iters2=21, iters2=31, precision="bfloat16")
     pixels = RunPixels(400_000, pass1=70_000, coarse2=40_000, pass2=100_000, coarse2_mask=6_000, pass2_mask=24_000)
     one_thread = (
-        PASS1_S_PER_MPX["bfloat16"] * 0.07 * 10
+        PASS1_S_PER_MPX * 0.07 * 10
         + PASS2_S_PER_MPX["bfloat16"] * (0.04 * 20 + 0.1 * 30)
         + PASS2_MASK_S_PER_MPX["bfloat16"] * (0.006 * 20 + 0.024 * 30)
         + IMAGE_S_PER_MPX * 0.4
@@ -80,7 +80,8 @@ def test_without_a_mask_a_typical_object_is_assumed():
 # `harmonize bench --profile` on the paper's examples (docs/design/performance.md): preset, size,
 # threads, the windows each run recorded (and its loose mask's pixels), its end-to-end seconds.
 # float32 (`fast`): one-thread CPU seconds measured before issue 24's second round, as its
-# constants; bfloat16 (`standard`, `draft`): wall seconds on 2 quiet cores with the iteration budget.
+# constants; bfloat16 (`standard`, `draft`): wall seconds on 2 quiet cores with the iteration budget
+# (`standard`: 2026-12-06, with issue 23's options and pass 1 in float32).
 PROFILED = [
     ("fast", 700, 1, RunPixels(700 * 409, 42_432, 25_344, 64_512, 5_628, 22_585), 103.4),  # example 2
     ("fast", 700, 1, RunPixels(700 * 557, 69_088, 39_520, 101_376, 5_775, 23_236), 160.4),  # example 16
@@ -88,20 +89,20 @@ PROFILED = [
     ("fast", 700, 1, RunPixels(537 * 700, 82_600, 49_536, 114_480, 8_621, 34_547), 194.2),  # example 3
     ("fast", 700, 1, RunPixels(597 * 700, 104_300, 104_300, 417_900, 67_265, 269_586), 730.4),  # example 15
     ("fast-draft", 350, 1, RunPixels(350 * 278, 24_325, 17_653, 39_520, 1_417, 5_782), 33.4),  # example 16
-    ("standard", 700, 2, RunPixels(477_400, 119_350, 112_224, 340_480, 31_986, 128_302), 41.0),  # example 0
-    ("standard", 700, 2, RunPixels(286_300, 42_432, 25_344, 64_512, 5_628, 22_585), 15.8),  # example 2
-    ("standard", 700, 2, RunPixels(375_900, 82_600, 49_536, 114_480, 8_621, 34_547), 27.5),  # example 3
-    ("standard", 700, 2, RunPixels(382_200, 82_992, 61_152, 159_360, 9_314, 37_526), 32.5),  # example 6
-    ("standard", 700, 2, RunPixels(387_800, 96_950, 71_232, 194_304, 10_267, 41_365), 35.5),  # example 9
-    ("standard", 700, 2, RunPixels(207_200, 49_728, 37_888, 108_928, 8_706, 35_029), 19.5),  # example 10
-    ("standard", 700, 2, RunPixels(379_400, 86_720, 60_704, 145_312, 11_127, 44_827), 30.4),  # example 12
-    ("standard", 700, 2, RunPixels(390_600, 77_154, 45_090, 120_904, 8_743, 35_333), 24.0),  # example 14
-    ("standard", 700, 2, RunPixels(417_900, 104_300, 104_300, 417_900, 67_265, 269_586), 43.5),  # example 15
-    ("standard", 700, 2, RunPixels(389_900, 69_088, 39_520, 101_376, 5_775, 23_236), 21.4),  # example 16
-    ("standard", 700, 2, RunPixels(387_100, 56_896, 30_400, 80_896, 5_401, 21_615), 17.9),  # example 20
-    ("standard", 700, 2, RunPixels(410_200, 61_830, 33_990, 68_000, 3_523, 14_247), 18.1),  # example 23
-    ("standard", 700, 2, RunPixels(312_900, 63_778, 38_850, 104_468, 6_671, 26_795), 21.4),  # example 26
-    ("standard", 700, 2, RunPixels(331_800, 63_990, 39_552, 73_984, 2_512, 10_152), 18.9),  # example 30
+    ("standard", 700, 2, RunPixels(477_400, 119_350, 112_224, 340_480, 31_986, 128_302), 60.3),  # example 0
+    ("standard", 700, 2, RunPixels(286_300, 42_432, 25_344, 64_512, 5_628, 22_585), 18.6),  # example 2
+    ("standard", 700, 2, RunPixels(375_900, 82_600, 49_536, 114_480, 8_621, 34_547), 32.6),  # example 3
+    ("standard", 700, 2, RunPixels(382_200, 82_992, 61_152, 159_360, 9_314, 37_526), 44.9),  # example 6
+    ("standard", 700, 2, RunPixels(387_800, 96_950, 71_232, 194_304, 10_267, 41_365), 50.0),  # example 9
+    ("standard", 700, 2, RunPixels(207_200, 49_728, 37_888, 108_928, 8_706, 35_029), 27.7),  # example 10
+    ("standard", 700, 2, RunPixels(379_400, 86_720, 60_704, 145_312, 11_127, 44_827), 37.3),  # example 12
+    ("standard", 700, 2, RunPixels(390_600, 77_154, 45_090, 120_904, 8_743, 35_333), 31.6),  # example 14
+    ("standard", 700, 2, RunPixels(417_900, 104_300, 104_300, 417_900, 67_265, 269_586), 53.9),  # example 15
+    ("standard", 700, 2, RunPixels(389_900, 69_088, 39_520, 101_376, 5_775, 23_236), 26.8),  # example 16
+    ("standard", 700, 2, RunPixels(387_100, 56_896, 30_400, 80_896, 5_401, 21_615), 21.9),  # example 20
+    ("standard", 700, 2, RunPixels(410_200, 61_830, 33_990, 68_000, 3_523, 14_247), 21.3),  # example 23
+    ("standard", 700, 2, RunPixels(312_900, 63_778, 38_850, 104_468, 6_671, 26_795), 25.7),  # example 26
+    ("standard", 700, 2, RunPixels(331_800, 63_990, 39_552, 73_984, 2_512, 10_152), 22.1),  # example 30
     ("draft", 350, 2, RunPixels(119_350, 29_750, 29_750, 117_600, 7_980, 32_057), 9.0),  # example 0
     ("draft", 350, 2, RunPixels(71_400, 17_850, 11_424, 25_344, 1_401, 5_637), 5.3),  # example 2
     ("draft", 350, 2, RunPixels(104_300, 26_075, 26_075, 104_300, 16_759, 67_266), 9.0),  # example 15

@@ -43,3 +43,7 @@ def test_ratings_are_scored_with_the_key(tmp_path):
     scored = runner.invoke(app, ["bench", "--ratings", str(tmp_path / "s"), "--key", str(tmp_path / "s" / "key.json")])
     assert scored.exit_code == 0, scored.output
     assert "A: solid 4, painted_in 3, rated 1" in scored.output and "B: solid 4" in scored.output
+    from_file = runner.invoke(
+        app, ["bench", "--ratings", str(tmp_path / "s" / "ratings.tsv"), "--key", str(tmp_path / "s" / "key.json")]
+    )
+    assert from_file.exit_code == 0 and from_file.output == scored.output
