@@ -164,6 +164,13 @@ class Reports:
             await self.service.delete_result(job_id, Requester(ref.platform, requester.user_id, ref.chat_id, True))
         return Report(report.job, report.reporter_id, report.destination, report.result_place, status)
 
+    async def forget_gone_results(self) -> int:
+        """Drop the reports of results that no longer exist (expired or deleted); return how many.
+
+        Nothing can be decided on a result that is gone, and the row holds who reported it; the
+        audit log keeps the decisions (bot/core/admin/audit_log.py)."""
+        return await self.database.write("DELETE FROM reports WHERE job_id NOT IN (SELECT id FROM jobs)")
+
     async def hidden(self, job_id: str) -> bool:
         """Whether a result is hidden by an open report."""
         return (

@@ -260,8 +260,8 @@ class ChatLoop:
         return await self.defaults.get(requester.platform, requester.chat_id)
 
     async def purge_expired(self) -> int:
-        """Delete sessions whose window has ended, preview folders with no session and the
-        moderation flags of sessions gone; return how many sessions."""
+        """Delete sessions whose window has ended, preview folders with no session, the
+        moderation flags of sessions gone and the reports of results gone; return how many sessions."""
         ids = await self.sessions.delete_expired(self.clock())
         for session_id in ids:
             self.renderer.forget(session_id)
@@ -271,6 +271,7 @@ class ChatLoop:
         if orphans:
             log.info("deleted %d preview folder(s) with no session", orphans)
         await self.moderation.forget_ended_sessions()
+        await self.reports.forget_gone_results()
         return len(ids)
 
     # ------------------------------------------------------------------ internals

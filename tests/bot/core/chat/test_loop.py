@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -258,3 +259,19 @@ async def test_sessions_and_result_buttons_survive_a_restart(start) -> None:
         again = await chat_loop.press(ALICE, Press(Action.LIGHTER, session_id, job))
         assert again.parent_job_id == job
         assert isinstance(await events.final(again.submission.job_id), JobDone)
+
+
+async def test_the_janitor_drops_the_reports_of_results_that_are_gone(start) -> None:
+    async with running_loop(start, ManualClock()) as (chat_loop, events):
+        painting = await chat_loop.press(ALICE, Press(Action.PAINT, (await _open(chat_loop)).session.session_id))
+        assert isinstance(painting, Painting)
+        job_id = painting.submission.job_id
+        assert isinstance(await events.final(job_id), JobDone)
+        await chat_loop.reports.file(BOB, job_id, "message 1")
+
+        await chat_loop.purge_expired()
+        assert (await chat_loop.reports.get(job_id)) is not None  # its result is still there
+        assert await chat_loop.service.purge_expired(now=time.time() + 10 * 86400) == 1
+        await chat_loop.purge_expired()
+        row = await chat_loop.reports.database.fetch_one("SELECT COUNT(*) FROM reports")
+        assert row is not None and row[0] == 0
