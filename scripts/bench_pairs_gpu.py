@@ -56,6 +56,11 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "SL3": {**PRESETS["standard"], "likeness": 0.3},
     # the standard before the crisper vote and the thin parts' colour (issue 23, 2026-12-06)
     "S34": {**PRESETS["standard"], "vote_sigma": 0.0, "thin_colour": 0.0},
+    # the standard with three times pass 2's iterations: is "painted in" short of iterations? (issue 23, 2026-12-06)
+    "S3x": {**PRESETS["standard"], "coarse_iters2": 210, "iters2": 90},
+    # which of the two pass-2 runs the painted-in gain of S3x needs (docs/design/painted-in.md)
+    "S3c": {**PRESETS["standard"], "coarse_iters2": 210},
+    "S3f": {**PRESETS["standard"], "iters2": 90},
 }
 DRAFT = {"iters1": 15, "coarse_iters2": 60, "iters2": 20}  # on top of the fast preset
 DRAFT_SIZE = 350
