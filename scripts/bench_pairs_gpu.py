@@ -61,6 +61,7 @@ VARIANTS: dict[str, dict[str, Any]] = {
     # which of the two pass-2 runs the painted-in gain of S3x needs (docs/design/painted-in.md)
     "S3c": {**PRESETS["standard"], "coarse_iters2": 210},
     "S3f": {**PRESETS["standard"], "iters2": 90},
+    "S3xL": {**PRESETS["standard"], "coarse_iters2": 210, "iters2": 90, "likeness": 0.6},  # and more shading held
 }
 DRAFT = {"iters1": 15, "coarse_iters2": 60, "iters2": 20}  # on top of the fast preset
 DRAFT_SIZE = 350
