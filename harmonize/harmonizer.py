@@ -31,6 +31,7 @@ from harmonize.method.likeness import (
 from harmonize.method.loss_weights import Pass2Weights, pass2_weights
 from harmonize.method.losses.gradient_node import LossNode
 from harmonize.method.network_weights import load_network
+from harmonize.method.painted_detail import detail_sigma, painted_detail
 from harmonize.method.painting_features import CACHE_SIZE, PaintingFeatureCache
 from harmonize.method.pass1 import run_pass1
 from harmonize.method.pass2 import REFERENCE_LAYER, hit_masks, reference_active, run_pass2
@@ -156,6 +157,16 @@ class Harmonizer:
                     hold_structure=options.hold_structure,
                 )
                 start2 = upsample_change(x2_coarse, coarse.naive, naive_f)
+            if options.painted_detail > 0:
+                start2 = painted_detail(
+                    naive_f if start2 is None else start2,
+                    painting_f,
+                    tight,
+                    detail_sigma(options.coarse_scale),
+                    options.painted_detail,
+                    seed=options.seed,
+                    vote_sigma=options.vote_sigma,
+                )
             x2, history2 = self._pass2_rgb(
                 full,
                 pass1,

@@ -69,6 +69,10 @@ class HarmonizeOptions:
     # Share of the photo's own colour put back on the object's thin parts in the final result, in
     # [0, 1] (ours, harmonize/method/structure_hold.py, docs/design/painted-in.md); 0 is the authors'.
     thin_colour: float = 0.0
+    # Share of the full-size pass 2's starting detail (below the coarse run's scale) taken from the
+    # start rebuilt out of the painting's patches instead of the photo's, in [0, 1] (ours,
+    # harmonize/method/painted_detail.py, docs/design/painted-in.md); 0 is the composite's detail.
+    painted_detail: float = 0.0
 
     def __post_init__(self) -> None:
         _check_int("size", self.size, MIN_SIZE, MAX_SIZE, "pixels on the longest side")
@@ -94,6 +98,7 @@ class HarmonizeOptions:
         _check_fraction("colour_match", self.colour_match, open_low=False)
         _check_fraction("hold_structure", self.hold_structure, open_low=False)
         _check_fraction("thin_colour", self.thin_colour, open_low=False)
+        _check_fraction("painted_detail", self.painted_detail, open_low=False)
         _check_number("vote_sigma", self.vote_sigma, MAX_VOTE_SIGMA, open_low=False)
         if self.coarse_iters2 and self.coarse_scale == 1:
             raise OptionsError(

@@ -90,6 +90,11 @@ def run(
         help="Share of the photo's own colour put back on thin parts such as baskets and stems, "
         "0 to 1 (ours; standard and draft: 0.5).",
     ),
+    painted_detail: float | None = typer.Option(
+        None,
+        help="Share of the object's fine surface detail that pass 2 starts from the painting's own marks "
+        "instead of the photo's, 0 to 1: more painted, a little less solid (ours; every preset: 0).",
+    ),
     iters1: int | None = typer.Option(None, help="Pass-1 L-BFGS iterations (paper: 1000; default: the preset's)."),
     iters2: int | None = typer.Option(None, help="Pass-2 L-BFGS iterations (paper: 1000; default: the preset's)."),
     coarse_scale: float | None = typer.Option(
@@ -121,6 +126,7 @@ def run(
             colour_match=colour_match,
             vote_sigma=vote_sigma,
             thin_colour=thin_colour,
+            painted_detail=painted_detail,
         )
         options = preset_options(
             preset,

@@ -158,6 +158,8 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
         1.5,
         "--thin-colour",
         0.75,
+        "--painted-detail",
+        0.5,
         "--device",
         "cpu",
         "--coarse-scale",
@@ -177,6 +179,7 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
         "colour_match",
         "vote_sigma",
         "thin_colour",
+        "painted_detail",
         "coarse_scale",
         "post",
     )
@@ -190,6 +193,7 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
         "colour_match": 0.25,
         "vote_sigma": 1.5,
         "thin_colour": 0.75,
+        "painted_detail": 0.5,
         "coarse_scale": 0.5,
         "post": False,
     }
