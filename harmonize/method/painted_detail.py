@@ -19,6 +19,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from harmonize.method.likeness import LUMA_RGB
 from harmonize.method.postprocess.patch_match import PATCH_SIZE, nearest_neighbour_field, vote
 from harmonize.method.structure_hold import structure_mask
 
@@ -27,7 +28,6 @@ MASK_THRESHOLD = 0.5
 LINE_SIGMA = 1.0  # px: the object's fine contrast is smoothed by this much before it is read as lines
 LINES_FROM = 0.5  # quantile of the object's fine contrast where its lines begin to be kept...
 LINES_FULL = 0.9  # ...and where they are kept whole (the strongest tenth of its fine detail)
-LUMA_RGB = np.array([0.299, 0.587, 0.114], np.float32)  # ITU-R BT.601 luminance weights
 
 
 def detail_sigma(coarse_scale: float) -> float:
