@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import csv
+import ctypes
 import json
+import os
 import resource
+import signal
+import sys
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing import get_context
@@ -15,6 +19,8 @@ import numpy as np
 
 from harmonize.imageio import load_mask, load_rgb
 from harmonize.resize import resize_bilinear
+
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>: the signal a process gets when its parent dies
 
 DEFAULT_TAU = 5.0  # used when the data folder has no tau.tsv row for an example
 ENGINE_PRESET = {"fast": "fast", "reference": "paper"}  # bench preset -> harmonize.presets name
@@ -94,6 +100,21 @@ class PaperExample:
             tau=example_tau(folder, n),
             paper_pass2=load_rgb(paper_path) if paper_path.is_file() else None,
         )
+
+
+def end_with_parent(parent: int) -> None:
+    """In a case's process: end it when the bench that started it (pid `parent`) dies (Linux; elsewhere nothing).
+
+    A bench killed mid-run otherwise leaves the case running on for minutes at a few GiB, and
+    every later timing on the machine shares its cores (one such case ran on for 27 minutes).
+    prctl(PR_SET_PDEATHSIG, SIGTERM) asks the kernel to send SIGTERM when the parent goes.
+    """
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the request: nothing will send it
+        os.kill(os.getpid(), signal.SIGTERM)
 
 
 def _run_in_child(
@@ -183,7 +204,9 @@ def run_case(
     preset: a bench name of ENGINE_PRESET or any harmonize.presets name; threads: torch's CPU
     threads in the child (0: torch's default); device: "cpu" or "cuda".
     """
-    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=1, mp_context=get_context("spawn"), initializer=end_with_parent, initargs=(os.getpid(),)
+    ) as pool:
         return pool.submit(_run_in_child, case, preset, size, str(out), overrides or {}, threads, device).result()
 
 
