@@ -40,6 +40,11 @@ def gaussian_blur_zero_padded(image: np.ndarray, size: int, sigma: float) -> np.
     return filter_zero_padded(image, gaussian_kernel(size, sigma))
 
 
+def gaussian_blur_mirrored(image: np.ndarray, sigma: float) -> np.ndarray:
+    """Gaussian blur of (H, W) or (H, W, C) data, borders mirrored (an object may touch the picture's edge); float32."""
+    return cv2.GaussianBlur(np.asarray(image, np.float32), (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
+
+
 def dilate_mask(tight_mask: np.ndarray) -> np.ndarray:
     """The loose mask of dilate_mask.m: 35x35 Gaussian blur (sigma 35/3), then > 0.1 (§1)."""
     blurred = gaussian_blur_zero_padded(tight_mask, DILATE_KERNEL, DILATE_SIGMA)

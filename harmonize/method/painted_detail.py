@@ -16,9 +16,9 @@ blind: a little more painted in, a little less solid; 0 in every preset.
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 
+from harmonize.masks import gaussian_blur_mirrored
 from harmonize.method.likeness import LUMA_RGB
 from harmonize.method.postprocess.patch_match import PATCH_SIZE, nearest_neighbour_field, vote
 from harmonize.method.structure_hold import structure_mask
@@ -63,7 +63,7 @@ def painted_detail(
     rebuilt = vote(painting, nearest_neighbour_field(crop, painting, seed=seed).field, sigma=vote_sigma)
     free = inside & (structure_mask(tight) == 0)  # the object less its held structure
     surfaces = free[box] * (1.0 - _lines(crop, free[box], sigma))
-    weight = amount * _blur(surfaces, KEEP_BLUR) * np.clip(tight[box], 0.0, 1.0)
+    weight = amount * gaussian_blur_mirrored(surfaces, KEEP_BLUR) * np.clip(tight[box], 0.0, 1.0)
     changed = np.array(start, np.float32, copy=True)
     changed[box] += weight[..., None] * (_fine(rebuilt, sigma) - _fine(crop, sigma))
     return changed
@@ -77,7 +77,7 @@ def _lines(image: np.ndarray, where: np.ndarray, sigma: float) -> np.ndarray:
     """
     if not where.any():
         return np.zeros(where.shape, np.float32)
-    contrast = _blur(np.abs(_fine(image @ LUMA_RGB, sigma)), LINE_SIGMA)
+    contrast = gaussian_blur_mirrored(np.abs(_fine(image @ LUMA_RGB, sigma)), LINE_SIGMA)
     low, high = np.quantile(contrast[where], (LINES_FROM, LINES_FULL))
     return np.clip((contrast - low) / max(float(high - low), 1e-6), 0.0, 1.0)
 
@@ -92,8 +92,4 @@ def _padded_box(inside: np.ndarray) -> tuple[slice, slice]:
 
 def _fine(image: np.ndarray, sigma: float) -> np.ndarray:
     """The detail below `sigma`: the image minus its Gaussian blur (borders mirrored)."""
-    return image - _blur(image, sigma)
-
-
-def _blur(image: np.ndarray, sigma: float) -> np.ndarray:
-    return cv2.GaussianBlur(np.asarray(image, np.float32), (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
+    return image - gaussian_blur_mirrored(image, sigma)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from harmonize.masks import gaussian_blur_zero_padded
+from harmonize.masks import gaussian_blur_mirrored, gaussian_blur_zero_padded
 from harmonize.method.likeness import LUMA_RGB, low_pass_sigma
 
 THIN_FRACTION = 0.04  # opening radius, of the object's box's longer side: parts under ~8 % of it are thin
@@ -81,14 +81,9 @@ def restore_thin_colour(result: np.ndarray, naive: np.ndarray, tight: np.ndarray
     if amount <= 0:
         return result
     sigma = max(MIN_THIN_COLOUR_SIGMA, THIN_COLOUR_FRACTION * max(tight.shape))
-    parts = _blur(thin_parts(tight).astype(np.float32), sigma) * np.clip(tight, 0.0, 1.0)
-    change = _blur(naive, sigma) - _blur(result, sigma)
+    parts = gaussian_blur_mirrored(thin_parts(tight).astype(np.float32), sigma) * np.clip(tight, 0.0, 1.0)
+    change = gaussian_blur_mirrored(naive, sigma) - gaussian_blur_mirrored(result, sigma)
     return np.clip(result + amount * parts[..., None] * change, 0.0, 1.0).astype(np.float32)
-
-
-def _blur(image: np.ndarray, sigma: float) -> np.ndarray:
-    """Gaussian blur, borders mirrored (the object may touch the picture's edge)."""
-    return cv2.GaussianBlur(np.asarray(image, np.float32), (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
 
 
 def _disc(radius: int) -> np.ndarray:
