@@ -35,7 +35,7 @@ from harmonize.method.painted_detail import detail_sigma, painted_detail
 from harmonize.method.painting_features import CACHE_SIZE, PaintingFeatureCache
 from harmonize.method.pass1 import run_pass1
 from harmonize.method.pass2 import REFERENCE_LAYER, hit_masks, reference_active, run_pass2
-from harmonize.method.precision import Precision
+from harmonize.method.precision import Precision, usable_precision
 from harmonize.method.pyramid_level import Level, make_level
 from harmonize.method.structure_hold import fine_sigma, restore_structure, restore_thin_colour, structure_mask
 from harmonize.method.vgg import VGGFeatures, from_caffe, layer_scale, to_caffe
@@ -139,6 +139,9 @@ class Harmonizer:
             # the iteration budget (ours, harmonize/method/iteration_budget.py): a large object gets
             # fewer pass-2 evaluations, at every size
             coarse_iters2, iters2 = pass2_iterations(window_pixels(loose), options)
+            precision = usable_precision(self.device, options.precision)
+            if precision != options.precision:
+                log.info("this %s has no fast %s: pass 2 runs in %s", self.device.type, options.precision, precision)
             coarse_iters2 = coarse_iters2 if coarse is not None else 0
             total2 = coarse_iters2 + iters2
             start2 = None
@@ -152,7 +155,7 @@ class Harmonizer:
                     timer,
                     "pass2 coarse",
                     likeness=options.likeness,
-                    precision=options.precision,
+                    precision=precision,
                     colour_match=options.colour_match,
                     hold_structure=options.hold_structure,
                 )
@@ -177,7 +180,7 @@ class Harmonizer:
                 "pass2",
                 start=start2,
                 likeness=options.likeness,
-                precision=options.precision,
+                precision=precision,
                 colour_match=options.colour_match,
                 hold_structure=options.hold_structure,
             )

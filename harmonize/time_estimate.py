@@ -15,9 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 
 from harmonize.masks import dilate_mask
 from harmonize.method.iteration_budget import coarse_shape, pass2_iterations, window_pixels
+from harmonize.method.precision import usable_precision
 from harmonize.method.window import PASS1_MARGIN
 from harmonize.options import HarmonizeOptions
 from harmonize.resize import fit_longest_side, resize_bilinear
@@ -84,7 +86,8 @@ def typical_mask(size: int) -> np.ndarray:
 def estimated_seconds(options: HarmonizeOptions, threads: int, pixels: RunPixels | None = None) -> float:
     """Seconds end to end on `threads` CPU threads; `pixels` None assumes a typical object (typical_mask)."""
     pixels = pixels or run_pixels(typical_mask(options.size), options)
-    pass2, mask = PASS2_S_PER_MPX[options.precision], PASS2_MASK_S_PER_MPX[options.precision]
+    precision = usable_precision(torch.device("cpu"), options.precision)
+    pass2, mask = PASS2_S_PER_MPX[precision], PASS2_MASK_S_PER_MPX[precision]
     coarse_iters2, iters2 = pass2_iterations(pixels.pass2, options)
     one_thread = (
         PASS1_S_PER_MPX * pixels.pass1 * max(0, options.iters1 - 1)

@@ -4,6 +4,10 @@ bfloat16 runs the convolutions under torch.autocast (oneDNN on CPUs with avx512_
 cores on a GPU); the loss nodes still compute in float32 (losses/gradient_node.py), and the fixed
 targets (content, style, matching) are computed in float32 outside it. Measured in
 docs/design/performance.md.
+
+A CPU without oneDNN's bfloat16 support (AVX2 only, e.g. an AMD EPYC before Zen 4) emulates it:
+one 3x3 convolution's forward and backward took 12x float32's time there (docs/design/performance.md,
+"bfloat16 where the CPU has it"), so on such a device bfloat16 falls back to float32.
 """
 
 from __future__ import annotations
@@ -13,6 +17,22 @@ import contextlib
 import torch
 
 from harmonize.options import Precision
+
+
+def cpu_has_bfloat16() -> bool:
+    """Whether oneDNN runs bfloat16 on this CPU without emulating it (AVX-512 or newer; torch's own check)."""
+    try:
+        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
+    except (AttributeError, RuntimeError):  # a torch built without oneDNN: no fast bfloat16
+        return False
+
+
+def usable_precision(device: torch.device, precision: Precision) -> Precision:
+    """`precision`, or float32 where bfloat16 would be emulated (a CPU without it, a GPU without it)."""
+    if precision == "float32":
+        return precision
+    fast = torch.cuda.is_bf16_supported() if device.type == "cuda" else cpu_has_bfloat16()
+    return precision if fast else "float32"
 
 
 def network_precision(device: torch.device, precision: Precision) -> contextlib.AbstractContextManager:

@@ -20,6 +20,12 @@ from harmonize.time_estimate import (
 )
 
 
+@pytest.fixture
+def bfloat16_cpu(monkeypatch):
+    """The CPU of the profiled runs (docs/design/performance.md), which runs bfloat16 natively."""
+    monkeypatch.setattr("harmonize.method.precision.cpu_has_bfloat16", lambda: True)
+
+
 def object_mask(height: int, width: int, box: tuple[int, int, int, int]) -> np.ndarray:
     mask = np.zeros((height, width), np.float32)
     top, left, bottom, right = box
@@ -49,7 +55,7 @@ def test_the_windows_and_iterations_are_the_ones_the_engine_runs(harmonizer, bud
     assert pixels.image == 96 * 128
 
 
-def test_the_estimate_adds_each_runs_evaluations_times_its_window():
+def test_the_estimate_adds_each_runs_evaluations_times_its_window(bfloat16_cpu):
     options = HarmonizeOptions(iters1=11, coarse_scale=0.5, coarse_iters2=21, iters2=31, precision="bfloat16")
     pixels = RunPixels(400_000, pass1=70_000, coarse2=40_000, pass2=100_000, coarse2_mask=6_000, pass2_mask=24_000)
     one_thread = (
@@ -62,7 +68,14 @@ def test_the_estimate_adds_each_runs_evaluations_times_its_window():
     assert estimated_seconds(options, 2, pixels) == pytest.approx(one_thread / (1 + PARALLEL_GAIN))
 
 
-def test_the_standard_budget_keeps_even_a_painting_filling_object_within_a_minute_on_2_threads():
+def test_without_bfloat16_on_the_cpu_the_estimate_is_float32s(monkeypatch):
+    monkeypatch.setattr("harmonize.method.precision.cpu_has_bfloat16", lambda: False)
+    pixels = RunPixels(400_000, pass1=70_000, coarse2=40_000, pass2=100_000, coarse2_mask=6_000, pass2_mask=24_000)
+    bfloat16 = HarmonizeOptions(coarse_scale=0.5, precision="bfloat16")
+    assert estimated_seconds(bfloat16, 2, pixels) == estimated_seconds(bfloat16.replace(precision="float32"), 2, pixels)
+
+
+def test_the_standard_budget_keeps_even_a_painting_filling_object_within_a_minute_on_2_threads(bfloat16_cpu):
     options = preset_options("standard")
     whole = object_mask(525, 700, (0, 0, 525, 700))
     unbudgeted = options.replace(budget_window_pixels=0)
@@ -111,6 +124,8 @@ PROFILED = [
 
 
 @pytest.mark.parametrize("preset, size, threads, pixels, measured", PROFILED)
-def test_the_formula_reproduces_the_profiled_runs_within_30_percent(preset, size, threads, pixels, measured):
+def test_the_formula_reproduces_the_profiled_runs_within_30_percent(
+    bfloat16_cpu, preset, size, threads, pixels, measured
+):
     estimate = estimated_seconds(preset_options(preset, size=size), threads, pixels)
     assert estimate == pytest.approx(measured, rel=0.3)
