@@ -1,5 +1,9 @@
 """Every admin change (limits, defaults, the picture check's policy, blocks), kept in SQLite so
-that a chat's admins can read who changed what (`/audit`, the last 20 entries)."""
+that a chat's admins can read who changed what (`/audit`, the last 20 entries).
+
+Entries are kept for KEPT_DAYS and at most KEPT_PER_CHAT per chat: recording one prunes its chat's
+older ones, so a busy server's log does not grow for ever.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,8 @@ from bot.core.job_queue.database import Database
 from bot.core.jobs import Requester
 
 SHOWN = 20  # entries `/audit` shows (issue 26)
+KEPT_DAYS = 45  # as long as Discord keeps a server's own audit log
+KEPT_PER_CHAT = 500  # the newest entries kept per chat, whatever their age
 
 
 @dataclass(frozen=True)
@@ -33,11 +39,18 @@ class AuditLog:
         self.database = database
 
     async def record(self, requester: Requester, action: str, at: float) -> None:
-        """Keep one change made by `requester` in their chat."""
-        await self.database.write(
-            "INSERT INTO audit_log (platform, chat_id, actor_id, action, at) VALUES (?, ?, ?, ?, ?)",
-            (requester.platform, requester.chat_id, requester.user_id, action, at),
-        )
+        """Keep one change made by `requester` in their chat, and prune the chat's entries past their keep."""
+        chat = (requester.platform, requester.chat_id)
+        async with self.database.transaction() as db:
+            await db.execute(
+                "INSERT INTO audit_log (platform, chat_id, actor_id, action, at) VALUES (?, ?, ?, ?, ?)",
+                (*chat, requester.user_id, action, at),
+            )
+            await db.execute(
+                "DELETE FROM audit_log WHERE platform = ? AND chat_id = ? AND (at < ? OR seq <= "
+                "(SELECT seq FROM audit_log WHERE platform = ? AND chat_id = ? ORDER BY seq DESC LIMIT 1 OFFSET ?))",
+                (*chat, at - KEPT_DAYS * 86400, *chat, KEPT_PER_CHAT),
+            )
 
     async def latest(self, platform: str, chat_id: str, count: int = SHOWN) -> list[AuditEntry]:
         """A chat's last `count` changes, newest first."""
