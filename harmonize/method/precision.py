@@ -31,7 +31,10 @@ def usable_precision(device: torch.device, precision: Precision) -> Precision:
     """`precision`, or float32 where bfloat16 would be emulated (a CPU without it, a GPU without it)."""
     if precision == "float32":
         return precision
-    fast = torch.cuda.is_bf16_supported() if device.type == "cuda" else cpu_has_bfloat16()
+    if device.type == "cuda":
+        fast = torch.cuda.is_bf16_supported(including_emulation=False)  # Ampere or newer
+    else:
+        fast = cpu_has_bfloat16()
     return precision if fast else "float32"
 
 
