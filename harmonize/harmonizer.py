@@ -35,6 +35,7 @@ from harmonize.method.painted_detail import detail_sigma, painted_detail
 from harmonize.method.painting_features import CACHE_SIZE, PaintingFeatureCache
 from harmonize.method.pass1 import run_pass1
 from harmonize.method.pass2 import REFERENCE_LAYER, hit_masks, reference_active, run_pass2
+from harmonize.method.postprocess.palette_contrast import contrast_offset, shift_colours
 from harmonize.method.precision import Precision, usable_precision
 from harmonize.method.pyramid_level import Level, make_level
 from harmonize.method.structure_hold import fine_sigma, restore_structure, restore_thin_colour, structure_mask
@@ -191,13 +192,15 @@ class Harmonizer:
 
         final = None
         if options.post:
-            from harmonize.method.postprocess import postprocess
-
             with timer.stage("post"):
                 report(Progress("post", 0, 1))
-                final = postprocess(pass2, naive_f, painting_f, tight, seed=options.seed, vote_sigma=options.vote_sigma)
-                final = self._keep_object(final, naive_f, tight, loose, options)
-                final = restore_thin_colour(final, naive_f, tight, options.thin_colour)
+                final = self._finish(pass2, naive_f, painting_f, tight, loose, options)
+                if options.palette_contrast > 0:
+                    offset = options.palette_contrast * contrast_offset(final, painting_f, tight)
+                    if offset.any():  # the near parts again, rebuilt towards their new colours
+                        moved_naive = shift_colours(naive_f, offset, painting_f)
+                        moved_pass2 = shift_colours(pass2, offset, painting_f)
+                        final = self._finish(moved_pass2, moved_naive, painting_f, tight, loose, options)
             show("final", final)
             report(Progress("post", 1, 1, seconds=timer.elapsed("post")))
         log.info("harmonized %dx%d in %.1f s (tau %.2f, t %.2f)", w, h, timer.elapsed("total"), tau, weights.t)
@@ -259,6 +262,22 @@ class Harmonizer:
         painting_f = resize_bilinear(painting_f, h, w)
         naive, tight = compose(painting_f, object_rgba, placement)
         return self.run(painting_f, naive, tight, None, options, progress)
+
+    def _finish(
+        self,
+        pass2: np.ndarray,
+        naive: np.ndarray,
+        painting: np.ndarray,
+        tight: np.ndarray,
+        loose: np.ndarray,
+        options: HarmonizeOptions,
+    ) -> np.ndarray:
+        """The post-processing of the blended pass-2 result, then the object's look and thin parts' colour kept."""
+        from harmonize.method.postprocess import postprocess
+
+        final = postprocess(pass2, naive, painting, tight, seed=options.seed, vote_sigma=options.vote_sigma)
+        final = self._keep_object(final, naive, tight, loose, options)
+        return restore_thin_colour(final, naive, tight, options.thin_colour)
 
     def _keep_object(
         self, image: np.ndarray, naive: np.ndarray, tight: np.ndarray, loose: np.ndarray, options: HarmonizeOptions

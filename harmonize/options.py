@@ -73,6 +73,10 @@ class HarmonizeOptions:
     # start rebuilt out of the painting's patches instead of the photo's, in [0, 1] (ours,
     # harmonize/method/painted_detail.py, docs/design/painted-in.md); 0 is the composite's detail.
     painted_detail: float = 0.0
+    # Share of the move that repaints parts of the object which took their ground's colour in
+    # another of the painting's own colours, in [0, 1] (ours, harmonize/method/postprocess/palette_contrast.py,
+    # docs/design/painted-in.md); 0 is the authors' post-processing.
+    palette_contrast: float = 0.0
 
     def __post_init__(self) -> None:
         _check_int("size", self.size, MIN_SIZE, MAX_SIZE, "pixels on the longest side")
@@ -99,6 +103,7 @@ class HarmonizeOptions:
         _check_fraction("hold_structure", self.hold_structure, open_low=False)
         _check_fraction("thin_colour", self.thin_colour, open_low=False)
         _check_fraction("painted_detail", self.painted_detail, open_low=False)
+        _check_fraction("palette_contrast", self.palette_contrast, open_low=False)
         _check_number("vote_sigma", self.vote_sigma, MAX_VOTE_SIGMA, open_low=False)
         if self.coarse_iters2 and self.coarse_scale == 1:
             raise OptionsError(

@@ -25,6 +25,8 @@ HOLD_AND_COLOUR: dict[str, Any] = {
     # judged blind on the same pairs (docs/design/painted-in.md, "Crisper marks, coloured thin parts"):
     "vote_sigma": 0.5,  # px: the post-processing's vote keeps the painting's marks crisp
     "thin_colour": 0.5,  # half the photo's own colour back on thin parts (baskets, talons, stems)
+    # judged blind on the same pairs (docs/design/painted-in.md, "Another of the painting's colours"):
+    "palette_contrast": 1.0,  # parts in their ground's colour repainted in another of the painting's
 }
 
 PRESETS: dict[str, dict[str, Any]] = {

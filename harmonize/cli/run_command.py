@@ -95,6 +95,11 @@ def run(
         help="Share of the object's fine surface detail that pass 2 starts from the painting's own marks "
         "instead of the photo's, 0 to 1: more painted, a little less solid (ours; every preset: 0).",
     ),
+    palette_contrast: float | None = typer.Option(
+        None,
+        help="Share of the move that repaints parts of the object left in their ground's colour in another "
+        "of the painting's own colours, 0 to 1 (ours; standard and draft: 1).",
+    ),
     iters1: int | None = typer.Option(None, help="Pass-1 L-BFGS iterations (paper: 1000; default: the preset's)."),
     iters2: int | None = typer.Option(None, help="Pass-2 L-BFGS iterations (paper: 1000; default: the preset's)."),
     coarse_scale: float | None = typer.Option(
@@ -127,6 +132,7 @@ def run(
             vote_sigma=vote_sigma,
             thin_colour=thin_colour,
             painted_detail=painted_detail,
+            palette_contrast=palette_contrast,
         )
         options = preset_options(
             preset,

@@ -160,6 +160,8 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
         0.75,
         "--painted-detail",
         0.5,
+        "--palette-contrast",
+        0.25,
         "--device",
         "cpu",
         "--coarse-scale",
@@ -180,6 +182,7 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
         "vote_sigma",
         "thin_colour",
         "painted_detail",
+        "palette_contrast",
         "coarse_scale",
         "post",
     )
@@ -194,6 +197,7 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
         "vote_sigma": 1.5,
         "thin_colour": 0.75,
         "painted_detail": 0.5,
+        "palette_contrast": 0.25,
         "coarse_scale": 0.5,
         "post": False,
     }
