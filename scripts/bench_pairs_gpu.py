@@ -64,6 +64,8 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "S3xL": {**PRESETS["standard"], "coarse_iters2": 210, "iters2": 90, "likeness": 0.6},  # and more shading held
     # the full-size pass 2 starting from the painting's fine marks (issue 23, docs/design/painted-in.md)
     "SPD": {**PRESETS["standard"], "painted_detail": 1.0},
+    # the standard before the palette contrast (docs/design/painted-in.md, "Another of the painting's colours")
+    "S35": {**PRESETS["standard"], "palette_contrast": 0.0},
 }
 DRAFT = {"iters1": 15, "coarse_iters2": 60, "iters2": 20}  # on top of the fast preset
 DRAFT_SIZE = 350
