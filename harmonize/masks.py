@@ -56,6 +56,14 @@ def blurred_tight_mask(tight_mask: np.ndarray) -> np.ndarray:
     return gaussian_blur_zero_padded(tight_mask, TIGHT_BLUR_SIZE, TIGHT_BLUR_SIGMA)
 
 
+def grown_box(inside: np.ndarray, margin: int) -> tuple[slice, slice]:
+    """The bounding box of the (H, W) bool `inside` (not empty) grown by `margin` px, clipped to the image."""
+    ys, xs = np.nonzero(inside)
+    h, w = inside.shape
+    rows = slice(max(0, int(ys.min()) - margin), min(h, int(ys.max()) + 1 + margin))
+    return rows, slice(max(0, int(xs.min()) - margin), min(w, int(xs.max()) + 1 + margin))
+
+
 def mask_pyramid(mask: np.ndarray, plan: Iterable[tuple[str, str | None]]) -> dict[str, np.ndarray]:
     """Soft masks at each named layer by walking the network's modules (docs/algorithm.md §2).
 

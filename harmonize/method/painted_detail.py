@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from harmonize.masks import gaussian_blur_mirrored
+from harmonize.masks import gaussian_blur_mirrored, grown_box
 from harmonize.method.likeness import LUMA_RGB
 from harmonize.method.postprocess.patch_match import PATCH_SIZE, nearest_neighbour_field, vote
 from harmonize.method.structure_hold import structure_mask
@@ -56,7 +56,7 @@ def painted_detail(
     inside = np.asarray(tight) > MASK_THRESHOLD
     if not inside.any():
         return start
-    box = _padded_box(inside)
+    box = grown_box(inside, PATCH_SIZE)  # the object and a patch around it
     crop = np.clip(start[box], 0.0, 1.0).astype(np.float32)
     if min(crop.shape[:2]) < PATCH_SIZE:
         return start
@@ -80,14 +80,6 @@ def _lines(image: np.ndarray, where: np.ndarray, sigma: float) -> np.ndarray:
     contrast = gaussian_blur_mirrored(np.abs(_fine(image @ LUMA_RGB, sigma)), LINE_SIGMA)
     low, high = np.quantile(contrast[where], (LINES_FROM, LINES_FULL))
     return np.clip((contrast - low) / max(float(high - low), 1e-6), 0.0, 1.0)
-
-
-def _padded_box(inside: np.ndarray) -> tuple[slice, slice]:
-    """The object's bounding box grown by a patch on every side (clipped to the image)."""
-    ys, xs = np.nonzero(inside)
-    h, w = inside.shape
-    rows = slice(max(0, int(ys.min()) - PATCH_SIZE), min(h, int(ys.max()) + 1 + PATCH_SIZE))
-    return rows, slice(max(0, int(xs.min()) - PATCH_SIZE), min(w, int(xs.max()) + 1 + PATCH_SIZE))
 
 
 def _fine(image: np.ndarray, sigma: float) -> np.ndarray:

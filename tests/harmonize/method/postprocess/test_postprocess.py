@@ -13,7 +13,7 @@ from harmonize.method.postprocess import postprocess
 from harmonize.method.postprocess.chrominance import denoise_chrominance
 from harmonize.method.postprocess.guided_filter import guided_filter_color
 from harmonize.method.postprocess.patch_match import nearest_neighbour_field, vote
-from harmonize.method.postprocess.pipeline import soft_mask
+from harmonize.method.postprocess.pipeline import CROP_MARGIN, soft_mask
 
 
 def _guided_filter_reference(guide: np.ndarray, src: np.ndarray, r: int, eps: float) -> np.ndarray:
@@ -143,6 +143,22 @@ def test_outside_the_soft_mask_the_result_is_the_painting_exactly() -> None:
     np.testing.assert_array_equal(final[outside], painting[outside])
     assert np.abs(final - painting)[tight > 0].mean() > 0.05  # the inside did change
     assert final.dtype == np.float32 and final.min() >= 0 and final.max() <= 1
+
+
+def test_the_result_depends_only_on_the_objects_neighbourhood() -> None:
+    """The steps before the blend run on the soft mask's box grown by CROP_MARGIN (ours, for speed)."""
+    rng = np.random.default_rng(9)
+    painting = rng.random((120, 160, 3)).astype(np.float32)
+    result = rng.random((120, 160, 3)).astype(np.float32)
+    tight = np.zeros((120, 160), np.float32)
+    tight[20:40, 20:45] = 1.0
+    far = result.copy()
+    far[:, 45 + 6 + CROP_MARGIN :] = 0.5  # beyond the soft mask (3 + 3 px) and the margin
+    first = postprocess(result, result, painting, tight, seed=3)
+    np.testing.assert_array_equal(postprocess(far, far, painting, tight, seed=3), first)
+    near = result.copy()
+    near[30:35, 30:35] = 0.5  # inside the object: it is what is rebuilt
+    assert np.abs(postprocess(near, near, painting, tight, seed=3) - first).max() > 0.1
 
 
 def test_soft_mask_grows_then_feathers() -> None:
