@@ -7,8 +7,8 @@ detail; blending into the painting through the soft mask. Every filter zero-pads
 One departure, for speed (ours): the authors run every step on the whole image, although outside
 the soft mask the final is the painting. Here the steps before the blend run on the soft mask's
 box grown by CROP_MARGIN (what a pixel of the blend depends on), and the PatchMatch still
-searches the whole painting; the matches differ only by PatchMatch's random choices
-(docs/design/performance.md, "The post-processing on the object's box").
+searches the whole painting; the result differs only by PatchMatch's random choices
+(docs/design/performance.md, "The palette contrast, and the post-processing on the object's box").
 """
 
 from __future__ import annotations
