@@ -10,7 +10,9 @@ uses that stands apart from what lies around it.
 
 Here each part of the final result whose colour is within SEPARATION_DE of the ground around it
 gets a target: the painting's own main colour (k-means in CIELAB) nearest to the part that is at
-least SEPARATION_DE from that ground, never lighter on a light ground (it glows there). The part
+least SEPARATION_DE from that ground, and not lighter than the ground unless the ground is among
+the painting's darkest values: a part repainted lighter than its ground reads as a glow or a haze,
+darker as a solid shape (docs/design/painted-in.md). The part
 moves towards it just far enough to stand apart, by a smooth offset; the post-processing then
 runs again with that offset on its matching source and on the paste the restores pull towards,
 so the moved part is rebuilt from the painting's own patches of the new colour, with its marks.
@@ -19,6 +21,8 @@ in unchanged on average (docs/design/painted-in.md, "Another of the painting's c
 """
 
 from __future__ import annotations
+
+import warnings
 
 import cv2
 import numpy as np
@@ -37,7 +41,8 @@ MIN_SHARE = 0.02  # a palette colour covering less of the painting is not one of
 MIN_PART_PX = 20  # smaller near parts are left as they are
 GROUND_SIGMAS = 3.0  # the ground is averaged over this many of likeness's sigma (25 px at 700)
 GROUND_GAP_PX = 2  # the ground starts this far outside the object's mask
-LIGHTER_SLACK = 5.0  # L* a target may lie above a light ground's
+LIGHTER_SLACK = 5.0  # L* a target may lie above its ground's, where the ground is not among the darkest
+DARKEST_SHARE = 0.25  # grounds in this lowest share of the painting's value range may take lighter colours
 VALUE_PERCENTILES = (1.0, 99.0)  # the painting's value range a moved part stays inside
 MOVE_STEPS = 20  # how finely the move towards the target is searched
 MASK_THRESHOLD = 0.5
@@ -67,7 +72,7 @@ def _masked_mean(lab: np.ndarray, where: np.ndarray, sigma: float) -> np.ndarray
 
 
 def _target_move(
-    part_lab: np.ndarray, ground: np.ndarray, centres: np.ndarray, shares: np.ndarray, light_ground: bool
+    part_lab: np.ndarray, ground: np.ndarray, centres: np.ndarray, shares: np.ndarray, darkest_ground: bool
 ) -> np.ndarray:
     """The (3,) Lab move of a part of mean `part_lab` on `ground`: towards the nearest palette colour apart from it."""
     apart = [
@@ -75,7 +80,7 @@ def _target_move(
         for centre, share in zip(centres, shares, strict=True)
         if share >= MIN_SHARE
         and np.linalg.norm(centre - ground) >= SEPARATION_DE
-        and not (light_ground and centre[0] > ground[0] + LIGHTER_SLACK)
+        and (darkest_ground or centre[0] <= ground[0] + LIGHTER_SLACK)
     ]
     if not apart:
         return np.zeros(3, np.float32)
@@ -113,8 +118,8 @@ def contrast_offset(final: np.ndarray, painting: np.ndarray, tight: np.ndarray) 
         if part.sum() < MIN_PART_PX:
             continue
         part_ground = ground[part].mean(0)
-        light = bool(part_ground[0] > (low + high) / 2)
-        offset[part] = _target_move(colour[part].mean(0), part_ground, centres, shares, light)
+        darkest = bool(part_ground[0] <= low + DARKEST_SHARE * (high - low))
+        offset[part] = _target_move(colour[part].mean(0), part_ground, centres, shares, darkest)
     return gaussian_blur_mirrored(offset, sigma) * np.clip(tight, 0.0, 1.0)[..., None]
 
 
@@ -129,5 +134,8 @@ def shift_colours(image: np.ndarray, offset: np.ndarray, painting: np.ndarray) -
     low, high = np.percentile(rgb2lab(painting)[..., 0], VALUE_PERCENTILES)
     lab = rgb2lab(image) + offset
     lab[..., 0] = np.where(moved, np.clip(lab[..., 0], low, high), lab[..., 0])
-    result = np.clip(lab2rgb(lab), 0.0, 1.0).astype(np.float32)
+    with warnings.catch_warnings():  # a moved colour can leave the sRGB gamut: clipping it is intended
+        warnings.filterwarnings("ignore", message="Conversion from CIE-LAB", category=UserWarning)
+        warnings.filterwarnings("ignore", message="Color data out of range", category=UserWarning)
+        result = np.clip(lab2rgb(lab), 0.0, 1.0).astype(np.float32)
     return np.where(moved[..., None], result, np.asarray(image, np.float32))

@@ -17,10 +17,13 @@ H, W = 120, 180
 BOX = (slice(40, 80), slice(30, 70))  # the object, inside the ground
 
 
-def lab_image(*areas: tuple[tuple[slice, slice], tuple[float, float, float]]) -> np.ndarray:
-    """(H, W, 3) RGB in [0, 1]: a light beige ground (dE 27 from WHITE) with the given CIELAB areas painted on it."""
+def lab_image(
+    *areas: tuple[tuple[slice, slice], tuple[float, float, float]],
+    ground: tuple[float, float, float] = (72.0, 2.0, 12.0),
+) -> np.ndarray:
+    """(H, W, 3) RGB in [0, 1]: a ground (by default light beige, dE 27 from WHITE) with CIELAB areas on it."""
     lab = np.empty((H, W, 3))
-    lab[...] = (72.0, 2.0, 12.0)
+    lab[...] = ground
     for box, colour in areas:
         lab[box] = colour
     return np.clip(lab2rgb(lab), 0.0, 1.0).astype(np.float32)
@@ -52,6 +55,23 @@ def test_a_part_in_its_grounds_colour_moves_darker_towards_the_paintings_own_dar
     ground = rgb2lab(painting)[BOX].reshape(-1, 3).mean(0)
     moved = rgb2lab(final)[BOX][10:-10, 10:-10].reshape(-1, 3).mean(0) + move
     assert np.linalg.norm(moved - ground) >= SEPARATION_DE - 2  # just far enough to stand apart
+
+
+def test_on_a_mid_dark_ground_a_part_still_goes_darker_though_a_lighter_colour_is_nearer():
+    brown = (38.0, 10.0, 20.0)  # below the middle of this painting's values, above its darkest quarter
+    tan = ((slice(0, H), slice(130, 155)), (64.0, 8.0, 18.0))  # dE 26 from the ground, 24 from the part
+    black = ((slice(0, H), slice(155, W)), (15.0, 5.0, 5.0))  # dE 32 from the part
+    painting = lab_image(tan, black, ground=brown)
+    final = lab_image(tan, black, (BOX, (41.0, 12.0, 22.0)), ground=brown)
+    assert object_lab(contrast_offset(final, painting, tight()))[0] < -5  # a lighter repaint reads as a haze
+
+
+def test_on_the_paintings_darkest_ground_a_part_may_go_lighter():
+    night = (20.0, 5.0, 5.0)
+    grey = ((slice(0, H), slice(130, W)), (60.0, 0.0, 0.0))
+    painting = lab_image(grey, ground=night)
+    final = lab_image(grey, (BOX, (23.0, 5.0, 5.0)), ground=night)
+    assert object_lab(contrast_offset(final, painting, tight()))[0] > 5
 
 
 def test_a_part_that_stands_apart_from_its_ground_is_left_alone():
