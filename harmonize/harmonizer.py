@@ -35,6 +35,7 @@ from harmonize.method.painted_detail import detail_sigma, painted_detail
 from harmonize.method.painting_features import CACHE_SIZE, PaintingFeatureCache
 from harmonize.method.pass1 import run_pass1
 from harmonize.method.pass2 import REFERENCE_LAYER, hit_masks, reference_active, run_pass2
+from harmonize.method.postprocess import postprocess
 from harmonize.method.postprocess.palette_contrast import contrast_offset, shift_colours
 from harmonize.method.precision import Precision, usable_precision
 from harmonize.method.pyramid_level import Level, make_level
@@ -273,8 +274,6 @@ class Harmonizer:
         options: HarmonizeOptions,
     ) -> np.ndarray:
         """The post-processing of the blended pass-2 result, then the object's look and thin parts' colour kept."""
-        from harmonize.method.postprocess import postprocess
-
         final = postprocess(pass2, naive, painting, tight, seed=options.seed, vote_sigma=options.vote_sigma)
         final = self._keep_object(final, naive, tight, loose, options)
         return restore_thin_colour(final, naive, tight, options.thin_colour)

@@ -131,12 +131,18 @@ def test_a_weighted_vote_takes_each_pixel_mostly_from_the_patch_centred_on_it() 
     assert np.array_equal(vote(target, field, sigma=0.0), vote(target, field))
 
 
+def _random_scene(seed: int, shape: tuple[int, int], box: tuple[slice, slice]) -> tuple[np.ndarray, ...]:
+    """A random painting and pass-2 result of (H, W) `shape`, and a tight mask that is 1 on `box`."""
+    rng = np.random.default_rng(seed)
+    painting = rng.random((*shape, 3)).astype(np.float32)
+    result = rng.random((*shape, 3)).astype(np.float32)
+    tight = np.zeros(shape, np.float32)
+    tight[box] = 1.0
+    return painting, result, tight
+
+
 def test_outside_the_soft_mask_the_result_is_the_painting_exactly() -> None:
-    rng = np.random.default_rng(8)
-    painting = rng.random((48, 56, 3)).astype(np.float32)
-    result = rng.random((48, 56, 3)).astype(np.float32)
-    tight = np.zeros((48, 56), np.float32)
-    tight[18:30, 20:34] = 1.0
+    painting, result, tight = _random_scene(8, (48, 56), (slice(18, 30), slice(20, 34)))
     final = postprocess(result, result, painting, tight, seed=0)
     outside = soft_mask(tight) == 0
     assert outside.mean() > 0.5
@@ -147,11 +153,7 @@ def test_outside_the_soft_mask_the_result_is_the_painting_exactly() -> None:
 
 def test_the_result_depends_only_on_the_objects_neighbourhood() -> None:
     """The steps before the blend run on the soft mask's box grown by CROP_MARGIN (ours, for speed)."""
-    rng = np.random.default_rng(9)
-    painting = rng.random((120, 160, 3)).astype(np.float32)
-    result = rng.random((120, 160, 3)).astype(np.float32)
-    tight = np.zeros((120, 160), np.float32)
-    tight[20:40, 20:45] = 1.0
+    painting, result, tight = _random_scene(9, (120, 160), (slice(20, 40), slice(20, 45)))
     far = result.copy()
     far[:, 45 + 6 + CROP_MARGIN :] = 0.5  # beyond the soft mask (3 + 3 px) and the margin
     first = postprocess(result, result, painting, tight, seed=3)
