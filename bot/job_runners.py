@@ -34,4 +34,5 @@ def make_runner(settings: BotSettings) -> JobRunner[Any]:
         job=run_job,
         progress_interval_s=settings.progress_interval_s,
         timeout_s=settings.job_timeout_s,
+        start_timeout_s=settings.worker_start_timeout_s,
     )

@@ -111,6 +111,9 @@ class BotSettings(BaseSettings):
     device: str = "auto"
     workers: int = Field(default=1, ge=1)
     job_timeout_s: float = Field(default=3600.0, gt=0)
+    # A worker's start loads the network and the cut-out model: seconds on a quiet machine, a
+    # minute or more on a loaded CPU. Past this it is taken as hung, killed and started again.
+    worker_start_timeout_s: float = Field(default=300.0, gt=0)
     max_attempts: int = Field(default=2, ge=1)
     job_lease_s: float = Field(default=30.0, gt=0)  # see bot.core.job_queue.job_lifecycle
     progress_interval_s: float = Field(default=3.0, ge=0)

@@ -81,6 +81,7 @@ async def startup(ctx: dict[str, Any]) -> None:
         context=multiprocessing.get_context("spawn"),
         initializer=init_worker,
         initargs=(settings.engine, settings.device, settings.cutout_settings()),
+        start_timeout_s=settings.worker_start_timeout_s,
     )
     folders = RunFolders()
     await asyncio.to_thread(folders.sweep_dead)

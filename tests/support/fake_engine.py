@@ -6,6 +6,8 @@ length), reporting progress, and writes its pid to <output>/pid.txt first so tes
 the file named by CORE_TEST_GATE exists (when that is set; at most GATE_LIMIT_S, so that an
 engine wrongly run on the bot's event loop ends the test instead of hanging it).
 `refuse`: fails with a user message.
+`StallsOnce`: `sleepy` as an engine class whose construction hangs, as a stuck model load, once
+the file named by CORE_TEST_STALL exists (the first start to see it deletes it and hangs).
 `lazy`: returns without writing anything. `counted`: `sleepy` (that waits, once started, for
 the file named by CORE_TEST_GATE to exist, when that is set), then appends "<job id> <pid>"
 to the file named by CORE_TEST_RUNS, one line per completed run.
@@ -111,3 +113,20 @@ def refuse(request: EngineRequest, progress: ProgressCallback) -> None:
 
 def lazy(request: EngineRequest, progress: ProgressCallback) -> None:
     """Claim success without writing any picture."""
+
+
+class StallsOnce:
+    """`sleepy` as an engine class; one start after $CORE_TEST_STALL appears hangs (its pid in <stall>.pid)."""
+
+    def __init__(self, device: str, cutout: object) -> None:
+        stall = Path(os.environ.get("CORE_TEST_STALL", "/nonexistent"))
+        try:
+            stall.unlink()
+        except FileNotFoundError:
+            return
+        stall.with_suffix(".pid").write_text(str(os.getpid()))
+        while True:  # until the pool kills it
+            time.sleep(STEP_S)
+
+    def __call__(self, request: EngineRequest, progress: ProgressCallback) -> None:
+        sleepy(request, progress)

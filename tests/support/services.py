@@ -65,6 +65,7 @@ def make_settings(tmp_path: Path, **overrides: Any) -> BotSettings:
         qualities=TEST_QUALITIES,
         default_quality="instant",
         progress_interval_s=0.05,
+        worker_start_timeout_s=30.0,  # a hung start is retried within a test's hang guard
         cleanup_interval_s=3600,
         user_jobs_per_hour=1000,
         user_jobs_per_day=1000,

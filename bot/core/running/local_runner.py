@@ -30,8 +30,9 @@ class LocalRunner:
         job: Callable[..., WorkerOutcome],
         progress_interval_s: float,
         timeout_s: float,
+        start_timeout_s: float,
     ) -> None:
-        self._pool = WorkerPool(size, context, initializer, initargs)
+        self._pool = WorkerPool(size, context, initializer, initargs, start_timeout_s)
         self._context = context
         self._job = job
         self._interval_s = progress_interval_s

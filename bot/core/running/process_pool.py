@@ -13,6 +13,7 @@ import itertools
 import logging
 import os
 import signal
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -44,12 +45,22 @@ class WorkerSlot:
 
 
 class WorkerPool:
-    """`size` worker slots; each runs one job at a time in a long-lived spawned process."""
+    """`size` worker slots; each runs one job at a time in a long-lived spawned process.
+
+    A worker that has not run its initializer within `start_timeout_s` is taken as hung: it is
+    killed, and a replacement is tried again with back-off.
+    """
 
     def __init__(
-        self, size: int, context: BaseContext, initializer: Callable[..., None], initargs: tuple[Any, ...]
+        self,
+        size: int,
+        context: BaseContext,
+        initializer: Callable[..., None],
+        initargs: tuple[Any, ...],
+        start_timeout_s: float,
     ) -> None:
         self.size = size
+        self._start_timeout_s = start_timeout_s
         self._context = context
         self._initializer = initializer
         self._initargs = initargs
@@ -141,24 +152,31 @@ class WorkerPool:
             await asyncio.to_thread(slot.executor.shutdown, True, cancel_futures=True)
 
     async def _new_slot(self, index: int) -> WorkerSlot:
-        """Spawn one worker process and wait for its initializer."""
+        """Spawn one worker process and wait for its initializer (killed past the start timeout)."""
         executor = ProcessPoolExecutor(
             max_workers=1,
             mp_context=self._context,
             initializer=self._initializer,
             initargs=self._initargs,
         )
+        began = time.monotonic()
         try:
-            pid = await asyncio.wrap_future(executor.submit(os.getpid))
+            pid = await asyncio.wait_for(asyncio.wrap_future(executor.submit(os.getpid)), self._start_timeout_s)
         except asyncio.CancelledError:
-            executor.shutdown(wait=False, cancel_futures=True)
+            _discard(executor)
             raise
+        except TimeoutError as error:
+            _discard(executor)
+            raise WorkerStartError(
+                f"A worker process did not start within {self._start_timeout_s:.0f} s and was killed; "
+                "if the machine is only slow, raise PAINTERLY_WORKER_START_TIMEOUT_S."
+            ) from error
         except BrokenProcessPool as error:
-            executor.shutdown(wait=False, cancel_futures=True)
+            _discard(executor)
             raise WorkerStartError(
                 "A worker process failed to start; check PAINTERLY_ENGINE and the log above."
             ) from error
-        log.info("worker %d started (pid %d)", index, pid)
+        log.info("worker %d started (pid %d) in %.1f s", index, pid, time.monotonic() - began)
         return WorkerSlot(index=index, executor=executor, pid=pid)
 
     def _terminate(self, slot: WorkerSlot) -> None:
@@ -188,3 +206,11 @@ class WorkerPool:
             self._slots[index] = slot
             self._free.put_nowait(slot)
             return
+
+
+def _discard(executor: ProcessPoolExecutor) -> None:
+    """Kill an executor's process (a hung initializer never reads the shutdown sentinel) and shut it down."""
+    for process in list(executor._processes.values()):  # no public handle on the executor's process
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+    executor.shutdown(wait=False, cancel_futures=True)

@@ -43,6 +43,7 @@ BOB = Requester("discord", "bob", "guild1")
 GUILD1_ADMIN = Requester("discord", "carol", "guild1", is_platform_admin=True)
 GUILD2_ADMIN = Requester("discord", "dave", "guild2", is_platform_admin=True)
 LONG = JobOptions(quality="long")
+START_TIMEOUT_S = 10.0  # for a fake-engine worker, 2 s to start on quiet cores
 
 
 def pid_file(tmp_path: Path, job_id: str) -> Path:
@@ -177,6 +178,21 @@ async def test_a_killed_worker_retries_its_job_once_then_fails_it(start_service,
     assert int(pid_file(tmp_path, bystander.job_id).read_text()) == bystander_pid
     later = await service.submit(ALICE, PNG, PNG)  # the bot keeps serving
     assert isinstance(await log.final(later.job_id), JobDone)
+
+
+async def test_a_worker_hung_while_starting_is_killed_and_started_again(start_service, tmp_path, monkeypatch) -> None:
+    stall = tmp_path / "stall"
+    monkeypatch.setenv("CORE_TEST_STALL", str(stall))  # inherited by the workers spawned
+    service, log = await start_service(engine=f"{ENGINE}:StallsOnce", worker_start_timeout_s=START_TIMEOUT_S)
+    running = await service.submit(ALICE, PNG, PNG, LONG)
+    await wait_for_file(pid_file(tmp_path, running.job_id))
+    stall.touch()  # the replacement's start hangs, as a stuck model load
+    assert await service.cancel(running.job_id, ALICE) is True
+    hung = int(await wait_for_file(stall.with_suffix(".pid")))
+    after = await service.submit(BOB, PNG, PNG)
+    assert isinstance(await log.final(after.job_id), JobDone)
+    assert not stall.exists()
+    await wait_until_gone(hung)
 
 
 async def test_the_event_loop_serves_while_a_job_burns_cpu(start_service, tmp_path, monkeypatch) -> None:
