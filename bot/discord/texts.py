@@ -28,7 +28,7 @@ RESULT_LABELS = {  # result file -> its caption, in the order they are attached
     "final": "result",
     "pass1": "pass 1",
     "pass2": "pass 2",
-    "original": "plain paste",
+    "original": "naive paste",
     "compare": "side by side",
     "animation": "before and after, animated",
 }

@@ -28,7 +28,7 @@ def help_text(qualities: list[str], default_quality: str, retention_hours: float
             f"({listed}; better is slower).",
             "First I post a preview: the object cut out and placed. Move it, resize it or try "
             "another cut-out with its buttons, then press **Paint it** (only that counts as a job).",
-            "When it is done I post the result, both passes, the plain paste, a side-by-side and an "
+            "When it is done I post the result, both passes, the naive paste, a side-by-side and an "
             "animated before and after here, with a mention, and buttons to go on: move, lighter or "
             "stronger style, more or less like the photo, a better quality, another seed.",
             "`/queue`: your jobs and places in the queue. `/cancel`: stop a job.",
