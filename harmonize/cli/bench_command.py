@@ -68,6 +68,12 @@ def bench(
         "shuffled, unlabelled A/B sheets of two bench folders, the key in key.json; once: single-result sheets.",
     ),
     seed: int = typer.Option(23, help="With --sheets: the seed of the sheets' order and sides."),
+    controls: int | None = typer.Option(
+        None,
+        min=0,
+        help="With --sheets twice: control sheets showing one run's result on both sides, shuffled in; "
+        "how far apart the judge rates them is the noise a verdict must clear. [default: 3]",
+    ),
     ratings: Path | None = typer.Option(
         None,
         help="Instead of running the engine: score a judge's ratings.tsv (the file or its sheets folder; needs --key).",
@@ -83,7 +89,7 @@ def bench(
     it, re-score an earlier pairs run (--rescore) or calibrate the survives measure (--survival-authors)."""
     with user_errors():
         if sheets:
-            _sheets(sheets, out, seed)
+            _sheets(sheets, out, seed, controls)
             return
         if ratings is not None:
             _ratings(ratings, key)
@@ -187,17 +193,20 @@ def _pairs(
     typer.echo(f"wrote {out}/bench.md")
 
 
-def _sheets(runs: list[Path], out: Path | None, seed: int) -> None:
-    from harmonize.tools.bench.ab_sheets import write_ab_sheets, write_single_sheets
+def _sheets(runs: list[Path], out: Path | None, seed: int, controls: int | None) -> None:
+    from harmonize.tools.bench.ab_sheets import CONTROL_SHEETS, write_ab_sheets, write_single_sheets
 
     if out is None or len(runs) > 2:
         raise ValueError("Give --out for the sheets, and --sheets once (one run) or twice (runs A and B).")
-    made = write_ab_sheets(runs[0], runs[1], out, seed) if len(runs) == 2 else write_single_sheets(runs[0], out, seed)
+    if len(runs) == 2:
+        made = write_ab_sheets(runs[0], runs[1], out, seed, controls=CONTROL_SHEETS if controls is None else controls)
+    else:
+        made = write_single_sheets(runs[0], out, seed)
     typer.echo(f"wrote {len(made)} sheets to {out} (the key: {out}/key.json; keep it from the judge)")
 
 
 def _ratings(folder: Path, key: Path | None) -> None:
-    from harmonize.tools.bench.ab_sheets import score_ratings
+    from harmonize.tools.bench.ab_sheets import score_controls, score_ratings
 
     if key is None:
         raise ValueError("Give --key, the key.json written with the sheets.")
@@ -205,6 +214,12 @@ def _ratings(folder: Path, key: Path | None) -> None:
         folder = folder.parent
     for run, scores in score_ratings(folder, key).items():
         typer.echo(f"{run}: " + ", ".join(f"{name} {value:g}" for name, value in scores.items()))
+    noise = score_controls(folder, key)
+    if noise["rated"]:
+        typer.echo(
+            "controls (the same picture on both sides): "
+            + ", ".join(f"{name} {value:g}" for name, value in noise.items())
+        )
 
 
 def _rescore(bench_json: Path, out: Path) -> None:

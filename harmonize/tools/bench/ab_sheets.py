@@ -5,7 +5,12 @@ finals of two runs of the same case, their sides drawn at random per case; a sin
 shows the naive paste and one final. Sheets are numbered in a shuffled order, so neither the
 case order nor the sides tell the runs apart. The key (which run is on which side, which case
 is which sheet) is written to a separate file; the judge fills ratings.tsv (solid and painted
-in, 1 to 5, per side) from the sheets alone.
+in, 1 to 5, per side) from the sheets alone, following the INSTRUCTIONS_FILE written beside A/B sheets.
+
+A few control sheets show one run's final on both sides, shuffled in among the others: how far
+apart the judge rates two identical pictures is the noise a verdict must clear (two judges told
+to show any difference "however slight" picked a side on every identical sheet, one of them 1.0
+apart on painted in: docs/design/painted-in.md, "The palette contrast's move, undiluted").
 """
 
 from __future__ import annotations
@@ -27,7 +32,32 @@ CROP_MARGIN = 0.5  # of the object's box on each side: enough painting around it
 SHEET_HEIGHT = 420  # px: each crop is shown at this height
 KEY_FILE = "key.json"  # kept apart from the sheets: only the person who scores the ratings opens it
 RATINGS_FILE = "ratings.tsv"  # what the judge fills in
+INSTRUCTIONS_FILE = "INSTRUCTIONS.md"  # what the judge reads first
+CONTROL_SHEETS = 3  # A/B sheets with the same final on both sides (about one in five of 14 cases)
 AXES = ("solid", "painted_in")  # 1 to 5 each (issue 23)
+AB_INSTRUCTIONS = """# Judging instructions
+
+Each sheet in this folder shows one object pasted into a painting: the pasted photo, then the
+result of two methods, a left and a right side, cropped around the object. You do not know which
+method is which, and the sides are drawn anew for every sheet.
+
+For each sheet, rate each side (left, right) on two axes, 1 (worst) to 5 (best):
+
+- **solid**: is the object recognisable and opaque? Are all of its parts there (thin parts: legs,
+  arms, spires, towers, handles, ears), or does any part turn see-through, letting the painting
+  show through it (a "ghost")?
+- **painted_in**: does the object look painted by the same hand as the painting: the painting's
+  own brush marks, texture and palette on it, rather than a photo with a filter?
+
+Say for each sheet whether you see a ghost (ghost_seen: left, right, both or none), and write one
+short comment starting with "prefer left", "prefer right" or "tie", saying why. Let your scores
+show a difference you can see, however slight; where you see none, give both sides the same
+scores and write "tie".
+
+Fill in `ratings.tsv` in this folder (tab-separated, one line per sheet, its header already
+there): solid_left, painted_in_left, solid_right, painted_in_right (1 to 5), ghost_seen and
+comment. Look at every sheet image yourself. Work only inside this folder.
+"""
 
 
 def crop_box(tight: np.ndarray, margin: float = CROP_MARGIN) -> tuple[slice, slice]:
@@ -55,29 +85,48 @@ def sides(seed: int, count: int) -> list[bool]:
     return [draw.random() < 0.5 for _ in range(count)]
 
 
-def write_ab_sheets(run_a: Path, run_b: Path, out: Path, seed: int, labels: tuple[str, str] = ("A", "B")) -> list[str]:
-    """sheet_NN.png for every case both runs have, the key (KEY_FILE) and an empty RATINGS_FILE; the sheets.
+def write_ab_sheets(
+    run_a: Path,
+    run_b: Path,
+    out: Path,
+    seed: int,
+    labels: tuple[str, str] = ("A", "B"),
+    controls: int = CONTROL_SHEETS,
+) -> list[str]:
+    """sheet_NN.png for every case both runs have, plus `controls` control sheets (one run's final
+    on both sides, the runs in turn), shuffled together; the key (KEY_FILE), the judge's
+    instructions and an empty RATINGS_FILE. Returns the sheets' names.
 
     labels: what the key calls the two runs (e.g. ("B", "authors")).
     """
     a, b = _by_case(run_a), _by_case(run_b)
     names = sorted(set(a) & set(b))
-    random.Random(seed).shuffle(names)
+    draw = random.Random(seed)
+    repeated = draw.sample(names, min(controls, len(names)))
+    entries: list[tuple[str, str | None]] = [(name, None) for name in names]
+    entries += [(name, labels[i % 2]) for i, name in enumerate(repeated)]  # (case, the run shown twice)
+    draw.shuffle(entries)
+    runs = {labels[0]: (run_a, a), labels[1]: (run_b, b)}
     out.mkdir(parents=True, exist_ok=True)
     key, sheets = {}, []
-    for number, (name, a_left) in enumerate(zip(names, sides(seed + 1, len(names)), strict=True), start=1):
+    a_left_draw = iter(sides(seed + 1, len(entries)))
+    for number, (name, twice) in enumerate(entries, start=1):
         sheet = f"sheet_{number:02d}"
-        left, right = (a[name], b[name]) if a_left else (b[name], a[name])
-        naive, tight = _input(left, run_a if a_left else run_b, "naive"), _mask(left, run_a if a_left else run_b)
-        box = crop_box(tight)
-        row = [("pasted photo", crop(naive, box))]
-        row += [("left", crop(_final(left, run_a if a_left else run_b), box))]
-        row += [("right", crop(_final(right, run_b if a_left else run_a), box))]
+        if twice is None:
+            left, right = labels if next(a_left_draw) else labels[::-1]
+        else:
+            left = right = twice
+        (left_run, left_records), (right_run, right_records) = runs[left], runs[right]
+        box = crop_box(_mask(left_records[name], left_run))
+        row = [("pasted photo", crop(_input(left_records[name], left_run, "naive"), box))]
+        row += [("left", crop(_final(left_records[name], left_run), box))]
+        row += [("right", crop(_final(right_records[name], right_run), box))]
         save_png(out / f"{sheet}.png", labelled_row(row))
-        key[sheet] = {"case": name, "left": labels[0 if a_left else 1], "right": labels[1 if a_left else 0]}
+        key[sheet] = {"case": name, "left": left, "right": right, **({"control": True} if twice else {})}
         sheets.append(sheet)
-    runs = {labels[0]: str(run_a), labels[1]: str(run_b)}
-    (out / KEY_FILE).write_text(json.dumps({"runs": runs, "sheets": key}, indent=2))
+    listed = {label: str(run) for label, (run, _) in runs.items()}
+    (out / KEY_FILE).write_text(json.dumps({"runs": listed, "sheets": key}, indent=2))
+    (out / INSTRUCTIONS_FILE).write_text(AB_INSTRUCTIONS)
     _ratings_template(out, sheets, ("left", "right"))
     return sheets
 
@@ -106,26 +155,28 @@ def score_ratings(sheets: Path, key: Path) -> dict[str, dict[str, float]]:
     """Per run (as the key names them): mean solid and painted-in, sheets rated, ghosts seen, wins per axis.
 
     sheets: the folder with the judge's RATINGS_FILE; key: the KEY_FILE of write_ab_sheets (kept
-    apart). Blank ratings are skipped; ghost_seen names the side(s) ("left", "right", "both").
+    apart). Blank ratings and control sheets are skipped; ghost_seen names the side(s) ("left",
+    "right", "both").
     """
     written = json.loads(key.read_text())
     sides_of, runs = written["sheets"], list(written["runs"])
     scores: dict[str, dict[str, list[float]]] = {run: {axis: [] for axis in AXES} for run in runs}
     ghosts, wins = dict.fromkeys(runs, 0), {f"{run}_{axis}": 0 for run in runs for axis in AXES}
-    with (sheets / RATINGS_FILE).open(newline="") as handle:
-        for row in csv.DictReader(handle, delimiter="\t"):
-            placed = sides_of[row["sheet"]]
-            for axis in AXES:
-                left, right = row.get(f"{axis}_left", "").strip(), row.get(f"{axis}_right", "").strip()
-                if left and right:
-                    scores[placed["left"]][axis].append(float(left))
-                    scores[placed["right"]][axis].append(float(right))
-                    if float(left) != float(right):
-                        wins[f"{placed['left' if float(left) > float(right) else 'right']}_{axis}"] += 1
-            seen = (row.get("ghost_seen") or "").strip().lower()
-            for side in ("left", "right"):
-                if seen in (side, "both"):
-                    ghosts[placed[side]] += 1
+    for row in _rows(sheets):
+        placed = sides_of[row["sheet"]]
+        if placed.get("control"):
+            continue
+        for axis in AXES:
+            left, right = row.get(f"{axis}_left", "").strip(), row.get(f"{axis}_right", "").strip()
+            if left and right:
+                scores[placed["left"]][axis].append(float(left))
+                scores[placed["right"]][axis].append(float(right))
+                if float(left) != float(right):
+                    wins[f"{placed['left' if float(left) > float(right) else 'right']}_{axis}"] += 1
+        seen = (row.get("ghost_seen") or "").strip().lower()
+        for side in ("left", "right"):
+            if seen in (side, "both"):
+                ghosts[placed[side]] += 1
     return {
         run: {
             **{axis: float(np.mean(values)) if values else float("nan") for axis, values in scores[run].items()},
@@ -135,6 +186,35 @@ def score_ratings(sheets: Path, key: Path) -> dict[str, dict[str, float]]:
         }
         for run in runs
     }
+
+
+def score_controls(sheets: Path, key: Path) -> dict[str, float]:
+    """The judge's noise on the control sheets (the same picture on both sides): sheets rated, the
+    mean gap between the sides per axis (0 for a judge who sees they are the same), and on how
+    many the comment picked a side."""
+    sides_of = json.loads(key.read_text())["sheets"]
+    gaps: dict[str, list[float]] = {axis: [] for axis in AXES}
+    picked = 0
+    for row in _rows(sheets):
+        if not sides_of[row["sheet"]].get("control"):
+            continue
+        rated = [(row.get(f"{axis}_left", "").strip(), row.get(f"{axis}_right", "").strip()) for axis in AXES]
+        if not all(left and right for left, right in rated):
+            continue
+        for axis, (left, right) in zip(AXES, rated, strict=True):
+            gaps[axis].append(abs(float(left) - float(right)))
+        picked += (row.get("comment") or "").strip().lower().startswith("prefer")
+    return {
+        "rated": float(len(gaps["solid"])),
+        **{f"{axis}_gap": float(np.mean(values)) if values else float("nan") for axis, values in gaps.items()},
+        "sides_picked": float(picked),
+    }
+
+
+def _rows(sheets: Path) -> list[dict[str, str]]:
+    """The judge's RATINGS_FILE in `sheets`, one dict per sheet."""
+    with (sheets / RATINGS_FILE).open(newline="") as handle:
+        return list(csv.DictReader(handle, delimiter="\t"))
 
 
 def _ratings_template(out: Path, sheets: list[str], columns: tuple[str, ...]) -> None:

@@ -7,6 +7,7 @@ import json
 from typer.testing import CliRunner
 
 from harmonize.cli.main import app
+from harmonize.tools.bench.ab_sheets import CONTROL_SHEETS
 from tests.harmonize.tools.bench.test_ab_sheets import CASES, fake_run
 
 runner = CliRunner()
@@ -19,7 +20,9 @@ def test_two_runs_give_ab_sheets_and_one_run_single_sheets(tmp_path):
         app, ["bench", "--sheets", str(tmp_path / "a"), "--sheets", str(tmp_path / "b"), "--out", str(tmp_path / "ab")]
     )
     assert ab.exit_code == 0, ab.output
-    assert len(json.loads((tmp_path / "ab" / "key.json").read_text())["sheets"]) == len(CASES)
+    key = json.loads((tmp_path / "ab" / "key.json").read_text())["sheets"]
+    assert len(key) == len(CASES) + CONTROL_SHEETS and sum(k.get("control", False) for k in key.values()) == 3
+    assert (tmp_path / "ab" / "INSTRUCTIONS.md").read_text().startswith("# Judging instructions")
     one = runner.invoke(app, ["bench", "--sheets", str(tmp_path / "a"), "--out", str(tmp_path / "one")])
     assert one.exit_code == 0 and len(list((tmp_path / "one").glob("single_*.png"))) == len(CASES)
 
@@ -36,13 +39,19 @@ def test_ratings_are_scored_with_the_key(tmp_path):
     runner.invoke(
         app, ["bench", "--sheets", str(tmp_path / "a"), "--sheets", str(tmp_path / "b"), "--out", str(tmp_path / "s")]
     )
+    key = json.loads((tmp_path / "s" / "key.json").read_text())["sheets"]
+    real = next(sheet for sheet, entry in key.items() if not entry.get("control"))
+    control = next(sheet for sheet, entry in key.items() if entry.get("control"))
     form = (tmp_path / "s" / "ratings.tsv").read_text().splitlines()
     (tmp_path / "s" / "ratings.tsv").write_text(
-        "\n".join([form[0], form[1].split("\t")[0] + "\t4\t3\t4\t3\t\t"]) + "\n"
+        "\n".join([form[0], f"{real}\t4\t3\t4\t3\t\t", f"{control}\t4\t2\t4\t3\t\tprefer right"]) + "\n"
     )
     scored = runner.invoke(app, ["bench", "--ratings", str(tmp_path / "s"), "--key", str(tmp_path / "s" / "key.json")])
     assert scored.exit_code == 0, scored.output
     assert "A: solid 4, painted_in 3, rated 1" in scored.output and "B: solid 4" in scored.output
+    assert "controls (the same picture on both sides): rated 1, solid_gap 0, painted_in_gap 1, sides_picked 1" in (
+        scored.output
+    )
     from_file = runner.invoke(
         app, ["bench", "--ratings", str(tmp_path / "s" / "ratings.tsv"), "--key", str(tmp_path / "s" / "key.json")]
     )

@@ -1,4 +1,5 @@
-"""Blind A/B sheets: every case once, sides drawn per case, the key apart and right, single sheets too."""
+"""Blind A/B sheets: every case once, sides drawn per case, control sheets showing one run twice,
+the key apart and right, the judge's noise scored on the controls, single sheets too."""
 
 from __future__ import annotations
 
@@ -8,9 +9,12 @@ import numpy as np
 
 from harmonize.imageio import load_rgb, save_png
 from harmonize.tools.bench.ab_sheets import (
+    CONTROL_SHEETS,
+    INSTRUCTIONS_FILE,
     KEY_FILE,
     RATINGS_FILE,
     crop_box,
+    score_controls,
     score_ratings,
     sides,
     write_ab_sheets,
@@ -44,9 +48,15 @@ def test_ab_sheets_show_each_case_once_with_sides_the_key_records(tmp_path):
     fake_run(tmp_path / "b", "B")
     sheets = write_ab_sheets(tmp_path / "a", tmp_path / "b", tmp_path / "sheets", seed=7)
     key = json.loads((tmp_path / "sheets" / KEY_FILE).read_text())["sheets"]
-    assert sorted(k["case"] for k in key.values()) == sorted(CASES) and len(sheets) == len(CASES)
-    assert {k["left"] for k in key.values()} == {"A", "B"}  # both sides used over 12 cases
-    assert [key[s]["case"] for s in sheets] != CASES  # the order is shuffled
+    real = [s for s in sheets if not key[s].get("control")]
+    controls = [s for s in sheets if key[s].get("control")]
+    assert sorted(key[s]["case"] for s in real) == sorted(CASES) and len(controls) == CONTROL_SHEETS
+    assert {key[s]["left"] for s in real} == {"A", "B"}  # both sides used over 12 cases
+    assert all(key[s]["left"] != key[s]["right"] for s in real)
+    assert all(key[s]["left"] == key[s]["right"] for s in controls)  # one run shown twice
+    assert {key[s]["left"] for s in controls} == {"A", "B"}  # the runs in turn
+    assert controls != sheets[-CONTROL_SHEETS:]  # shuffled in among the others, not appended
+    assert [key[s]["case"] for s in real] != CASES  # the order is shuffled
     for sheet in sheets:
         image = load_rgb(tmp_path / "sheets" / f"{sheet}.png")
         row = image[image.shape[0] // 2]
@@ -55,9 +65,12 @@ def test_ab_sheets_show_each_case_once_with_sides_the_key_records(tmp_path):
         assert np.allclose(left, COLOURS[key[sheet]["left"]], atol=0.02)
         assert np.allclose(right, COLOURS[key[sheet]["right"]], atol=0.02)
     ratings = (tmp_path / "sheets" / RATINGS_FILE).read_text().splitlines()
-    assert ratings[0].startswith("sheet\tsolid_left\tpainted_in_left") and len(ratings) == len(CASES) + 1
+    assert ratings[0].startswith("sheet\tsolid_left\tpainted_in_left") and len(ratings) == len(sheets) + 1
+    assert "tie" in (tmp_path / "sheets" / INSTRUCTIONS_FILE).read_text()
     again = write_ab_sheets(tmp_path / "a", tmp_path / "b", tmp_path / "again", seed=7)
     assert json.loads((tmp_path / "again" / KEY_FILE).read_text())["sheets"] == key and again == sheets
+    none = write_ab_sheets(tmp_path / "a", tmp_path / "b", tmp_path / "none", seed=7, controls=0)
+    assert len(none) == len(CASES)
 
 
 def test_single_sheets_and_their_key(tmp_path):
@@ -88,6 +101,8 @@ def test_ratings_are_turned_into_means_per_run_through_the_key(tmp_path):
                     "sheet_01": {"case": "x", "left": "A", "right": "B"},
                     "sheet_02": {"case": "y", "left": "B", "right": "A"},
                     "sheet_03": {"case": "z", "left": "A", "right": "B"},
+                    "sheet_04": {"case": "x", "left": "A", "right": "A", "control": True},
+                    "sheet_05": {"case": "y", "left": "B", "right": "B", "control": True},
                 },
             }
         )
@@ -97,12 +112,16 @@ def test_ratings_are_turned_into_means_per_run_through_the_key(tmp_path):
         "sheet_01\t2\t3\t4\t3\tleft\t\n"
         "sheet_02\t5\t4\t3\t2\t\t\n"
         "sheet_03\t\t\t\t\t\tnot rated\n"
+        "sheet_04\t1\t1\t3\t4\tleft\tPrefer right: crisper\n"
+        "sheet_05\t4\t4\t4\t4\tnone\ttie: the same\n"
     )
     scores = score_ratings(tmp_path, tmp_path / KEY_FILE)
     assert scores["A"]["solid"] == 2.5 and scores["B"]["solid"] == 4.5  # A: 2 and 3; B: 4 and 5
     assert scores["A"]["painted_in"] == 2.5 and scores["B"]["painted_in"] == 3.5
     assert scores["A"]["ghosts"] == 1 and scores["B"]["ghosts"] == 0 and scores["A"]["rated"] == 2
     assert scores["B"]["wins_solid"] == 2 and scores["B"]["wins_painted_in"] == 1 and scores["A"]["wins_solid"] == 0
+    noise = score_controls(tmp_path, tmp_path / KEY_FILE)  # the controls: gaps 2 and 0, 3 and 0
+    assert noise == {"rated": 2.0, "solid_gap": 1.0, "painted_in_gap": 1.5, "sides_picked": 1.0}
 
 
 def test_the_authors_finals_are_laid_out_as_a_run_at_our_size(tmp_path):
@@ -117,7 +136,7 @@ def test_the_authors_finals_are_laid_out_as_a_run_at_our_size(tmp_path):
     (record,) = json.loads((tmp_path / "authors" / "bench.json").read_text())
     final = load_rgb(record["images"]["final"])
     assert final.shape == (40, 60, 3) and np.allclose(final, COLOURS["B"], atol=0.01)
-    sheets = write_ab_sheets(tmp_path / "ours", tmp_path / "authors", tmp_path / "sheets", 3, ("ours", "authors"))
+    sheets = write_ab_sheets(tmp_path / "ours", tmp_path / "authors", tmp_path / "sheets", 3, ("ours", "authors"), 0)
     key = json.loads((tmp_path / "sheets" / KEY_FILE).read_text())
     assert len(sheets) == 1 and set(key["runs"]) == {"ours", "authors"}
     assert {key["sheets"][sheets[0]]["left"], key["sheets"][sheets[0]]["right"]} == {"ours", "authors"}
