@@ -56,7 +56,8 @@ scores and write "tie".
 
 Fill in `ratings.tsv` in this folder (tab-separated, one line per sheet, its header already
 there): solid_left, painted_in_left, solid_right, painted_in_right (1 to 5), ghost_seen and
-comment. Look at every sheet image yourself. Work only inside this folder.
+comment. Look at every sheet image yourself and judge by eye, as a viewer would: do not measure
+the pictures with programs. Work only inside this folder.
 """
 
 
