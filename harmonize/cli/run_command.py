@@ -93,7 +93,7 @@ def run(
     painted_detail: float | None = typer.Option(
         None,
         help="Share of the object's fine surface detail that pass 2 starts from the painting's own marks "
-        "instead of the photo's, 0 to 1: more painted, a little less solid (ours; every preset: 0).",
+        "instead of the photo's, 0 to 1 (ours; standard: 1, the other presets: 0).",
     ),
     palette_contrast: float | None = typer.Option(
         None,
