@@ -77,6 +77,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
     # the standard before its full-size pass 2 started from the painting's fine marks (the SPD of
     # docs/design/painted-in.md, "The start of pass 2", is today's S)
     "S36": {**PRESETS["standard"], "painted_detail": 0.0},
+    # the draft preset (run with --size 350), and with the standard's painted fine detail
+    "D": dict(PRESETS["draft"]),
+    "DPD": {**PRESETS["draft"], "painted_detail": 1.0},
 }
 DRAFT = {"iters1": 15, "coarse_iters2": 60, "iters2": 20}  # on top of the fast preset
 DRAFT_SIZE = 350
