@@ -54,8 +54,8 @@ PRESETS: dict[str, dict[str, Any]] = {
         # the full-size pass 2 starts with the painting's fine detail on the object's surfaces (its
         # lines, thin parts and silhouette kept): judged blind on the 14 rule-built pairs by four
         # judges with control sheets, preferred 31 to 19, ghosts 18 to 9, painted in unchanged
-        # (docs/design/painted-in.md, "Painted fine detail with the palette contrast"); the draft
-        # was not judged with it
+        # (docs/design/painted-in.md, "Painted fine detail with the palette contrast"); at the
+        # draft's 350 px it lost (preferred 9 to 4 and 6 to 3 without it), so the draft keeps 0
         "painted_detail": 1.0,
     },
     # issue 24, the bot's draft at 350 px
