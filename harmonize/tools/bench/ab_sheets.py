@@ -168,12 +168,12 @@ def score_ratings(sheets: Path, key: Path) -> dict[str, dict[str, float]]:
         if placed.get("control"):
             continue
         for axis in AXES:
-            left, right = row.get(f"{axis}_left", "").strip(), row.get(f"{axis}_right", "").strip()
-            if left and right:
-                scores[placed["left"]][axis].append(float(left))
-                scores[placed["right"]][axis].append(float(right))
-                if float(left) != float(right):
-                    wins[f"{placed['left' if float(left) > float(right) else 'right']}_{axis}"] += 1
+            if (pair := _side_scores(row, axis)) is not None:
+                left, right = pair
+                scores[placed["left"]][axis].append(left)
+                scores[placed["right"]][axis].append(right)
+                if left != right:
+                    wins[f"{placed['left' if left > right else 'right']}_{axis}"] += 1
         seen = (row.get("ghost_seen") or "").strip().lower()
         for side in ("left", "right"):
             if seen in (side, "both"):
@@ -199,17 +199,23 @@ def score_controls(sheets: Path, key: Path) -> dict[str, float]:
     for row in _rows(sheets):
         if not sides_of[row["sheet"]].get("control"):
             continue
-        rated = [(row.get(f"{axis}_left", "").strip(), row.get(f"{axis}_right", "").strip()) for axis in AXES]
-        if not all(left and right for left, right in rated):
+        rated = {axis: pair for axis in AXES if (pair := _side_scores(row, axis)) is not None}
+        if len(rated) < len(AXES):
             continue
-        for axis, (left, right) in zip(AXES, rated, strict=True):
-            gaps[axis].append(abs(float(left) - float(right)))
+        for axis, (left, right) in rated.items():
+            gaps[axis].append(abs(left - right))
         picked += (row.get("comment") or "").strip().lower().startswith("prefer")
     return {
         "rated": float(len(gaps["solid"])),
         **{f"{axis}_gap": float(np.mean(values)) if values else float("nan") for axis, values in gaps.items()},
         "sides_picked": float(picked),
     }
+
+
+def _side_scores(row: dict[str, str], axis: str) -> tuple[float, float] | None:
+    """The (left, right) scores of one axis in a ratings row; None where either is blank."""
+    left, right = ((row.get(f"{axis}_{side}") or "").strip() for side in ("left", "right"))
+    return (float(left), float(right)) if left and right else None
 
 
 def _rows(sheets: Path) -> list[dict[str, str]]:
