@@ -74,11 +74,14 @@ def bench(
         help="With --sheets twice: control sheets showing one run's result on both sides, shuffled in; "
         "how far apart the judge rates them is the noise a verdict must clear. [default: 3]",
     ),
-    ratings: Path | None = typer.Option(
+    ratings: list[Path] | None = typer.Option(
         None,
-        help="Instead of running the engine: score a judge's ratings.tsv (the file or its sheets folder; needs --key).",
+        help="Instead of running the engine: score a judge's ratings.tsv (the file or its sheets folder; needs --key). "
+        "Once per judge: each judge's scores, then the preferences of all of them pooled, with a sign test.",
     ),
-    key: Path | None = typer.Option(None, help="With --ratings: the sheets' key.json, kept apart from the judge."),
+    key: list[Path] | None = typer.Option(
+        None, help="With --ratings: the sheets' key.json, kept apart from the judge; once per --ratings, in order."
+    ),
     survival_authors: Path | None = typer.Option(
         None,
         help="Instead of running the engine: the survives measure on the authors' own results in this "
@@ -91,8 +94,8 @@ def bench(
         if sheets:
             _sheets(sheets, out, seed, controls)
             return
-        if ratings is not None:
-            _ratings(ratings, key)
+        if ratings:
+            _ratings(ratings, key or [])
             return
         if survival_authors is not None:
             _survival_authors(survival_authors, out)
@@ -205,21 +208,37 @@ def _sheets(runs: list[Path], out: Path | None, seed: int, controls: int | None)
     typer.echo(f"wrote {len(made)} sheets to {out} (the key: {out}/key.json; keep it from the judge)")
 
 
-def _ratings(folder: Path, key: Path | None) -> None:
-    from harmonize.tools.bench.ab_sheets import score_controls, score_ratings
+def _ratings(folders: list[Path], keys: list[Path]) -> None:
+    from harmonize.tools.bench.ab_sheets import TIE, score_controls, score_preferences, score_ratings, sign_test
 
-    if key is None:
-        raise ValueError("Give --key, the key.json written with the sheets.")
-    if folder.is_file():  # the ratings.tsv itself rather than its folder
-        folder = folder.parent
-    for run, scores in score_ratings(folder, key).items():
-        typer.echo(f"{run}: " + ", ".join(f"{name} {value:g}" for name, value in scores.items()))
-    noise = score_controls(folder, key)
-    if noise["rated"]:
-        typer.echo(
-            "controls (the same picture on both sides): "
-            + ", ".join(f"{name} {value:g}" for name, value in noise.items())
-        )
+    if len(keys) != len(folders):
+        raise ValueError("Give one --key per --ratings, in the same order: the key.json written with those sheets.")
+    pooled: dict[str, int] = {}
+    picked = controls = 0
+    for folder, key in zip(folders, keys, strict=True):
+        if folder.is_file():  # the ratings.tsv itself rather than its folder
+            folder = folder.parent
+        if len(folders) > 1:
+            typer.echo(f"{folder}:")
+        for run, scores in score_ratings(folder, key).items():
+            typer.echo(f"{run}: " + ", ".join(f"{name} {value:g}" for name, value in scores.items()))
+        preferred = score_preferences(folder, key)
+        typer.echo("preferred: " + ", ".join(f"{name} {count}" for name, count in preferred.items()))
+        for name, count in preferred.items():
+            pooled[name] = pooled.get(name, 0) + count
+        noise = score_controls(folder, key)
+        if noise["rated"]:
+            typer.echo(
+                "controls (the same picture on both sides): "
+                + ", ".join(f"{name} {value:g}" for name, value in noise.items())
+            )
+            picked, controls = picked + int(noise["sides_picked"]), controls + int(noise["rated"])
+    first, second = (count for name, count in pooled.items() if name != TIE)
+    line = f"all {len(folders)} judges: preferred " + ", ".join(f"{name} {count}" for name, count in pooled.items())
+    line += f"; sign test p {sign_test(first, second):.3g} (ties left out)"
+    if controls:
+        line += f"; a side picked on {picked} of {controls} control sheets"
+    typer.echo(line)
 
 
 def _rescore(bench_json: Path, out: Path) -> None:

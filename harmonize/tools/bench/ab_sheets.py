@@ -21,6 +21,7 @@ import random
 from pathlib import Path
 
 import numpy as np
+from scipy.stats import binomtest
 
 from harmonize.compare import labelled_row
 from harmonize.imageio import load_mask, load_rgb, save_png
@@ -35,6 +36,7 @@ RATINGS_FILE = "ratings.tsv"  # what the judge fills in
 INSTRUCTIONS_FILE = "INSTRUCTIONS.md"  # what the judge reads first
 CONTROL_SHEETS = 3  # A/B sheets with the same final on both sides (about one in five of 14 cases)
 AXES = ("solid", "painted_in")  # 1 to 5 each (issue 23)
+TIE = "tie"  # score_preferences' name for the sheets where neither side was preferred
 AB_INSTRUCTIONS = """# Judging instructions
 
 Each sheet in this folder shows one object pasted into a painting: the pasted photo, then the
@@ -210,6 +212,37 @@ def score_controls(sheets: Path, key: Path) -> dict[str, float]:
         **{f"{axis}_gap": float(np.mean(values)) if values else float("nan") for axis, values in gaps.items()},
         "sides_picked": float(picked),
     }
+
+
+def score_preferences(sheets: Path, key: Path) -> dict[str, int]:
+    """How many real (not control) sheets the judge's comment preferred each run on, and "tie" for the rest.
+
+    The comment starts with "prefer left", "prefer right" or "tie" (AB_INSTRUCTIONS); anything else
+    counts as a tie.
+    """
+    written = json.loads(key.read_text())
+    sides_of = written["sheets"]
+    counts = dict.fromkeys([*written["runs"], TIE], 0)
+    for row in _rows(sheets):
+        placed = sides_of[row["sheet"]]
+        if placed.get("control"):
+            continue
+        comment = (row.get("comment") or "").strip().lower()
+        side = next((side for side in ("left", "right") if comment.startswith(f"prefer {side}")), None)
+        counts[placed[side] if side else TIE] += 1
+    return counts
+
+
+def sign_test(first: int, second: int) -> float:
+    """Two-sided sign-test p-value of `first` against `second` preferences (ties left out); 1 when there are none.
+
+    Under "no difference" each preference is a coin toss: the control sheets show judges pick a
+    side on most identical pairs (docs/design/painted-in.md, "Blind A/B sheets"), so a count of
+    preferences means little until this is small.
+    """
+    if first + second == 0:
+        return 1.0
+    return float(binomtest(first, first + second, 0.5).pvalue)
 
 
 def _side_scores(row: dict[str, str], axis: str) -> tuple[float, float] | None:

@@ -58,3 +58,33 @@ def test_ratings_are_scored_with_the_key(tmp_path):
         app, ["bench", "--ratings", str(tmp_path / "s" / "ratings.tsv"), "--key", str(tmp_path / "s" / "key.json")]
     )
     assert from_file.exit_code == 0 and from_file.output == scored.output
+
+
+def test_several_judges_are_scored_one_by_one_then_pooled_with_a_sign_test(tmp_path):
+    fake_run(tmp_path / "a", "A")
+    fake_run(tmp_path / "b", "B")
+    folders = []
+    for judge in (1, 2):
+        folder = tmp_path / f"judge{judge}"
+        runner.invoke(
+            app,
+            ["bench", "--sheets", str(tmp_path / "a"), "--sheets", str(tmp_path / "b"), "--out", str(folder)]
+            + ["--seed", str(judge)],
+        )
+        key = json.loads((folder / "key.json").read_text())["sheets"]
+        form = (folder / "ratings.tsv").read_text().splitlines()
+        rows = [form[0]]
+        for sheet, entry in key.items():  # every judge prefers B wherever it is shown beside A
+            side = "left" if entry["left"] == "B" else "right"
+            rows.append(f"{sheet}\t4\t4\t4\t4\tnone\t" + ("tie" if entry.get("control") else f"prefer {side}"))
+        (folder / "ratings.tsv").write_text("\n".join(rows) + "\n")
+        folders.append(folder)
+    args = ["bench", "--ratings", str(folders[0]), "--ratings", str(folders[1])]
+    scored = runner.invoke(app, args + ["--key", str(folders[0] / "key.json"), "--key", str(folders[1] / "key.json")])
+    assert scored.exit_code == 0, scored.output
+    real = len(CASES)
+    assert scored.output.count(f"preferred: A 0, B {real}, tie 0") == 2
+    assert f"all 2 judges: preferred A 0, B {2 * real}, tie 0; sign test p " in scored.output
+    assert f"a side picked on 0 of {2 * CONTROL_SHEETS} control sheets" in scored.output
+    one_key = runner.invoke(app, args + ["--key", str(folders[0] / "key.json")])
+    assert one_key.exit_code != 0 and "one --key per --ratings" in one_key.output

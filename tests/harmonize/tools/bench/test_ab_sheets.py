@@ -13,10 +13,13 @@ from harmonize.tools.bench.ab_sheets import (
     INSTRUCTIONS_FILE,
     KEY_FILE,
     RATINGS_FILE,
+    TIE,
     crop_box,
     score_controls,
+    score_preferences,
     score_ratings,
     sides,
+    sign_test,
     write_ab_sheets,
     write_single_sheets,
 )
@@ -122,6 +125,40 @@ def test_ratings_are_turned_into_means_per_run_through_the_key(tmp_path):
     assert scores["B"]["wins_solid"] == 2 and scores["B"]["wins_painted_in"] == 1 and scores["A"]["wins_solid"] == 0
     noise = score_controls(tmp_path, tmp_path / KEY_FILE)  # the controls: gaps 2 and 0, 3 and 0
     assert noise == {"rated": 2.0, "solid_gap": 1.0, "painted_in_gap": 1.5, "sides_picked": 1.0}
+
+
+def test_preferences_are_read_from_the_comments_through_the_key_controls_apart(tmp_path):
+    (tmp_path / KEY_FILE).write_text(
+        json.dumps(
+            {
+                "runs": {"A": "a", "B": "b"},
+                "sheets": {
+                    "sheet_01": {"case": "x", "left": "A", "right": "B"},
+                    "sheet_02": {"case": "y", "left": "B", "right": "A"},
+                    "sheet_03": {"case": "z", "left": "A", "right": "B"},
+                    "sheet_04": {"case": "w", "left": "B", "right": "A"},
+                    "sheet_05": {"case": "x", "left": "A", "right": "A", "control": True},
+                },
+            }
+        )
+    )
+    (tmp_path / RATINGS_FILE).write_text(
+        "sheet\tsolid_left\tpainted_in_left\tsolid_right\tpainted_in_right\tghost_seen\tcomment\n"
+        "sheet_01\t4\t3\t4\t4\tnone\tPrefer right: more of the strokes\n"
+        "sheet_02\t4\t4\t3\t4\tnone\tprefer left: the tower holds\n"
+        "sheet_03\t4\t4\t4\t4\tnone\ttie: the same\n"
+        "sheet_04\t3\t3\t4\t4\tnone\tright is better\n"
+        "sheet_05\t3\t3\t4\t4\tnone\tprefer right: a control, not counted\n"
+    )
+    # B on the right of 01 and the left of 02; 03 a tie; 04's comment does not start as asked: a tie
+    assert score_preferences(tmp_path, tmp_path / KEY_FILE) == {"A": 0, "B": 2, TIE: 2}
+
+
+def test_the_sign_test_tells_a_lopsided_count_from_a_coin():
+    assert sign_test(0, 0) == 1.0
+    assert sign_test(7, 7) == 1.0
+    assert sign_test(10, 4) == sign_test(4, 10) > 0.05  # 10 to 4 happens to a fair coin (p 0.18)
+    assert sign_test(25, 6) < 0.01
 
 
 def test_the_authors_finals_are_laid_out_as_a_run_at_our_size(tmp_path):
