@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import binomtest
 
-from harmonize.compare import labelled_row
+from harmonize.compare import GAP, labelled_row
 from harmonize.imageio import load_mask, load_rgb, save_png
 from harmonize.quality import bounding_box
 from harmonize.resize import resize_bilinear
@@ -36,6 +36,7 @@ RATINGS_FILE = "ratings.tsv"  # what the judge fills in
 INSTRUCTIONS_FILE = "INSTRUCTIONS.md"  # what the judge reads first
 CONTROL_SHEETS = 3  # A/B sheets with the same final on both sides (about one in five of 14 cases)
 AXES = ("solid", "painted_in")  # 1 to 5 each (issue 23)
+SCREEN_ASPECT = 1.6  # width / height of a judge's viewer: a sheet is laid out in a row or a column, the nearer
 TIE = "tie"  # score_preferences' name for the sheets where neither side was preferred
 AB_INSTRUCTIONS = """# Judging instructions
 
@@ -124,7 +125,7 @@ def write_ab_sheets(
         row = [("pasted photo", crop(_input(left_records[name], left_run, "naive"), box))]
         row += [("left", crop(_final(left_records[name], left_run), box))]
         row += [("right", crop(_final(right_records[name], right_run), box))]
-        save_png(out / f"{sheet}.png", labelled_row(row))
+        save_png(out / f"{sheet}.png", sheet_layout(row))
         key[sheet] = {"case": name, "left": left, "right": right, **({"control": True} if twice else {})}
         sheets.append(sheet)
     listed = {label: str(run) for label, (run, _) in runs.items()}
@@ -146,12 +147,29 @@ def write_single_sheets(run: Path, out: Path, seed: int) -> list[str]:
         box = crop_box(_mask(records[name], run))
         row = [("pasted photo", crop(_input(records[name], run, "naive"), box))]
         row.append(("result", crop(_final(records[name], run), box)))
-        save_png(out / f"{sheet}.png", labelled_row(row))
+        save_png(out / f"{sheet}.png", sheet_layout(row))
         key[sheet] = {"case": name}
         sheets.append(sheet)
     (out / KEY_FILE).write_text(json.dumps({"run": str(run), "sheets": key}, indent=2))
     _ratings_template(out, sheets, ("result",))
     return sheets
+
+
+def sheet_layout(panels: list[tuple[str, np.ndarray]]) -> np.ndarray:
+    """(H, W, 3) float32: the labelled panels in a row, or stacked in a column where that is nearer SCREEN_ASPECT.
+
+    A wide object's three crops side by side make a strip the viewer shrinks until its details are
+    lost (judges said so of the Star Destroyer and the fire truck); stacked, they keep their size.
+    """
+    row = labelled_row(panels)
+    singles = [labelled_row([panel]) for panel in panels]
+    width = max(single.shape[1] for single in singles)
+    gap = np.ones((GAP, width, 3), np.float32)
+    stacked = [
+        np.pad(single, ((0, 0), (0, width - single.shape[1]), (0, 0)), constant_values=1.0) for single in singles
+    ]
+    column = np.concatenate([part for single in stacked for part in (single, gap)][:-1])
+    return min((row, column), key=lambda sheet: abs(np.log(sheet.shape[1] / sheet.shape[0] / SCREEN_ASPECT)))
 
 
 def score_ratings(sheets: Path, key: Path) -> dict[str, dict[str, float]]:

@@ -18,6 +18,7 @@ from harmonize.tools.bench.ab_sheets import (
     score_controls,
     score_preferences,
     score_ratings,
+    sheet_layout,
     sides,
     sign_test,
     write_ab_sheets,
@@ -86,6 +87,17 @@ def test_single_sheets_and_their_key(tmp_path):
 def test_sides_are_a_fixed_fair_draw():
     draw = sides(3, 400)
     assert draw == sides(3, 400) and 160 < sum(draw) < 240
+
+
+def test_wide_crops_are_stacked_and_tall_ones_laid_side_by_side():
+    wide = [(name, np.full((100, 300, 3), value, np.float32)) for name, value in (("a", 0.2), ("b", 0.5), ("c", 0.8))]
+    stacked = sheet_layout(wide)
+    assert stacked.shape[0] > 3 * 100 and stacked.shape[1] == 300  # one above the other, each at full size
+    thirds = [stacked[round(stacked.shape[0] * (i + 0.5) / 3), 150] for i in range(3)]
+    assert np.allclose(thirds, [[0.2] * 3, [0.5] * 3, [0.8] * 3], atol=0.01)  # in their order, top to bottom
+    tall = [(name, np.full((200, 120, 3), 0.5, np.float32)) for name in "abc"]
+    row = sheet_layout(tall)
+    assert row.shape[1] >= 3 * 120 and row.shape[0] < 2 * 200
 
 
 def test_the_crop_holds_the_object_and_a_margin_of_painting():
