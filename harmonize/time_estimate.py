@@ -32,7 +32,9 @@ from harmonize.resize import fit_longest_side, resize_bilinear
 # evaluations' wall seconds x (1 + PARALLEL_GAIN) in the same runs (2026-12-06, with issue 23's
 # options; every run's end-to-end estimate within 25 %). Pass 2, float32: one-thread CPU
 # seconds of examples 2, 16, 9 and 15 measured before issue 24's faster histogram and freed-memory
-# reuse, so it overestimates today's float32 runs ("Where the time goes").
+# reuse ("Where the time goes"); checked on today's standard (painted fine detail and the palette
+# contrast's second post-processing included) on the 14 rule-built pairs of docs/design/painted-in.md
+# in float32 on 2 quiet cores (2026-12-07): estimate / measured 0.83 to 1.19, median 1.05.
 PASS1_S_PER_MPX = 9.0
 PASS2_S_PER_MPX = {"float32": 11.3, "bfloat16": 4.9}
 PASS2_MASK_S_PER_MPX = {"float32": 17.4, "bfloat16": 2.4}
