@@ -93,6 +93,7 @@ class TelegramReports:
         if query is None or chat is None or parsed is None:
             return
         job_id, keep = parsed
+        posted_messages = await self.chat_loop.posted.get(job_id)  # read first: they go with the job
         try:
             who = await admin_requester(context.bot, chat, query.from_user)
             report = await self.reports.decide(who, job_id, keep)
@@ -102,7 +103,7 @@ class TelegramReports:
         if keep:
             await self._show(context.bot, report, spoiler=False)
         else:
-            for posted in await self.chat_loop.posted.take(job_id):
+            for posted in posted_messages:
                 try:
                     await context.bot.delete_message(int(report.job.ref.chat_id), posted.message_id)
                 except TelegramError as error:  # older than 48 h, or already gone

@@ -78,12 +78,12 @@ class SelfService:
         job_id = parse_delete(query.data or "") if query is not None else None
         if query is None or chat is None or job_id is None:
             return
+        posted = [message.message_id for message in await self.chat_loop.posted.get(job_id)]  # gone with the job
         try:
             await self.service.delete_result(job_id, await admin_requester(context.bot, chat, query.from_user))
         except BotError as error:
             await query.answer(error.message, show_alert=True)
             return
-        posted = [message.message_id for message in await self.chat_loop.posted.take(job_id)]
         here = query.message.message_id if isinstance(query.message, Message) else None
         for message_id in {*posted, *([here] if here is not None else [])}:
             try:

@@ -28,18 +28,16 @@ class PostedResults:
         self.database = database
 
     async def record(self, job_id: str, messages: list[PostedMessage]) -> None:
-        """Remember the messages a job's result was posted as."""
+        """Remember the messages a job's result was posted as; nothing where the job is gone already
+        (its user deleted their data while it was being posted). The rows go with their job
+        (migration 2, bot/core/job_queue/migrations.py)."""
         text = json.dumps([asdict(message) for message in messages])
-        await self.database.write("INSERT OR REPLACE INTO result_messages VALUES (?, ?)", (job_id, text))
+        await self.database.write(
+            "INSERT OR REPLACE INTO result_messages SELECT ?, ? WHERE EXISTS (SELECT 1 FROM jobs WHERE id = ?)",
+            (job_id, text, job_id),
+        )
 
     async def get(self, job_id: str) -> list[PostedMessage]:
         """The messages of a job's result (none if unknown)."""
         row = await self.database.fetch_one("SELECT message_ids FROM result_messages WHERE job_id = ?", (job_id,))
         return [PostedMessage(**message) for message in json.loads(row[0])] if row else []
-
-    async def take(self, job_id: str) -> list[PostedMessage]:
-        """The messages of a job's result (none if unknown), forgotten from now on."""
-        async with self.database.locked() as connection:
-            messages = await self.get(job_id)
-            await connection.execute("DELETE FROM result_messages WHERE job_id = ?", (job_id,))
-        return messages

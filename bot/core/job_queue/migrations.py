@@ -201,7 +201,30 @@ class Migration:
     apply: Callable[[aiosqlite.Connection], Awaitable[None]]
 
 
-MIGRATIONS = (Migration(1, "baseline: every table of the bot as of 2026-12", baseline),)
+# Migration 2: a posted result's messages go with their job, by the schema rather than by a
+# sweep the job store made over the chat's table (bot/core/chat/posted_results.py).
+RESULT_MESSAGES_OF_JOBS = """
+CREATE TABLE result_messages (
+    job_id TEXT PRIMARY KEY REFERENCES jobs (id) ON DELETE CASCADE,
+    message_ids TEXT NOT NULL
+)"""
+
+
+async def posted_results_follow_their_jobs(connection: aiosqlite.Connection) -> None:
+    """Migration 2: result_messages rebuilt with a cascade from jobs; rows of jobs already gone are dropped."""
+    await connection.execute("ALTER TABLE result_messages RENAME TO result_messages_before")
+    await connection.execute(RESULT_MESSAGES_OF_JOBS)
+    await connection.execute(
+        "INSERT INTO result_messages SELECT job_id, message_ids FROM result_messages_before"
+        " WHERE job_id IN (SELECT id FROM jobs)"
+    )
+    await connection.execute("DROP TABLE result_messages_before")
+
+
+MIGRATIONS = (
+    Migration(1, "baseline: every table of the bot as of 2026-12", baseline),
+    Migration(2, "a posted result's messages are deleted with their job", posted_results_follow_their_jobs),
+)
 
 
 async def version(connection: aiosqlite.Connection) -> int:

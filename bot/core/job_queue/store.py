@@ -289,19 +289,13 @@ class JobStore:
         """Delete a user's jobs; return their ids."""
         records = await self._all("SELECT id FROM jobs WHERE platform = ? AND user_id = ?", platform, user_id)
         await self.db.execute("DELETE FROM jobs WHERE platform = ? AND user_id = ?", (platform, user_id))
-        await self._forget_posted_results()
         return [r["id"] for r in records]
 
     async def delete_ended_before(self, cutoff: float) -> list[str]:
         """Delete jobs that ended before `cutoff` (Unix seconds); return their ids."""
         records = await self._all("SELECT id FROM jobs WHERE status NOT IN (?, ?) AND finished_at < ?", *ACTIVE, cutoff)
         await self.db.execute("DELETE FROM jobs WHERE status NOT IN (?, ?) AND finished_at < ?", (*ACTIVE, cutoff))
-        await self._forget_posted_results()
         return [r["id"] for r in records]
-
-    async def _forget_posted_results(self) -> None:
-        """Forget where the results of deleted jobs were posted (bot/core/chat/posted_results.py)."""
-        await self.db.execute("DELETE FROM result_messages WHERE job_id NOT IN (SELECT id FROM jobs)")
 
     # ------------------------------------------------------------ limits and usage
 

@@ -138,3 +138,33 @@ async def test_a_write_waits_for_another_coroutines_transaction_and_survives_its
 async def test_a_store_used_before_the_database_opens_says_so(tmp_path) -> None:
     with pytest.raises(RuntimeError, match=r"Database.open\(\) was not called"):
         await Database(tmp_path / "bot.sqlite3").fetch_one("SELECT 1")
+
+
+async def test_posted_messages_follow_their_job_from_migration_2(tmp_path) -> None:
+    """A version-1 database keeps the posted messages of its jobs and drops those of jobs gone;
+    from then on a job's deletion takes its messages, and none are recorded for a job gone."""
+    from bot.core.chat.posted_results import PostedMessage, PostedResults
+    from bot.core.job_queue.migrations import baseline
+
+    path = tmp_path / "bot.sqlite3"
+    async with aiosqlite.connect(path) as db:  # as the bot left it at version 1, with the job 'old1'
+        await db.executescript(FIRST_RELEASE)
+        await baseline(db)
+        await db.execute("INSERT INTO result_messages VALUES ('old1', '[]'), ('gone', '[]')")
+        await db.execute("PRAGMA user_version = 1")
+        await db.commit()
+    database = Database(path)
+    await database.open()
+    try:
+        posted = PostedResults(database)
+        kept = await database.fetch_all("SELECT job_id FROM result_messages")
+        assert [row[0] for row in kept] == ["old1"]
+        message = PostedMessage(7, "photo", "file-id", "caption")
+        await posted.record("old1", [message])
+        await posted.record("never-queued", [message])
+        assert await posted.get("old1") == [message] and await posted.get("never-queued") == []
+        await database.write("DELETE FROM jobs WHERE id = 'old1'")
+        assert await posted.get("old1") == []
+    finally:
+        await database.close()
+    assert user_version(path) == 2
