@@ -28,6 +28,7 @@ from harmonize.tools.bench.report import write_records
 from harmonize.tools.bench.runner import RunRecord
 
 CASES = [f"{n} in {n + 1}" for n in range(12)]
+RATINGS_HEADER = "sheet\tsolid_left\tpainted_in_left\tsolid_right\tpainted_in_right\tghost_seen\tcomment"
 COLOURS = {"A": (0.9, 0.1, 0.1), "B": (0.1, 0.9, 0.1)}  # each run's finals: one flat colour, to tell them apart
 
 
@@ -45,6 +46,16 @@ def fake_run(folder, variant: str) -> None:
         inputs = {"naive": f"/elsewhere/{stem.name}_naive.png", "tight_mask": f"/elsewhere/{stem.name}_mask.png"}
         records.append(RunRecord(case, "fast", {}, 0.0, {}, {"final": f"{stem}_final.png"}, inputs=inputs))
     write_records(records, folder)
+
+
+def judged(folder, sheets: dict[str, tuple], rows: list[str]) -> None:
+    """A key of runs A and B whose sheets are {name: (case, left, right[, "control"])}, and the judge's rows."""
+    placed = {
+        name: {"case": case, "left": left, "right": right, **({"control": True} if control else {})}
+        for name, (case, left, right, *control) in sheets.items()
+    }
+    (folder / KEY_FILE).write_text(json.dumps({"runs": {"A": "a", "B": "b"}, "sheets": placed}))
+    (folder / RATINGS_FILE).write_text("\n".join([RATINGS_HEADER, *rows]) + "\n")
 
 
 def test_ab_sheets_show_each_case_once_with_sides_the_key_records(tmp_path):
@@ -108,28 +119,21 @@ def test_the_crop_holds_the_object_and_a_margin_of_painting():
 
 
 def test_ratings_are_turned_into_means_per_run_through_the_key(tmp_path):
-    (tmp_path / KEY_FILE).write_text(
-        json.dumps(
-            {
-                "runs": {"A": "a", "B": "b"},
-                "sheets": {
-                    "sheet_01": {"case": "x", "left": "A", "right": "B"},
-                    "sheet_02": {"case": "y", "left": "B", "right": "A"},
-                    "sheet_03": {"case": "z", "left": "A", "right": "B"},
-                    "sheet_04": {"case": "x", "left": "A", "right": "A", "control": True},
-                    "sheet_05": {"case": "y", "left": "B", "right": "B", "control": True},
-                },
-            }
-        )
-    )
-    (tmp_path / RATINGS_FILE).write_text(
-        "sheet\tsolid_left\tpainted_in_left\tsolid_right\tpainted_in_right\tghost_seen\tcomment\n"
-        "sheet_01\t2\t3\t4\t3\tleft\t\n"
-        "sheet_02\t5\t4\t3\t2\t\t\n"
-        "sheet_03\t\t\t\t\t\tnot rated\n"
-        "sheet_04\t1\t1\t3\t4\tleft\tPrefer right: crisper\n"
-        "sheet_05\t4\t4\t4\t4\tnone\ttie: the same\n"
-    )
+    sheets = {
+        "sheet_01": ("x", "A", "B"),
+        "sheet_02": ("y", "B", "A"),
+        "sheet_03": ("z", "A", "B"),
+        "sheet_04": ("x", "A", "A", "control"),
+        "sheet_05": ("y", "B", "B", "control"),
+    }
+    rows = [
+        "sheet_01\t2\t3\t4\t3\tleft\t",
+        "sheet_02\t5\t4\t3\t2\t\t",
+        "sheet_03\t\t\t\t\t\tnot rated",
+        "sheet_04\t1\t1\t3\t4\tleft\tPrefer right: crisper",
+        "sheet_05\t4\t4\t4\t4\tnone\ttie: the same",
+    ]
+    judged(tmp_path, sheets, rows)
     scores = score_ratings(tmp_path, tmp_path / KEY_FILE)
     assert scores["A"]["solid"] == 2.5 and scores["B"]["solid"] == 4.5  # A: 2 and 3; B: 4 and 5
     assert scores["A"]["painted_in"] == 2.5 and scores["B"]["painted_in"] == 3.5
@@ -140,28 +144,21 @@ def test_ratings_are_turned_into_means_per_run_through_the_key(tmp_path):
 
 
 def test_preferences_are_read_from_the_comments_through_the_key_controls_apart(tmp_path):
-    (tmp_path / KEY_FILE).write_text(
-        json.dumps(
-            {
-                "runs": {"A": "a", "B": "b"},
-                "sheets": {
-                    "sheet_01": {"case": "x", "left": "A", "right": "B"},
-                    "sheet_02": {"case": "y", "left": "B", "right": "A"},
-                    "sheet_03": {"case": "z", "left": "A", "right": "B"},
-                    "sheet_04": {"case": "w", "left": "B", "right": "A"},
-                    "sheet_05": {"case": "x", "left": "A", "right": "A", "control": True},
-                },
-            }
-        )
-    )
-    (tmp_path / RATINGS_FILE).write_text(
-        "sheet\tsolid_left\tpainted_in_left\tsolid_right\tpainted_in_right\tghost_seen\tcomment\n"
-        "sheet_01\t4\t3\t4\t4\tnone\tPrefer right: more of the strokes\n"
-        "sheet_02\t4\t4\t3\t4\tnone\tprefer left: the tower holds\n"
-        "sheet_03\t4\t4\t4\t4\tnone\ttie: the same\n"
-        "sheet_04\t3\t3\t4\t4\tnone\tright is better\n"
-        "sheet_05\t3\t3\t4\t4\tnone\tprefer right: a control, not counted\n"
-    )
+    sheets = {
+        "sheet_01": ("x", "A", "B"),
+        "sheet_02": ("y", "B", "A"),
+        "sheet_03": ("z", "A", "B"),
+        "sheet_04": ("w", "B", "A"),
+        "sheet_05": ("x", "A", "A", "control"),
+    }
+    rows = [
+        "sheet_01\t4\t3\t4\t4\tnone\tPrefer right: more of the strokes",
+        "sheet_02\t4\t4\t3\t4\tnone\tprefer left: the tower holds",
+        "sheet_03\t4\t4\t4\t4\tnone\ttie: the same",
+        "sheet_04\t3\t3\t4\t4\tnone\tright is better",
+        "sheet_05\t3\t3\t4\t4\tnone\tprefer right: a control, not counted",
+    ]
+    judged(tmp_path, sheets, rows)
     # B on the right of 01 and the left of 02; 03 a tie; 04's comment does not start as asked: a tie
     assert score_preferences(tmp_path, tmp_path / KEY_FILE) == {"A": 0, "B": 2, TIE: 2}
 
