@@ -275,16 +275,26 @@ class Harmonizer:
     ) -> np.ndarray:
         """The post-processing of the blended pass-2 result, then the object's look and thin parts' colour kept."""
         final = postprocess(pass2, naive, painting, tight, seed=options.seed, vote_sigma=options.vote_sigma)
-        final = self._keep_object(final, naive, tight, loose, options)
+        final = self._keep_object(final, naive, tight, loose, options, narrow=options.narrow_likeness)
         return restore_thin_colour(final, naive, tight, options.thin_colour)
 
     def _keep_object(
-        self, image: np.ndarray, naive: np.ndarray, tight: np.ndarray, loose: np.ndarray, options: HarmonizeOptions
+        self,
+        image: np.ndarray,
+        naive: np.ndarray,
+        tight: np.ndarray,
+        loose: np.ndarray,
+        options: HarmonizeOptions,
+        narrow: float = 0.0,
     ) -> np.ndarray:
-        """Put back `likeness` of the naive paste's low-frequency luminance, some of its colour, and its structure."""
+        """Put back `likeness` of the naive paste's low-frequency luminance, some of its colour, and its structure.
+
+        narrow: the share of the narrow parts' low-pass taken over the object alone (likeness.py).
+        """
         likeness = options.likeness
+        mask = blurred_tight_mask(tight) * loose
         kept = restore_low_frequencies(
-            image, naive, blurred_tight_mask(tight) * loose, likeness * LIKENESS_RESTORE, chroma_share(likeness)
+            image, naive, mask, likeness * LIKENESS_RESTORE, chroma_share(likeness), narrow=narrow
         )
         held = structure_mask(tight) * tight * loose
         return restore_structure(kept, naive, held, options.hold_structure * LIKENESS_RESTORE)

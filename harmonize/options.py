@@ -77,6 +77,10 @@ class HarmonizeOptions:
     # another of the painting's own colours, in [0, 1] (ours, harmonize/method/postprocess/palette_contrast.py,
     # docs/design/painted-in.md); 0 is the authors' post-processing.
     palette_contrast: float = 0.0
+    # Share of the post-processing's likeness restore that, on the object's narrow parts (spires,
+    # arms, legs), is averaged over the object alone rather than diluted by the painting around
+    # them, in [0, 1] (ours, harmonize/method/likeness.py, docs/design/painted-in.md); 0 is the plain restore.
+    narrow_likeness: float = 0.0
 
     def __post_init__(self) -> None:
         _check_int("size", self.size, MIN_SIZE, MAX_SIZE, "pixels on the longest side")
@@ -104,6 +108,7 @@ class HarmonizeOptions:
         _check_fraction("thin_colour", self.thin_colour, open_low=False)
         _check_fraction("painted_detail", self.painted_detail, open_low=False)
         _check_fraction("palette_contrast", self.palette_contrast, open_low=False)
+        _check_fraction("narrow_likeness", self.narrow_likeness, open_low=False)
         _check_number("vote_sigma", self.vote_sigma, MAX_VOTE_SIGMA, open_low=False)
         if self.coarse_iters2 and self.coarse_scale == 1:
             raise OptionsError(

@@ -42,7 +42,7 @@ from harmonize.tools.bench.runner import PaperExample, RunRecord, run_case  # no
 # The drafts behind the choice: docs/design/painted-in.md; the others run with --variants A,<name>.
 # What the standard took on after the runs of the "before" variants below (S24, SB, S34, S35), set
 # back to 0 so that they repeat those runs.
-LATER = {"palette_contrast": 0.0, "painted_detail": 0.0}
+LATER = {"palette_contrast": 0.0, "painted_detail": 0.0, "narrow_likeness": 0.0}
 VARIANTS: dict[str, dict[str, Any]] = {
     "A": {},
     "B": {"hold_structure": 1.0},
@@ -76,7 +76,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "S35": {**PRESETS["standard"], **LATER},
     # the standard before its full-size pass 2 started from the painting's fine marks (the SPD of
     # docs/design/painted-in.md, "The start of pass 2", is today's S)
-    "S36": {**PRESETS["standard"], "painted_detail": 0.0},
+    "S36": {**PRESETS["standard"], "painted_detail": 0.0, "narrow_likeness": 0.0},
+    # the standard before its likeness restore held the narrow parts ("Likeness over the object")
+    "S37": {**PRESETS["standard"], "narrow_likeness": 0.0},
     # the draft preset (run with --size 350), and with the standard's painted fine detail
     "D": dict(PRESETS["draft"]),
     "DPD": {**PRESETS["draft"], "painted_detail": 1.0},

@@ -100,6 +100,11 @@ def run(
         help="Share of the move that repaints parts of the object left in their ground's colour in another "
         "of the painting's own colours, 0 to 1 (ours; standard and draft: 1).",
     ),
+    narrow_likeness: float | None = typer.Option(
+        None,
+        help="Share of the final likeness restore that, on the object's narrow parts (spires, arms, legs), "
+        "is averaged over the object alone, 0 to 1 (ours; standard: 1, the other presets: 0).",
+    ),
     iters1: int | None = typer.Option(None, help="Pass-1 L-BFGS iterations (paper: 1000; default: the preset's)."),
     iters2: int | None = typer.Option(None, help="Pass-2 L-BFGS iterations (paper: 1000; default: the preset's)."),
     coarse_scale: float | None = typer.Option(
@@ -133,6 +138,7 @@ def run(
             thin_colour=thin_colour,
             painted_detail=painted_detail,
             palette_contrast=palette_contrast,
+            narrow_likeness=narrow_likeness,
         )
         options = preset_options(
             preset,

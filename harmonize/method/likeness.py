@@ -11,16 +11,21 @@ pulled towards the same low-pass of the naive paste.
 - In pass 2 it is one more gradient-normalised loss node on the image, like total variation
   (docs/algorithm.md §4.3), so the texture the other terms paint agrees with the kept shading.
 - After the post-processing, whose PatchMatch rebuilds the object from painting pixels, the
-  same fraction of the naive paste's low frequencies is put back.
+  same fraction of the naive paste's low frequencies is put back. Across a part narrower than
+  the low-pass (a spire, an arm, a child's legs) the plain blur averages the part with the
+  painting around it, where there is nothing to put back, and the part gets a fraction of its
+  share; on such parts (`narrow_parts`) the low-pass can be taken over the object's own pixels
+  instead (ours, issue 23: docs/design/painted-in.md, "Likeness over the object").
 """
 
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from harmonize.masks import gaussian_blur_zero_padded
+from harmonize.masks import gaussian_blur_mirrored, gaussian_blur_zero_padded
 
 SIGMA_FRACTION = 0.012  # of the working size's longest side: 8.4 px at 700 (docs/design/solid-objects.md)
 MIN_SIGMA = 2.0  # px: below this the low-pass would hold brush strokes too
@@ -32,6 +37,8 @@ LIKENESS_WEIGHT = 20.0  # the likeness node's weight at likeness 1 and tau 1 (do
 LIKENESS_RESTORE = 1.0  # fraction of the low frequencies put back after post-processing, at likeness 1
 CHROMA_SHARE = 0.3  # up to likeness 0.5, the share of the restored low frequencies applied to colour too
 CHROMA_FROM = 0.5  # above this likeness the colour share rises linearly to 1 at likeness 1
+NARROW_SIGMAS = 2.0  # a part is narrow where an opening by a disc of this many sigmas' radius removes it
+MASK_THRESHOLD = 0.5
 
 
 def chroma_share(likeness: float) -> float:
@@ -96,23 +103,48 @@ def likeness_term(target: torch.Tensor, mask: torch.Tensor, sigma: float):
     return evaluate
 
 
+def narrow_parts(mask: np.ndarray) -> np.ndarray:
+    """(H, W) float32 in [0, 1]: the object's parts narrower than four low-pass sigmas, soft-edged.
+
+    mask: (H, W) in [0, 1]. What a morphological opening by a disc of NARROW_SIGMAS sigmas'
+    radius removes (about 34 px across at 700: spires, arms, legs, a ship's tower), blurred by
+    half a sigma so the normalised restore blends in; zero outside the object.
+    """
+    inside = (np.asarray(mask) > MASK_THRESHOLD).astype(np.uint8)
+    sigma = low_pass_sigma(inside.shape)
+    radius = int(round(NARROW_SIGMAS * sigma))
+    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+    narrow = inside.astype(bool) & ~cv2.morphologyEx(inside, cv2.MORPH_OPEN, disc).astype(bool)
+    return gaussian_blur_mirrored(narrow.astype(np.float32), sigma / 2) * inside
+
+
 def restore_low_frequencies(
     result: np.ndarray,
     naive: np.ndarray,
     mask: np.ndarray,
     amount: float,
     chroma_share: float = 0.0,
+    narrow: float = 0.0,
 ) -> np.ndarray:
     """Put back `amount` of the naive paste's low-frequency luminance inside the object.
 
     result, naive: (H, W, 3) RGB float in [0, 1]; mask (H, W) in [0, 1] (soft edges blend); amount
-    in [0, 1]; chroma_share: the fraction of `amount` applied to the colour (chroma) part too.
+    in [0, 1]; chroma_share: the fraction of `amount` applied to the colour (chroma) part too;
+    narrow in [0, 1]: on the object's narrow parts (`narrow_parts`), that share of the low-pass is
+    taken over the object's own pixels rather than over the whole picture.
     Returns (H, W, 3) float32 in [0, 1].
     """
     if amount <= 0:
         return result
     sigma = low_pass_sigma(mask.shape)
-    shift = gaussian_blur_zero_padded(naive - result, _kernel_size(sigma), sigma)
+    size = _kernel_size(sigma)
+    shift = gaussian_blur_zero_padded(naive - result, size, sigma)
+    if narrow > 0:
+        inside = (mask > MASK_THRESHOLD).astype(np.float32)
+        weight = gaussian_blur_zero_padded(inside, size, sigma)
+        own = gaussian_blur_zero_padded((naive - result) * inside[..., None], size, sigma)
+        own /= np.maximum(weight, 1e-3)[..., None]
+        shift += (narrow * narrow_parts(mask))[..., None] * (own - shift)
     luminance = (shift @ LUMA_RGB)[..., None]
     change = amount * (luminance + chroma_share * (shift - luminance))
     return np.clip(result + mask[..., None] * change, 0.0, 1.0).astype(np.float32)

@@ -39,6 +39,7 @@ def test_missing_keys_take_the_defaults_and_unknown_keys_are_refused():
         ({"thin_colour": 1.5}, "thin_colour"),
         ({"painted_detail": -0.5}, "painted_detail"),
         ({"palette_contrast": 1.5}, "palette_contrast"),
+        ({"narrow_likeness": -0.5}, "narrow_likeness"),
         ({"vote_sigma": -1}, "vote_sigma"),
         ({"vote_sigma": float("nan")}, "vote_sigma"),
         ({"vote_sigma": True}, "vote_sigma"),

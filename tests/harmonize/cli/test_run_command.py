@@ -162,6 +162,8 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
         0.5,
         "--palette-contrast",
         0.25,
+        "--narrow-likeness",
+        0.75,
         "--device",
         "cpu",
         "--coarse-scale",
@@ -183,6 +185,7 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
         "thin_colour",
         "painted_detail",
         "palette_contrast",
+        "narrow_likeness",
         "coarse_scale",
         "post",
     )
@@ -198,6 +201,7 @@ def test_run_applies_the_less_common_options_and_records_them(paper_format, tmp_
         "thin_colour": 0.75,
         "painted_detail": 0.5,
         "palette_contrast": 0.25,
+        "narrow_likeness": 0.75,
         "coarse_scale": 0.5,
         "post": False,
     }

@@ -1,4 +1,4 @@
-"""The likeness term: its gradient, and the low frequencies it puts back."""
+"""The likeness term: its gradient, and the low frequencies it puts back, on narrow parts too."""
 
 import numpy as np
 import torch
@@ -12,6 +12,7 @@ from harmonize.method.likeness import (
     likeness_weight,
     low_pass,
     low_pass_sigma,
+    narrow_parts,
     restore_low_frequencies,
 )
 from harmonize.method.loss_weights import pass2_weights
@@ -63,6 +64,37 @@ def test_restoring_keeps_the_fine_detail_and_moves_the_coarse_shading_back():
     restored = shaded
     fine = lambda im: im - gaussian_blur_zero_padded(im, 13, 2.0)  # noqa: E731
     assert np.corrcoef(fine(restored)[inner][..., 1].ravel(), fine(ghost)[inner][..., 1].ravel())[0, 1] > 0.9
+
+
+def leg_and_body() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A 700-px picture: a dark object (a 200-px body on a 6-px leg) on a light ground, its mask, and a faded result."""
+    mask = np.zeros((300, 700), np.float32)
+    mask[40:240, 100:300] = 1.0  # the body
+    mask[240:290, 197:203] = 1.0  # the leg, 6 px wide
+    naive = np.full((300, 700, 3), 0.9, np.float32)
+    naive[mask > 0] = 0.1
+    faded = np.where(mask[..., None] > 0, 0.8, 0.9).astype(np.float32)  # the object turned nearly ground
+    return naive, mask, faded
+
+
+def test_narrow_parts_are_the_leg_not_the_body():
+    _, mask, _ = leg_and_body()
+    narrow = narrow_parts(mask)
+    assert narrow[250:285, 199:201].min() > 0.4  # the leg (its soft edge halves a part 6 px wide)
+    assert narrow[60:220, 120:280].max() < 1e-3  # the body's inside (its corners, which no disc reaches, are narrow)
+    assert narrow[mask == 0].max() == 0.0  # nothing outside the object
+
+
+def test_on_a_narrow_part_the_restore_is_not_diluted_by_the_ground():
+    naive, mask, faded = leg_and_body()
+    plain = restore_low_frequencies(faded, naive, mask, 1.0)
+    assert np.array_equal(restore_low_frequencies(faded, naive, mask, 1.0, narrow=0.0), plain)
+    own = restore_low_frequencies(faded, naive, mask, 1.0, narrow=1.0)
+    leg, body = (slice(255, 280), slice(199, 201)), (slice(100, 180), slice(160, 240))
+    luminance = lambda im, where: float((im[where] @ LUMA_RGB).mean())  # noqa: E731
+    assert luminance(plain, leg) > 0.5  # the plain low-pass averages the leg with the light ground
+    assert luminance(own, leg) < min(0.4, luminance(plain, leg) - 0.2)  # over the object alone, more of its dark
+    assert np.allclose(own[body], plain[body])  # the body is not a narrow part
 
 
 def test_sigma_grows_with_the_working_size():
