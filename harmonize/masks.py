@@ -45,6 +45,20 @@ def gaussian_blur_mirrored(image: np.ndarray, sigma: float) -> np.ndarray:
     return cv2.GaussianBlur(np.asarray(image, np.float32), (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
 
 
+def disc(radius: int) -> np.ndarray:
+    """(2 radius + 1, 2 radius + 1) uint8 elliptical structuring element for OpenCV's morphology."""
+    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
+
+
+def removed_by_opening(inside: np.ndarray, radius: int) -> np.ndarray:
+    """(H, W) bool: the pixels of the (H, W) bool or 0/1 `inside` that an opening by a disc of `radius` px removes.
+
+    These are the parts no such disc fits in: legs, spires, handles narrower than 2 radius + 1 px.
+    """
+    region = np.asarray(inside).astype(np.uint8)
+    return region.astype(bool) & ~cv2.morphologyEx(region, cv2.MORPH_OPEN, disc(radius)).astype(bool)
+
+
 def dilate_mask(tight_mask: np.ndarray) -> np.ndarray:
     """The loose mask of dilate_mask.m: 35x35 Gaussian blur (sigma 35/3), then > 0.1 (§1)."""
     blurred = gaussian_blur_zero_padded(tight_mask, DILATE_KERNEL, DILATE_SIGMA)

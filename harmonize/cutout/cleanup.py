@@ -7,6 +7,7 @@ import numpy as np
 from scipy import ndimage
 
 from harmonize.cutout.base import BOX_AND_METHOD, CutoutError
+from harmonize.masks import disc
 
 SOLID = 0.5  # alpha above this counts as object
 MIN_OBJECT_FRACTION = 0.005  # brief (issue 4): under 0.5 % of the photo is a failed cut-out
@@ -65,9 +66,9 @@ def fill_small_holes(solid: np.ndarray) -> np.ndarray:
 def _smooth_binary(solid: np.ndarray) -> np.ndarray:
     """Opening then closing with a disc: removes spurs and notches from a binary edge."""
     radius = max(1, round(EDGE_RADIUS_FRACTION * float(np.hypot(*solid.shape))))
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-    opened = cv2.morphologyEx(solid.astype(np.uint8), cv2.MORPH_OPEN, disc)
-    return cv2.morphologyEx(opened, cv2.MORPH_CLOSE, disc).astype(bool)
+    element = disc(radius)
+    opened = cv2.morphologyEx(solid.astype(np.uint8), cv2.MORPH_OPEN, element)
+    return cv2.morphologyEx(opened, cv2.MORPH_CLOSE, element).astype(bool)
 
 
 def _check_coverage(solid: np.ndarray) -> None:

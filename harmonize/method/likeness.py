@@ -20,12 +20,11 @@ pulled towards the same low-pass of the naive paste.
 
 from __future__ import annotations
 
-import cv2
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from harmonize.masks import gaussian_blur_mirrored, gaussian_blur_zero_padded
+from harmonize.masks import gaussian_blur_mirrored, gaussian_blur_zero_padded, removed_by_opening
 
 SIGMA_FRACTION = 0.012  # of the working size's longest side: 8.4 px at 700 (docs/design/solid-objects.md)
 MIN_SIGMA = 2.0  # px: below this the low-pass would hold brush strokes too
@@ -112,9 +111,7 @@ def narrow_parts(mask: np.ndarray) -> np.ndarray:
     """
     inside = (np.asarray(mask) > MASK_THRESHOLD).astype(np.uint8)
     sigma = low_pass_sigma(inside.shape)
-    radius = int(round(NARROW_SIGMAS * sigma))
-    disc = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
-    narrow = inside.astype(bool) & ~cv2.morphologyEx(inside, cv2.MORPH_OPEN, disc).astype(bool)
+    narrow = removed_by_opening(inside, int(round(NARROW_SIGMAS * sigma)))
     return gaussian_blur_mirrored(narrow.astype(np.float32), sigma / 2) * inside
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from harmonize.masks import gaussian_blur_mirrored, gaussian_blur_zero_padded
+from harmonize.masks import disc, gaussian_blur_mirrored, gaussian_blur_zero_padded, removed_by_opening
 from harmonize.method.likeness import LUMA_RGB, low_pass_sigma
 
 THIN_FRACTION = 0.04  # opening radius, of the object's box's longer side: parts under ~8 % of it are thin
@@ -36,9 +36,7 @@ def thin_parts(tight: np.ndarray) -> np.ndarray:
         return np.zeros(inside.shape, bool)
     ys, xs = np.nonzero(inside)
     longer = max(ys.max() - ys.min() + 1, xs.max() - xs.min() + 1)
-    radius = max(MIN_THIN_RADIUS, round(THIN_FRACTION * longer))
-    opened = cv2.morphologyEx(inside, cv2.MORPH_OPEN, _disc(radius))
-    return inside.astype(bool) & ~opened.astype(bool)
+    return removed_by_opening(inside, max(MIN_THIN_RADIUS, round(THIN_FRACTION * longer)))
 
 
 def structure_mask(tight: np.ndarray) -> np.ndarray:
@@ -47,7 +45,7 @@ def structure_mask(tight: np.ndarray) -> np.ndarray:
     if not inside.any():
         return np.zeros(inside.shape, np.float32)
     band = max(MIN_EDGE_PX, round(EDGE_FRACTION * max(inside.shape)))
-    eroded = cv2.erode(inside, _disc(band))
+    eroded = cv2.erode(inside, disc(band))
     return (thin_parts(tight) | (inside.astype(bool) & ~eroded.astype(bool))).astype(np.float32)
 
 
@@ -84,7 +82,3 @@ def restore_thin_colour(result: np.ndarray, naive: np.ndarray, tight: np.ndarray
     parts = gaussian_blur_mirrored(thin_parts(tight).astype(np.float32), sigma) * np.clip(tight, 0.0, 1.0)
     change = gaussian_blur_mirrored(naive, sigma) - gaussian_blur_mirrored(result, sigma)
     return np.clip(result + amount * parts[..., None] * change, 0.0, 1.0).astype(np.float32)
-
-
-def _disc(radius: int) -> np.ndarray:
-    return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))
