@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import typer
@@ -213,7 +214,7 @@ def _ratings(folders: list[Path], keys: list[Path]) -> None:
 
     if len(keys) != len(folders):
         raise ValueError("Give one --key per --ratings, in the same order: the key.json written with those sheets.")
-    pooled: dict[str, int] = {}
+    pooled: Counter[str] = Counter()
     picked = controls = 0
     for folder, key in zip(folders, keys, strict=True):
         if folder.is_file():  # the ratings.tsv itself rather than its folder
@@ -224,8 +225,7 @@ def _ratings(folders: list[Path], keys: list[Path]) -> None:
             typer.echo(f"{run}: " + ", ".join(f"{name} {value:g}" for name, value in scores.items()))
         preferred = score_preferences(folder, key)
         typer.echo("preferred: " + ", ".join(f"{name} {count}" for name, count in preferred.items()))
-        for name, count in preferred.items():
-            pooled[name] = pooled.get(name, 0) + count
+        pooled.update(preferred)
         noise = score_controls(folder, key)
         if noise["rated"]:
             typer.echo(
