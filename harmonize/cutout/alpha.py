@@ -18,6 +18,7 @@ class AlphaBackend(CutoutBackend):
     """Uses the alpha channel as it is; its soft edges are kept."""
 
     name = "alpha"
+    estimated = False
 
     def matte(self, image: np.ndarray, box: Box | None) -> np.ndarray:
         """(h, w, 4) uint8 -> its alpha as (h, w) float32 in [0, 1]."""

@@ -31,6 +31,10 @@ class CutoutBackend(ABC):
 
     name: ClassVar[str]
     soft_edges: ClassVar[bool] = True  # False: the matte is binary, so clean-up smooths its edge
+    # False: the matte is the user's own drawing (a PNG's alpha), kept as it is; True: it is
+    # estimated from the photo, so clean-up makes it opaque inside and the edge colours are
+    # freed of the photo's background (harmonize/cutout/foreground.py)
+    estimated: ClassVar[bool] = True
 
     @abstractmethod
     def matte(self, image: np.ndarray, box: Box | None) -> np.ndarray:

@@ -18,14 +18,20 @@ EDGE_RADIUS_FRACTION = 0.004  # binary edges: open/close radius, of the image di
 FEATHER_SIGMA = 0.7  # px: the smoothed binary edge is antialiased, not blurred
 NO_OBJECT = "No object was found in the photo: draw a box around the object, or try another cut-out method."
 FAINT = 2 / 255  # soft alpha above this, connected to a kept component, belongs to it (hair)
+# A model's soft matte keeps its softness only in this band inside the object's edge, of the photo's
+# longer side (5 px at the 1024-px cut-out size): u2netp works at 320 px, so its edge spans a few
+# photo pixels (docs/design/cutout.md, "Opaque inside, clean edges").
+EDGE_BAND_FRACTION = 0.005
+MIN_EDGE_BAND = 2.0  # px
 
 
-def clean_matte(alpha: np.ndarray, smooth_edge: bool) -> np.ndarray:
+def clean_matte(alpha: np.ndarray, smooth_edge: bool, opaque: bool = True) -> np.ndarray:
     """(h, w) float alpha in [0, 1] -> cleaned (h, w) float32 in [0, 1].
 
     Keeps the largest component and any at least KEEP_RATIO of it, fills holes up to HOLE_RATIO
-    of the object, and either smooths a binary edge (smooth_edge) or keeps a soft one as it is.
-    Raises CutoutError for an empty, tiny or full result.
+    of the object, and either smooths a binary edge (smooth_edge) or keeps a soft one; `opaque`:
+    a soft matte is made opaque inside the object beyond its edge band (`opaque_inside`), which a
+    user's own alpha (a cut-out PNG) is not. Raises CutoutError for an empty, tiny or full result.
     """
     alpha = np.clip(np.asarray(alpha, dtype=np.float32), 0.0, 1.0)
     found = alpha > SOLID
@@ -39,7 +45,23 @@ def clean_matte(alpha: np.ndarray, smooth_edge: bool) -> np.ndarray:
     kept = np.unique(labels[solid])
     attached = np.isin(labels, kept[kept > 0])
     inside = np.where(found, alpha, 1.0)  # filled holes become opaque
-    return np.where(solid, inside, np.where(attached, alpha, 0.0)).astype(np.float32)
+    cleaned = np.where(solid, inside, np.where(attached, alpha, 0.0)).astype(np.float32)
+    return opaque_inside(cleaned, solid) if opaque else cleaned
+
+
+def opaque_inside(alpha: np.ndarray, solid: np.ndarray) -> np.ndarray:
+    """The (h, w) alpha in [0, 1] raised to 1 inside the (h, w) bool object beyond its edge band; float32.
+
+    A model's matte is its confidence: on an object it is unsure of, it stays below 1 far inside
+    the silhouette (two thirds of scikit-image's rocket under u2netp), and the paste turns that
+    into a see-through object, a ghost before the method starts. Inside the object the alpha
+    rises linearly to 1 over the edge band (distance from the object's edge); the band keeps the
+    matte's softness (antialiasing, hair), and what lies outside the object is untouched.
+    """
+    band = max(MIN_EDGE_BAND, EDGE_BAND_FRACTION * max(alpha.shape))
+    depth = ndimage.distance_transform_edt(solid)
+    raised = np.maximum(alpha, np.clip(depth / band, 0.0, 1.0))
+    return np.where(solid, raised, alpha).astype(np.float32)
 
 
 def main_components(solid: np.ndarray) -> np.ndarray:

@@ -16,6 +16,7 @@ import numpy as np
 from harmonize.cutout.base import Box, CutoutBackend, CutoutError
 from harmonize.cutout.cleanup import NO_OBJECT, clean_matte
 from harmonize.cutout.factory import auto_methods, is_service, new_backend, offered_methods
+from harmonize.cutout.foreground import foreground_colours
 from harmonize.cutout.settings import DEFAULT_SETTINGS, CutoutSettings
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,8 @@ class Cutter:
 
     def cut_out(self, image: np.ndarray, method: str = "auto", box: Box | None = None) -> tuple[np.ndarray, str]:
         """The (h', w', 4) uint8 RGBA cut-out of an (h, w, 3|4) photo, cropped to the object plus a
-        small margin; and the name of the back end that made it (what `auto` chose).
+        small margin; and the name of the back end that made it (what `auto` chose). Where a matte
+        estimated from the photo is soft, the colours are the object's (foreground.py).
 
         method: "auto" or one of BACKENDS ("alpha", "grabcut", "saliency", "u2netp", "removebg",
         "rembg"); box: (x0, y0, x1, y1) pixels around the object. Raises CutoutError with a
@@ -63,7 +65,8 @@ class Cutter:
         """
         pixels = _as_photo(image)
         alpha, used = self.matte(pixels, method, box)
-        rgba = np.dstack([pixels[..., :3], np.round(alpha * 255.0).astype(np.uint8)])
+        colours = foreground_colours(pixels, alpha) if self.backend(used).estimated else pixels[..., :3]
+        rgba = np.dstack([colours, np.round(alpha * 255.0).astype(np.uint8)])
         return crop_to_object(rgba), used
 
     def matte(self, image: np.ndarray, method: str = "auto", box: Box | None = None) -> tuple[np.ndarray, str]:
@@ -89,7 +92,7 @@ class Cutter:
             inside = np.zeros_like(alpha)
             inside[box[1] : box[3], box[0] : box[2]] = 1.0
             alpha = alpha * inside
-        return clean_matte(alpha, smooth_edge=not backend.soft_edges), backend.name
+        return clean_matte(alpha, smooth_edge=not backend.soft_edges, opaque=backend.estimated), backend.name
 
 
 def cut_out(

@@ -1,4 +1,4 @@
-"""Scores of a predicted object mask against the true one: IoU and boundary F-score."""
+"""Scores of a predicted object mask against the true one: IoU, boundary F-score and see-through share."""
 
 from __future__ import annotations
 
@@ -7,6 +7,10 @@ from scipy import ndimage
 
 # DAVIS (Perazzi et al., CVPR 2016) matches boundaries within 0.008 of the image diagonal.
 BOUNDARY_TOLERANCE = 0.008
+# see_through: the object's inside is its true mask less this many px at its edge, where a soft
+# edge is right; an alpha under OPAQUE there lets the painting show through the paste (ours).
+INSIDE_MARGIN = 3
+OPAQUE = 0.95
 
 
 def iou(predicted: np.ndarray, true: np.ndarray) -> float:
@@ -30,3 +34,13 @@ def boundary_f(predicted: np.ndarray, true: np.ndarray, tolerance: float = BOUND
     precision = float((ndimage.distance_transform_edt(~wanted)[found] <= radius).mean())
     recall = float((ndimage.distance_transform_edt(~found)[wanted] <= radius).mean())
     return 0.0 if precision + recall == 0 else 2 * precision * recall / (precision + recall)
+
+
+def see_through(alpha: np.ndarray, true: np.ndarray) -> float:
+    """Share of the object's inside found (alpha > 0.5) but below OPAQUE: (h, w) alpha in [0, 1], (h, w) bool truth.
+
+    IoU and boundary F read the cut-out at alpha 0.5 and miss an object found at alpha 0.7, which
+    the paste shows see-through. 0.0 when nothing of the inside is found.
+    """
+    inside = ndimage.binary_erosion(true, iterations=INSIDE_MARGIN) & (alpha > 0.5)
+    return float((alpha[inside] < OPAQUE).mean()) if inside.any() else 0.0

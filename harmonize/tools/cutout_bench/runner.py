@@ -10,18 +10,19 @@ import numpy as np
 
 from harmonize.cutout import CutoutError, Cutter
 from harmonize.tools.cutout_bench.cases import Case
-from harmonize.tools.cutout_bench.metrics import boundary_f, iou
+from harmonize.tools.cutout_bench.metrics import boundary_f, iou, see_through
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class CaseScore:
-    """One method on one case: IoU, boundary F, seconds, and the failure message if it raised."""
+    """One method on one case: IoU, boundary F, see-through share, seconds, and the failure message if it raised."""
 
     case: str
     iou: float
     boundary_f: float
+    see_through: float
     seconds: float
     error: str | None = None
 
@@ -35,13 +36,14 @@ class MethodScores:
     masks: list[np.ndarray] = field(default_factory=list)
 
     def summary(self) -> dict[str, float]:
-        """Mean IoU, mean boundary F, share of cases at IoU >= 0.9, failures and mean seconds."""
+        """Mean IoU, boundary F and see-through, share of cases at IoU >= 0.9, failures and mean seconds."""
         ious = np.array([s.iou for s in self.scores])
         return {
             "mean_iou": float(ious.mean()),
             "median_iou": float(np.median(ious)),
             "share_iou_0_9": float((ious >= 0.9).mean()),
             "mean_boundary_f": float(np.mean([s.boundary_f for s in self.scores])),
+            "mean_see_through": float(np.mean([s.see_through for s in self.scores])),
             "failures": sum(s.error is not None for s in self.scores),
             "mean_seconds": float(np.mean([s.seconds for s in self.scores])),
         }
@@ -71,13 +73,12 @@ def score_method(cutter: Cutter, method: str, cases: list[Case], boxed: bool = F
         error = None
         try:
             alpha, _ = cutter.matte(case.photo, method, case.box() if boxed else None)
-            found = alpha > 0.5
         except CutoutError as failure:  # an empty or full cut-out scores as nothing found
-            found, error = np.zeros_like(case.truth), str(failure)
+            alpha, error = np.zeros(case.truth.shape, np.float32), str(failure)
         seconds = time.perf_counter() - start
-        result.scores.append(
-            CaseScore(case.name, iou(found, case.truth), boundary_f(found, case.truth), seconds, error)
-        )
+        found = alpha > 0.5
+        scores = (iou(found, case.truth), boundary_f(found, case.truth), see_through(alpha, case.truth))
+        result.scores.append(CaseScore(case.name, *scores, seconds, error))
         result.masks.append(found)
         log.info("%s on %s: IoU %.3f", method, case.name, result.scores[-1].iou)
     return result

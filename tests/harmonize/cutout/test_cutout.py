@@ -161,6 +161,20 @@ def test_cleanup_smooths_a_jagged_binary_edge() -> None:
     assert cleaned[100, 100] == pytest.approx(1.0)
 
 
+def test_cleanup_makes_an_unsure_matte_opaque_inside_and_keeps_its_soft_edge() -> None:
+    alpha = np.zeros((1000, 1000), np.float32)  # the edge band: 5 px
+    alpha[200:800, 200:800] = 0.7  # a model unsure of the whole object
+    alpha[200:800, 198:200] = 0.3  # a soft edge just outside it
+    alpha[500, 800:820] = 0.2  # a hair attached to it
+    cleaned = clean_matte(alpha, smooth_edge=False)
+    assert cleaned[500, 500] == 1.0 and cleaned[210, 210] == 1.0
+    assert cleaned[500, 200] == pytest.approx(0.7)  # the edge keeps the matte's softness...
+    assert cleaned[500, 203] == pytest.approx(0.8)  # ...then rises to opaque over the band
+    assert cleaned[500, 198] == pytest.approx(0.3) and cleaned[500, 810] == pytest.approx(0.2)
+    kept = clean_matte(alpha, smooth_edge=False, opaque=False)  # a user's own alpha
+    assert kept[500, 500] == pytest.approx(0.7)
+
+
 @pytest.mark.parametrize(
     ("alpha", "message"),
     [

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from harmonize.cli.main import app
 from harmonize.tools.cutout_bench.cases import Case, Sample, example_numbers, load_sample, make_cases, paste
-from harmonize.tools.cutout_bench.metrics import boundary, boundary_f, iou
+from harmonize.tools.cutout_bench.metrics import boundary, boundary_f, iou, see_through
 from tests.support.paths import DPH
 
 SHARED = DPH
@@ -50,6 +50,18 @@ def test_boundary_is_the_inner_edge_and_ignores_the_frame() -> None:
     edge = boundary(mask)
     assert edge[2, 0] and edge[7, 3] and edge[4, 4] and not edge[4, 0] and not edge[4, 2]
     assert boundary_f(mask, mask) == 1.0 and iou(mask, ~mask) == 0.0
+
+
+def test_see_through_counts_the_inside_found_but_not_opaque() -> None:
+    truth = np.zeros((40, 40), bool)
+    truth[5:35, 5:35] = True  # inside: 24 x 24 px once 3 px of edge are left out
+    alpha = np.where(truth, 1.0, 0.0).astype(np.float32)
+    alpha[5:8, 5:35] = 0.6  # a soft edge: not counted
+    assert see_through(alpha, truth) == 0.0
+    alpha[8:20, 8:32] = 0.7  # half the inside found, but see-through
+    alpha[20:32, 8:20] = 0.2  # a quarter missed: IoU's business, not this score's
+    assert see_through(alpha, truth) == pytest.approx(288 / (576 - 144))
+    assert see_through(np.zeros_like(alpha), truth) == 0.0
 
 
 def test_paste_gives_the_truth_of_what_it_pasted() -> None:
@@ -149,6 +161,7 @@ def test_bench_cutout_scores_every_method_and_lists_those_it_cannot_run(tmp_path
     assert set(results["methods"]) == {"grabcut", "saliency"} and "removebg" in results["skipped"]
     for method in results["methods"].values():
         assert len(method["cases"]) == 2 and 0.0 <= method["summary"]["mean_iou"] <= 1.0
+        assert 0.0 <= method["summary"]["mean_see_through"] <= 1.0
     assert "| saliency |" in (out / "cutout-bench.md").read_text() and (out / "cutout-cases.png").is_file()
 
 
