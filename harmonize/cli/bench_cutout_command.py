@@ -30,7 +30,7 @@ def bench_cutout(
         None, help="Also write scikit-image's four photos cut out by every method (and auto) here."
     ),
 ) -> None:
-    """Score the cut-out methods (mean IoU, boundary F, see-through) on objects pasted onto real photos."""
+    """Score the cut-out methods (mean IoU, boundary F, see-through, edge dE) on objects pasted onto real photos."""
     with user_errors():
         numbers = example_numbers(data) if data.is_dir() else []
         if not numbers:
@@ -52,7 +52,7 @@ def bench_cutout(
             s = results[-1].summary()
             typer.echo(
                 f"{method:10s} mean IoU {s['mean_iou']:.3f}  boundary F {s['mean_boundary_f']:.3f}  "
-                f"see-through {s['mean_see_through']:.1%}  "
+                f"see-through {s['mean_see_through']:.1%}  edge dE {s['mean_edge_de']:.2f}  "
                 f"({len(cases)} photos, {s['mean_seconds']:.2f} s each)"
             )
         settings = {"examples": [s.name for s in objects], "per_object": per_object, "seed": seed, "box": box}

@@ -65,9 +65,16 @@ class Cutter:
         """
         pixels = _as_photo(image)
         alpha, used = self.matte(pixels, method, box)
-        colours = foreground_colours(pixels, alpha) if self.backend(used).estimated else pixels[..., :3]
-        rgba = np.dstack([colours, np.round(alpha * 255.0).astype(np.uint8)])
+        rgba = np.dstack([self.object_colours(pixels, alpha, used), np.round(alpha * 255.0).astype(np.uint8)])
         return crop_to_object(rgba), used
+
+    def object_colours(self, photo: np.ndarray, alpha: np.ndarray, method: str) -> np.ndarray:
+        """(h, w, 3) uint8: the (h, w, 3|4) uint8 photo's colours under `method`'s (h, w) alpha in [0, 1].
+
+        Where a matte estimated from the photo is soft, the object's own colours (foreground.py);
+        a user's own alpha keeps the photo's.
+        """
+        return foreground_colours(photo, alpha) if self.backend(method).estimated else photo[..., :3]
 
     def matte(self, image: np.ndarray, method: str = "auto", box: Box | None = None) -> tuple[np.ndarray, str]:
         """The cleaned (h, w) float32 alpha in [0, 1] of an (h, w, 3|4) photo, not cropped; and the method used.

@@ -47,11 +47,17 @@ class Sample:
 
 @dataclass(frozen=True)
 class Case:
-    """One benchmark photo: (H, W, 3) uint8 and its true object mask (H, W) bool."""
+    """One benchmark photo: (H, W, 3) uint8 and its true object mask (H, W) bool.
+
+    alpha and colours, when known: the pasted object's soft (H, W) alpha and its own (H, W, 3)
+    colours in [0, 1], what a perfect cut-out would give (metrics.edge_colour_error).
+    """
 
     name: str
     photo: np.ndarray
     truth: np.ndarray
+    alpha: np.ndarray | None = None
+    colours: np.ndarray | None = None
 
     def box(self, margin: float = BOX_MARGIN) -> tuple[int, int, int, int]:
         """The true mask's box (x0, y0, x1, y1, pixels, x1/y1 exclusive) plus `margin` of the longest side."""
@@ -101,11 +107,12 @@ def background(name: str) -> np.ndarray:
 
 def paste(
     sample: Sample, photo: np.ndarray, height: float, centre: tuple[float, float]
-) -> tuple[np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Paste the sample at `height` (fraction of the frame) centred at (x, y) fractions.
 
-    Returns the (H, W, 3) uint8 photo and the true (H, W) bool mask (soft alpha > 0.5); the
-    object may run off the frame's edges.
+    Returns the (H, W, 3) uint8 photo, the true (H, W) bool mask (soft alpha > 0.5), the soft
+    (H, W) float32 alpha and the object's own (H, W, 3) float32 colours in [0, 1]; the object may
+    run off the frame's edges.
     """
     big_h, big_w = photo.shape[:2]
     scale = min(height * big_h / sample.rgb.shape[0], 0.9 * big_w / sample.rgb.shape[1])
@@ -124,7 +131,7 @@ def paste(
     colour[y0:y1, x0:x1] = rgb[y0 - top : y1 - top, x0 - left : x1 - left]
     a = canvas[..., None]
     out = np.round(a * colour + (1.0 - a) * photo.astype(np.float32))
-    return np.clip(out, 0, 255).astype(np.uint8), canvas > 0.5
+    return np.clip(out, 0, 255).astype(np.uint8), canvas > 0.5, canvas, colour / 255.0
 
 
 def make_cases(samples: list[Sample], per_object: int = 3, seed: int = 0) -> list[Case]:
@@ -142,7 +149,7 @@ def make_cases(samples: list[Sample], per_object: int = 3, seed: int = 0) -> lis
             y = 1.0 - 0.35 * height  # the bottom 15 % of the object is outside the frame
         else:
             y = min(max(y, 0.5 * height + 0.03), 1.0 - 0.5 * height - 0.03)
-        photo, truth = paste(sample, frames[name], height, (x, y))
+        photo, truth, alpha, colours = paste(sample, frames[name], height, (x, y))
         tag = "cut by the bottom edge, " if cut else ""
-        cases.append(Case(f"{sample.name} on {name} ({tag}height {height:.2f})", photo, truth))
+        cases.append(Case(f"{sample.name} on {name} ({tag}height {height:.2f})", photo, truth, alpha, colours))
     return cases

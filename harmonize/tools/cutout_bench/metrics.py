@@ -1,9 +1,10 @@
-"""Scores of a predicted object mask against the true one: IoU, boundary F-score and see-through share."""
+"""Scores of a cut-out against the truth: IoU, boundary F-score, see-through share and edge colour error."""
 
 from __future__ import annotations
 
 import numpy as np
 from scipy import ndimage
+from skimage.color import rgb2lab
 
 # DAVIS (Perazzi et al., CVPR 2016) matches boundaries within 0.008 of the image diagonal.
 BOUNDARY_TOLERANCE = 0.008
@@ -11,6 +12,13 @@ BOUNDARY_TOLERANCE = 0.008
 # edge is right; an alpha under OPAQUE there lets the painting show through the paste (ours).
 INSIDE_MARGIN = 3
 OPAQUE = 0.95
+# edge_colour_error (ours): the cut-out and the truth composed onto two grounds a painting may
+# have (dark blue, cream), compared in CIELAB within EDGE_PX of the true edge, where the cut-out's
+# alpha is soft and close to the truth's (elsewhere the error is the mask's, which IoU counts).
+GROUNDS = ((0.15, 0.2, 0.45), (0.9, 0.85, 0.7))
+EDGE_PX = 6
+SOFT = (0.02, 0.98)
+ALPHA_AGREES = 0.25
 
 
 def iou(predicted: np.ndarray, true: np.ndarray) -> float:
@@ -44,3 +52,24 @@ def see_through(alpha: np.ndarray, true: np.ndarray) -> float:
     """
     inside = ndimage.binary_erosion(true, iterations=INSIDE_MARGIN) & (alpha > 0.5)
     return float((alpha[inside] < OPAQUE).mean()) if inside.any() else 0.0
+
+
+def edge_colour_error(
+    colours: np.ndarray, alpha: np.ndarray, true_colours: np.ndarray, true_alpha: np.ndarray
+) -> float | None:
+    """Mean CIELAB dE76 of the cut-out's soft edge composed onto GROUNDS against the truth's; None if it has none.
+
+    colours, true_colours: (h, w, 3) in [0, 1]; alpha, true_alpha: (h, w) in [0, 1]. A fringe of
+    the photo's background at the edge shows here, on grounds unlike the photo's.
+    """
+    true = true_alpha > 0.5
+    edge = (ndimage.distance_transform_edt(~true) <= EDGE_PX) & (ndimage.distance_transform_edt(true) <= EDGE_PX)
+    where = edge & (alpha > SOFT[0]) & (alpha < SOFT[1]) & (np.abs(alpha - true_alpha) < ALPHA_AGREES)
+    if not where.any():
+        return None
+    errors = []
+    for ground in np.asarray(GROUNDS, np.float32):
+        got = alpha[where, None] * colours[where] + (1.0 - alpha[where, None]) * ground
+        wanted = true_alpha[where, None] * true_colours[where] + (1.0 - true_alpha[where, None]) * ground
+        errors.append(np.linalg.norm(rgb2lab(got[None]) - rgb2lab(wanted[None]), axis=-1).mean())
+    return float(np.mean(errors))

@@ -29,16 +29,18 @@ def write_results(out: Path, results: list[MethodScores], skipped: dict[str, str
 
 
 def markdown_table(results: list[MethodScores], skipped: dict[str, str]) -> str:
-    """Mean IoU, boundary F and see-through per method, best IoU first, and the methods that could not run."""
+    """Mean IoU, boundary F, see-through and edge dE per method, best IoU first, and the methods that could not run."""
     lines = [
-        "| method | mean IoU | median IoU | IoU >= 0.9 | mean boundary F | see-through | failures | s / photo |",
-        "|---|---|---|---|---|---|---|---|",
+        "| method | mean IoU | median IoU | IoU >= 0.9 | mean boundary F | see-through | edge dE | failures "
+        "| s / photo |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for result in sorted(results, key=lambda r: -r.summary()["mean_iou"]):
         s = result.summary()
         lines.append(
             f"| {result.method} | {s['mean_iou']:.3f} | {s['median_iou']:.3f} | {s['share_iou_0_9']:.0%} | "
-            f"{s['mean_boundary_f']:.3f} | {s['mean_see_through']:.1%} | {s['failures']} | {s['mean_seconds']:.2f} |"
+            f"{s['mean_boundary_f']:.3f} | {s['mean_see_through']:.1%} | {s['mean_edge_de']:.2f} | {s['failures']} | "
+            f"{s['mean_seconds']:.2f} |"
         )
     lines += [f"\nNot run: {method}: {why}" for method, why in skipped.items()]
     return "\n".join(lines) + "\n"

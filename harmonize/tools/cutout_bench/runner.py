@@ -10,19 +10,21 @@ import numpy as np
 
 from harmonize.cutout import CutoutError, Cutter
 from harmonize.tools.cutout_bench.cases import Case
-from harmonize.tools.cutout_bench.metrics import boundary_f, iou, see_through
+from harmonize.tools.cutout_bench.metrics import boundary_f, edge_colour_error, iou, see_through
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
 class CaseScore:
-    """One method on one case: IoU, boundary F, see-through share, seconds, and the failure message if it raised."""
+    """One method on one case: IoU, boundary F, see-through share, edge colour error (None without a
+    soft edge or a known truth), seconds, and the failure message if it raised."""
 
     case: str
     iou: float
     boundary_f: float
     see_through: float
+    edge_de: float | None
     seconds: float
     error: str | None = None
 
@@ -36,14 +38,16 @@ class MethodScores:
     masks: list[np.ndarray] = field(default_factory=list)
 
     def summary(self) -> dict[str, float]:
-        """Mean IoU, boundary F and see-through, share of cases at IoU >= 0.9, failures and mean seconds."""
+        """Mean IoU, boundary F, see-through and edge dE, share of cases at IoU >= 0.9, failures and mean seconds."""
         ious = np.array([s.iou for s in self.scores])
+        edges = [s.edge_de for s in self.scores if s.edge_de is not None]
         return {
             "mean_iou": float(ious.mean()),
             "median_iou": float(np.median(ious)),
             "share_iou_0_9": float((ious >= 0.9).mean()),
             "mean_boundary_f": float(np.mean([s.boundary_f for s in self.scores])),
             "mean_see_through": float(np.mean([s.see_through for s in self.scores])),
+            "mean_edge_de": float(np.mean(edges)) if edges else 0.0,
             "failures": sum(s.error is not None for s in self.scores),
             "mean_seconds": float(np.mean([s.seconds for s in self.scores])),
         }
@@ -71,14 +75,18 @@ def score_method(cutter: Cutter, method: str, cases: list[Case], boxed: bool = F
     for case in cases:
         start = time.perf_counter()
         error = None
+        edge_de = None
         try:
-            alpha, _ = cutter.matte(case.photo, method, case.box() if boxed else None)
+            alpha, used = cutter.matte(case.photo, method, case.box() if boxed else None)
+            if case.alpha is not None and case.colours is not None:
+                colours = cutter.object_colours(case.photo, alpha, used).astype(np.float32) / 255.0
+                edge_de = edge_colour_error(colours, alpha, case.colours, case.alpha)
         except CutoutError as failure:  # an empty or full cut-out scores as nothing found
             alpha, error = np.zeros(case.truth.shape, np.float32), str(failure)
         seconds = time.perf_counter() - start
         found = alpha > 0.5
         scores = (iou(found, case.truth), boundary_f(found, case.truth), see_through(alpha, case.truth))
-        result.scores.append(CaseScore(case.name, *scores, seconds, error))
+        result.scores.append(CaseScore(case.name, *scores, edge_de, seconds, error))
         result.masks.append(found)
         log.info("%s on %s: IoU %.3f", method, case.name, result.scores[-1].iou)
     return result

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from harmonize.cli.main import app
 from harmonize.tools.cutout_bench.cases import Case, Sample, example_numbers, load_sample, make_cases, paste
-from harmonize.tools.cutout_bench.metrics import boundary, boundary_f, iou, see_through
+from harmonize.tools.cutout_bench.metrics import boundary, boundary_f, edge_colour_error, iou, see_through
 from tests.support.paths import DPH
 
 SHARED = DPH
@@ -68,12 +68,28 @@ def test_paste_gives_the_truth_of_what_it_pasted() -> None:
     rgb = np.zeros((40, 20, 3), np.uint8)
     rgb[..., 0] = 255
     sample = Sample("bar", rgb, np.ones((40, 20), np.float32))
-    photo, truth = paste(sample, np.full((100, 120, 3), 90, np.uint8), 0.5, (0.5, 0.5))
+    photo, truth, alpha, colours = paste(sample, np.full((100, 120, 3), 90, np.uint8), 0.5, (0.5, 0.5))
     rows, cols = np.flatnonzero(truth.any(axis=1)), np.flatnonzero(truth.any(axis=0))
     assert rows[-1] - rows[0] + 1 == 50 and cols[-1] - cols[0] + 1 == 25  # height 0.5, aspect kept
     assert np.all(photo[truth][:, 0] > 170) and np.all(photo[~truth][:, 0] < 175)
     edge = photo[rows[0] - 1, 60, 0]
     assert 90 < edge < 255  # a soft edge, not a hard one
+    assert 0.0 < alpha[rows[0] - 1, 60] < 0.5 and np.array_equal(alpha > 0.5, truth)
+    assert colours[rows[0] - 1, 60].tolist() == [1.0, 0.0, 0.0]  # the object's own red under its soft edge
+
+
+def test_edge_colour_error_sees_a_fringe_of_the_photos_background() -> None:
+    true_alpha = np.zeros((60, 60), np.float32)
+    true_alpha[20:40, 20:40] = 1.0
+    true_alpha = cv2.GaussianBlur(true_alpha, (0, 0), 1.5)
+    red = np.zeros((60, 60, 3), np.float32)
+    red[..., 0] = 1.0
+    green = np.zeros_like(red)
+    green[..., 1] = 1.0
+    photo = true_alpha[..., None] * red + (1.0 - true_alpha[..., None]) * green  # the object on green
+    assert edge_colour_error(red, true_alpha, red, true_alpha) == pytest.approx(0.0, abs=1e-4)
+    assert edge_colour_error(photo, true_alpha, red, true_alpha) > 20  # the green fringe
+    assert edge_colour_error(red, (true_alpha > 0.5).astype(np.float32), red, true_alpha) is None  # no soft edge
 
 
 def write_example(folder: Path, number: int) -> None:
@@ -161,7 +177,7 @@ def test_bench_cutout_scores_every_method_and_lists_those_it_cannot_run(tmp_path
     assert set(results["methods"]) == {"grabcut", "saliency"} and "removebg" in results["skipped"]
     for method in results["methods"].values():
         assert len(method["cases"]) == 2 and 0.0 <= method["summary"]["mean_iou"] <= 1.0
-        assert 0.0 <= method["summary"]["mean_see_through"] <= 1.0
+        assert 0.0 <= method["summary"]["mean_see_through"] <= 1.0 and method["summary"]["mean_edge_de"] >= 0.0
     assert "| saliency |" in (out / "cutout-bench.md").read_text() and (out / "cutout-cases.png").is_file()
 
 
