@@ -86,7 +86,18 @@ VARIANTS: dict[str, dict[str, Any]] = {
 DRAFT = {"iters1": 15, "coarse_iters2": 60, "iters2": 20}  # on top of the fast preset
 DRAFT_SIZE = 350
 SHEET_SEED = 23  # the A/B sides' shuffle: issue 23
-SUMMARY = ("survives", "typical", "local_survives", "painted_typical", "thin", "near", "cells", "marks", "painted_in")
+SUMMARY = (
+    "survives",
+    "typical",
+    "local_survives",
+    "painted_typical",
+    "thin",
+    "near",
+    "cells",
+    "merged",
+    "marks",
+    "painted_in",
+)
 
 
 def main() -> None:

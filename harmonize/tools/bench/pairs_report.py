@@ -27,7 +27,7 @@ def write_pairs_report(records: list[RunRecord], skipped: list[str], out: Path) 
     lines = [
         "| case | note | preset | size | total s | peak RSS MiB | Gram naive | Gram result | SSIM to naive | "
         "pass 2 shape / contrast / show-through | final shape / contrast / show-through | "
-        "survives (pass 2, final) | typical (pass 2, final) | final thin / near / cells | "
+        "survives (pass 2, final) | typical (pass 2, final) | final thin / near / cells / merged | "
         "final palette / marks |",
         "|---" * 15 + "|",
     ]
@@ -67,7 +67,7 @@ def _row(r: RunRecord) -> str:
         f"| {r.example} | {r.note} | {preset} | {r.size} | {r.seconds.get('total', 0):.0f} | "
         f"{r.peak_rss_mib:.0f} | {q['gram_naive']:.3f} | {q['gram_result']:.3f} | {q['ssim_naive']:.3f} | "
         f"{parts('pass2')} | {parts('final')} | {verdicts('survives')} | {verdicts('typical')} | "
-        f"{_local(q, ('thin', 'near', 'cells'))} | {_local(q, ('palette', 'marks'))} |"
+        f"{_local(q, ('thin', 'near', 'cells', 'merged'))} | {_local(q, ('palette', 'marks'))} |"
     )
 
 
