@@ -45,6 +45,14 @@ def gaussian_blur_mirrored(image: np.ndarray, sigma: float) -> np.ndarray:
     return cv2.GaussianBlur(np.asarray(image, np.float32), (0, 0), sigma, borderType=cv2.BORDER_REFLECT)
 
 
+def masked_mean(image: np.ndarray, where: np.ndarray, sigma: float) -> np.ndarray:
+    """(H, W, C) float32: at every pixel, the Gaussian-weighted (sigma px, borders mirrored) mean of the
+    (H, W, C) image over the pixels the (H, W) bool `where` holds; 0 where none lies within reach."""
+    weight = gaussian_blur_mirrored(where.astype(np.float32), sigma)
+    total = gaussian_blur_mirrored(image * where[..., None], sigma)
+    return total / np.maximum(weight, 1e-6)[..., None]
+
+
 def disc(radius: int) -> np.ndarray:
     """(2 radius + 1, 2 radius + 1) uint8 elliptical structuring element for OpenCV's morphology."""
     return cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * radius + 1, 2 * radius + 1))

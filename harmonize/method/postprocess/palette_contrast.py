@@ -30,7 +30,7 @@ import cv2
 import numpy as np
 from skimage.color import lab2rgb, rgb2lab
 
-from harmonize.masks import gaussian_blur_mirrored
+from harmonize.masks import gaussian_blur_mirrored, masked_mean
 from harmonize.method.likeness import low_pass_sigma
 
 SEPARATION_DE = 25.0  # CIELAB dE76 a part needs from its ground (docs/design/painted-in.md)
@@ -64,13 +64,6 @@ def painting_palette(painting: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     _, labels, centres = cv2.kmeans(sample, colours, None, criteria, PALETTE_ATTEMPTS, cv2.KMEANS_PP_CENTERS)
     shares = np.bincount(labels.ravel(), minlength=colours) / len(labels)
     return centres, shares
-
-
-def _masked_mean(lab: np.ndarray, where: np.ndarray, sigma: float) -> np.ndarray:
-    """(H, W, 3): the Gaussian-weighted mean of `lab` over the pixels `where` holds, at every pixel."""
-    weight = gaussian_blur_mirrored(where.astype(np.float32), sigma)
-    total = gaussian_blur_mirrored(lab * where[..., None], sigma)
-    return total / np.maximum(weight, 1e-6)[..., None]
 
 
 def _target_move(
@@ -109,8 +102,8 @@ def contrast_offset(final: np.ndarray, painting: np.ndarray, tight: np.ndarray) 
     painting_lab = rgb2lab(painting).astype(np.float32)
     gap = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * GROUND_GAP_PX + 1, 2 * GROUND_GAP_PX + 1))
     outside = ~cv2.dilate(inside.astype(np.uint8), gap).astype(bool)
-    ground = _masked_mean(painting_lab, outside, GROUND_SIGMAS * sigma)
-    colour = _masked_mean(rgb2lab(final).astype(np.float32), inside, sigma)
+    ground = masked_mean(painting_lab, outside, GROUND_SIGMAS * sigma)
+    colour = masked_mean(rgb2lab(final).astype(np.float32), inside, sigma)
     near = inside & (np.linalg.norm(colour - ground, axis=2) < SEPARATION_DE)
     count, parts = cv2.connectedComponents(near.astype(np.uint8))
     centres, shares = painting_palette(painting)

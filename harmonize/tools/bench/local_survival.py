@@ -33,6 +33,7 @@ import numpy as np
 from scipy import ndimage
 from skimage.color import rgb2lab
 
+from harmonize.masks import gaussian_blur_mirrored, masked_mean
 from harmonize.method.structure_hold import thin_parts
 from harmonize.quality import bounding_box
 from harmonize.resize import fit_longest_side, resize_bilinear
@@ -126,7 +127,7 @@ def merged_share(result: np.ndarray, naive: np.ndarray, painting: np.ndarray, in
 def _nearest_ground(painting: np.ndarray, outside: np.ndarray, sigma: float) -> np.ndarray:
     """(H, W, 3): the painting's average over `outside` at sigma px; deeper inside the object than
     the average reaches, the value at the nearest pixel it reaches."""
-    weight = cv2.GaussianBlur(outside.astype(np.float32), (0, 0), sigma)
+    weight = gaussian_blur_mirrored(outside.astype(np.float32), sigma)
     average = _average_over(painting, outside, sigma)
     reached = weight >= GROUND_REACH
     if reached.all() or not reached.any():
@@ -136,11 +137,8 @@ def _nearest_ground(painting: np.ndarray, outside: np.ndarray, sigma: float) -> 
 
 
 def _average_over(image: np.ndarray, where: np.ndarray, sigma: float) -> np.ndarray:
-    """(H, W, 3) in [0, 1]: the (H, W, 3) image's Gaussian average of sigma px over the (H, W) bool `where` only."""
-    weight = where.astype(np.float32)
-    total = cv2.GaussianBlur(np.ascontiguousarray(image * weight[..., None], np.float32), (0, 0), sigma)
-    share = cv2.GaussianBlur(weight, (0, 0), sigma)
-    return np.clip(total / np.maximum(share, 1e-4)[..., None], 0.0, 1.0)
+    """(H, W, 3) in [0, 1]: the (H, W, 3) RGB image's Gaussian average of sigma px over the (H, W) bool `where` only."""
+    return np.clip(masked_mean(np.asarray(image, np.float32), where, sigma), 0.0, 1.0)
 
 
 def part_ratio(result_gap: np.ndarray, naive_gap: np.ndarray, part: np.ndarray) -> float:
