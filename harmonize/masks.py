@@ -10,6 +10,7 @@ from collections.abc import Iterable
 
 import cv2
 import numpy as np
+from scipy import ndimage
 
 from harmonize.resize import resize_bilinear
 
@@ -19,6 +20,7 @@ DILATE_THRESHOLD = 0.1  # dilate_mask.m
 TIGHT_BLUR_SIZE = 7  # image.gaussian{size=7, sigma=3}: sigma is a fraction of width (§1)
 TIGHT_BLUR_SIGMA = 3 * 7  # so 21 px, a near-flat 7x7 box
 MASK_POOL_AVERAGE = 3  # 3x3 average after every conv, divided by 9 (§2)
+GROUND_REACH = 0.05  # a masked mean counts where its pixels weigh at least this much (ours, issue 23)
 
 
 def gaussian_kernel(size: int, sigma: float) -> np.ndarray:
@@ -51,6 +53,22 @@ def masked_mean(image: np.ndarray, where: np.ndarray, sigma: float) -> np.ndarra
     weight = gaussian_blur_mirrored(where.astype(np.float32), sigma)
     total = gaussian_blur_mirrored(image * where[..., None], sigma)
     return total / np.maximum(weight, 1e-6)[..., None]
+
+
+def surrounding_mean(image: np.ndarray, where: np.ndarray, sigma: float) -> np.ndarray:
+    """(H, W, C) float32: `masked_mean` of the (H, W, C) image over the (H, W) bool `where`, and farther
+    from `where` than it reaches (weight under GROUND_REACH), its value at the nearest pixel it reaches.
+
+    The colour around an object, everywhere inside it: deep inside a large object the Gaussian over
+    the painting outside weighs nothing, and the plain masked mean there is 0 (black).
+    """
+    weight = gaussian_blur_mirrored(where.astype(np.float32), sigma)
+    average = masked_mean(image, where, sigma)
+    reached = weight >= GROUND_REACH
+    if reached.all() or not reached.any():
+        return average
+    _, (rows, cols) = ndimage.distance_transform_edt(~reached, return_indices=True)
+    return average[rows, cols]
 
 
 def disc(radius: int) -> np.ndarray:

@@ -3,7 +3,14 @@
 import numpy as np
 import pytest
 
-from harmonize.masks import blurred_tight_mask, dilate_mask, mask_pyramid, validate_mask
+from harmonize.masks import (
+    blurred_tight_mask,
+    dilate_mask,
+    mask_pyramid,
+    masked_mean,
+    surrounding_mean,
+    validate_mask,
+)
 from harmonize.method.window import POOL_ALIGN, window_around
 from harmonize.resize import fit_longest_side, resize_bilinear, resize_simple, upsample_change
 
@@ -71,3 +78,16 @@ def test_empty_and_full_masks_are_refused():
         validate_mask(np.zeros((10, 10)))
     with pytest.raises(ValueError, match="whole image"):
         validate_mask(np.ones((10, 10)))
+
+
+def test_the_surrounding_mean_fills_what_the_masked_mean_cannot_reach_with_the_nearest_value():
+    image = np.zeros((60, 200, 3), np.float32)
+    image[:, :100] = 0.2
+    image[:, 100:] = 0.8
+    outside = np.ones((60, 200), bool)
+    outside[:, 30:170] = False  # a wide object: its middle lies beyond a 4-px Gaussian's reach
+    plain, filled = masked_mean(image, outside, 4.0), surrounding_mean(image, outside, 4.0)
+    assert plain[30, 100, 0] == 0.0  # black where nothing outside weighs
+    assert filled[30, 60, 0] == pytest.approx(0.2, abs=1e-3)  # the left ground, nearest there
+    assert filled[30, 140, 0] == pytest.approx(0.8, abs=1e-3)
+    assert np.array_equal(filled[:, :25], plain[:, :25])  # where the average reaches, it is kept

@@ -9,8 +9,9 @@ ground's own, and the part ends up in the ground's colour: a ghost (docs/design/
 uses that stands apart from what lies around it.
 
 Here each part of the final result whose colour is within SEPARATION_DE of the ground around it
-gets a target: the painting's own main colour (k-means in CIELAB) nearest to the part that is at
-least SEPARATION_DE from that ground, and not lighter than the ground unless the ground is among
+(deep inside a large object, the nearest such ground: `surrounding_mean`) gets a target: the
+painting's own main colour (k-means in CIELAB) nearest to the part that is at least
+SEPARATION_DE from that ground, and not lighter than the ground unless the ground is among
 the painting's darkest values: a part repainted lighter than its ground reads as a glow or a haze,
 darker as a solid shape (docs/design/painted-in.md). The part
 moves towards it just far enough to stand apart, by a smooth offset; the post-processing then
@@ -30,7 +31,7 @@ import cv2
 import numpy as np
 from skimage.color import lab2rgb, rgb2lab
 
-from harmonize.masks import gaussian_blur_mirrored, masked_mean
+from harmonize.masks import gaussian_blur_mirrored, masked_mean, surrounding_mean
 from harmonize.method.likeness import low_pass_sigma
 
 SEPARATION_DE = 25.0  # CIELAB dE76 a part needs from its ground (docs/design/painted-in.md)
@@ -102,7 +103,7 @@ def contrast_offset(final: np.ndarray, painting: np.ndarray, tight: np.ndarray) 
     painting_lab = rgb2lab(painting).astype(np.float32)
     gap = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * GROUND_GAP_PX + 1, 2 * GROUND_GAP_PX + 1))
     outside = ~cv2.dilate(inside.astype(np.uint8), gap).astype(bool)
-    ground = masked_mean(painting_lab, outside, GROUND_SIGMAS * sigma)
+    ground = surrounding_mean(painting_lab, outside, GROUND_SIGMAS * sigma)
     colour = masked_mean(rgb2lab(final).astype(np.float32), inside, sigma)
     near = inside & (np.linalg.norm(colour - ground, axis=2) < SEPARATION_DE)
     count, parts = cv2.connectedComponents(near.astype(np.uint8))

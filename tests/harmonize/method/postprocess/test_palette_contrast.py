@@ -80,6 +80,16 @@ def test_a_part_that_stands_apart_from_its_ground_is_left_alone():
     assert not contrast_offset(final, painting, tight()).any()
 
 
+def test_deep_inside_a_large_object_the_ground_is_the_nearest_painting_around_it_not_black():
+    big = (slice(5, 115), slice(5, 125))  # farther inside than the ground's average reaches
+    dark = (20.0, 5.0, 5.0)  # dE 53 from the beige ground, 21 from black
+    painting = lab_image(DARK, WHITE)
+    final = lab_image(DARK, WHITE, (big, dark))
+    mask = np.zeros((H, W), np.float32)
+    mask[big] = 1.0
+    assert not contrast_offset(final, painting, mask).any()
+
+
 def test_with_no_colour_of_the_painting_apart_from_the_ground_but_a_lighter_or_a_rare_one_the_part_stays():
     painting = lab_image(WHITE, TINY_DARK)
     final = lab_image(WHITE, TINY_DARK, (BOX, (75.0, 3.0, 10.0)))
