@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 
@@ -83,6 +84,11 @@ def bench(
     key: list[Path] | None = typer.Option(
         None, help="With --ratings: the sheets' key.json, kept apart from the judge; once per --ratings, in order."
     ),
+    agreement: bool = typer.Option(
+        False,
+        help="With --ratings: also ask whether the bench's measures agree with the judges, over every result "
+        "they rated (the runs' folders as the keys name them); --out also writes agreement.json there.",
+    ),
     survival_authors: Path | None = typer.Option(
         None,
         help="Instead of running the engine: the survives measure on the authors' own results in this "
@@ -97,6 +103,8 @@ def bench(
             return
         if ratings:
             _ratings(ratings, key or [])
+            if agreement:
+                _agreement(ratings, key or [], out)
             return
         if survival_authors is not None:
             _survival_authors(survival_authors, out)
@@ -239,6 +247,19 @@ def _ratings(folders: list[Path], keys: list[Path]) -> None:
     if controls:
         line += f"; a side picked on {picked} of {controls} control sheets"
     typer.echo(line)
+
+
+def _agreement(folders: list[Path], keys: list[Path], out: Path | None) -> None:
+    from harmonize.tools.bench.agreement import agreement, judged_results
+
+    folders = [folder.parent if folder.is_file() else folder for folder in folders]
+    report = agreement(judged_results(folders, keys))
+    for name, values in report.items():
+        typer.echo(f"{name}: " + ", ".join(f"{field} {value:.3g}" for field, value in values.items()))
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        (out / "agreement.json").write_text(json.dumps(report, indent=2))
+        typer.echo(f"wrote {out / 'agreement.json'}")
 
 
 def _rescore(bench_json: Path, out: Path) -> None:

@@ -24,10 +24,10 @@ import numpy as np
 from scipy.stats import binomtest
 
 from harmonize.compare import GAP, labelled_row
-from harmonize.imageio import load_mask, load_rgb, save_png
+from harmonize.imageio import save_png
 from harmonize.quality import bounding_box
 from harmonize.resize import resize_bilinear
-from harmonize.tools.bench.runner import RunRecord, read_records
+from harmonize.tools.bench.run_folder import records_by_case, run_final, run_input, run_mask
 
 CROP_MARGIN = 0.5  # of the object's box on each side: enough painting around it to judge "painted in"
 SHEET_HEIGHT = 420  # px: each crop is shown at this height
@@ -103,7 +103,7 @@ def write_ab_sheets(
 
     labels: what the key calls the two runs (e.g. ("B", "authors")).
     """
-    a, b = _by_case(run_a), _by_case(run_b)
+    a, b = records_by_case(run_a), records_by_case(run_b)
     names = sorted(set(a) & set(b))
     draw = random.Random(seed)
     repeated = draw.sample(names, min(controls, len(names)))
@@ -121,10 +121,10 @@ def write_ab_sheets(
         else:
             left = right = twice
         (left_run, left_records), (right_run, right_records) = runs[left], runs[right]
-        box = crop_box(_mask(left_records[name], left_run))
-        row = [("pasted photo", crop(_input(left_records[name], left_run, "naive"), box))]
-        row += [("left", crop(_final(left_records[name], left_run), box))]
-        row += [("right", crop(_final(right_records[name], right_run), box))]
+        box = crop_box(run_mask(left_records[name], left_run))
+        row = [("pasted photo", crop(run_input(left_records[name], left_run, "naive"), box))]
+        row += [("left", crop(run_final(left_records[name], left_run), box))]
+        row += [("right", crop(run_final(right_records[name], right_run), box))]
         save_png(out / f"{sheet}.png", sheet_layout(row))
         key[sheet] = {"case": name, "left": left, "right": right, **({"control": True} if twice else {})}
         sheets.append(sheet)
@@ -137,16 +137,16 @@ def write_ab_sheets(
 
 def write_single_sheets(run: Path, out: Path, seed: int) -> list[str]:
     """single_NN.png (pasted photo | result) for every case of one run, shuffled; the key and ratings file."""
-    records = _by_case(run)
+    records = records_by_case(run)
     names = sorted(records)
     random.Random(seed).shuffle(names)
     out.mkdir(parents=True, exist_ok=True)
     key, sheets = {}, []
     for number, name in enumerate(names, start=1):
         sheet = f"single_{number:02d}"
-        box = crop_box(_mask(records[name], run))
-        row = [("pasted photo", crop(_input(records[name], run, "naive"), box))]
-        row.append(("result", crop(_final(records[name], run), box)))
+        box = crop_box(run_mask(records[name], run))
+        row = [("pasted photo", crop(run_input(records[name], run, "naive"), box))]
+        row.append(("result", crop(run_final(records[name], run), box)))
         save_png(out / f"{sheet}.png", sheet_layout(row))
         key[sheet] = {"case": name}
         sheets.append(sheet)
@@ -279,28 +279,3 @@ def _ratings_template(out: Path, sheets: list[str], columns: tuple[str, ...]) ->
     header = ["sheet"] + [f"{axis}_{side}" for side in columns for axis in AXES] + ["ghost_seen", "comment"]
     lines = ["\t".join(header)] + [sheet + "\t" * (len(header) - 1) for sheet in sheets]
     (out / RATINGS_FILE).write_text("\n".join(lines) + "\n")
-
-
-def _by_case(run: Path) -> dict[str, RunRecord]:
-    """The run's records by case name (bench.json in the run's folder)."""
-    records = read_records(run / "bench.json")
-    if not records:
-        raise ValueError(f"{run}/bench.json holds no runs.")
-    return {record.example: record for record in records}
-
-
-def _local(run: Path, path: str) -> Path:
-    """A file a record names, found in the run's own folder (the run may have been made elsewhere)."""
-    return run / Path(path).name
-
-
-def _input(record: RunRecord, run: Path, name: str) -> np.ndarray:
-    return load_rgb(_local(run, record.inputs[name]))
-
-
-def _mask(record: RunRecord, run: Path) -> np.ndarray:
-    return load_mask(_local(run, record.inputs["tight_mask"]))
-
-
-def _final(record: RunRecord, run: Path) -> np.ndarray:
-    return load_rgb(_local(run, record.images.get("final") or record.images["pass2"]))

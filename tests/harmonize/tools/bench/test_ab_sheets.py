@@ -182,6 +182,8 @@ def test_the_authors_finals_are_laid_out_as_a_run_at_our_size(tmp_path):
     (record,) = json.loads((tmp_path / "authors" / "bench.json").read_text())
     final = load_rgb(record["images"]["final"])
     assert final.shape == (40, 60, 3) and np.allclose(final, COLOURS["B"], atol=0.01)
+    assert set(record["inputs"]) == {"naive", "tight_mask"}  # ours, for the sheets' crops and the measures
+    assert np.array_equal(load_rgb(record["inputs"]["naive"]), load_rgb(tmp_path / "ours" / "0_in_1_naive.png"))
     sheets = write_ab_sheets(tmp_path / "ours", tmp_path / "authors", tmp_path / "sheets", 3, ("ours", "authors"), 0)
     key = json.loads((tmp_path / "sheets" / KEY_FILE).read_text())
     assert len(sheets) == 1 and set(key["runs"]) == {"ours", "authors"}
