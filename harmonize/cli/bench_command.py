@@ -101,6 +101,8 @@ def bench(
         if sheets:
             _sheets(sheets, out, seed, controls)
             return
+        if agreement and not ratings:
+            raise ValueError("The agreement needs the judges' ratings: give --ratings and --key for each judge.")
         if ratings:
             _ratings(ratings, key or [])
             if agreement:

@@ -167,3 +167,8 @@ def test_the_bench_command_reports_the_agreement_and_writes_it(tmp_path):
     assert "merged: ghost_auc 1" in result.output
     report = json.loads((tmp_path / "out" / "agreement.json").read_text())
     assert report["judges"]["ratings"] == 12 and report["merged"]["ghost_auc"] == 1.0
+
+
+def test_the_agreement_without_ratings_is_refused_with_what_to_give(tmp_path):
+    refused = CliRunner().invoke(app, ["bench", "--agreement", "--out", str(tmp_path)])
+    assert refused.exit_code != 0 and "--ratings" in refused.output
