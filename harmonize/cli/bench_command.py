@@ -224,6 +224,12 @@ def _ratings(folders: list[Path], keys: list[Path]) -> None:
 
     if len(keys) != len(folders):
         raise ValueError("Give one --key per --ratings, in the same order: the key.json written with those sheets.")
+    single = ["run" in json.loads(key.read_text()) for key in keys]
+    if any(single):
+        if not all(single):
+            raise ValueError("Score A/B sheets and single sheets apart: these keys hold both kinds.")
+        _single_ratings(folders, keys)
+        return
     pooled: Counter[str] = Counter()
     picked = controls = 0
     for folder, key in zip(folders, keys, strict=True):
@@ -249,6 +255,25 @@ def _ratings(folders: list[Path], keys: list[Path]) -> None:
     if controls:
         line += f"; a side picked on {picked} of {controls} control sheets"
     typer.echo(line)
+
+
+def _single_ratings(folders: list[Path], keys: list[Path]) -> None:
+    from harmonize.tools.bench.ab_sheets import score_single_ratings
+
+    judged = []
+    for folder, key in zip(folders, keys, strict=True):
+        folder = folder.parent if folder.is_file() else folder
+        scores = score_single_ratings(folder, key)
+        named = f" ({', '.join(scores.ghosts)})" if scores.ghosts else ""
+        typer.echo(
+            f"{folder}: solid {scores.solid:.3g}, painted_in {scores.painted_in:.3g}, rated {scores.rated}, "
+            f"ghosts {len(scores.ghosts)}{named}"
+        )
+        judged.append(scores)
+    solid = sum(scores.solid for scores in judged) / len(judged)
+    painted = sum(scores.painted_in for scores in judged) / len(judged)
+    ghosts = sum(len(scores.ghosts) for scores in judged)
+    typer.echo(f"all {len(judged)} judges: solid {solid:.3g}, painted_in {painted:.3g}, ghosts on {ghosts} sheets")
 
 
 def _agreement(folders: list[Path], keys: list[Path], out: Path | None) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import json
 import random
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +62,28 @@ Fill in `ratings.tsv` in this folder (tab-separated, one line per sheet, its hea
 there): solid_left, painted_in_left, solid_right, painted_in_right (1 to 5), ghost_seen and
 comment. Look at every sheet image yourself and judge by eye, as a viewer would: do not measure
 the pictures with programs. Work only inside this folder.
+"""
+
+SINGLE_INSTRUCTIONS = """# Judging instructions
+
+Each sheet in this folder shows one object pasted into a painting: the pasted photo, then the
+result of a method that paints the object into the painting, cropped around the object.
+
+For each sheet, rate the result on two axes, 1 (worst) to 5 (best):
+
+- **solid**: is the object recognisable and opaque? Are all of its parts there (thin parts: legs,
+  arms, spires, towers, handles, ears), or does any part turn see-through, letting the painting
+  show through it (a "ghost")?
+- **painted_in**: does the object look painted by the same hand as the painting: the painting's
+  own brush marks, texture and palette on it, rather than a photo with a filter?
+
+Say for each sheet whether you see a ghost (ghost_seen: yes or none), and write one short comment
+naming what decided your scores (the part that fades, the marks that are or are not there).
+
+Fill in `ratings.tsv` in this folder (tab-separated, one line per sheet, its header already
+there): solid_result, painted_in_result (1 to 5), ghost_seen and comment. Look at every sheet
+image yourself and judge by eye, as a viewer would: do not measure the pictures with programs.
+Work only inside this folder.
 """
 
 
@@ -136,7 +159,8 @@ def write_ab_sheets(
 
 
 def write_single_sheets(run: Path, out: Path, seed: int) -> list[str]:
-    """single_NN.png (pasted photo | result) for every case of one run, shuffled; the key and ratings file."""
+    """single_NN.png (pasted photo | result) for every case of one run, shuffled; the key, the judge's
+    instructions and an empty RATINGS_FILE."""
     records = records_by_case(run)
     names = sorted(records)
     random.Random(seed).shuffle(names)
@@ -151,6 +175,7 @@ def write_single_sheets(run: Path, out: Path, seed: int) -> list[str]:
         key[sheet] = {"case": name}
         sheets.append(sheet)
     (out / KEY_FILE).write_text(json.dumps({"run": str(run), "sheets": key}, indent=2))
+    (out / INSTRUCTIONS_FILE).write_text(SINGLE_INSTRUCTIONS)
     _ratings_template(out, sheets, ("result",))
     return sheets
 
@@ -207,6 +232,36 @@ def score_ratings(sheets: Path, key: Path) -> dict[str, dict[str, float]]:
         }
         for run in runs
     }
+
+
+@dataclass(frozen=True)
+class SingleScores:
+    """One judge's single sheets: mean solid and painted-in (nan when none rated), sheets rated, cases with a ghost."""
+
+    solid: float
+    painted_in: float
+    rated: int
+    ghosts: list[str]
+
+
+def score_single_ratings(sheets: Path, key: Path) -> SingleScores:
+    """Score one judge's single sheets: the folder with their RATINGS_FILE, and write_single_sheets' KEY_FILE.
+
+    Rows with a blank rating are skipped; ghost_seen "yes" counts a ghost.
+    """
+    cases = json.loads(key.read_text())["sheets"]
+    scores: dict[str, list[float]] = {axis: [] for axis in AXES}
+    ghosts = []
+    for row in _rows(sheets):
+        rated = {axis: (row.get(f"{axis}_result") or "").strip() for axis in AXES}
+        if not all(rated.values()):
+            continue
+        for axis, value in rated.items():
+            scores[axis].append(float(value))
+        if (row.get("ghost_seen") or "").strip().lower() == "yes":
+            ghosts.append(cases[row["sheet"]]["case"])
+    solid, painted = (float(np.mean(scores[axis])) if scores[axis] else float("nan") for axis in AXES)
+    return SingleScores(solid, painted, len(scores["solid"]), sorted(ghosts))
 
 
 def score_controls(sheets: Path, key: Path) -> dict[str, float]:

@@ -58,11 +58,17 @@ Result = tuple[str, str]  # (the run's folder as its key names it, the case)
 def judged_results(folders: list[Path], keys: list[Path]) -> dict[Result, list[Rating]]:
     """Every judged result's ratings: one sheets folder (the judge's RATINGS_FILE) and its key.json each.
 
-    Control sheets and rows with a blank rating are left out; a folder is its judge's name.
+    A/B sheets and single sheets alike; control sheets and rows with a blank rating are left out;
+    a folder is its judge's name.
     """
     results: dict[Result, list[Rating]] = defaultdict(list)
     for folder, key in zip(folders, keys, strict=True):
         written = json.loads(key.read_text())
+        if "run" in written:  # single sheets: one run, the side called "result"
+            written = {
+                "runs": {"result": written["run"]},
+                "sheets": {name: {**placed, "result": "result"} for name, placed in written["sheets"].items()},
+            }
         with (folder / RATINGS_FILE).open(newline="") as handle:
             rows = list(csv.DictReader(handle, delimiter="\t"))
         for row in rows:
@@ -70,7 +76,8 @@ def judged_results(folders: list[Path], keys: list[Path]) -> dict[Result, list[R
             if placed.get("control"):
                 continue
             seen = (row.get("ghost_seen") or "").strip().lower()
-            for side in ("left", "right"):
+            seen = "result" if seen == "yes" else seen
+            for side in [side for side in ("left", "right", "result") if side in placed]:
                 solid, painted = ((row.get(f"{axis}_{side}") or "").strip() for axis in ("solid", "painted_in"))
                 if solid and painted:
                     rating = Rating(str(folder), float(solid), float(painted), seen in (side, "both"))

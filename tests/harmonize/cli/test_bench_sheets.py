@@ -88,3 +88,27 @@ def test_several_judges_are_scored_one_by_one_then_pooled_with_a_sign_test(tmp_p
     assert f"a side picked on 0 of {2 * CONTROL_SHEETS} control sheets" in scored.output
     one_key = runner.invoke(app, args + ["--key", str(folders[0] / "key.json")])
     assert one_key.exit_code != 0 and "one --key per --ratings" in one_key.output
+
+
+def test_single_sheets_of_several_judges_are_scored_and_pooled_but_not_mixed_with_ab(tmp_path):
+    fake_run(tmp_path / "a", "A")
+    fake_run(tmp_path / "b", "B")
+    args = []
+    for judge, (solid, ghost) in enumerate(((4, "yes"), (2, "none"))):
+        folder = tmp_path / f"judge{judge}"
+        runner.invoke(app, ["bench", "--sheets", str(tmp_path / "a"), "--out", str(folder), "--seed", str(judge)])
+        form = (folder / "ratings.tsv").read_text().splitlines()
+        rows = [f"{line.split(chr(9))[0]}\t{solid}\t3\t{ghost}\tnote" for line in form[1:]]
+        (folder / "ratings.tsv").write_text("\n".join([form[0], *rows]) + "\n")
+        args += ["--ratings", str(folder), "--key", str(folder / "key.json")]
+    scored = runner.invoke(app, ["bench", *args])
+    assert scored.exit_code == 0, scored.output
+    assert f"solid 4, painted_in 3, rated {len(CASES)}, ghosts {len(CASES)}" in scored.output
+    assert f"all 2 judges: solid 3, painted_in 3, ghosts on {len(CASES)} sheets" in scored.output
+    runner.invoke(
+        app, ["bench", "--sheets", str(tmp_path / "a"), "--sheets", str(tmp_path / "b"), "--out", str(tmp_path / "ab")]
+    )
+    mixed = runner.invoke(
+        app, ["bench", *args[:4], "--ratings", str(tmp_path / "ab"), "--key", str(tmp_path / "ab" / "key.json")]
+    )
+    assert mixed.exit_code != 0 and "apart" in mixed.output

@@ -18,6 +18,7 @@ from harmonize.tools.bench.ab_sheets import (
     score_controls,
     score_preferences,
     score_ratings,
+    score_single_ratings,
     sheet_layout,
     sides,
     sign_test,
@@ -93,6 +94,20 @@ def test_single_sheets_and_their_key(tmp_path):
     sheets = write_single_sheets(tmp_path / "a", tmp_path / "single", seed=1)
     key = json.loads((tmp_path / "single" / KEY_FILE).read_text())["sheets"]
     assert sorted(k["case"] for k in key.values()) == sorted(CASES) and set(key) == set(sheets)
+    assert "rate the result" in (tmp_path / "single" / INSTRUCTIONS_FILE).read_text()
+
+
+def test_single_ratings_are_scored_with_the_ghosts_named(tmp_path):
+    fake_run(tmp_path / "a", "A")
+    sheets = write_single_sheets(tmp_path / "a", tmp_path / "single", seed=1)
+    case_of = json.loads((tmp_path / "single" / KEY_FILE).read_text())["sheets"]
+    header = (tmp_path / "single" / RATINGS_FILE).read_text().splitlines()[0]
+    assert header == "sheet\tsolid_result\tpainted_in_result\tghost_seen\tcomment"
+    rows = [f"{sheets[0]}\t2\t4\tyes\tlegs fade", f"{sheets[1]}\t4\t3\tnone\tsolid", f"{sheets[2]}\t\t\t\t"]
+    (tmp_path / "single" / RATINGS_FILE).write_text("\n".join([header, *rows]) + "\n")
+    scores = score_single_ratings(tmp_path / "single", tmp_path / "single" / KEY_FILE)
+    assert (scores.solid, scores.painted_in, scores.rated) == (3.0, 3.5, 2)  # the blank row is left out
+    assert scores.ghosts == [case_of[sheets[0]]["case"]]
 
 
 def test_sides_are_a_fixed_fair_draw():

@@ -66,6 +66,16 @@ def test_ratings_are_pooled_per_result_with_controls_and_blanks_left_out(tmp_pat
     assert ("/runs/b", "cup in 2") not in results  # its left side was left blank
 
 
+def test_single_sheets_are_pooled_too(tmp_path):
+    folder = tmp_path / "j1"
+    folder.mkdir()
+    (folder / KEY_FILE).write_text(json.dumps({"run": "/runs/a", "sheets": {"single_01": {"case": "boy in 1"}}}))
+    header = "sheet\tsolid_result\tpainted_in_result\tghost_seen\tcomment"
+    (folder / RATINGS_FILE).write_text(f"{header}\nsingle_01\t2\t4\tyes\tlegs fade\n")
+    (rating,) = judged_results([folder], [folder / KEY_FILE])[("/runs/a", "boy in 1")]
+    assert (rating.solid, rating.painted_in, rating.ghost) == (2.0, 4.0, True)
+
+
 def test_the_ghost_auc_counts_how_often_a_ghost_scores_higher():
     assert ghost_auc([0.9, 0.8, 0.1, 0.2], [True, True, False, False]) == 1.0
     assert ghost_auc([0.1, 0.2, 0.9, 0.8], [True, True, False, False]) == 0.0
