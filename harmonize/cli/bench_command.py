@@ -225,11 +225,15 @@ def _ratings(folders: list[Path], keys: list[Path]) -> None:
     if len(keys) != len(folders):
         raise ValueError("Give one --key per --ratings, in the same order: the key.json written with those sheets.")
     single = ["run" in json.loads(key.read_text()) for key in keys]
-    if any(single):
-        if not all(single):
-            raise ValueError("Score A/B sheets and single sheets apart: these keys hold both kinds.")
-        _single_ratings(folders, keys)
-        return
+    if any(single):  # single sheets are scored, and pooled, apart from A/B sheets
+        _single_ratings(
+            [f for f, one in zip(folders, single, strict=True) if one],
+            [k for k, one in zip(keys, single, strict=True) if one],
+        )
+        folders = [f for f, one in zip(folders, single, strict=True) if not one]
+        keys = [k for k, one in zip(keys, single, strict=True) if not one]
+        if not folders:
+            return
     pooled: Counter[str] = Counter()
     picked = controls = 0
     for folder, key in zip(folders, keys, strict=True):
