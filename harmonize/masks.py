@@ -50,9 +50,14 @@ def gaussian_blur_mirrored(image: np.ndarray, sigma: float) -> np.ndarray:
 def masked_mean(image: np.ndarray, where: np.ndarray, sigma: float) -> np.ndarray:
     """(H, W, C) float32: at every pixel, the Gaussian-weighted (sigma px, borders mirrored) mean of the
     (H, W, C) image over the pixels the (H, W) bool `where` holds; 0 where none lies within reach."""
+    return _masked_mean_and_weight(image, where, sigma)[0]
+
+
+def _masked_mean_and_weight(image: np.ndarray, where: np.ndarray, sigma: float) -> tuple[np.ndarray, np.ndarray]:
+    """`masked_mean`, and the (H, W) weight of `where`'s pixels at every pixel (its blurred mask)."""
     weight = gaussian_blur_mirrored(where.astype(np.float32), sigma)
     total = gaussian_blur_mirrored(image * where[..., None], sigma)
-    return total / np.maximum(weight, 1e-6)[..., None]
+    return total / np.maximum(weight, 1e-6)[..., None], weight
 
 
 def surrounding_mean(image: np.ndarray, where: np.ndarray, sigma: float) -> np.ndarray:
@@ -62,8 +67,7 @@ def surrounding_mean(image: np.ndarray, where: np.ndarray, sigma: float) -> np.n
     The colour around an object, everywhere inside it: deep inside a large object the Gaussian over
     the painting outside weighs nothing, and the plain masked mean there is 0 (black).
     """
-    weight = gaussian_blur_mirrored(where.astype(np.float32), sigma)
-    average = masked_mean(image, where, sigma)
+    average, weight = _masked_mean_and_weight(image, where, sigma)
     reached = weight >= GROUND_REACH
     if reached.all() or not reached.any():
         return average
