@@ -89,6 +89,13 @@ def _target_move(
     return (step * MAX_MOVE_DE / length if length > MAX_MOVE_DE else step).astype(np.float32)
 
 
+def ground_pixels(inside: np.ndarray) -> np.ndarray:
+    """(H, W) bool: the painting a part's ground is averaged over, outside the (H, W) bool object
+    from GROUND_GAP_PX beyond its mask (so the object's own soft edge is not its ground)."""
+    gap = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * GROUND_GAP_PX + 1, 2 * GROUND_GAP_PX + 1))
+    return ~cv2.dilate(inside.astype(np.uint8), gap).astype(bool)
+
+
 def contrast_offset(final: np.ndarray, painting: np.ndarray, tight: np.ndarray) -> np.ndarray:
     """(H, W, 3) CIELAB offset moving each part of the object near its ground's colour to another of the painting's.
 
@@ -101,9 +108,7 @@ def contrast_offset(final: np.ndarray, painting: np.ndarray, tight: np.ndarray) 
         return offset
     sigma = low_pass_sigma(inside.shape)
     painting_lab = rgb2lab(painting).astype(np.float32)
-    gap = cv2.getStructuringElement(cv2.MORPH_RECT, (2 * GROUND_GAP_PX + 1, 2 * GROUND_GAP_PX + 1))
-    outside = ~cv2.dilate(inside.astype(np.uint8), gap).astype(bool)
-    ground = surrounding_mean(painting_lab, outside, GROUND_SIGMAS * sigma)
+    ground = surrounding_mean(painting_lab, ground_pixels(inside), GROUND_SIGMAS * sigma)
     colour = masked_mean(rgb2lab(final).astype(np.float32), inside, sigma)
     near = inside & (np.linalg.norm(colour - ground, axis=2) < SEPARATION_DE)
     count, parts = cv2.connectedComponents(near.astype(np.uint8))

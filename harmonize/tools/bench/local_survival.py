@@ -35,6 +35,8 @@ import numpy as np
 from skimage.color import rgb2lab
 
 from harmonize.masks import masked_mean, surrounding_mean
+from harmonize.method.likeness import SIGMA_FRACTION
+from harmonize.method.postprocess.palette_contrast import GROUND_SIGMAS, ground_pixels
 from harmonize.method.structure_hold import thin_parts
 from harmonize.quality import bounding_box
 from harmonize.resize import fit_longest_side, resize_bilinear
@@ -47,9 +49,7 @@ CELL_FILL = 0.5  # a cell counts when the object covers at least this share of i
 CELL_QUANTILE = 0.1  # the worst cells, not the single worst (one cell can be a shadow)
 MIN_PART_PX = 30  # px at MEASURE_SIDE: a smaller part is left out (nan)
 MIN_NAIVE_DELTA_E = 3.0  # a part of the paste this close to the painting has no contrast to keep (nan)
-EYE_FRACTION = 0.012  # merged: the eye's scale, likeness's low-pass sigma as a share of the side (4.8 px)
-GROUND_SIGMAS = 3.0  # the ground: the painting around the object at this many eye sigmas (palette_contrast's)
-GROUND_GAP_PX = 2  # the ground starts this far outside the object (palette_contrast's)
+EYE_FRACTION = SIGMA_FRACTION  # merged: the eye's scale, likeness's low-pass sigma (4.8 px at MEASURE_SIDE)
 MERGED_DELTA_E = 12.0  # CIELAB dE76 under which a part reads as its ground's colour (ours, not tuned)
 # The verdict's limits: the authors' weakest result on each part, pass 2 and final, on the 14
 # shared examples (docs/design/painted-in.md, calibration table), rounded outwards.
@@ -110,15 +110,13 @@ def merged_share(result: np.ndarray, naive: np.ndarray, painting: np.ndarray, in
     """Share of the object's pixels apart from their ground in the paste (>= MERGED_DELTA_E) but not in the result.
 
     result, naive, painting: (H, W, 3) RGB in [0, 1]; inside: (H, W) bool. The object's colour is
-    its average over its own pixels at the eye's scale; the ground, the painting's outside it at
-    GROUND_SIGMAS of that scale, and inside a large object the nearest such ground. nan when fewer
-    than MIN_PART_PX pixels stood apart.
+    its average over its own pixels at the eye's scale; the ground, the palette contrast's: the
+    painting outside it at GROUND_SIGMAS of that scale, and inside a large object the nearest such
+    ground. nan when fewer than MIN_PART_PX pixels stood apart.
     """
     sigma = EYE_FRACTION * max(inside.shape)
-    outside = ~cv2.dilate(inside.astype(np.uint8), np.ones((2 * GROUND_GAP_PX + 1,) * 2, np.uint8)).astype(bool)
-    ground = rgb2lab(
-        np.clip(surrounding_mean(np.asarray(painting, np.float32), outside, GROUND_SIGMAS * sigma), 0.0, 1.0)
-    )
+    around = surrounding_mean(np.asarray(painting, np.float32), ground_pixels(inside), GROUND_SIGMAS * sigma)
+    ground = rgb2lab(np.clip(around, 0.0, 1.0))
     apart = np.linalg.norm(rgb2lab(_average_over(naive, inside, sigma)) - ground, axis=2)[inside] >= MERGED_DELTA_E
     if apart.sum() < MIN_PART_PX:
         return math.nan
