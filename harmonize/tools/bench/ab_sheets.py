@@ -208,7 +208,7 @@ def score_ratings(sheets: Path, key: Path) -> dict[str, dict[str, float]]:
     sides_of, runs = written["sheets"], list(written["runs"])
     scores: dict[str, dict[str, list[float]]] = {run: {axis: [] for axis in AXES} for run in runs}
     ghosts, wins = dict.fromkeys(runs, 0), {f"{run}_{axis}": 0 for run in runs for axis in AXES}
-    for row in _rows(sheets):
+    for row in read_ratings(sheets):
         placed = sides_of[row["sheet"]]
         if placed.get("control"):
             continue
@@ -252,12 +252,12 @@ def score_single_ratings(sheets: Path, key: Path) -> SingleScores:
     cases = json.loads(key.read_text())["sheets"]
     scores: dict[str, list[float]] = {axis: [] for axis in AXES}
     ghosts = []
-    for row in _rows(sheets):
-        rated = {axis: (row.get(f"{axis}_result") or "").strip() for axis in AXES}
-        if not all(rated.values()):
+    for row in read_ratings(sheets):
+        rated = [(axis, value) for axis in AXES if (value := side_score(row, axis, "result")) is not None]
+        if len(rated) < len(AXES):
             continue
-        for axis, value in rated.items():
-            scores[axis].append(float(value))
+        for axis, value in rated:
+            scores[axis].append(value)
         if (row.get("ghost_seen") or "").strip().lower() == "yes":
             ghosts.append(cases[row["sheet"]]["case"])
     solid, painted = (float(np.mean(scores[axis])) if scores[axis] else float("nan") for axis in AXES)
@@ -271,7 +271,7 @@ def score_controls(sheets: Path, key: Path) -> dict[str, float]:
     sides_of = json.loads(key.read_text())["sheets"]
     gaps: dict[str, list[float]] = {axis: [] for axis in AXES}
     picked = 0
-    for row in _rows(sheets):
+    for row in read_ratings(sheets):
         if not sides_of[row["sheet"]].get("control"):
             continue
         rated = {axis: pair for axis in AXES if (pair := _side_scores(row, axis)) is not None}
@@ -296,7 +296,7 @@ def score_preferences(sheets: Path, key: Path) -> dict[str, int]:
     written = json.loads(key.read_text())
     sides_of = written["sheets"]
     counts = dict.fromkeys([*written["runs"], TIE], 0)
-    for row in _rows(sheets):
+    for row in read_ratings(sheets):
         placed = sides_of[row["sheet"]]
         if placed.get("control"):
             continue
@@ -318,13 +318,19 @@ def sign_test(first: int, second: int) -> float:
     return float(binomtest(first, first + second, 0.5).pvalue)
 
 
+def side_score(row: dict[str, str], axis: str, side: str) -> float | None:
+    """One side's ("left", "right", "result") score on `axis` in a ratings row; None where it is blank."""
+    value = (row.get(f"{axis}_{side}") or "").strip()
+    return float(value) if value else None
+
+
 def _side_scores(row: dict[str, str], axis: str) -> tuple[float, float] | None:
     """The (left, right) scores of one axis in a ratings row; None where either is blank."""
-    left, right = ((row.get(f"{axis}_{side}") or "").strip() for side in ("left", "right"))
-    return (float(left), float(right)) if left and right else None
+    left, right = (side_score(row, axis, side) for side in ("left", "right"))
+    return (left, right) if left is not None and right is not None else None
 
 
-def _rows(sheets: Path) -> list[dict[str, str]]:
+def read_ratings(sheets: Path) -> list[dict[str, str]]:
     """The judge's RATINGS_FILE in `sheets`, one dict per sheet."""
     with (sheets / RATINGS_FILE).open(newline="") as handle:
         return list(csv.DictReader(handle, delimiter="\t"))

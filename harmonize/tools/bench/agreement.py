@@ -16,7 +16,6 @@ docs/design/painted-in.md, "Do the measures agree with the judges?", holds its f
 
 from __future__ import annotations
 
-import csv
 import json
 import math
 from collections import defaultdict
@@ -27,7 +26,7 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import mannwhitneyu, spearmanr
 
-from harmonize.tools.bench.ab_sheets import RATINGS_FILE
+from harmonize.tools.bench.ab_sheets import read_ratings, side_score
 from harmonize.tools.bench.local_survival import local_survival
 from harmonize.tools.bench.painted_in import painted_in
 from harmonize.tools.bench.run_folder import records_by_case, run_final, run_input, run_mask
@@ -56,7 +55,7 @@ Result = tuple[str, str]  # (the run's folder as its key names it, the case)
 
 
 def judged_results(folders: list[Path], keys: list[Path]) -> dict[Result, list[Rating]]:
-    """Every judged result's ratings: one sheets folder (the judge's RATINGS_FILE) and its key.json each.
+    """Every judged result's ratings: one sheets folder (the judge's ratings.tsv) and its key.json each.
 
     A/B sheets and single sheets alike; control sheets and rows with a blank rating are left out;
     a folder is its judge's name.
@@ -69,18 +68,16 @@ def judged_results(folders: list[Path], keys: list[Path]) -> dict[Result, list[R
                 "runs": {"result": written["run"]},
                 "sheets": {name: {**placed, "result": "result"} for name, placed in written["sheets"].items()},
             }
-        with (folder / RATINGS_FILE).open(newline="") as handle:
-            rows = list(csv.DictReader(handle, delimiter="\t"))
-        for row in rows:
+        for row in read_ratings(folder):
             placed = written["sheets"][row["sheet"]]
             if placed.get("control"):
                 continue
             seen = (row.get("ghost_seen") or "").strip().lower()
             seen = "result" if seen == "yes" else seen
             for side in [side for side in ("left", "right", "result") if side in placed]:
-                solid, painted = ((row.get(f"{axis}_{side}") or "").strip() for axis in ("solid", "painted_in"))
-                if solid and painted:
-                    rating = Rating(str(folder), float(solid), float(painted), seen in (side, "both"))
+                solid, painted = (side_score(row, axis, side) for axis in ("solid", "painted_in"))
+                if solid is not None and painted is not None:
+                    rating = Rating(str(folder), solid, painted, seen in (side, "both"))
                     results[(written["runs"][placed[side]], placed["case"])].append(rating)
     return dict(results)
 
