@@ -104,6 +104,7 @@ def bench(
         if agreement and not ratings:
             raise ValueError("The agreement needs the judges' ratings: give --ratings and --key for each judge.")
         if ratings:
+            ratings = [folder.parent if folder.is_file() else folder for folder in ratings]  # a ratings.tsv itself
             _ratings(ratings, key or [])
             if agreement:
                 _agreement(ratings, key or [], out)
@@ -237,8 +238,6 @@ def _ratings(folders: list[Path], keys: list[Path]) -> None:
     pooled: Counter[str] = Counter()
     picked = controls = 0
     for folder, key in zip(folders, keys, strict=True):
-        if folder.is_file():  # the ratings.tsv itself rather than its folder
-            folder = folder.parent
         if len(folders) > 1:
             typer.echo(f"{folder}:")
         for run, scores in score_ratings(folder, key).items():
@@ -266,7 +265,6 @@ def _single_ratings(folders: list[Path], keys: list[Path]) -> None:
 
     judged = []
     for folder, key in zip(folders, keys, strict=True):
-        folder = folder.parent if folder.is_file() else folder
         scores = score_single_ratings(folder, key)
         named = f" ({', '.join(scores.ghosts)})" if scores.ghosts else ""
         typer.echo(
@@ -283,7 +281,6 @@ def _single_ratings(folders: list[Path], keys: list[Path]) -> None:
 def _agreement(folders: list[Path], keys: list[Path], out: Path | None) -> None:
     from harmonize.tools.bench.agreement import agreement, judged_results
 
-    folders = [folder.parent if folder.is_file() else folder for folder in folders]
     report = agreement(judged_results(folders, keys))
     for name, values in report.items():
         typer.echo(f"{name}: " + ", ".join(f"{field} {value:.3g}" for field, value in values.items()))
